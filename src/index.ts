@@ -1,0 +1,43 @@
+// Core
+export { Rng, toRng, type RngState } from './core/rng.js';
+export * from './core/matrix.js';
+// Layers and model
+export { type Parameter, type HasParameters, createParameter, zeroGrads } from './nn/parameter.js';
+export { getActivation, ACTIVATIONS, LEAKY_RELU_SLOPE, type Activation, type ActivationName } from './nn/activations.js';
+export { Dropout } from './nn/dropout.js';
+export { Dense } from './nn/dense.js';
+export {
+  HamiltonianNN,
+  type HamiltonianNNOptions,
+  type HamiltonianNNConfig,
+  type HamiltonianNNState,
+  type ForwardOptions,
+} from './nn/hamiltonian-nn.js';
+// Losses
+export { softmaxRows, logSumExp } from './loss/softmax.js';
+export { softmaxCrossEntropy, type CrossEntropyOptions, type CrossEntropyResult, type Labels } from './loss/cross-entropy.js';
+export { hamiltonianLoss, type HamiltonianLossOptions, type HamiltonianLossResult, type Regularizer } from './loss/hamiltonian-loss.js';
+// Optimisers
+export { Optimizer, type BaseOptions, type Closure, type ParamGroup, type ParamGroupInput, type OptimizerState } from './optim/optimizer.js';
+export { AdvancedSymplecticOptimizer, type AdvancedSymplecticOptions } from './optim/advanced-symplectic.js';
+export { SymplecticOptimizer, SymplecticEuler, Leapfrog, ForestRuth, type SymplecticOptions } from './optim/symplectic.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/reduce-lr-on-plateau.js';
+// Integrator method table
+export * from './integrators/methods.js';
+// Training
+export {
+  fit,
+  validate,
+  TrainingDivergedError,
+  type Dataset,
+  type FitOptions,
+  type History,
+  type EpochRecord,
+  type ValidationMetrics,
+  type EarlyStoppingOptions,
+  type Monitor,
+} from './train/fit.js';
+// Metrics
+export { rocAuc } from './metrics/ranking.js';

@@ -1,0 +1,88 @@
+import { norm2, sumSquares } from '../core/matrix.js';
+import type { HasParameters } from '../nn/parameter.js';
+import { softmaxCrossEntropy, type Labels } from './cross-entropy.js';
+
+export type Regularizer = 'norm' | 'l2';
+
+export interface HamiltonianLossOptions {
+  /** λ, the regularisation coefficient; default 0.01 as in the original. */
+  regCoeff?: number;
+  /**
+   * 'norm' (default): R(θ) = Σ_t ‖θ_t‖₂ over parameter tensors, the original's form.
+   * 'l2': R(θ) = ½ Σ ‖θ‖², the form its README's formula states (weight decay).
+   */
+  regularizer?: Regularizer;
+  /**
+   * 'python' reproduces the original exactly: it took the norms with `.item()`, so the regulariser is
+   * added to the reported value but contributes no gradient (it never acted on training).
+   */
+  compat?: 'python';
+  /** Class weights for the cross-entropy (PyTorch's `weight=`). */
+  classWeights?: ArrayLike<number>;
+  /** Where to write dLoss/dLogits. */
+  gradOut?: Float32Array;
+}
+
+export interface HamiltonianLossResult {
+  /** baseLoss + regCoeff · regLoss. */
+  loss: number;
+  /** The (weighted) mean cross-entropy. */
+  baseLoss: number;
+  /** R(θ) before multiplying by regCoeff. */
+  regLoss: number;
+  /** dLoss/dLogits (rows × classes), to pass to `model.backward`. */
+  grad: Float32Array;
+}
+
+/**
+ * The Hamiltonian loss of the original library: L = CE(logits, labels) + λ·R(θ), with R the potential
+ * energy of the parameters. Unlike the original, the regulariser has a gradient: this call adds
+ * λ·∂R/∂θ into every parameter's `grad` (∂‖θ‖/∂θ = θ/‖θ‖, taken as 0 at θ = 0; ∂(½‖θ‖²)/∂θ = θ), so
+ * call it after `zeroGrad()` and before or after `model.backward(result.grad)` — gradients add up.
+ *
+ * @example
+ * model.zeroGrad();
+ * const logits = model.forward(x, rows);
+ * const { loss, grad } = hamiltonianLoss(logits, y, model, { regCoeff: 0.01 }, rows);
+ * model.backward(grad, rows);
+ * optimizer.step();
+ */
+export function hamiltonianLoss(
+  logits: Float32Array,
+  labels: Labels,
+  model: HasParameters & { outputDim?: number },
+  options: HamiltonianLossOptions = {},
+  rows: number = labels.length,
+): HamiltonianLossResult {
+  const classes = model.outputDim ?? 2;
+  const lambda = options.regCoeff ?? 0.01;
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`regCoeff must be a finite number ≥ 0, got ${lambda}`);
+  const kind = options.regularizer ?? 'norm';
+  if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`regularizer must be 'norm' or 'l2', got '${kind}'`);
+  if (options.compat !== undefined && options.compat !== 'python') {
+    throw new RangeError(`compat must be 'python' or absent, got '${options.compat}'`);
+  }
+  const ce = softmaxCrossEntropy(logits, labels, rows, classes, { classWeights: options.classWeights, gradOut: options.gradOut });
+  let reg = 0;
+  const withGrad = options.compat !== 'python' && lambda > 0;
+  for (const p of model.parameters()) {
+    const data = p.data;
+    const n = data.length;
+    if (kind === 'norm') {
+      const nrm = norm2(data, n);
+      reg += nrm;
+      if (withGrad && nrm > 0) {
+        const c = lambda / nrm;
+        const g = p.grad;
+        for (let i = 0; i < n; i++) g[i] += c * data[i];
+      }
+    } else {
+      reg += 0.5 * sumSquares(data, n);
+      if (withGrad) {
+        const g = p.grad;
+        for (let i = 0; i < n; i++) g[i] += lambda * data[i];
+      }
+    }
+  }
+  return { loss: ce.loss + lambda * reg, baseLoss: ce.loss, regLoss: reg, grad: ce.grad };
+}

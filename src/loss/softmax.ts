@@ -1,0 +1,27 @@
+/** Row-wise numerically stable softmax: out[r×k] = exp(x − max) / Σ exp(x − max). out may alias x. */
+export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, k: number): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (x[o + j] > max) max = x[o + j];
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(x[o + j] - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let j = 0; j < k; j++) out[o + j] *= inv;
+  }
+  return out;
+}
+
+/** log Σ_j exp(x[offset + j]) for one row of k values, stable for any magnitude. */
+export function logSumExp(x: ArrayLike<number>, offset: number, k: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) if (x[offset + j] > max) max = x[offset + j];
+  if (max === -Infinity || max === Infinity) return max;
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp(x[offset + j] - max);
+  return max + Math.log(sum);
+}

@@ -1,0 +1,276 @@
+import { Rng, toRng, type RngState } from '../core/rng.js';
+import { getActivation, type Activation, type ActivationName } from './activations.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import type { Parameter } from './parameter.js';
+import { softmaxRows } from '../loss/softmax.js';
+
+export interface HamiltonianNNOptions {
+  /** Number of input features. */
+  inputDim: number;
+  /** Widths of the hidden layers, e.g. [64, 32]; [] gives (multinomial) logistic regression. */
+  hiddenDims: readonly number[];
+  /** Hidden activation; default 'leaky_relu' (negative slope 0.01) as in the original. */
+  activation?: ActivationName;
+  /** Dropout after each hidden activation; default 0.2. */
+  dropoutRate?: number;
+  /** Number of classes (logits); default 2. */
+  outputDim?: number;
+  /** Seed (or generator) for initialisation and dropout masks; default 0. */
+  seed?: number | Rng;
+}
+
+/** The architecture, as stored with a model. */
+export interface HamiltonianNNConfig {
+  inputDim: number;
+  hiddenDims: number[];
+  activation: ActivationName;
+  dropoutRate: number;
+  outputDim: number;
+}
+
+/** A JSON-able snapshot of a model (plus Float32Arrays): what `fromState` needs to rebuild it exactly. */
+export interface HamiltonianNNState {
+  format: 'hamiltonian-ai/model-state';
+  version: 1;
+  config: HamiltonianNNConfig;
+  /** Tensors by parameter name (`layers.0.weight`, `layers.0.bias`, …). */
+  tensors: Record<string, { shape: number[]; data: Float32Array }>;
+  /** The dropout generator's state, so a resumed run draws the same masks. */
+  rng: RngState;
+}
+
+export interface ForwardOptions {
+  /** Apply the previous pass's dropout masks again (same batch, same rows): closure-based optimisers. */
+  reuseDropoutMask?: boolean;
+  /** Skip dropout for this pass regardless of mode (used by `predictProba`). */
+  inference?: boolean;
+}
+
+function validateConfig(o: HamiltonianNNOptions): HamiltonianNNConfig {
+  const isPosInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+  if (!isPosInt(o.inputDim)) throw new RangeError(`HamiltonianNN: inputDim must be a positive integer, got ${o.inputDim}`);
+  if (!Array.isArray(o.hiddenDims) || !o.hiddenDims.every(isPosInt)) {
+    throw new RangeError(`HamiltonianNN: hiddenDims must be an array of positive integers, got ${JSON.stringify(o.hiddenDims)}`);
+  }
+  const outputDim = o.outputDim ?? 2;
+  if (!Number.isInteger(outputDim) || outputDim < 2) {
+    throw new RangeError(`HamiltonianNN: outputDim must be an integer ≥ 2, got ${outputDim}`);
+  }
+  const dropoutRate = o.dropoutRate ?? 0.2;
+  if (!(dropoutRate >= 0 && dropoutRate < 1)) {
+    throw new RangeError(`HamiltonianNN: dropoutRate must be in [0, 1), got ${dropoutRate}`);
+  }
+  const activation = getActivation(o.activation ?? 'leaky_relu').name;
+  return { inputDim: o.inputDim, hiddenDims: [...o.hiddenDims], activation, dropoutRate, outputDim };
+}
+
+/**
+ * The multilayer perceptron of the original `hamiltonian_ai.models.HamiltonianNN`:
+ * for each hidden width h, Linear → activation → Dropout; then a Linear layer to `outputDim` logits.
+ *
+ * Work buffers are kept between calls and grow with the batch, so a training loop allocates nothing
+ * per step. `forward` returns a view of an internal buffer that the next call overwrites.
+ *
+ * @example
+ * const model = new HamiltonianNN({ inputDim: 4, hiddenDims: [8], seed: 1 });
+ * const x = new Float32Array(4 * 3); // 3 rows
+ * const p = model.predictProba(x, 3); // P(class 1) per row
+ */
+export class HamiltonianNN {
+  readonly config: HamiltonianNNConfig;
+  readonly layers: Dense[];
+  readonly dropouts: Dropout[];
+  readonly activation: Activation;
+  /** Generator for dropout masks (initialisation drew from it first). */
+  readonly rng: Rng;
+  private training = true;
+  private capacity = 0;
+  private pre: Float32Array[] = [];
+  private post: Float32Array[] = [];
+  private logits: Float32Array = new Float32Array(0);
+  private gradA: Float32Array = new Float32Array(0);
+  private gradB: Float32Array = new Float32Array(0);
+  private lastInput: Float32Array | null = null;
+  private lastRows = 0;
+  private lastUsedDropout = false;
+
+  constructor(options: HamiltonianNNOptions) {
+    this.config = validateConfig(options);
+    this.rng = toRng(options.seed);
+    this.activation = getActivation(this.config.activation);
+    const dims = [this.config.inputDim, ...this.config.hiddenDims, this.config.outputDim];
+    this.layers = [];
+    for (let l = 0; l + 1 < dims.length; l++) this.layers.push(new Dense(dims[l], dims[l + 1], this.rng, `layers.${l}`));
+    this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
+  }
+
+  get inputDim(): number {
+    return this.config.inputDim;
+  }
+  get outputDim(): number {
+    return this.config.outputDim;
+  }
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  /** Training mode: dropout active. Returns this. */
+  train(): this {
+    this.training = true;
+    for (const d of this.dropouts) d.training = true;
+    return this;
+  }
+
+  /** Evaluation mode: dropout is the identity. Returns this. */
+  eval(): this {
+    this.training = false;
+    for (const d of this.dropouts) d.training = false;
+    return this;
+  }
+
+  /** All trainable tensors, in `state_dict` order: layers.0.weight, layers.0.bias, layers.1.weight, … */
+  parameters(): Parameter[] {
+    return this.layers.flatMap((l) => l.parameters());
+  }
+
+  /** Number of trainable scalars. */
+  parameterCount(): number {
+    return this.parameters().reduce((s, p) => s + p.data.length, 0);
+  }
+
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad.fill(0);
+  }
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) return;
+    const cap = Math.max(rows, this.capacity * 2, 1);
+    const hidden = this.config.hiddenDims;
+    this.pre = hidden.map((h) => new Float32Array(cap * h));
+    this.post = hidden.map((h) => new Float32Array(cap * h));
+    this.logits = new Float32Array(cap * this.config.outputDim);
+    const widest = Math.max(1, ...hidden);
+    this.gradA = new Float32Array(cap * widest);
+    this.gradB = new Float32Array(cap * widest);
+    this.capacity = cap;
+  }
+
+  private checkInput(x: Float32Array, rows: number): void {
+    if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+    const need = rows * this.config.inputDim;
+    if (!(x instanceof Float32Array) || x.length < need) {
+      throw new RangeError(`input must be a Float32Array of at least rows·inputDim = ${rows}·${this.config.inputDim} = ${need} values, got ${x?.length}`);
+    }
+  }
+
+  /**
+   * Logits for `rows` rows of `x` (row-major, rows × inputDim). Returns a view of an internal buffer
+   * (rows × outputDim) valid until the next call. Keeps what `backward` needs.
+   */
+  forward(x: Float32Array, rows: number, options: ForwardOptions = {}): Float32Array {
+    this.checkInput(x, rows);
+    this.ensureCapacity(rows);
+    const useDropout = this.training && !options.inference;
+    let input = x;
+    for (let l = 0; l < this.dropouts.length; l++) {
+      const width = this.layers[l].outFeatures;
+      const n = rows * width;
+      const pre = this.pre[l];
+      const post = this.post[l];
+      this.layers[l].forward(pre, input, rows);
+      this.activation.forward(post, pre, n);
+      if (useDropout) this.dropouts[l].forward(post, post, n, this.rng, options.reuseDropoutMask ?? false);
+      input = post;
+    }
+    const out = this.logits.subarray(0, rows * this.config.outputDim);
+    this.layers[this.layers.length - 1].forward(out, input, rows);
+    this.lastInput = x;
+    this.lastRows = rows;
+    this.lastUsedDropout = useDropout;
+    return out;
+  }
+
+  /**
+   * Backpropagates `dLogits` (rows × outputDim, the gradient of the loss w.r.t. the logits of the last
+   * `forward`), adding into every parameter's `grad`. Writes the gradient w.r.t. the input into `dInput`
+   * when given.
+   */
+  backward(dLogits: Float32Array, rows: number = this.lastRows, dInput?: Float32Array): void {
+    const x = this.lastInput;
+    if (!x || rows !== this.lastRows) throw new Error('HamiltonianNN.backward: call forward on the same rows first');
+    const L = this.layers.length;
+    let g: Float32Array = dLogits;
+    let scratch: Float32Array = this.gradA;
+    let other: Float32Array = this.gradB;
+    for (let l = L - 1; l >= 0; l--) {
+      const input = l === 0 ? x : this.post[l - 1];
+      if (l === 0) {
+        this.layers[0].backward(dInput ?? null, g, input, rows);
+        break;
+      }
+      this.layers[l].backward(scratch, g, input, rows);
+      const n = rows * this.layers[l].inFeatures;
+      if (this.lastUsedDropout) this.dropouts[l - 1].backward(scratch, scratch, n);
+      this.activation.backward(scratch, this.pre[l - 1], scratch, n);
+      g = scratch;
+      scratch = other;
+      other = g;
+    }
+  }
+
+  /**
+   * Class probabilities with dropout off (whatever the mode). For two classes, returns P(class 1) per
+   * row (length rows); otherwise rows × outputDim probabilities. Writes into `out` when given.
+   */
+  predictProba(x: Float32Array, rows: number, out?: Float32Array): Float32Array {
+    const logits = this.forward(x, rows, { inference: true });
+    const k = this.config.outputDim;
+    if (k === 2) {
+      const res = out ?? new Float32Array(rows);
+      for (let i = 0; i < rows; i++) {
+        // softmax of two logits = logistic of their difference (stable for either sign).
+        const d = logits[2 * i + 1] - logits[2 * i];
+        res[i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
+      }
+      return res;
+    }
+    const res = out ?? new Float32Array(rows * k);
+    return softmaxRows(res, logits, rows, k);
+  }
+
+  /** A snapshot of architecture, weights and dropout-generator state (arrays are copies). */
+  state(): HamiltonianNNState {
+    const tensors: HamiltonianNNState['tensors'] = {};
+    for (const p of this.parameters()) tensors[p.name] = { shape: [...p.shape], data: p.data.slice() };
+    return {
+      format: 'hamiltonian-ai/model-state',
+      version: 1,
+      config: { ...this.config, hiddenDims: [...this.config.hiddenDims] },
+      tensors,
+      rng: this.rng.getState(),
+    };
+  }
+
+  /** Copies weights from a state of the same architecture into this model. */
+  loadState(state: HamiltonianNNState): this {
+    for (const p of this.parameters()) {
+      const t = state.tensors?.[p.name];
+      if (!t) throw new Error(`loadState: tensor '${p.name}' is missing`);
+      if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i]) || t.data.length !== p.data.length) {
+        throw new Error(`loadState: tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
+      }
+      p.data.set(t.data);
+    }
+    if (state.rng) this.rng.setState(state.rng);
+    return this;
+  }
+
+  /** Rebuilds a model from `state()`. */
+  static fromState(state: HamiltonianNNState): HamiltonianNN {
+    if (state?.format !== 'hamiltonian-ai/model-state') throw new Error('fromState: not a hamiltonian-ai model state');
+    if (state.version !== 1) throw new Error(`fromState: unsupported state version ${state.version}`);
+    const model = new HamiltonianNN({ ...state.config, seed: 0 });
+    return model.loadState(state);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Parameter } from '../nn/parameter.js';
+import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
+
+export interface AdvancedSymplecticOptions extends BaseOptions {
+  /** Step size; default 1e-2. */
+  lr: number;
+  /** Momentum decay β; default 0.9. */
+  beta: number;
+  /** Added to √H; default 1e-8. */
+  epsilon: number;
+}
+
+/**
+ * The original library's `AdvancedSymplecticOptimizer`, computed exactly as it does, per parameter tensor:
+ *
+ *   m ← β·m + (1 − β)·g
+ *   H = ½Σm² + ½Σg²                 (a "kinetic + potential" energy of the tensor)
+ *   θ ← θ − lr · m / (√H + ε)
+ *
+ * Despite the original's "Forest–Ruth" comment this is a one-stage momentum method with an
+ * energy-normalised step, not a 4th-order integrator (for those, see `ForestRuth` and `Leapfrog`).
+ * Because √H ≥ ‖m‖/√2, each tensor moves at most √2·lr per step: the step is bounded whatever the
+ * gradient's scale. `energy` is Σ_tensors H of the last step.
+ *
+ * @example
+ * const opt = new AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.01, beta: 0.9 });
+ */
+export class AdvancedSymplecticOptimizer extends Optimizer<AdvancedSymplecticOptions> {
+  readonly type = 'advanced-symplectic';
+
+  constructor(params: Parameter[] | ParamGroupInput<AdvancedSymplecticOptions>[], options: Partial<AdvancedSymplecticOptions> = {}) {
+    super(params, { lr: 1e-2, beta: 0.9, epsilon: 1e-8, ...options });
+  }
+
+  protected override validateOptions(o: AdvancedSymplecticOptions, where: string): void {
+    super.validateOptions(o, where);
+    if (!(o.beta >= 0 && o.beta < 1)) throw new RangeError(`AdvancedSymplecticOptimizer ${where}: beta must be in [0, 1), got ${o.beta}`);
+    if (!(o.epsilon >= 0 && Number.isFinite(o.epsilon))) throw new RangeError(`AdvancedSymplecticOptimizer ${where}: epsilon must be a finite number ≥ 0, got ${o.epsilon}`);
+  }
+
+  step(closure?: Closure): number | undefined {
+    const loss = closure ? closure() : undefined;
+    let energy = 0;
+    for (const { params, options } of this.groups) {
+      const { lr, beta, epsilon } = options;
+      const oneMinusBeta = 1 - beta;
+      for (const p of params) {
+        const m = this.buffer(p, 'momentum');
+        const g = p.grad;
+        const theta = p.data;
+        const n = theta.length;
+        let mm = 0;
+        let gg = 0;
+        for (let i = 0; i < n; i++) {
+          m[i] = beta * m[i] + oneMinusBeta * g[i];
+          const mi = m[i]; // the stored float32 value, as the update below uses
+          mm += mi * mi;
+          gg += g[i] * g[i];
+        }
+        const h = 0.5 * mm + 0.5 * gg;
+        energy += h;
+        const stepSize = lr / (Math.sqrt(h) + epsilon);
+        for (let i = 0; i < n; i++) theta[i] -= stepSize * m[i];
+        this.setCounter(p, 'step', this.counter(p, 'step') + 1);
+      }
+    }
+    this.energy = energy;
+    this.stepCount++;
+    return loss;
+  }
+}

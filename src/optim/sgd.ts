@@ -1,0 +1,68 @@
+import type { Parameter } from '../nn/parameter.js';
+import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
+
+export interface SGDOptions extends BaseOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/**
+ * Stochastic gradient descent with momentum, as PyTorch's `torch.optim.SGD` (Sutskever et al., ICML 2013):
+ *   g ← g + wd·θ;  b ← μ·b + (1 − dampening)·g (b = g on the first step);
+ *   d = g + μ·b (Nesterov) or b;  θ ← θ − lr·d.
+ * `energy` is ½‖b‖² (½‖g‖² without momentum).
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  readonly type = 'sgd';
+
+  constructor(params: Parameter[] | ParamGroupInput<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
+    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+  }
+
+  protected override validateOptions(o: SGDOptions, where: string): void {
+    super.validateOptions(o, where);
+    if (!(o.momentum >= 0 && o.momentum < 1)) throw new RangeError(`SGD ${where}: momentum must be in [0, 1), got ${o.momentum}`);
+    if (!(o.weightDecay >= 0)) throw new RangeError(`SGD ${where}: weightDecay must be ≥ 0, got ${o.weightDecay}`);
+    if (!(o.dampening >= 0 && o.dampening <= 1)) throw new RangeError(`SGD ${where}: dampening must be in [0, 1], got ${o.dampening}`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError(`SGD ${where}: nesterov needs momentum > 0 and dampening = 0`);
+  }
+
+  step(closure?: Closure): number | undefined {
+    const loss = closure ? closure() : undefined;
+    let energy = 0;
+    for (const { params, options } of this.groups) {
+      const { lr, momentum, dampening, nesterov, weightDecay } = options;
+      for (const p of params) {
+        const theta = p.data;
+        const g = p.grad;
+        const n = theta.length;
+        if (momentum === 0) {
+          for (let i = 0; i < n; i++) {
+            const gi = g[i] + weightDecay * theta[i];
+            energy += 0.5 * gi * gi;
+            theta[i] -= lr * gi;
+          }
+          continue;
+        }
+        const buf = this.buffer(p, 'momentum');
+        const first = this.counter(p, 'step') === 0;
+        for (let i = 0; i < n; i++) {
+          const gi = g[i] + weightDecay * theta[i];
+          buf[i] = first ? gi : momentum * buf[i] + (1 - dampening) * gi;
+          const bi = buf[i];
+          energy += 0.5 * bi * bi;
+          theta[i] -= lr * (nesterov ? gi + momentum * bi : bi);
+        }
+        this.setCounter(p, 'step', this.counter(p, 'step') + 1);
+      }
+    }
+    this.energy = energy;
+    this.stepCount++;
+    return loss;
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { Dropout, HamiltonianNN, Rng } from '../../src/index.js';
+
+describe('Dropout', () => {
+  it('preserves the expectation in training (inverted scaling) and is the identity in eval', () => {
+    const n = 200_000, p = 0.3;
+    const d = new Dropout(p);
+    const x = new Float32Array(n).fill(1);
+    const y = d.forward(new Float32Array(n), x, n, new Rng(11));
+    let sum = 0, zeros = 0;
+    for (const v of y) { sum += v; if (v === 0) zeros++; }
+    // std of the mean = √(p/(1−p)/n) ≈ 0.0015; allow 5σ.
+    expect(Math.abs(sum / n - 1)).toBeLessThan(0.008);
+    expect(Math.abs(zeros / n - p)).toBeLessThan(0.005);
+    d.training = false;
+    expect([...d.forward(new Float32Array(4), Float32Array.of(1, 2, 3, 4), 4, new Rng(1))]).toEqual([1, 2, 3, 4]);
+    expect(() => new Dropout(1.5)).toThrow(/dropoutRate/);
+  });
+});
+
+describe('HamiltonianNN', () => {
+  it('has the original architecture and PyTorch-style initialisation bounds', () => {
+    const m = new HamiltonianNN({ inputDim: 10, hiddenDims: [64, 32], seed: 1 });
+    expect(m.parameters().map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
+      'layers.0.weight:64x10', 'layers.0.bias:64', 'layers.1.weight:32x64', 'layers.1.bias:32', 'layers.2.weight:2x32', 'layers.2.bias:2',
+    ]);
+    for (const l of m.layers) {
+      const bound = 1 / Math.sqrt(l.inFeatures);
+      for (const v of [...l.weight.data, ...l.bias.data]) expect(Math.abs(v)).toBeLessThanOrEqual(bound);
+      // Uniform on ±bound: the spread should fill most of the interval.
+      expect(Math.max(...l.weight.data)).toBeGreaterThan(bound * 0.8);
+    }
+    expect(m.parameterCount()).toBe(64 * 10 + 64 + 32 * 64 + 32 + 2 * 32 + 2);
+  });
+
+  it('eval mode is deterministic, training mode applies dropout; predictProba ignores dropout', () => {
+    const m = new HamiltonianNN({ inputDim: 10, hiddenDims: [64, 32], dropoutRate: 0.5, seed: 3 });
+    const x = new Float32Array(50).map((_, i) => Math.sin(i));
+    m.eval();
+    const a = m.forward(x, 5).slice(), b = m.forward(x, 5).slice();
+    expect(a).toEqual(b);
+    m.train();
+    const c = m.forward(x, 5).slice(), d = m.forward(x, 5).slice();
+    expect(c).not.toEqual(d);
+    const p = m.predictProba(x, 5);
+    m.eval();
+    expect(p).toEqual(m.predictProba(x, 5));
+    for (const v of p) expect(v > 0 && v < 1).toBe(true);
+  });
+
+  it('predictProba for two classes is the softmax probability of class 1; k > 2 rows sum to 1', () => {
+    const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [5], seed: 2 }).eval();
+    const x = Float32Array.of(0.1, -0.2, 0.3, 1, 2, 3);
+    const z = m.forward(x, 2).slice();
+    const p = m.predictProba(x, 2);
+    for (let i = 0; i < 2; i++) expect(p[i]).toBeCloseTo(Math.exp(z[2 * i + 1]) / (Math.exp(z[2 * i]) + Math.exp(z[2 * i + 1])), 6);
+    const m3 = new HamiltonianNN({ inputDim: 3, hiddenDims: [], outputDim: 3, seed: 2 });
+    const p3 = m3.predictProba(x, 2);
+    expect(p3.length).toBe(6);
+    expect(p3[0] + p3[1] + p3[2]).toBeCloseTo(1, 6);
+  });
+
+  it('validates its options and inputs with messages naming the parameter', () => {
+    expect(() => new HamiltonianNN({ inputDim: 0, hiddenDims: [] })).toThrow(/inputDim/);
+    expect(() => new HamiltonianNN({ inputDim: 2, hiddenDims: [3, 0] })).toThrow(/hiddenDims/);
+    expect(() => new HamiltonianNN({ inputDim: 2, hiddenDims: [3], activation: 'gelu' as never })).toThrow(/unknown name 'gelu'/);
+    expect(() => new HamiltonianNN({ inputDim: 2, hiddenDims: [3], dropoutRate: 1 })).toThrow(/dropoutRate/);
+    expect(() => new HamiltonianNN({ inputDim: 2, hiddenDims: [3], outputDim: 1 })).toThrow(/outputDim/);
+    const m = new HamiltonianNN({ inputDim: 4, hiddenDims: [3] });
+    expect(() => m.forward(new Float32Array(7), 2)).toThrow(/at least rows·inputDim = 2·4 = 8/);
+    expect(() => m.backward(new Float32Array(4), 2)).toThrow(/call forward/);
+  });
+
+  it('state() / fromState() round-trip weights, architecture and the dropout generator', () => {
+    const m = new HamiltonianNN({ inputDim: 4, hiddenDims: [6, 5], activation: 'relu', dropoutRate: 0.25, seed: 9 });
+    const s = m.state();
+    const r = HamiltonianNN.fromState(s);
+    expect(r.config).toEqual(m.config);
+    m.parameters().forEach((p, i) => expect(r.parameters()[i].data).toEqual(p.data));
+    const x = new Float32Array(8).map((_, i) => i / 8);
+    expect(r.forward(x, 2)).toEqual(m.forward(x, 2)); // same dropout masks too
+    s.tensors['layers.1.weight'].shape = [5, 7];
+    expect(() => HamiltonianNN.fromState(s)).toThrow(/layers.1.weight' has shape \[5,7\], expected \[5,6\]/);
+  });
+});
