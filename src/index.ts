@@ -41,3 +41,16 @@ export {
 } from './train/fit.js';
 // Metrics
 export { rocAuc } from './metrics/ranking.js';
+export { rocCurve, prCurve, averagePrecision, ksStatistic, gini, youdenThreshold, thresholdForApprovalRate, type RocCurve, type PrCurve } from './metrics/ranking.js';
+export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
+export { logLoss, brierScore, calibrationBins, type CalibrationBin } from './metrics/probabilistic.js';
+export { psi, type PsiResult, type PsiBin } from './metrics/stability.js';
+export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
+// Data
+export { DataError } from './data/errors.js';
+export { parseCsv, CsvStreamParser, CsvError, detectDelimiter, recordsToTable, formatCsv, formatCsvField, type CsvTable, type CsvOptions, type CsvRecord, type Delimiter } from './data/csv.js';
+export { StandardScaler, type StandardScalerState } from './data/scaler.js';
+export { Preprocessor, parseNumber, type PreprocessorOptions, type PreprocessorState, type FeatureSpec, type EncodedData, type MissingPolicy, type UnseenPolicy } from './data/preprocessor.js';
+export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
+export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
+export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';

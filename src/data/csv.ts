@@ -1,0 +1,263 @@
+/**
+ * A small RFC 4180 CSV reader with no dependencies: quoted fields (with "" escapes, separators and
+ * newlines inside), a UTF-8 byte-order mark, CRLF or LF, `,` `;` or tab (given or detected), empty
+ * cell = missing. Incremental: feed chunks to `CsvStreamParser` for files larger than memory.
+ * Every error names the line (1-based, in the file) and, where it applies, the column.
+ */
+
+import { DataError } from './errors.js';
+
+export type Delimiter = ',' | ';' | '\t';
+
+export interface CsvOptions {
+  /** Field separator, or 'auto' (default) to pick the one most frequent in the first line outside quotes. */
+  delimiter?: Delimiter | 'auto';
+  /** Whether the first record is a header (default true). */
+  header?: boolean;
+  /** What to do with a record whose field count differs from the first record's: 'error' (default) or 'keep'. */
+  ragged?: 'error' | 'keep';
+  /** A name for error messages (a file path, say). */
+  source?: string;
+}
+
+/** A parse error that names where it happened (a `DataError`). */
+export class CsvError extends DataError {
+  constructor(message: string, line: number, column?: number | string, source?: string) {
+    super(message, { source, line, column });
+    this.name = 'CsvError';
+  }
+}
+
+export interface CsvRecord {
+  fields: string[];
+  /** Line on which the record starts (1-based). */
+  line: number;
+}
+
+export interface CsvTable {
+  /** Column names (from the header, or col1…colN). */
+  columns: string[];
+  rows: string[][];
+  /** Starting line of each row in the source, for error messages. */
+  lines: number[];
+  delimiter: Delimiter;
+}
+
+const DELIMS: Delimiter[] = [',', ';', '\t'];
+
+/** Picks the separator most frequent in `firstLine` outside quotes (ties: `,` then `;` then tab). */
+export function detectDelimiter(firstLine: string): Delimiter {
+  const counts = new Map<Delimiter, number>(DELIMS.map((d) => [d, 0]));
+  let inQuotes = false;
+  for (const ch of firstLine) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && counts.has(ch as Delimiter)) counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
+  }
+  let best: Delimiter = ',';
+  for (const d of DELIMS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
+/**
+ * Incremental parser: `push(chunk)` returns the records completed so far, `end()` the rest.
+ * Chunks may split anywhere (inside quotes, between CR and LF, inside the BOM).
+ */
+export class CsvStreamParser {
+  private delimiter: Delimiter | null;
+  private readonly source?: string;
+  private field = '';
+  private fields: string[] = [];
+  private inQuotes = false;
+  private quoteJustClosed = false;
+  private fieldWasQuoted = false;
+  private line = 1;
+  private recordLine = 1;
+  private pendingCR = false;
+  private started = false;
+  private buffered = '';
+  private quoteOpenLine = 0;
+
+  constructor(options: Pick<CsvOptions, 'delimiter' | 'source'> = {}) {
+    const d = options.delimiter ?? 'auto';
+    if (d !== 'auto' && !DELIMS.includes(d)) throw new RangeError(`delimiter must be ',', ';', tab or 'auto', got '${d}'`);
+    this.delimiter = d === 'auto' ? null : d;
+    this.source = options.source;
+  }
+
+  /** The separator in use (after detection). */
+  get detectedDelimiter(): Delimiter | null {
+    return this.delimiter;
+  }
+
+  push(chunk: string): CsvRecord[] {
+    let text = chunk;
+    if (!this.started) {
+      // Wait for enough text to strip a BOM and, when detecting, to see the whole first line.
+      this.buffered += text;
+      const nl = this.firstLineEnd(this.buffered);
+      if (this.buffered.length < 1 || (this.delimiter === null && nl < 0)) return [];
+      text = this.buffered;
+      this.buffered = '';
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (this.delimiter === null) this.delimiter = detectDelimiter(text.slice(0, this.firstLineEnd(text) < 0 ? text.length : this.firstLineEnd(text)));
+      this.started = true;
+    }
+    return this.consume(text);
+  }
+
+  end(): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    if (!this.started) {
+      let text = this.buffered;
+      this.buffered = '';
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (this.delimiter === null) this.delimiter = detectDelimiter(text);
+      this.started = true;
+      out.push(...this.consume(text, true));
+    } else if (this.carry) {
+      out.push(...this.consume('', true));
+    }
+    if (this.inQuotes) throw new CsvError('unbalanced quote: a quoted field is never closed', this.quoteOpenLine, this.fields.length, this.source);
+    if (this.field !== '' || this.fields.length > 0 || this.fieldWasQuoted) {
+      this.fields.push(this.field);
+      out.push({ fields: this.fields, line: this.recordLine });
+    }
+    this.fields = [];
+    this.field = '';
+    return out;
+  }
+
+  private firstLineEnd(text: string): number {
+    let inQuotes = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') inQuotes = !inQuotes;
+      else if (!inQuotes && (c === '\n' || c === '\r')) return i;
+    }
+    return -1;
+  }
+
+  private consume(input: string, final = false): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    const delim = this.delimiter!;
+    const text = this.carry + input;
+    this.carry = '';
+    let field = this.field;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      // A quote or CR at a chunk's end cannot be read until the next character is known.
+      if (!final && i + 1 === text.length && (c === '\r' || (c === '"' && this.inQuotes))) {
+        this.carry = c;
+        break;
+      }
+      if (this.pendingCR) {
+        this.pendingCR = false;
+        if (c === '\n') continue; // CRLF: the record already ended at CR
+      }
+      if (this.inQuotes) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else {
+            this.inQuotes = false;
+            this.quoteJustClosed = true;
+          }
+        } else {
+          if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) this.line++;
+          field += c;
+        }
+        continue;
+      }
+      if (c === delim) {
+        this.fields.push(field);
+        field = '';
+        this.quoteJustClosed = false;
+        this.fieldWasQuoted = false;
+      } else if (c === '\n' || c === '\r') {
+        if (c === '\r') this.pendingCR = true;
+        if (field !== '' || this.fields.length > 0 || this.fieldWasQuoted) {
+          this.fields.push(field);
+          out.push({ fields: this.fields, line: this.recordLine });
+        }
+        this.fields = [];
+        field = '';
+        this.quoteJustClosed = false;
+        this.fieldWasQuoted = false;
+        this.line++;
+        this.recordLine = this.line;
+      } else if (this.quoteJustClosed) {
+        throw new CsvError(`unexpected character '${c}' after a closing quote`, this.line, this.fields.length, this.source);
+      } else if (c === '"' && field === '') {
+        this.inQuotes = true;
+        this.fieldWasQuoted = true;
+        this.quoteOpenLine = this.line;
+      } else {
+        field += c; // a quote inside an unquoted field is kept literally (5'2" stays 5'2")
+      }
+    }
+    this.field = field;
+    return out;
+  }
+
+  private carry = '';
+}
+
+/**
+ * Parses a whole CSV text into a table of strings. Blank lines are skipped; a record with a different
+ * field count from the header is an error naming its line (unless `ragged: 'keep'`).
+ * @example
+ * const t = parseCsv('a,b\n1,"x, y"\n');
+ * t.columns; // ['a', 'b']
+ * t.rows;    // [['1', 'x, y']]
+ */
+export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
+  const p = new CsvStreamParser(options);
+  const records = [...p.push(text), ...p.end()];
+  return recordsToTable(records, p.detectedDelimiter ?? ',', options);
+}
+
+/** Builds a table from parsed records (shared by the whole-text and streaming readers). */
+export function recordsToTable(records: CsvRecord[], delimiter: Delimiter, options: CsvOptions = {}): CsvTable {
+  const header = options.header ?? true;
+  if (records.length === 0) throw new CsvError('the file is empty', 1, undefined, options.source);
+  let columns: string[];
+  let body = records;
+  if (header) {
+    columns = records[0].fields.map((c) => c.trim());
+    body = records.slice(1);
+    const seen = new Map<string, number>();
+    columns.forEach((c, i) => {
+      if (c === '') throw new CsvError('empty column name in the header', records[0].line, i, options.source);
+      if (seen.has(c)) throw new CsvError(`duplicate column name '${c}' (also column ${seen.get(c)! + 1})`, records[0].line, i, options.source);
+      seen.set(c, i);
+    });
+  } else {
+    columns = records[0].fields.map((_, i) => `col${i + 1}`);
+  }
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for (const r of body) {
+    if (r.fields.length !== columns.length && (options.ragged ?? 'error') === 'error') {
+      throw new CsvError(`expected ${columns.length} fields, found ${r.fields.length}`, r.line, undefined, options.source);
+    }
+    rows.push(r.fields);
+    lines.push(r.line);
+  }
+  return { columns, rows, lines, delimiter };
+}
+
+function needsQuotes(s: string, delim: string): boolean {
+  return s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') || /^\s|\s$/.test(s);
+}
+
+/** Formats one field, quoting it when needed. */
+export function formatCsvField(s: string, delimiter: Delimiter = ','): string {
+  return needsQuotes(s, delimiter) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Writes a table back to CSV text (the inverse of `parseCsv` for header tables). */
+export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[], delimiter: Delimiter = ','): string {
+  const line = (r: readonly string[]) => r.map((f) => formatCsvField(f, delimiter)).join(delimiter);
+  return [line(columns), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,148 @@
+import { Rng, toRng } from '../core/rng.js';
+import type { Dataset } from '../train/fit.js';
+import type { CsvTable } from './csv.js';
+import { DataError } from './errors.js';
+import { Preprocessor, type PreprocessorOptions } from './preprocessor.js';
+import { StandardScaler } from './scaler.js';
+import { smote, type SmoteOptions } from './smote.js';
+import { outOfTimeSplit, trainTestSplit, type Split } from './split.js';
+
+export interface PrepareOptions {
+  /** Default 0.2. */
+  testSize?: number;
+  /** Oversample the minority class of the training part with SMOTE; default true (as the original). */
+  applySmote?: boolean;
+  /** Stratified split (default true); false is the original's plain random split. */
+  stratify?: boolean;
+  /** One seed for split and SMOTE (each draws from its own fork). */
+  seed?: number | Rng;
+  smote?: Omit<SmoteOptions, 'seed'>;
+}
+
+export interface PreparedData {
+  trainDataset: Dataset;
+  testDataset: Dataset;
+  scaler: StandardScaler;
+  /** Row indices of the input that went to each part (before SMOTE). */
+  split: Split;
+}
+
+function toMatrix(X: Float32Array | ArrayLike<ArrayLike<number>>, cols?: number): { x: Float32Array; rows: number; cols: number } {
+  if (X instanceof Float32Array) {
+    if (!cols || X.length % cols !== 0) throw new RangeError('prepareData: with a flat Float32Array, pass cols (its length must be a multiple)');
+    return { x: X, rows: X.length / cols, cols };
+  }
+  const rows = X.length;
+  if (rows === 0) throw new RangeError('prepareData: X has no rows');
+  const c = X[0].length;
+  const x = new Float32Array(rows * c);
+  for (let i = 0; i < rows; i++) {
+    const r = X[i];
+    if (r.length !== c) throw new RangeError(`prepareData: row ${i} has ${r.length} values, expected ${c}`);
+    for (let j = 0; j < c; j++) {
+      if (!Number.isFinite(r[j])) throw new RangeError(`prepareData: X[${i}][${j}] is ${r[j]}, expected a finite number`);
+      x[i * c + j] = r[j];
+    }
+  }
+  return { x, rows, cols: c };
+}
+
+function take(x: Float32Array, cols: number, idx: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(idx.length * cols);
+  for (let i = 0; i < idx.length; i++) out.set(x.subarray(idx[i] * cols, idx[i] * cols + cols), i * cols);
+  return out;
+}
+
+/**
+ * The original's `prepare_data(X, y, test_size, apply_smote)`, without its leaks: split (stratified by
+ * default, seeded), fit the `StandardScaler` on the training part only, scale both parts, then SMOTE the
+ * training part only — the test part is never touched by oversampling.
+ * @example
+ * const { trainDataset, testDataset, scaler } = prepareData(X, y, { testSize: 0.2, applySmote: true, seed: 42 });
+ */
+export function prepareData(
+  X: Float32Array | ArrayLike<ArrayLike<number>>,
+  y: ArrayLike<number>,
+  options: PrepareOptions & { cols?: number } = {},
+): PreparedData {
+  const m = toMatrix(X, options.cols);
+  if (y.length !== m.rows) throw new RangeError(`prepareData: X has ${m.rows} rows but y has ${y.length} labels`);
+  const rng = toRng(options.seed);
+  const split = trainTestSplit(y, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: rng.fork() });
+  const scaler = new StandardScaler();
+  const xTrain = take(m.x, m.cols, split.train);
+  const xTest = take(m.x, m.cols, split.test);
+  scaler.fit(xTrain, split.train.length, m.cols);
+  scaler.transform(xTrain, xTrain, split.train.length, m.cols);
+  scaler.transform(xTest, xTest, split.test.length, m.cols);
+  const yTrain = Uint8Array.from(split.train, (i) => y[i]);
+  const yTest = Uint8Array.from(split.test, (i) => y[i]);
+  let trainDataset: Dataset = { x: xTrain, y: yTrain, rows: split.train.length, cols: m.cols };
+  if (options.applySmote ?? true) {
+    const s = smote(xTrain, yTrain, trainDataset.rows, m.cols, { ...options.smote, seed: rng.fork() });
+    trainDataset = { x: s.x, y: s.y, rows: s.rows, cols: s.cols };
+  }
+  return { trainDataset, testDataset: { x: xTest, y: yTest, rows: split.test.length, cols: m.cols }, scaler, split };
+}
+
+export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOptions, 'stratify'> {
+  stratify?: boolean;
+  /** Out-of-time split: the period column and the first period of the test part. */
+  timeColumn?: string;
+  ootFrom?: string;
+}
+
+export interface PreparedTable {
+  preprocessor: Preprocessor;
+  train: Dataset;
+  test: Dataset;
+  /** Rows of the table in each part (before SMOTE; rows skipped by the preprocessor are not removed here). */
+  split: Split;
+  /** Training rows before SMOTE (for reports: the real class balance). */
+  trainRowsBeforeSmote: number;
+  skipped: { row: number; line: number; reason: string }[];
+}
+
+/**
+ * CSV table → split (stratified, or out-of-time) → preprocessor fitted on the training rows → encoded
+ * Float32Array datasets → SMOTE on the training part. The pipeline the CLI and the demo use.
+ * @example
+ * const prep = prepareTable(parseCsv(text), { target: 'Status', positive: 'bad', seed: 42 });
+ */
+export function prepareTable(table: CsvTable, options: PrepareTableOptions): PreparedTable {
+  const rng = toRng(options.seed);
+  const splitRng = rng.fork();
+  const smoteRng = rng.fork();
+  let split: Split;
+  const exclude = [...(options.exclude ?? [])];
+  if (options.timeColumn !== undefined || options.ootFrom !== undefined) {
+    if (!options.timeColumn || options.ootFrom === undefined) throw new RangeError('an out-of-time split needs both timeColumn and ootFrom');
+    const tc = table.columns.indexOf(options.timeColumn);
+    if (tc < 0) throw new DataError(`time column '${options.timeColumn}' is not in the file`, { source: options.source });
+    split = outOfTimeSplit(table.rows.map((r) => r[tc]), options.ootFrom, table.lines, options.timeColumn);
+    if (!exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
+  } else {
+    const ti = table.columns.indexOf(options.target);
+    if (ti < 0) throw new DataError(`target column '${options.target}' is not in the file (columns: ${table.columns.join(', ')})`, { source: options.source });
+    const positive = String(options.positive).trim();
+    const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+    split = trainTestSplit(labels, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: splitRng });
+  }
+  const preprocessor = Preprocessor.fit(table, { ...options, exclude }, split.train);
+  const tr = preprocessor.transform(table, split.train, { source: options.source });
+  const te = preprocessor.transform(table, split.test, { source: options.source });
+  if (tr.rows === 0 || te.rows === 0) throw new DataError(`the ${tr.rows === 0 ? 'training' : 'test'} part has no usable rows`, { source: options.source });
+  let train: Dataset = { x: tr.x, y: tr.y!, rows: tr.rows, cols: tr.cols };
+  if (options.applySmote ?? true) {
+    const s = smote(tr.x, tr.y!, tr.rows, tr.cols, { ...options.smote, seed: smoteRng });
+    train = { x: s.x, y: s.y, rows: s.rows, cols: s.cols };
+  }
+  return {
+    preprocessor,
+    train,
+    test: { x: te.x, y: te.y!, rows: te.rows, cols: te.cols },
+    split,
+    trainRowsBeforeSmote: tr.rows,
+    skipped: [...tr.skipped, ...te.skipped],
+  };
+}

@@ -1,0 +1,407 @@
+import type { CsvTable } from './csv.js';
+import { DataError } from './errors.js';
+
+/**
+ * The fitted path from a table of strings to model inputs: column schema (numeric or categorical),
+ * one-hot encoders with category lists fixed at fit time, a missing-value policy, the target's positive
+ * label and the standardisation statistics — one JSON-able object that travels with the model, so
+ * scoring applies exactly what training learnt. No dependencies and no Node built-ins (the edge scorer
+ * uses it).
+ */
+
+export type MissingPolicy = 'drop' | 'impute';
+export type UnseenPolicy = 'zeros' | 'error';
+
+export interface PreprocessorOptions {
+  /** Target column. */
+  target: string;
+  /** The target value that means class 1 ("default"), e.g. 'bad', '1', 'yes'. Other values are class 0. */
+  positive: string;
+  /** Columns to treat as numeric whatever inference says. */
+  numeric?: string[];
+  /** Columns to treat as categorical whatever inference says. */
+  categorical?: string[];
+  /** Columns not used as features (identifiers, dates). */
+  exclude?: string[];
+  /**
+   * 'impute' (default): median (numeric) or mode (categorical), plus a `name__missing` 0/1 column for
+   * numeric columns that had missing values in training. 'drop': rows with a missing feature are left
+   * out (the original notebook's `dropna`); at scoring time such rows are reported, not scored.
+   */
+  missing?: MissingPolicy;
+  /** A category not seen in training: 'zeros' (default, all its one-hot columns 0) or 'error'. */
+  unseen?: UnseenPolicy;
+  /** Cell texts that mean "missing"; default [''] (an empty cell). */
+  missingValues?: string[];
+  /** Standardise the 0/1 one-hot and indicator columns too (default false: only numeric columns). */
+  scaleIndicators?: boolean;
+  /** Refuse categorical columns with more levels than this (likely an identifier); default 200. */
+  maxCategories?: number;
+  /** A name for error messages (the file path). */
+  source?: string;
+}
+
+export type FeatureSpec =
+  | { name: string; kind: 'numeric'; median: number; indicator: boolean }
+  | { name: string; kind: 'categorical'; categories: string[]; mode: string };
+
+export interface PreprocessorState {
+  format: 'hamiltonian-ai/preprocessor';
+  version: 1;
+  target: string;
+  positive: string;
+  /** Target values seen in training other than the positive one. */
+  negatives: string[];
+  features: FeatureSpec[];
+  /** Names of the encoded columns, in order (`Income`, `Income__missing`, `Home=rent`, …). */
+  columns: string[];
+  mean: number[];
+  scale: number[];
+  missing: MissingPolicy;
+  unseen: UnseenPolicy;
+  missingValues: string[];
+}
+
+export interface EncodedData {
+  /** rows × cols, row-major. */
+  x: Float32Array;
+  /** 0/1 labels (present when the table has the target column). */
+  y: Uint8Array | null;
+  rows: number;
+  cols: number;
+  /** For each encoded row, its index in the table's rows. */
+  sourceRows: Uint32Array;
+  /** Rows that were left out, with their line and the reason. */
+  skipped: { row: number; line: number; reason: string }[];
+}
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a plain decimal number ('12', '-3.5', '1e3'); anything else (including 'NaN', '1,000') gives NaN. */
+export function parseNumber(text: string): number {
+  const s = text.trim();
+  if (!NUMBER_RE.test(s)) return NaN;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/** Describes why a cell is not a usable number. */
+function badNumberReason(cell: string): string {
+  const s = cell.trim();
+  if (/^[+-]?(inf|infinity|nan)$/i.test(s)) return `'${cell}' is not a finite number`;
+  if (NUMBER_RE.test(s)) return `'${cell}' overflows a double`;
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return `'${cell}' has thousands separators; write plain digits`;
+  return `'${cell}' is not a number`;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = Float64Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export class Preprocessor {
+  private constructor(readonly state: PreprocessorState) {}
+
+  get columns(): string[] {
+    return this.state.columns;
+  }
+  get cols(): number {
+    return this.state.columns.length;
+  }
+  get target(): string {
+    return this.state.target;
+  }
+  get positive(): string {
+    return this.state.positive;
+  }
+  get features(): FeatureSpec[] {
+    return this.state.features;
+  }
+
+  /**
+   * Learns the schema, categories, imputation values and scaling from `rowIndices` of `table` (all rows
+   * when absent) — pass only the training rows so nothing leaks from the test part.
+   * @example
+   * const pre = Preprocessor.fit(table, { target: 'Status', positive: 'bad' }, split.train);
+   * const train = pre.transform(table, split.train);
+   */
+  static fit(table: CsvTable, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): Preprocessor {
+    const src = options.source;
+    const missingValues = options.missingValues ?? [''];
+    const isMissing = (s: string | undefined) => s === undefined || missingValues.includes(s.trim());
+    const colIndex = new Map(table.columns.map((c, i) => [c, i]));
+    const need = (name: string, what: string) => {
+      if (!colIndex.has(name)) throw new DataError(`${what} column '${name}' is not in the file (columns: ${table.columns.join(', ')})`, { source: src });
+      return colIndex.get(name)!;
+    };
+    const ti = need(options.target, 'target');
+    for (const c of [...(options.numeric ?? []), ...(options.categorical ?? []), ...(options.exclude ?? [])]) need(c, 'named');
+    const missing = options.missing ?? 'impute';
+    if (missing !== 'drop' && missing !== 'impute') throw new RangeError(`missing must be 'drop' or 'impute', got '${missing}'`);
+    const unseen = options.unseen ?? 'zeros';
+    if (unseen !== 'zeros' && unseen !== 'error') throw new RangeError(`unseen must be 'zeros' or 'error', got '${unseen}'`);
+    const maxCategories = options.maxCategories ?? 200;
+    const rows = rowIndices ? Array.from(rowIndices) : table.rows.map((_, i) => i);
+    if (rows.length === 0) throw new DataError('no rows to fit on', { source: src });
+
+    // Target: which values occur, and is the positive one among them?
+    const targetCounts = new Map<string, number>();
+    for (const r of rows) {
+      const v = table.rows[r][ti];
+      if (isMissing(v)) continue;
+      const t = v.trim();
+      targetCounts.set(t, (targetCounts.get(t) ?? 0) + 1);
+    }
+    const positive = String(options.positive).trim();
+    if (!targetCounts.has(positive)) {
+      throw new DataError(`positive label '${positive}' never appears in target column '${options.target}' (values: ${[...targetCounts.keys()].slice(0, 10).join(', ') || 'none'})`, { source: src, column: options.target });
+    }
+    if (targetCounts.size < 2) {
+      throw new DataError(`target column '${options.target}' has only one class ('${positive}'): nothing to learn`, { source: src, column: options.target });
+    }
+
+    const excluded = new Set([options.target, ...(options.exclude ?? [])]);
+    const forcedNum = new Set(options.numeric ?? []);
+    const forcedCat = new Set(options.categorical ?? []);
+    for (const c of forcedNum) if (forcedCat.has(c)) throw new RangeError(`column '${c}' is named both numeric and categorical`);
+    // Rows usable for fitting: with 'drop', those with no missing feature.
+    const featureIdx = table.columns.map((c, i) => [c, i] as const).filter(([c]) => !excluded.has(c));
+    if (featureIdx.length === 0) throw new DataError('no feature columns left after excluding the target', { source: src });
+    const usable = rows.filter((r) => {
+      if (isMissing(table.rows[r][ti])) return false;
+      return missing === 'impute' || featureIdx.every(([, j]) => !isMissing(table.rows[r][j]));
+    });
+    if (usable.length === 0) throw new DataError(`every row has a missing value (policy 'drop'); use missing: 'impute'`, { source: src });
+
+    const features: FeatureSpec[] = [];
+    for (const [name, j] of featureIdx) {
+      const present: string[] = [];
+      let missingCount = 0;
+      for (const r of usable) {
+        const v = table.rows[r][j];
+        if (isMissing(v)) missingCount++;
+        else present.push(v.trim());
+      }
+      if (present.length === 0) {
+        throw new DataError(`column '${name}' is empty in every training row; exclude it`, { source: src, column: name });
+      }
+      const allNumeric = present.every((v) => !Number.isNaN(parseNumber(v)));
+      const kind = forcedCat.has(name) ? 'categorical' : forcedNum.has(name) || allNumeric ? 'numeric' : 'categorical';
+      if (kind === 'numeric') {
+        const values: number[] = [];
+        for (const r of usable) {
+          const cell = table.rows[r][j];
+          if (isMissing(cell)) continue;
+          const v = parseNumber(cell);
+          if (Number.isNaN(v)) throw new DataError(badNumberReason(cell) + ` in numeric column '${name}'`, { source: src, line: table.lines[r], column: name });
+          values.push(v);
+        }
+        features.push({ name, kind, median: median(values), indicator: missing === 'impute' && missingCount > 0 });
+      } else {
+        const counts = new Map<string, number>();
+        for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
+        if (counts.size > maxCategories) {
+          throw new DataError(`categorical column '${name}' has ${counts.size} distinct values (more than maxCategories = ${maxCategories}); exclude it or raise the limit`, { source: src, column: name });
+        }
+        const categories = [...counts.keys()].sort();
+        let mode = categories[0];
+        for (const c of categories) if (counts.get(c)! > counts.get(mode)!) mode = c;
+        features.push({ name, kind, categories, mode });
+      }
+    }
+
+    const columns: string[] = [];
+    const isIndicator: boolean[] = [];
+    for (const f of features) {
+      if (f.kind === 'numeric') {
+        columns.push(f.name);
+        isIndicator.push(false);
+        if (f.indicator) {
+          columns.push(`${f.name}__missing`);
+          isIndicator.push(true);
+        }
+      } else {
+        for (const c of f.categories) {
+          columns.push(`${f.name}=${c}`);
+          isIndicator.push(true);
+        }
+      }
+    }
+    const negatives = [...targetCounts.keys()].filter((v) => v !== positive).sort();
+    const pre = new Preprocessor({
+      format: 'hamiltonian-ai/preprocessor',
+      version: 1,
+      target: options.target,
+      positive,
+      negatives,
+      features,
+      columns,
+      mean: columns.map(() => 0),
+      scale: columns.map(() => 1),
+      missing,
+      unseen,
+      missingValues,
+    });
+    // Standardisation statistics from the (imputed, encoded) training rows.
+    const raw = pre.transform(table, usable, { scale: false, source: src });
+    const n = raw.rows, cols = columns.length;
+    for (let j = 0; j < cols; j++) {
+      if (isIndicator[j] && !options.scaleIndicators) continue;
+      let mean = 0, m2 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = raw.x[i * cols + j];
+        const d = v - mean;
+        mean += d / (i + 1);
+        m2 += d * (v - mean);
+      }
+      const sd = Math.sqrt(m2 / n);
+      pre.state.mean[j] = mean;
+      pre.state.scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    }
+    return pre;
+  }
+
+  /**
+   * Encodes rows of a table (all when `rowIndices` is absent). Rows with a missing target, or a missing
+   * feature under the 'drop' policy, or (with `invalid: 'skip'`) an unusable cell, go to `skipped`
+   * with their line and reason; otherwise an unusable cell throws a `DataError` naming line and column.
+   */
+  transform(
+    table: CsvTable,
+    rowIndices?: ArrayLike<number>,
+    options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {},
+  ): EncodedData {
+    const st = this.state;
+    const colIndex = new Map(table.columns.map((c, i) => [c, i]));
+    const missingCols = st.features.filter((f) => !colIndex.has(f.name)).map((f) => f.name);
+    if (missingCols.length) {
+      throw new DataError(`the file lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `'${c}'`).join(', ')} that the model needs`, { source: options.source });
+    }
+    const featureCols = st.features.map((f) => colIndex.get(f.name)!);
+    const ti = colIndex.get(st.target);
+    const rows = rowIndices ? Array.from(rowIndices) : table.rows.map((_, i) => i);
+    const cols = st.columns.length;
+    const x = new Float32Array(rows.length * cols);
+    const y = ti === undefined ? null : new Uint8Array(rows.length);
+    const sourceRows = new Uint32Array(rows.length);
+    const skipped: EncodedData['skipped'] = [];
+    const record: (string | undefined)[] = new Array(st.features.length);
+    let n = 0;
+    for (const r of rows) {
+      const cells = table.rows[r];
+      const line = table.lines[r] ?? r + 2;
+      if (ti !== undefined) {
+        const t = cells[ti];
+        if (t === undefined || st.missingValues.includes(t.trim())) {
+          skipped.push({ row: r, line, reason: `missing target '${st.target}'` });
+          continue;
+        }
+        y![n] = t.trim() === st.positive ? 1 : 0;
+      }
+      for (let f = 0; f < featureCols.length; f++) record[f] = cells[featureCols[f]];
+      const out = x.subarray(n * cols, (n + 1) * cols);
+      const problem = this.encodeCells(out, record, options.scale ?? true);
+      if (problem) {
+        if (problem.fatal && (options.invalid ?? 'error') === 'error') {
+          throw new DataError(problem.reason, { source: options.source, line, column: problem.column });
+        }
+        skipped.push({ row: r, line, reason: `column '${problem.column}': ${problem.reason}` });
+        continue;
+      }
+      sourceRows[n] = r;
+      n++;
+    }
+    return { x: x.subarray(0, n * cols), y: y ? y.subarray(0, n) : null, rows: n, cols, sourceRows: sourceRows.subarray(0, n), skipped };
+  }
+
+  /**
+   * Encodes one record (an object keyed by column name; values may be strings, numbers or null/undefined
+   * for missing) into `out` (length `cols`). Throws a `DataError` naming the column when it cannot.
+   * @example
+   * const x = pre.transformRecord({ Seniority: 9, Home: 'rent', Income: 129 });
+   */
+  transformRecord(record: Record<string, unknown>, out: Float32Array = new Float32Array(this.cols)): Float32Array {
+    const cells = this.state.features.map((f) => {
+      const v = record[f.name];
+      return v === null || v === undefined ? undefined : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'NaN') : String(v);
+    });
+    const problem = this.encodeCells(out, cells, true);
+    if (problem) throw new DataError(problem.reason, { column: problem.column });
+    return out;
+  }
+
+  /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */
+  private encodeCells(out: Float32Array, cells: (string | undefined)[], scale: boolean): { column: string; reason: string; fatal: boolean } | null {
+    const st = this.state;
+    let k = 0;
+    for (let f = 0; f < st.features.length; f++) {
+      const spec = st.features[f];
+      const cell = cells[f];
+      const isMissing = cell === undefined || st.missingValues.includes(cell.trim());
+      if (isMissing && st.missing === 'drop') return { column: spec.name, reason: 'missing value (policy: drop)', fatal: false };
+      if (spec.kind === 'numeric') {
+        let v: number;
+        if (isMissing) v = spec.median;
+        else {
+          v = parseNumber(cell!);
+          if (Number.isNaN(v)) return { column: spec.name, reason: badNumberReason(cell!), fatal: true };
+        }
+        out[k] = v;
+        k++;
+        if (spec.indicator) out[k++] = isMissing ? 1 : 0;
+      } else {
+        const value = isMissing ? spec.mode : cell!.trim();
+        const at = spec.categories.indexOf(value);
+        if (at < 0 && st.unseen === 'error') {
+          return { column: spec.name, reason: `category '${value}' was not seen in training (known: ${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''})`, fatal: true };
+        }
+        for (let c = 0; c < spec.categories.length; c++) out[k + c] = c === at ? 1 : 0;
+        k += spec.categories.length;
+      }
+    }
+    if (scale) {
+      const { mean, scale: sc } = st;
+      for (let j = 0; j < k; j++) out[j] = (out[j] - mean[j]) / sc[j];
+    }
+    return null;
+  }
+
+  /** The label for a class index (1 → the positive label). */
+  label(cls: 0 | 1): string {
+    return cls === 1 ? this.state.positive : (this.state.negatives[0] ?? `not ${this.state.positive}`);
+  }
+
+  toJSON(): PreprocessorState {
+    return JSON.parse(JSON.stringify(this.state));
+  }
+
+  /** Rebuilds from `toJSON()`, validating the structure. */
+  static fromJSON(state: PreprocessorState): Preprocessor {
+    const fail = (m: string): never => {
+      throw new TypeError(`preprocessor: ${m}`);
+    };
+    if (state?.format !== 'hamiltonian-ai/preprocessor') fail('not a hamiltonian-ai preprocessor');
+    if (state.version !== 1) fail(`unsupported version ${state.version}`);
+    if (!Array.isArray(state.features) || !Array.isArray(state.columns)) fail('features and columns must be arrays');
+    let width = 0;
+    for (const f of state.features) {
+      if (typeof f?.name !== 'string') fail('a feature has no name');
+      if (f.kind === 'numeric') {
+        if (!Number.isFinite(f.median)) fail(`feature '${f.name}' has a non-finite median`);
+        width += f.indicator ? 2 : 1;
+      } else if (f.kind === 'categorical') {
+        if (!Array.isArray(f.categories) || !f.categories.every((c) => typeof c === 'string')) fail(`feature '${f.name}' has bad categories`);
+        width += f.categories.length;
+      } else fail(`feature '${(f as FeatureSpec).name}' has unknown kind`);
+    }
+    if (width !== state.columns.length || state.mean?.length !== width || state.scale?.length !== width) {
+      fail(`features encode to ${width} columns but columns/mean/scale have ${state.columns.length}/${state.mean?.length}/${state.scale?.length}`);
+    }
+    if (!state.mean.every(Number.isFinite) || !state.scale.every((v) => Number.isFinite(v) && v > 0)) fail('mean must be finite and scale positive');
+    if (state.missing !== 'drop' && state.missing !== 'impute') fail(`bad missing policy '${state.missing}'`);
+    if (state.unseen !== 'zeros' && state.unseen !== 'error') fail(`bad unseen policy '${state.unseen}'`);
+    return new Preprocessor(JSON.parse(JSON.stringify(state)));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Standardisation z = (x − mean) / std per column, as scikit-learn's `StandardScaler` (population std,
+ * ddof = 0). A column with zero variance gets std 1, so it maps to 0 instead of NaN.
+ */
+export interface StandardScalerState {
+  mean: number[];
+  scale: number[];
+}
+
+export class StandardScaler {
+  mean: Float64Array = new Float64Array(0);
+  scale: Float64Array = new Float64Array(0);
+
+  get fitted(): boolean {
+    return this.mean.length > 0;
+  }
+
+  get cols(): number {
+    return this.mean.length;
+  }
+
+  /**
+   * Learns mean and std of each of `cols` columns of `x` (rows × cols). NaN cells are ignored.
+   * @example
+   * const s = new StandardScaler().fit(Float32Array.of(1, 10, 3, 30), 2, 2);
+   * s.mean; // [2, 20]
+   */
+  fit(x: ArrayLike<number>, rows: number, cols: number): this {
+    const mean = new Float64Array(cols);
+    const m2 = new Float64Array(cols);
+    const count = new Float64Array(cols);
+    // Welford's update: stable for large offsets (incomes in the millions, say).
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = x[i * cols + j];
+        if (Number.isNaN(v)) continue;
+        const c = ++count[j];
+        const d = v - mean[j];
+        mean[j] += d / c;
+        m2[j] += d * (v - mean[j]);
+      }
+    }
+    const scale = new Float64Array(cols);
+    for (let j = 0; j < cols; j++) {
+      const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
+      scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    }
+    this.mean = mean;
+    this.scale = scale;
+    return this;
+  }
+
+  private check(cols: number): void {
+    if (!this.fitted) throw new Error('StandardScaler: call fit first');
+    if (cols !== this.cols) throw new RangeError(`StandardScaler: fitted on ${this.cols} columns, given ${cols}`);
+  }
+
+  /** out = (x − mean) / scale; out may alias x. */
+  transform(out: Float32Array, x: ArrayLike<number>, rows: number, cols: number): Float32Array {
+    this.check(cols);
+    const { mean, scale } = this;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = (x[i * cols + j] - mean[j]) / scale[j];
+    return out;
+  }
+
+  /** out = x · scale + mean; out may alias x. */
+  inverseTransform(out: Float32Array, x: ArrayLike<number>, rows: number, cols: number): Float32Array {
+    this.check(cols);
+    const { mean, scale } = this;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = x[i * cols + j] * scale[j] + mean[j];
+    return out;
+  }
+
+  toJSON(): StandardScalerState {
+    return { mean: [...this.mean], scale: [...this.scale] };
+  }
+
+  static fromJSON(state: StandardScalerState): StandardScaler {
+    const s = new StandardScaler();
+    if (!Array.isArray(state?.mean) || !Array.isArray(state.scale) || state.mean.length !== state.scale.length) {
+      throw new TypeError('StandardScaler.fromJSON: mean and scale must be arrays of equal length');
+    }
+    if (![...state.mean, ...state.scale].every(Number.isFinite) || state.scale.some((v) => v <= 0)) {
+      throw new RangeError('StandardScaler.fromJSON: mean must be finite and scale finite and positive');
+    }
+    s.mean = Float64Array.from(state.mean);
+    s.scale = Float64Array.from(state.scale);
+    return s;
+  }
+}

@@ -1,0 +1,64 @@
+export interface PsiBin {
+  lo: number;
+  hi: number;
+  /** Share of the reference (development) sample in the bin. */
+  expected: number;
+  /** Share of the new sample in the bin. */
+  actual: number;
+  /** This bin's term (a − e)·ln(a/e). */
+  contribution: number;
+}
+
+export interface PsiResult {
+  psi: number;
+  bins: PsiBin[];
+}
+
+/**
+ * Population stability index between a reference distribution (development sample) and a new one:
+ * PSI = Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) over bins cut at the reference's quantiles (deciles by default). Empty
+ * bins get a share of `epsilon` so the sum stays finite. Rule of thumb: < 0.1 stable, 0.1–0.25 watch,
+ * > 0.25 shifted.
+ * @example
+ * psi(devScores, newScores).psi;
+ */
+export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, options: { bins?: number; edges?: number[]; epsilon?: number } = {}): PsiResult {
+  if (expected.length === 0 || actual.length === 0) throw new RangeError('psi: both samples need values');
+  const eps = options.epsilon ?? 1e-4;
+  let edges = options.edges;
+  if (!edges) {
+    const nb = options.bins ?? 10;
+    const s = Float64Array.from(expected).sort();
+    const cuts: number[] = [];
+    for (let i = 1; i < nb; i++) {
+      const q = s[Math.min(s.length - 1, Math.floor((i * s.length) / nb))];
+      if (cuts.length === 0 || q > cuts[cuts.length - 1]) cuts.push(q);
+    }
+    edges = [-Infinity, ...cuts, Infinity];
+  }
+  const nb = edges.length - 1;
+  const count = (xs: ArrayLike<number>) => {
+    const c = new Float64Array(nb);
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i];
+      let lo = 0, hi = nb - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v < edges![mid + 1]) hi = mid;
+        else lo = mid + 1;
+      }
+      c[lo]++;
+    }
+    return Array.from(c, (v) => v / xs.length);
+  };
+  const e = count(expected), a = count(actual);
+  const bins: PsiBin[] = [];
+  let total = 0;
+  for (let i = 0; i < nb; i++) {
+    const ei = Math.max(e[i], eps), ai = Math.max(a[i], eps);
+    const contribution = (ai - ei) * Math.log(ai / ei);
+    total += contribution;
+    bins.push({ lo: edges[i], hi: edges[i + 1], expected: e[i], actual: a[i], contribution });
+  }
+  return { psi: total, bins };
+}
