@@ -54,3 +54,14 @@ export { Preprocessor, parseNumber, type PreprocessorOptions, type PreprocessorS
 export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
 export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';
+// Integrators
+export {
+  separableSystem, harmonicOscillator, pendulum, kepler, henonHeiles, SYSTEMS,
+  type HamiltonianSystem, type SeparableSystem, type GeneralSystem, type Vec, type SystemName,
+} from './integrators/system.js';
+export { createStepper, forEachStage, type Stepper, type StepperOptions } from './integrators/stepper.js';
+export { integrate, type IntegrateOptions, type Trajectory } from './integrators/integrate.js';
+export {
+  verifyIntegrator, measureOrder, energyBehaviour, reversibilityError, oneStepJacobian, symplecticResidual, determinant, slope, methodStep,
+  type StepFunction, type OrderMeasurement, type EnergyBehaviour, type VerifyOptions, type IntegratorReport,
+} from './integrators/verify.js';

@@ -1,4 +1,5 @@
 import { getMethod, type MethodInfo, type MethodName, type Stage } from '../integrators/methods.js';
+import { forEachStage } from '../integrators/stepper.js';
 import type { Parameter } from '../nn/parameter.js';
 import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
 
@@ -56,19 +57,7 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
   step(closure?: Closure): number | undefined {
     let loss: number | undefined;
     let gradIsCurrent = true;
-    for (const stage of this.stages) {
-      if (stage.kind === 'drift') {
-        for (const { params, options } of this.groups) {
-          const a = stage.c * options.lr;
-          for (const p of params) {
-            const m = this.buffer(p, 'momentum');
-            const theta = p.data;
-            for (let i = 0, n = theta.length; i < n; i++) theta[i] += a * m[i];
-          }
-        }
-        gradIsCurrent = false;
-        continue;
-      }
+    const kick = (c: number) => {
       if (!gradIsCurrent) {
         if (!closure) {
           throw new Error(`${this.constructor.name}.step needs a closure that recomputes the loss and gradients (method '${this.method.name}' evaluates the gradient ${this.method.forceEvaluations} times per step)`);
@@ -77,15 +66,28 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
         gradIsCurrent = true;
       }
       for (const { params, options } of this.groups) {
-        const b = stage.c * options.lr;
-        const decay = options.friction > 0 ? Math.pow(1 - options.friction, stage.c) : 1;
+        const b = c * options.lr;
+        // Conformal rule shared with the integrators: momentum decays by (1 − friction)^c per kick of weight c.
+        const decay = options.friction > 0 ? Math.pow(1 - options.friction, c) : 1;
         for (const p of params) {
           const m = this.buffer(p, 'momentum');
           const g = p.grad;
           for (let i = 0, n = m.length; i < n; i++) m[i] = decay * m[i] - b * g[i];
         }
       }
-    }
+    };
+    const drift = (c: number) => {
+      for (const { params, options } of this.groups) {
+        const a = c * options.lr;
+        for (const p of params) {
+          const m = this.buffer(p, 'momentum');
+          const theta = p.data;
+          for (let i = 0, n = theta.length; i < n; i++) theta[i] += a * m[i];
+        }
+      }
+      gradIsCurrent = false;
+    };
+    forEachStage(this.stages, kick, drift);
     let kinetic = 0;
     for (const p of this.params()) {
       const m = this.buffer(p, 'momentum');

@@ -1,0 +1,132 @@
+import { getMethod, type MethodInfo, type MethodName, type Stage } from './methods.js';
+import type { HamiltonianSystem, SeparableSystem, Vec } from './system.js';
+
+/**
+ * Walks a splitting method's stages — the one place the stage table is interpreted, used by the
+ * integrators here and by the symplectic optimisers (`src/optim/symplectic.ts`).
+ * Conformal (dissipative) variant: before a kick of weight c, momentum is scaled by `decay`^c, where
+ * `decay` = e^{−γh} is the momentum loss over a whole step; the step then contracts phase-space volume by
+ * exactly `decay`^n (n degrees of freedom) and is the conservative method when decay = 1.
+ */
+export function forEachStage(stages: readonly Stage[], kick: (c: number) => void, drift: (c: number) => void): void {
+  for (let i = 0; i < stages.length; i++) {
+    const s = stages[i];
+    if (s.kind === 'kick') kick(s.c);
+    else drift(s.c);
+  }
+}
+
+export interface StepperOptions {
+  /** Time step. */
+  h: number;
+  /** Friction γ ≥ 0: ṗ = −∂H/∂q − γp (conformal symplectic for splitting methods). Default 0. */
+  friction?: number;
+}
+
+export interface Stepper {
+  readonly method: MethodInfo;
+  readonly h: number;
+  readonly friction: number;
+  /** Advances (q, p) by one step of size h, in place. Allocates nothing. */
+  step(q: Vec, p: Vec): void;
+}
+
+function requireSeparable(system: HamiltonianSystem, method: MethodInfo): SeparableSystem {
+  if (system.kind !== 'separable') {
+    throw new RangeError(`method '${method.name}' needs a separable Hamiltonian H = T(p) + V(q); '${system.name}' is general — use 'euler' or 'rk4'`);
+  }
+  return system;
+}
+
+/**
+ * A one-step map for `system` by `method`.
+ * @example
+ * const s = createStepper(pendulum(), 'forest-ruth', { h: 0.1 });
+ * const q = Float64Array.of(1), p = Float64Array.of(0);
+ * for (let i = 0; i < 1000; i++) s.step(q, p);
+ */
+export function createStepper(system: HamiltonianSystem, method: MethodName | MethodInfo, options: StepperOptions): Stepper {
+  const info = typeof method === 'string' ? getMethod(method) : method;
+  const { h } = options;
+  const gamma = options.friction ?? 0;
+  if (!(Number.isFinite(h) && h !== 0)) throw new RangeError(`h must be a finite non-zero number, got ${h}`);
+  if (!(gamma >= 0 && Number.isFinite(gamma))) throw new RangeError(`friction must be a finite number ≥ 0, got ${gamma}`);
+  const n = system.dim;
+  const decay = Math.exp(-gamma * h);
+
+  if (info.stages) {
+    const sys = requireSeparable(system, info);
+    const tmp = new Float64Array(n);
+    let Q: Vec = tmp, P: Vec = tmp;
+    const kick = (c: number) => {
+      sys.gradV(tmp, Q);
+      const d = decay === 1 ? 1 : Math.pow(decay, c);
+      const a = c * h;
+      for (let i = 0; i < n; i++) P[i] = d * P[i] - a * tmp[i];
+    };
+    const drift = (c: number) => {
+      sys.gradT(tmp, P);
+      const a = c * h;
+      for (let i = 0; i < n; i++) Q[i] += a * tmp[i];
+    };
+    const stages = info.stages;
+    return {
+      method: info, h, friction: gamma,
+      step(q, p) {
+        Q = q;
+        P = p;
+        forEachStage(stages, kick, drift);
+      },
+    };
+  }
+
+  // Vector field of the (possibly dissipative) system: dq = ∂H/∂p, dp = −∂H/∂q − γp.
+  const field = (dq: Float64Array, dp: Float64Array, q: Vec, p: Vec) => {
+    if (system.kind === 'separable') {
+      system.gradT(dq, p);
+      system.gradV(dp, q);
+    } else {
+      system.dHdp(dq, q, p);
+      system.dHdq(dp, q, p);
+    }
+    for (let i = 0; i < n; i++) dp[i] = -dp[i] - gamma * p[i];
+  };
+
+  if (info.name === 'euler') {
+    const dq = new Float64Array(n), dp = new Float64Array(n);
+    return {
+      method: info, h, friction: gamma,
+      step(q, p) {
+        field(dq, dp, q, p);
+        for (let i = 0; i < n; i++) {
+          q[i] += h * dq[i];
+          p[i] += h * dp[i];
+        }
+      },
+    };
+  }
+  if (info.name === 'rk4') {
+    const k = Array.from({ length: 4 }, () => [new Float64Array(n), new Float64Array(n)] as const);
+    const tq = new Float64Array(n), tp = new Float64Array(n);
+    return {
+      method: info, h, friction: gamma,
+      step(q, p) {
+        field(k[0][0], k[0][1], q, p);
+        for (let s = 1; s < 4; s++) {
+          const a = s === 3 ? h : h / 2;
+          for (let i = 0; i < n; i++) {
+            tq[i] = q[i] + a * k[s - 1][0][i];
+            tp[i] = p[i] + a * k[s - 1][1][i];
+          }
+          field(k[s][0], k[s][1], tq, tp);
+        }
+        const w = h / 6;
+        for (let i = 0; i < n; i++) {
+          q[i] += w * (k[0][0][i] + 2 * k[1][0][i] + 2 * k[2][0][i] + k[3][0][i]);
+          p[i] += w * (k[0][1][i] + 2 * k[1][1][i] + 2 * k[2][1][i] + k[3][1][i]);
+        }
+      },
+    };
+  }
+  throw new RangeError(`method '${info.name}' has no stepper`);
+}
