@@ -1,0 +1,89 @@
+import { instantiateWasm, type WasmExports, type WasmFlavour } from './module.js';
+
+const PAGE = 65536;
+
+interface Binding {
+  target: Record<string, unknown>;
+  key: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * One WASM instance's linear memory used as an arena: parameters, gradients, optimiser state and
+ * activations are allocated here and exposed as Float32Array views, so kernels work on them in place
+ * (no copy per step). Views bound with `bind` are re-created whenever the memory grows (growth detaches
+ * the old ArrayBuffer). Allocation is a bump pointer: an arena lives as long as the model that owns it.
+ */
+export class WasmArena {
+  readonly exports: WasmExports;
+  readonly flavour: WasmFlavour;
+  private top: number;
+  private readonly bindings: Binding[] = [];
+  /** sgemm scratch. */
+  readonly work: number;
+  /** 16 bytes for the dropout generator's state. */
+  readonly rngState: number;
+  /** Number of times the memory grew (for tests). */
+  grows = 0;
+
+  constructor(flavour?: WasmFlavour) {
+    const { exports, flavour: f } = instantiateWasm(flavour);
+    this.exports = exports;
+    this.flavour = f;
+    this.top = align16(exports.heapBase());
+    this.work = this.allocBytes(exports.sgemmWorkBytes());
+    this.rngState = this.allocBytes(16);
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
+  }
+
+  get byteLength(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  /** Reserves `bytes` (16-byte aligned, zero-filled), growing memory if needed; returns the byte offset. */
+  allocBytes(bytes: number): number {
+    const offset = this.top;
+    const end = offset + align16(bytes);
+    const have = this.exports.memory.buffer.byteLength;
+    if (end > have) {
+      const need = Math.ceil((end - have) / PAGE);
+      this.exports.memory.grow(Math.max(need, Math.ceil(have / PAGE / 2))); // grow geometrically
+      this.grows++;
+      this.refresh();
+    }
+    this.top = end;
+    new Uint8Array(this.exports.memory.buffer, offset, end - offset).fill(0);
+    return offset;
+  }
+
+  /** A view of `length` floats at `offset` (valid until the memory next grows; use `bind` to keep it fresh). */
+  view(offset: number, length: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, offset, length);
+  }
+
+  /** Allocates `length` floats and keeps `target[key]` a current view of them. */
+  allocBound(target: object, key: string, length: number): Float32Array {
+    const offset = this.allocBytes(length * 4);
+    this.bindings.push({ target: target as Record<string, unknown>, key, offset, length });
+    const v = this.view(offset, length);
+    (target as Record<string, unknown>)[key] = v;
+    return v;
+  }
+
+  /** True when `a` is a view into this arena's current memory. */
+  owns(a: ArrayBufferView): boolean {
+    return a.buffer === this.exports.memory.buffer;
+  }
+
+  private refresh(): void {
+    for (const b of this.bindings) b.target[b.key] = this.view(b.offset, b.length);
+  }
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}

@@ -1,0 +1,106 @@
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/bytes.js';
+
+/** The functions exported by assembly/index.ts (pointers are byte offsets into the instance's memory). */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  sgemmWorkBytes(): number;
+  sgemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number): void;
+  addBias(out: number, bias: number, rows: number, cols: number): void;
+  activate(post: number, pre: number, n: number, act: number, slope: number, mask: number): void;
+  activateBackward(g: number, pre: number, n: number, act: number, slope: number, mask: number): void;
+  sumRows(out: number, x: number, rows: number, cols: number, accumulate: number): void;
+  dropoutMask(mask: number, n: number, p: number, state: number): void;
+  sumSquares(x: number, n: number): number;
+  axpy(g: number, c: number, theta: number, n: number): void;
+  advancedSymplecticStep(theta: number, grad: number, m: number, n: number, lr: number, beta: number, eps: number): number;
+  kick(m: number, grad: number, n: number, decay: number, b: number): void;
+  drift(theta: number, m: number, n: number, a: number): void;
+  adamStep(theta: number, grad: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, sqrtBc2: number, eps: number, l2: number, shrink: number): void;
+}
+
+export type WasmFlavour = 'simd' | 'scalar';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 → bytes without atob/Buffer (works in every runtime). */
+export function decodeBase64(s: string): Uint8Array {
+  const lookup = new Uint8Array(128);
+  for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = lookup[clean.charCodeAt(i)], b = lookup[clean.charCodeAt(i + 1)];
+    const c = lookup[clean.charCodeAt(i + 2)] ?? 0, d = lookup[clean.charCodeAt(i + 3)] ?? 0;
+    out[o++] = (a << 2) | (b >> 4);
+    if (i + 2 < clean.length) out[o++] = ((b & 15) << 4) | (c >> 2);
+    if (i + 3 < clean.length) out[o++] = ((c & 3) << 6) | d;
+  }
+  return out;
+}
+
+let simdBytes: Uint8Array | null = null;
+let scalarBytes: Uint8Array | null = null;
+const modules: Partial<Record<WasmFlavour, WebAssembly.Module>> = {};
+
+export function wasmBytes(flavour: WasmFlavour): Uint8Array {
+  if (flavour === 'simd') return (simdBytes ??= decodeBase64(SIMD_WASM_BASE64));
+  return (scalarBytes ??= decodeBase64(SCALAR_WASM_BASE64));
+}
+
+export interface WasmSupport {
+  wasm: boolean;
+  simd: boolean;
+  /** Why WASM (or its SIMD build) is not used, when it is not. */
+  reason?: string;
+}
+
+let support: WasmSupport | null = null;
+
+/** Detects WebAssembly and SIMD support by validating the SIMD build itself. */
+export function detectWasm(): WasmSupport {
+  if (support) return support;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+    return (support = { wasm: false, simd: false, reason: 'WebAssembly is not available in this runtime' });
+  }
+  try {
+    if (WebAssembly.validate(wasmBytes('simd') as BufferSource)) return (support = { wasm: true, simd: true });
+    return (support = { wasm: true, simd: false, reason: 'this runtime has no WebAssembly SIMD: using the scalar build' });
+  } catch (e) {
+    return (support = { wasm: false, simd: false, reason: `WebAssembly validation failed: ${(e as Error).message}` });
+  }
+}
+
+/** Registers a precompiled module (e.g. one imported as a module on edge runtimes that refuse to compile bytes). */
+export function provideWasmModule(flavour: WasmFlavour, module: WebAssembly.Module): void {
+  modules[flavour] = module;
+}
+
+/**
+ * Compiles (once) the SIMD build where supported, else the scalar one, synchronously. Works in Node and
+ * workers; browsers' main threads limit synchronous compilation, so call `await initWasm()` there first.
+ */
+export function compileWasmSync(flavour?: WasmFlavour): { module: WebAssembly.Module; flavour: WasmFlavour } {
+  const f = flavour ?? (detectWasm().simd ? 'simd' : 'scalar');
+  if (!detectWasm().wasm) throw new Error(detectWasm().reason);
+  if (f === 'simd' && !detectWasm().simd) throw new Error('WebAssembly SIMD is not supported by this runtime');
+  const m = (modules[f] ??= new WebAssembly.Module(wasmBytes(f) as BufferSource));
+  return { module: m, flavour: f };
+}
+
+/** Compiles the WASM builds asynchronously (for browsers), so later synchronous use finds them ready. */
+export async function initWasm(): Promise<WasmSupport> {
+  const s = detectWasm();
+  if (!s.wasm) return s;
+  const f: WasmFlavour = s.simd ? 'simd' : 'scalar';
+  modules[f] ??= await WebAssembly.compile(wasmBytes(f) as BufferSource);
+  return s;
+}
+
+/** A fresh instance (own memory) of the chosen build. */
+export function instantiateWasm(flavour?: WasmFlavour): { exports: WasmExports; flavour: WasmFlavour } {
+  const { module, flavour: f } = compileWasmSync(flavour);
+  const instance = new WebAssembly.Instance(module, {});
+  return { exports: instance.exports as unknown as WasmExports, flavour: f };
+}
