@@ -46,6 +46,33 @@ function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: 
   }
 }
 
+// One full panel of op(B) = Bᵀ: 8 source rows (columns of op(B)), 4 k-values at a time by two 4×4
+// transposes with shuffles (the scalar build copies element by element).
+function packPanelTransposed(s0: usize, ldb: i32, kc: i32, dst: usize): void {
+  const rowB = <usize>ldb << 2;
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; p + 4 <= kc; p += 4) {
+      const off = <usize>p << 2;
+      const out = dst + (<usize>(p * NR) << 2);
+      for (let half = 0; half < 2; half++) {
+        const base = s0 + <usize>(half * 4) * rowB + off;
+        const r0 = v128.load(base), r1 = v128.load(base + rowB), r2 = v128.load(base + 2 * rowB), r3 = v128.load(base + 3 * rowB);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const o = out + (<usize>half << 4);
+        v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(o, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+        v128.store(o, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+        v128.store(o, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+      }
+    }
+  }
+  for (; p < kc; p++) {
+    for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>(p * NR + c) << 2), load<f32>(s0 + <usize>c * rowB + (<usize>p << 2)));
+  }
+}
+
 // Pack op(B)[p0:p0+kc, j0:j0+nc] into ceil(nc/NR) panels, each kc × NR (zero-padded columns).
 function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
@@ -61,6 +88,8 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
           for (let c = 0; c < NR; c++) store<f32>(out + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
         }
       }
+    } else if (transB && cols == NR) {
+      packPanelTransposed(b + (<usize>((j0 + jr) * ldb + p0) << 2), ldb, kc, dst);
     } else if (transB) {
       // Read each source row (a column of op(B)) contiguously.
       for (let c = 0; c < NR; c++) {
@@ -157,6 +186,26 @@ function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, add: bool, ro
   }
 }
 
+// C[i][j] (+)= A[i,:]·B[j,:] for row-major A (m×k) and B (n×k).
+function dotRows(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  for (let i = 0; i < m; i++) {
+    const ar = a + (<usize>(i * lda) << 2);
+    for (let j = 0; j < n; j++) {
+      const br = b + (<usize>(j * ldb) << 2);
+      let s: f32 = 0;
+      let p = 0;
+      if (ASC_FEATURE_SIMD) {
+        let acc = f32x4.splat(0);
+        for (; p + 4 <= k; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(ar + (<usize>p << 2)), v128.load(br + (<usize>p << 2))));
+        s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      }
+      for (; p < k; p++) s += load<f32>(ar + (<usize>p << 2)) * load<f32>(br + (<usize>p << 2));
+      const o = c + (<usize>(i * ldc + j) << 2);
+      store<f32>(o, accumulate ? load<f32>(o) + s : s);
+    }
+  }
+}
+
 export function sgemm(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
@@ -164,6 +213,11 @@ export function sgemm(
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    return;
+  }
+  if (!transA && transB && n < NR) {
+    // Few outputs (a classifier's last layer): plain dot products of contiguous rows, no packing.
+    dotRows(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     return;
   }
   const pa = work;
@@ -301,57 +355,63 @@ export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: 
 // state: 4 × u32 at `state`
 // ---------------------------------------------------------------------------------------------------
 
-// @ts-ignore: decorator
-@inline
-function nextU32(state: usize): u32 {
-  const s0 = load<u32>(state), s1 = load<u32>(state, 4);
-  let s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
-  const result = rotl<u32>(s1 * 5, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  store<u32>(state, s1 ^ s2, 4);
-  store<u32>(state, s0 ^ s3);
-  store<u32>(state, s2 ^ t, 8);
-  store<u32>(state, rotl<u32>(s3, 11), 12);
-  return result;
-}
-
 /** mask[i] = (u_i ≥ p) ? 1/(1 − p) : 0 with u_i = next()/2³² — the same draws as `Dropout.forward`. */
 export function dropoutMask(mask: usize, n: i32, p: f64, state: usize): void {
   const keep: f32 = p >= 1 ? 0 : <f32>(1 / (1 - p));
+  // u ≥ p with u = x/2³² is exactly x ≥ ⌈p·2³²⌉ for the integer x (scaling by 2³² is exact in f64).
+  const t64: f64 = p <= 0 ? 0 : Math.ceil(p * 4294967296.0);
+  const thr: u32 = t64 >= 4294967296.0 ? 0xffffffff : <u32>t64;
+  const never = t64 >= 4294967296.0;
+  // The generator state lives in locals for the whole loop.
+  let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
   for (let i = 0; i < n; i++) {
-    const u = <f64>nextU32(state) / 4294967296.0;
-    store<f32>(mask + (<usize>i << 2), u >= p ? keep : 0);
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    store<f32>(mask + (<usize>i << 2), select<f32>(keep, 0, result >= thr && !never)); // branch-free: drops are random
   }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Reductions and optimiser updates
 // ---------------------------------------------------------------------------------------------------
 
-/** Σ x² (float64 accumulation of float32 partial sums per 4 lanes). */
+/** Σ x²: four float32x4 accumulators (16 partial sums) combined in float64. */
 export function sumSquares(x: usize, n: i32): f64 {
   let s: f64 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f64x2.splat(0);
-    let acc2 = f64x2.splat(0);
-    for (; i + 4 <= n; i += 4) {
-      const v = v128.load(x + (<usize>i << 2));
-      const lo = f64x2.promote_low_f32x4(v);
-      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-      acc = f64x2.add(acc, f64x2.mul(lo, lo));
-      acc2 = f64x2.add(acc2, f64x2.mul(hi, hi));
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const p = x + (<usize>i << 2);
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      a0 = f32x4.add(a0, f32x4.mul(v0, v0));
+      a1 = f32x4.add(a1, f32x4.mul(v1, v1));
+      a2 = f32x4.add(a2, f32x4.mul(v2, v2));
+      a3 = f32x4.add(a3, f32x4.mul(v3, v3));
     }
-    acc = f64x2.add(acc, acc2);
-    s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    s = lanesSum(a0) + lanesSum(a1) + lanesSum(a2) + lanesSum(a3);
   }
   for (; i < n; i++) {
     const v = <f64>load<f32>(x + (<usize>i << 2));
     s += v * v;
   }
   return s;
+}
+
+// @ts-ignore: decorator
+@inline
+function lanesSum(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
 /** g += c·θ over n elements (regulariser gradients). */
@@ -380,19 +440,21 @@ export function advancedSymplecticStep(theta: usize, grad: usize, m: usize, n: i
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const bv = f32x4.splat(beta), ov = f32x4.splat(omb);
-    let am = f64x2.splat(0), ag = f64x2.splat(0);
-    for (; i + 4 <= n; i += 4) {
+    let am0 = f32x4.splat(0), am1 = f32x4.splat(0), ag0 = f32x4.splat(0), ag1 = f32x4.splat(0);
+    for (; i + 8 <= n; i += 8) {
       const off = <usize>i << 2;
-      const g = v128.load(grad + off);
-      const mv = f32x4.add(f32x4.mul(bv, v128.load(m + off)), f32x4.mul(ov, g));
-      v128.store(m + off, mv);
-      const mlo = f64x2.promote_low_f32x4(mv), mhi = f64x2.promote_low_f32x4(v128.shuffle<f32>(mv, mv, 2, 3, 0, 1));
-      const glo = f64x2.promote_low_f32x4(g), ghi = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
-      am = f64x2.add(am, f64x2.add(f64x2.mul(mlo, mlo), f64x2.mul(mhi, mhi)));
-      ag = f64x2.add(ag, f64x2.add(f64x2.mul(glo, glo), f64x2.mul(ghi, ghi)));
+      const g0 = v128.load(grad + off), g1 = v128.load(grad + off, 16);
+      const m0 = f32x4.add(f32x4.mul(bv, v128.load(m + off)), f32x4.mul(ov, g0));
+      const m1 = f32x4.add(f32x4.mul(bv, v128.load(m + off, 16)), f32x4.mul(ov, g1));
+      v128.store(m + off, m0);
+      v128.store(m + off, m1, 16);
+      am0 = f32x4.add(am0, f32x4.mul(m0, m0));
+      am1 = f32x4.add(am1, f32x4.mul(m1, m1));
+      ag0 = f32x4.add(ag0, f32x4.mul(g0, g0));
+      ag1 = f32x4.add(ag1, f32x4.mul(g1, g1));
     }
-    mm = f64x2.extract_lane(am, 0) + f64x2.extract_lane(am, 1);
-    gg = f64x2.extract_lane(ag, 0) + f64x2.extract_lane(ag, 1);
+    mm = lanesSum(am0) + lanesSum(am1);
+    gg = lanesSum(ag0) + lanesSum(ag1);
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;

@@ -17,16 +17,6 @@ except ImportError:
     sys.exit(3)
 from sklearn.metrics import roc_auc_score
 
-torch.set_num_threads(1)
-cfg = json.load(open(sys.argv[1]))
-torch.manual_seed(cfg["seed"])
-cols = cfg["cols"]
-xtr = torch.tensor(cfg["xTrain"], dtype=torch.float32).view(-1, cols)
-ytr = torch.tensor(cfg["yTrain"], dtype=torch.long)
-xte = torch.tensor(cfg["xTest"], dtype=torch.float32).view(-1, cols)
-yte = cfg["yTest"]
-
-
 class HamiltonianNN(nn.Module):
     def __init__(self, input_dim, hidden_dims, dropout_rate=0.2):
         super().__init__()
@@ -68,23 +58,36 @@ def hamiltonian_loss(outputs, labels, model, reg_coeff=0.01):
     return F.cross_entropy(outputs, labels) + reg_coeff * reg
 
 
-model = HamiltonianNN(cols, cfg["hidden"])
-opt = AdvancedSymplecticOptimizer(model.parameters(), lr=cfg["lr"])
-n = xtr.shape[0]
-g = torch.Generator().manual_seed(cfg["seed"])
-t0 = time.perf_counter()
-for epoch in range(cfg["epochs"]):
-    model.train()
-    perm = torch.randperm(n, generator=g)
-    for s in range(0, n, 32):
-        idx = perm[s:s + 32]
-        opt.zero_grad()
-        loss = hamiltonian_loss(model(xtr[idx]), ytr[idx], model)
-        loss.backward()
-        opt.step()
-seconds = time.perf_counter() - t0
-model.eval()
-with torch.no_grad():
-    p = torch.softmax(model(xte), dim=1)[:, 1].numpy()
-print(json.dumps({"auc": roc_auc_score(yte, p), "aucFromLabels": roc_auc_score(yte, (p >= 0.5).astype(int)),
-                  "secondsPerEpoch": seconds / cfg["epochs"], "torch": torch.__version__}))
+def main():
+    torch.set_num_threads(1)
+    cfg = json.load(open(sys.argv[1]))
+    torch.manual_seed(cfg["seed"])
+    cols = cfg["cols"]
+    xtr = torch.tensor(cfg["xTrain"], dtype=torch.float32).view(-1, cols)
+    ytr = torch.tensor(cfg["yTrain"], dtype=torch.long)
+    xte = torch.tensor(cfg["xTest"], dtype=torch.float32).view(-1, cols)
+    yte = cfg["yTest"]
+    model = HamiltonianNN(cols, cfg["hidden"])
+    opt = AdvancedSymplecticOptimizer(model.parameters(), lr=cfg["lr"])
+    n = xtr.shape[0]
+    g = torch.Generator().manual_seed(cfg["seed"])
+    t0 = time.perf_counter()
+    for epoch in range(cfg["epochs"]):
+        model.train()
+        perm = torch.randperm(n, generator=g)
+        for s in range(0, n, 32):
+            idx = perm[s:s + 32]
+            opt.zero_grad()
+            loss = hamiltonian_loss(model(xtr[idx]), ytr[idx], model)
+            loss.backward()
+            opt.step()
+    seconds = time.perf_counter() - t0
+    model.eval()
+    with torch.no_grad():
+        p = torch.softmax(model(xte), dim=1)[:, 1].numpy()
+    print(json.dumps({"auc": roc_auc_score(yte, p), "aucFromLabels": roc_auc_score(yte, (p >= 0.5).astype(int)),
+                      "secondsPerEpoch": seconds / cfg["epochs"], "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()

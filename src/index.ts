@@ -65,3 +65,7 @@ export {
   verifyIntegrator, measureOrder, energyBehaviour, reversibilityError, oneStepJacobian, symplecticResidual, determinant, slope, methodStep,
   type StepFunction, type OrderMeasurement, type EnergyBehaviour, type VerifyOptions, type IntegratorReport,
 } from './integrators/verify.js';
+// Backends
+export { resolveBackend, registerKernel, getKernel, listKernels, type BackendName, type BackendChoice, type ResolvedBackend, type MatmulKernel, type KernelMap, type OpName } from './backend/registry.js';
+export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
+export { WasmArena } from './backend/wasm/arena.js';

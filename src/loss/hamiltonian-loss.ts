@@ -68,6 +68,20 @@ export function hamiltonianLoss(
   for (const p of model.parameters()) {
     const data = p.data;
     const n = data.length;
+    if (p.arena && p.arena.owns(data) && p.arena.owns(p.grad)) {
+      // Same formulas, SIMD kernels in place.
+      const ex = p.arena.exports;
+      const ss = ex.sumSquares(data.byteOffset, n);
+      if (kind === 'norm') {
+        const nrm = Math.sqrt(ss);
+        reg += nrm;
+        if (withGrad && nrm > 0) ex.axpy(p.grad.byteOffset, lambda / nrm, data.byteOffset, n);
+      } else {
+        reg += 0.5 * ss;
+        if (withGrad) ex.axpy(p.grad.byteOffset, lambda, data.byteOffset, n);
+      }
+      continue;
+    }
     if (kind === 'norm') {
       const nrm = norm2(data, n);
       reg += nrm;

@@ -4,6 +4,9 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Parameter } from './parameter.js';
 import { softmaxRows } from '../loss/softmax.js';
+import { resolveBackend, type BackendChoice, type BackendName } from '../backend/registry.js';
+import { LEAKY_RELU_SLOPE } from './activations.js';
+import { WasmEngine } from './wasm-engine.js';
 
 export interface HamiltonianNNOptions {
   /** Number of input features. */
@@ -18,6 +21,13 @@ export interface HamiltonianNNOptions {
   outputDim?: number;
   /** Seed (or generator) for initialisation and dropout masks; default 0. */
   seed?: number | Rng;
+  /**
+   * Where forward/backward run: 'auto' (default: WASM SIMD where available, else the scalar WASM build,
+   * else JS), 'wasm', or 'js' (the reference kernels). Same seed, same backend → identical bits.
+   */
+  backend?: BackendChoice;
+  /** Force the 'simd' or 'scalar' WASM build (tests and benchmarks). */
+  wasmFlavour?: 'simd' | 'scalar';
 }
 
 /** The architecture, as stored with a model. */
@@ -94,6 +104,11 @@ export class HamiltonianNN {
   private lastInput: Float32Array | null = null;
   private lastRows = 0;
   private lastUsedDropout = false;
+  private readonly engine: WasmEngine | null = null;
+  /** The backend in use. */
+  readonly backend: BackendName;
+  /** Why the requested backend is not the one in use, if it is not. */
+  readonly fallbackReason?: string;
 
   constructor(options: HamiltonianNNOptions) {
     this.config = validateConfig(options);
@@ -103,6 +118,18 @@ export class HamiltonianNN {
     this.layers = [];
     for (let l = 0; l + 1 < dims.length; l++) this.layers.push(new Dense(dims[l], dims[l + 1], this.rng, `layers.${l}`));
     this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
+    const resolved = options.wasmFlavour ? { backend: 'wasm' as const } : resolveBackend(options.backend ?? 'auto');
+    this.backend = resolved.backend;
+    if (resolved.fallbackReason) this.fallbackReason = resolved.fallbackReason;
+    if (this.backend === 'wasm') {
+      const slope = this.config.activation === 'leaky_relu' ? LEAKY_RELU_SLOPE : 0;
+      this.engine = new WasmEngine(this.layers, this.dropouts, this.config.activation, slope, options.wasmFlavour);
+    }
+  }
+
+  /** For the wasm backend: which build runs ('simd' or 'scalar'). */
+  get wasmFlavour(): 'simd' | 'scalar' | null {
+    return this.engine ? this.engine.arena.flavour : null;
   }
 
   get inputDim(): number {
@@ -170,8 +197,13 @@ export class HamiltonianNN {
    */
   forward(x: Float32Array, rows: number, options: ForwardOptions = {}): Float32Array {
     this.checkInput(x, rows);
-    this.ensureCapacity(rows);
     const useDropout = this.training && !options.inference;
+    if (this.engine) {
+      this.lastRows = rows;
+      this.lastInput = x;
+      return this.engine.forward(x, rows, useDropout, options.reuseDropoutMask ?? false, this.rng);
+    }
+    this.ensureCapacity(rows);
     let input = x;
     for (let l = 0; l < this.dropouts.length; l++) {
       const width = this.layers[l].outFeatures;
@@ -199,6 +231,10 @@ export class HamiltonianNN {
   backward(dLogits: Float32Array, rows: number = this.lastRows, dInput?: Float32Array): void {
     const x = this.lastInput;
     if (!x || rows !== this.lastRows) throw new Error('HamiltonianNN.backward: call forward on the same rows first');
+    if (this.engine) {
+      this.engine.backward(dLogits, rows, dInput);
+      return;
+    }
     const L = this.layers.length;
     let g: Float32Array = dLogits;
     let scratch: Float32Array = this.gradA;
@@ -267,10 +303,10 @@ export class HamiltonianNN {
   }
 
   /** Rebuilds a model from `state()`. */
-  static fromState(state: HamiltonianNNState): HamiltonianNN {
+  static fromState(state: HamiltonianNNState, options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> = {}): HamiltonianNN {
     if (state?.format !== 'hamiltonian-ai/model-state') throw new Error('fromState: not a hamiltonian-ai model state');
     if (state.version !== 1) throw new Error(`fromState: unsupported state version ${state.version}`);
-    const model = new HamiltonianNN({ ...state.config, seed: 0 });
+    const model = new HamiltonianNN({ ...state.config, seed: 0, ...options });
     return model.loadState(state);
   }
 }

@@ -53,6 +53,11 @@ export class Adam extends Optimizer<AdamOptions> {
         const stepSize = lr / bc1;
         const shrink = decoupled ? 1 - lr * weightDecay : 1;
         const l2 = decoupled ? 0 : weightDecay;
+        if (this.onArena(p)) {
+          p.arena!.exports.adamStep(p.data.byteOffset, p.grad.byteOffset, m.byteOffset, v.byteOffset, theta.length, stepSize, beta1, beta2, sqrtBc2, epsilon, l2, shrink);
+          energy += 0.5 * p.arena!.exports.sumSquares(m.byteOffset, m.length);
+          continue;
+        }
         for (let i = 0, n = theta.length; i < n; i++) {
           const gi = g[i] + l2 * theta[i];
           m[i] = beta1 * m[i] + (1 - beta1) * gi;

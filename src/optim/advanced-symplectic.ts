@@ -46,6 +46,11 @@ export class AdvancedSymplecticOptimizer extends Optimizer<AdvancedSymplecticOpt
       const oneMinusBeta = 1 - beta;
       for (const p of params) {
         const m = this.buffer(p, 'momentum');
+        if (this.onArena(p)) {
+          energy += p.arena!.exports.advancedSymplecticStep(p.data.byteOffset, p.grad.byteOffset, m.byteOffset, p.data.length, lr, beta, epsilon);
+          this.setCounter(p, 'step', this.counter(p, 'step') + 1);
+          continue;
+        }
         const g = p.grad;
         const theta = p.data;
         const n = theta.length;

@@ -98,13 +98,21 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** One update. Returns the closure's loss when a closure was given. */
   abstract step(closure?: Closure): number | undefined;
 
-  /** Per-parameter buffer, created zero-filled on first use. */
+  /**
+   * Per-parameter buffer, created zero-filled on first use — in the parameter's WASM arena when it has
+   * one (so the SIMD kernels update it in place; the view is kept current when the arena grows).
+   */
   protected buffer(p: Parameter, key: string): Float32Array {
     let st = this.perParam.get(p);
     if (!st) this.perParam.set(p, (st = {}));
     let b = st[key];
-    if (!(b instanceof Float32Array)) st[key] = b = new Float32Array(p.data.length);
+    if (!(b instanceof Float32Array)) b = p.arena ? p.arena.allocBound(st, key, p.data.length) : (st[key] = new Float32Array(p.data.length));
     return b;
+  }
+
+  /** True when the parameter and its gradient are views into a WASM arena (the kernel path applies). */
+  protected onArena(p: Parameter): boolean {
+    return !!p.arena && p.arena.owns(p.data) && p.arena.owns(p.grad);
   }
 
   protected counter(p: Parameter, key: string): number {
@@ -146,14 +154,17 @@ export abstract class Optimizer<O extends BaseOptions> {
       this.groups[i].options = options;
     });
     ps.forEach((p, i) => {
-      const copy: Record<string, Float32Array | number> = {};
       for (const [k, v] of Object.entries(state.params[i])) {
-        if (v instanceof Float32Array) {
-          if (v.length !== p.data.length) throw new Error(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
-          copy[k] = v.slice();
-        } else copy[k] = v;
+        if (v instanceof Float32Array && v.length !== p.data.length) throw new Error(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
       }
-      this.perParam.set(p, copy);
+    });
+    ps.forEach((p, i) => {
+      const existing = this.perParam.get(p);
+      if (existing) for (const k of Object.keys(existing)) if (typeof existing[k] === 'number') delete existing[k];
+      for (const [k, v] of Object.entries(state.params[i])) {
+        if (v instanceof Float32Array) this.buffer(p, k).set(v);
+        else this.setCounter(p, k, v);
+      }
     });
     this.stepCount = state.step;
     return this;

@@ -71,6 +71,10 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
         const decay = options.friction > 0 ? Math.pow(1 - options.friction, c) : 1;
         for (const p of params) {
           const m = this.buffer(p, 'momentum');
+          if (this.onArena(p)) {
+            p.arena!.exports.kick(m.byteOffset, p.grad.byteOffset, m.length, decay, b);
+            continue;
+          }
           const g = p.grad;
           for (let i = 0, n = m.length; i < n; i++) m[i] = decay * m[i] - b * g[i];
         }
@@ -81,6 +85,10 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
         const a = c * options.lr;
         for (const p of params) {
           const m = this.buffer(p, 'momentum');
+          if (this.onArena(p)) {
+            p.arena!.exports.drift(p.data.byteOffset, m.byteOffset, m.length, a);
+            continue;
+          }
           const theta = p.data;
           for (let i = 0, n = theta.length; i < n; i++) theta[i] += a * m[i];
         }
@@ -91,7 +99,8 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
     let kinetic = 0;
     for (const p of this.params()) {
       const m = this.buffer(p, 'momentum');
-      for (let i = 0; i < m.length; i++) kinetic += m[i] * m[i];
+      if (this.onArena(p)) kinetic += p.arena!.exports.sumSquares(m.byteOffset, m.length);
+      else for (let i = 0; i < m.length; i++) kinetic += m[i] * m[i];
     }
     this.energy = 0.5 * kinetic;
     this.stepCount++;

@@ -1,0 +1,14 @@
+/**
+ * Entry point for edge runtimes (Cloudflare workerd, Vercel edge-light), chosen by the package's
+ * `workerd` / `edge-light` export conditions. These runtimes refuse to compile WebAssembly from bytes at
+ * run time, so the WASM builds are imported as modules (the bundler compiles them at deploy time) and
+ * handed to the loader; everything else is the main entry.
+ */
+import scalar from './backend/wasm/generated/scalar.wasm';
+import simd from './backend/wasm/generated/simd.wasm';
+import { provideWasmModule } from './backend/wasm/module.js';
+
+provideWasmModule('simd', simd);
+provideWasmModule('scalar', scalar);
+
+export * from './index.js';
