@@ -186,8 +186,8 @@ function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, add: bool, ro
   }
 }
 
-// C[i][j] (+)= A[i,:]·B[j,:] for row-major A (m×k) and B (n×k).
-function dotRows(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+/** C[i][j] (+)= A[i,:]·B[j,:] for row-major A (m×k) and B (n×k): no packing — for one or a few rows. */
+export function dotRows(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
   for (let i = 0; i < m; i++) {
     const ar = a + (<usize>(i * lda) << 2);
     for (let j = 0; j < n; j++) {

@@ -62,3 +62,31 @@ export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, opti
   }
   return { psi: total, bins };
 }
+
+/**
+ * PSI of a new sample against a stored reference: bin `edges` (interior cut points, ascending) and the
+ * reference's share per bin (edges.length + 1 shares) — what a model file keeps of its development sample.
+ * @example
+ * psiAgainst({ edges: [0.2, 0.5], shares: [0.3, 0.4, 0.3] }, newScores).psi;
+ */
+export function psiAgainst(reference: { edges: number[]; shares: number[] }, actual: ArrayLike<number>, epsilon = 1e-4): PsiResult {
+  const { edges, shares } = reference;
+  if (shares.length !== edges.length + 1) throw new RangeError(`psiAgainst: ${edges.length} edges need ${edges.length + 1} shares, got ${shares.length}`);
+  if (actual.length === 0) throw new RangeError('psiAgainst: no values');
+  const counts = new Float64Array(shares.length);
+  for (let i = 0; i < actual.length; i++) {
+    let b = 0;
+    while (b < edges.length && actual[i] >= edges[b]) b++;
+    counts[b]++;
+  }
+  const bins: PsiBin[] = [];
+  let total = 0;
+  for (let i = 0; i < shares.length; i++) {
+    const e = shares[i], a = counts[i] / actual.length;
+    const ei = Math.max(e, epsilon), ai = Math.max(a, epsilon);
+    const contribution = (ai - ei) * Math.log(ai / ei);
+    total += contribution;
+    bins.push({ lo: i === 0 ? -Infinity : edges[i - 1], hi: i === edges.length ? Infinity : edges[i], expected: e, actual: a, contribution });
+  }
+  return { psi: total, bins };
+}

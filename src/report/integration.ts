@@ -86,7 +86,7 @@ export function integrationSvg(tr: Trajectory, contrast: Trajectory | null): str
   );
   const inner = (svg: string) => svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>$/, '');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 940 400" width="940" height="400" font-family="sans-serif" font-size="11">
-<g>${inner(portrait).replaceAll('id="plot"', 'id="plotA"').replaceAll('url(#plot)', 'url(#plotA)')}</g>
-<g transform="translate(480 0)">${inner(energy).replaceAll('id="plot"', 'id="plotB"').replaceAll('url(#plot)', 'url(#plotB)')}</g>
+<g>${inner(portrait)}</g>
+<g transform="translate(480 0)">${inner(energy)}</g>
 </svg>`;
 }

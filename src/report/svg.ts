@@ -29,6 +29,8 @@ export interface ChartOptions {
   maxPoints?: number;
 }
 
+let chartCounter = 0;
+
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 export function escapeXml(s: string): string {
@@ -98,8 +100,9 @@ export function chart(series: Series[], options: ChartOptions = {}): string {
   for (const t of yt) out.push(`<text x="${m.l - 5}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${options.logY ? `1e${t}` : fmt(t)}</text>`);
   if (options.xLabel) out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   if (options.yLabel) out.push(`<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
-  out.push(`<clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}"/></clipPath>`);
-  out.push('<g clip-path="url(#plot)">');
+  const clipId = `plot${++chartCounter}`;
+  out.push(`<clipPath id="${clipId}"><rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}"/></clipPath>`);
+  out.push(`<g clip-path="url(#${clipId})">`);
   for (const s of prepared) {
     if (s.pts.length === 0) continue;
     if (s.style === 'points') {

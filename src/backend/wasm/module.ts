@@ -6,6 +6,7 @@ export interface WasmExports {
   heapBase(): number;
   sgemmWorkBytes(): number;
   sgemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number): void;
+  dotRows(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
   addBias(out: number, bias: number, rows: number, cols: number): void;
   activate(post: number, pre: number, n: number, act: number, slope: number, mask: number): void;
   activateBackward(g: number, pre: number, n: number, act: number, slope: number, mask: number): void;

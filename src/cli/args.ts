@@ -1,0 +1,113 @@
+import { UsageError } from './errors.js';
+
+export type OptionType = 'string' | 'number' | 'int' | 'boolean' | 'list';
+
+export interface OptionSpec {
+  type: OptionType;
+  help: string;
+  default?: string | number | boolean | number[];
+  /** Placeholder in help, e.g. FILE. */
+  arg?: string;
+  required?: boolean;
+  /** Extra validation; return an error message or null. */
+  check?: (v: never) => string | null;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  examples?: string[];
+}
+
+export type Parsed = Record<string, string | number | boolean | number[] | undefined>;
+
+export function helpText(spec: CommandSpec): string {
+  const lines = [`hamiltonian-ai ${spec.name} — ${spec.summary}`, '', `usage: ${spec.usage}`, '', 'options:'];
+  const rows = Object.entries(spec.options).map(([k, o]) => {
+    const flag = o.type === 'boolean' ? `--${k}` : `--${k} ${o.arg ?? o.type.toUpperCase()}`;
+    const def = o.default !== undefined && o.type !== 'boolean' ? ` (default ${Array.isArray(o.default) ? o.default.join(',') : o.default})` : '';
+    return [flag, `${o.help}${o.required ? ' (required)' : ''}${def}`];
+  });
+  rows.push(['--help', 'show this help']);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [a, b] of rows) lines.push(`  ${a.padEnd(w)}  ${b}`);
+  if (spec.examples?.length) lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
+  return lines.join('\n');
+}
+
+/**
+ * Parses `--name value`, `--name=value` and boolean `--flag` / `--no-flag`. Unknown options, missing
+ * values and values of the wrong type are `UsageError`s with a one-line explanation.
+ */
+export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
+  const out: Parsed = {};
+  for (const [k, o] of Object.entries(spec.options)) if (o.default !== undefined) out[k] = o.default;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return 'help';
+    if (!a.startsWith('--')) throw new UsageError(`${spec.name}: unexpected argument '${a}' (options start with --; see hamiltonian-ai ${spec.name} --help)`);
+    let name = a.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    let o = spec.options[name];
+    if (!o && name.startsWith('no-') && spec.options[name.slice(3)]?.type === 'boolean' && value === undefined) {
+      out[name.slice(3)] = false;
+      continue;
+    }
+    if (!o) {
+      const known = Object.keys(spec.options).map((k) => `--${k}`).join(', ');
+      throw new UsageError(`${spec.name}: unknown option --${name} (known: ${known})`);
+    }
+    if (o.type === 'boolean') {
+      if (value !== undefined && !['true', 'false'].includes(value)) throw new UsageError(`${spec.name}: --${name} takes no value (or =true/=false)`);
+      out[name] = value === undefined ? true : value === 'true';
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || (value.startsWith('--') && o.type !== 'number')) throw new UsageError(`${spec.name}: --${name} needs a value (${o.arg ?? o.type})`);
+    }
+    out[name] = convert(spec.name, name, o, value);
+    o = spec.options[name];
+  }
+  for (const [k, o] of Object.entries(spec.options)) {
+    if (o.required && out[k] === undefined) throw new UsageError(`${spec.name}: --${k} is required (${o.help})`);
+    if (o.check && out[k] !== undefined) {
+      const msg = o.check(out[k] as never);
+      if (msg) throw new UsageError(`${spec.name}: --${k} ${msg}`);
+    }
+  }
+  return out;
+}
+
+function convert(cmd: string, name: string, o: OptionSpec, v: string): string | number | number[] {
+  const bad = (what: string) => new UsageError(`${cmd}: --${name} must be ${what}, got '${v}'`);
+  switch (o.type) {
+    case 'string':
+      if (v === '') throw bad('a non-empty string');
+      return v;
+    case 'number': {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw bad('a number');
+      return n;
+    }
+    case 'int': {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw bad('a non-negative integer');
+      return n;
+    }
+    case 'list': {
+      const parts = v.split(',').map((s) => s.trim());
+      if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < 1)) throw bad('a comma-separated list of positive integers, e.g. 64,32');
+      return parts.map(Number);
+    }
+    default:
+      return v;
+  }
+}

@@ -1,0 +1,177 @@
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { CsvStreamParser, formatCsvField, type CsvRecord, type Delimiter } from '../../index.js';
+import { Scorer } from '../../score/index.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { UsageError } from '../errors.js';
+import { readBytes, tempPathFor } from '../files.js';
+import { decodeModel } from '../../io/model-file.js';
+import { ModelFormatError } from '../../io/safetensors.js';
+import { Progress } from '../output.js';
+
+export const scoreSpec: CommandSpec = {
+  name: 'score',
+  summary: 'score every row of a CSV (streamed: files larger than memory work), appending probability and decision',
+  usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K]',
+  options: {
+    model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
+    data: { type: 'string', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
+    out: { type: 'string', arg: 'FILE', help: 'output CSV (default: standard output)' },
+    threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
+    reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
+    'batch-size': { type: 'int', help: 'rows scored per batch', default: 4096, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
+    quiet: { type: 'boolean', help: 'no progress output' },
+  },
+  examples: ['hamiltonian-ai score --model credit.safetensors --data applicants.csv --out scored.csv --reasons 3'],
+};
+
+export async function score(o: Parsed): Promise<void> {
+  const modelPath = o.model as string;
+  let scorer: Scorer;
+  try {
+    scorer = new Scorer(decodeModel(readBytes(modelPath)), { threshold: o.threshold as number });
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new UsageError(`${modelPath}: not a usable model file: ${e.message}`);
+    throw e;
+  }
+  const pre = scorer.preprocessor;
+  const inPath = o.data as string;
+  const size = (() => {
+    try {
+      return statSync(inPath).size;
+    } catch {
+      throw new UsageError(`${inPath}: no such file`);
+    }
+  })();
+  const reasons = o.reasons as number;
+  const batchSize = o['batch-size'] as number;
+  const outPath = o.out as string | undefined;
+  const tmp = outPath ? tempPathFor(outPath) : null;
+  const sink = tmp ? createWriteStream(tmp) : process.stdout;
+  const negative = pre.label(0);
+  const progress = new Progress('scoring', 100, !!o.quiet || !outPath);
+  const parser = new CsvStreamParser({ source: inPath });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let header: string[] | null = null;
+  let delim: Delimiter = ',';
+  let featureIdx: number[] = [];
+  let scored = 0, failed = 0, rows = 0;
+  const failures: Array<{ line: number; reason: string }> = [];
+  let batch: CsvRecord[] = [];
+  const cols = pre.cols;
+  let x = new Float32Array(batchSize * cols);
+  const probs = new Float32Array(batchSize);
+  const record: Record<string, string> = {};
+
+  const write = async (s: string) => {
+    if (!sink.write(s)) await once(sink, 'drain');
+  };
+  const flush = async () => {
+    if (!batch.length) return;
+    const ok: number[] = [];
+    const errors: (string | null)[] = new Array(batch.length).fill(null);
+    if (x.length < batch.length * cols) x = new Float32Array(batch.length * cols);
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      if (r.fields.length !== header!.length) {
+        errors[i] = `expected ${header!.length} fields, found ${r.fields.length}`;
+        continue;
+      }
+      for (let f = 0; f < featureIdx.length; f++) record[pre.features[f].name] = r.fields[featureIdx[f]];
+      try {
+        pre.transformRecord(record, x.subarray(ok.length * cols, (ok.length + 1) * cols));
+        ok.push(i);
+      } catch (e) {
+        errors[i] = (e as Error).message;
+      }
+    }
+    if (ok.length) scorer.scoreEncoded(x, ok.length, probs);
+    let k = 0;
+    let out = '';
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      const fields = r.fields.map((f) => formatCsvField(f, delim));
+      if (errors[i] === null) {
+        const p = probs[k++];
+        fields.push(p.toFixed(6), formatCsvField(p >= scorer.threshold ? pre.positive : negative, delim));
+        if (reasons) {
+          const ex = scorer.explain(Object.fromEntries(pre.features.map((f, j) => [f.name, r.fields[featureIdx[j]]])), reasons).reasons!;
+          for (let j = 0; j < reasons; j++) fields.push(formatCsvField(ex[j] ? ex[j].feature : '', delim));
+        }
+        fields.push('');
+        scored++;
+      } else {
+        fields.push('', '');
+        for (let j = 0; j < reasons; j++) fields.push('');
+        fields.push(formatCsvField(`line ${r.line}: ${errors[i]}`, delim));
+        failed++;
+        if (failures.length < 1000) failures.push({ line: r.line, reason: errors[i]! });
+      }
+      out += fields.join(delim) + '\n';
+    }
+    rows += batch.length;
+    batch = [];
+    await write(out);
+  };
+
+  try {
+    let read = 0;
+    for await (const chunk of createReadStream(inPath)) {
+      read += (chunk as Buffer).length;
+      let text: string;
+      try {
+        text = decoder.decode(chunk as Buffer, { stream: true });
+      } catch {
+        throw new UsageError(`${inPath}: not valid UTF-8 after line ${rows + 1}; save the file as UTF-8`);
+      }
+      for (const rec of parser.push(text)) {
+        if (!header) {
+          header = rec.fields.map((f) => f.trim());
+          delim = parser.detectedDelimiter ?? ',';
+          const missing = pre.features.map((f) => f.name).filter((n) => !header!.includes(n));
+          if (missing.length) throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+          featureIdx = pre.features.map((f) => header!.indexOf(f.name));
+          const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
+          await write([...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim) + '\n');
+          continue;
+        }
+        batch.push(rec);
+        if (batch.length >= batchSize) {
+          await flush();
+          progress.update(Math.min(99, Math.floor((100 * read) / Math.max(1, size))), `${rows} rows`);
+        }
+      }
+    }
+    try {
+      decoder.decode();
+    } catch {
+      throw new UsageError(`${inPath}: ends inside a UTF-8 sequence`);
+    }
+    for (const rec of parser.end()) {
+      if (!header) throw new UsageError(`${inPath}: no header row`);
+      batch.push(rec);
+    }
+    if (!header) throw new UsageError(`${inPath}: the file is empty`);
+    await flush();
+    progress.update(100, `${rows} rows`);
+    if (tmp) {
+      sink.end();
+      await once(sink, 'finish');
+      renameSync(tmp, outPath!);
+    }
+  } catch (e) {
+    if (tmp) {
+      (sink as ReturnType<typeof createWriteStream>).destroy();
+      rmSync(tmp, { force: true });
+    }
+    throw e;
+  }
+  if (failed) {
+    process.stderr.write(`warning: ${failed} of ${rows} rows could not be scored (kept in the output with score_error):\n`);
+    for (const f of failures.slice(0, 10)) process.stderr.write(`  line ${f.line}: ${f.reason}\n`);
+    if (failed > 10) process.stderr.write(`  … and ${failed - 10} more\n`);
+  }
+  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine: scorer.engine }) + '\n');
+  else if (outPath) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
+}

@@ -1,0 +1,187 @@
+import { resolve } from 'node:path';
+import {
+  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, type Evaluation, type History, type PreparedTable,
+} from '../../index.js';
+import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
+import { buildReport } from '../../report/html.js';
+import { VERSION } from '../../version.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { UsageError } from '../errors.js';
+import { readBytes, sha256, writeAtomic } from '../files.js';
+import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
+import { Progress, formatTable } from '../output.js';
+
+export const trainSpec: CommandSpec = {
+  name: 'train',
+  summary: 'train a HamiltonianNN on a CSV file, evaluate it on a held-out (or out-of-time) part and save it',
+  usage: 'hamiltonian-ai train --data FILE.csv --target COL --positive VALUE --out MODEL.safetensors [options]',
+  options: {
+    data: { type: 'string', arg: 'FILE', help: 'training data, CSV with a header row', required: true },
+    target: { type: 'string', arg: 'COL', help: 'target column', required: true },
+    positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class (e.g. bad, 1, yes)', required: true },
+    out: { type: 'string', arg: 'MODEL', help: 'where to write the model file (.safetensors)', required: true },
+    hidden: { type: 'list', arg: 'N,N', help: 'hidden layer widths', default: [64, 32] },
+    activation: { type: 'string', arg: 'NAME', help: 'relu, leaky_relu or tanh', default: 'leaky_relu', check: (v: string) => (['relu', 'leaky_relu', 'tanh'].includes(v) ? null : `must be relu, leaky_relu or tanh, got '${v}'`) },
+    dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
+    optimizer: { type: 'string', arg: 'NAME', help: OPTIMIZER_NAMES.join(' | '), default: 'advanced-symplectic' },
+    lr: { type: 'number', help: 'learning rate / time step (default depends on the optimiser)', check: (v: number) => (v > 0 ? null : `must be > 0, got ${v}`) },
+    beta: { type: 'number', help: 'momentum decay β (advanced-symplectic, adam)', check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
+    friction: { type: 'number', help: 'friction for the symplectic optimisers', check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
+    reg: { type: 'number', help: 'regularisation coefficient λ of the Hamiltonian loss', default: 0.01, check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`) },
+    epochs: { type: 'int', help: 'training epochs', default: 10, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    smote: { type: 'boolean', help: 'oversample the minority class of the training part with SMOTE (--no-smote to disable)', default: true },
+    'test-size': { type: 'number', help: 'held-out fraction', default: 0.2, check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
+    'time-column': { type: 'string', arg: 'COL', help: 'period column for an out-of-time split (with --oot-from)' },
+    'oot-from': { type: 'string', arg: 'VALUE', help: 'first period of the test part (e.g. 2016-01)' },
+    patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch)' },
+    seed: { type: 'int', help: 'seed for everything random', default: 42 },
+    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js'].includes(v) ? null : `must be auto, wasm or js, got '${v}'`) },
+    threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
+    report: { type: 'string', arg: 'FILE.html', help: 'write a self-contained HTML report' },
+    json: { type: 'boolean', help: 'print one JSON object instead of the table' },
+    quiet: { type: 'boolean', help: 'no progress output' },
+  },
+  examples: [
+    'hamiltonian-ai train --data data/credit_data.csv --target Status --positive bad --out credit.safetensors --report credit.html',
+    'hamiltonian-ai train --data loans.csv --target default --positive 1 --time-column issue_d --oot-from 2016-01 --out oot.safetensors',
+  ],
+};
+
+export interface TrainOutcome {
+  metrics: Evaluation;
+  history: History;
+  prep: PreparedTable;
+  modelPath: string;
+  json: Record<string, unknown>;
+}
+
+/** The whole training job; shared by `train` and `demo`. */
+export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainOutcome> {
+  const dataPath = o.data as string;
+  const bytes = readBytes(dataPath);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${dataPath}: not valid UTF-8; save the file as UTF-8`);
+  }
+  if (!!o['time-column'] !== !!o['oot-from']) throw new UsageError('train: --time-column and --oot-from go together');
+  const source = dataLabel ?? dataPath;
+  const table = parseCsv(text, { source });
+  const seed = o.seed as number;
+  const prep = prepareTable(table, {
+    target: o.target as string,
+    positive: o.positive as string,
+    seed,
+    testSize: o['test-size'] as number,
+    applySmote: o.smote as boolean,
+    timeColumn: o['time-column'] as string | undefined,
+    ootFrom: o['oot-from'] as string | undefined,
+    source,
+  });
+  const model = new HamiltonianNN({
+    inputDim: prep.train.cols,
+    hiddenDims: o.hidden as number[],
+    activation: o.activation as 'leaky_relu',
+    dropoutRate: o.dropout as number,
+    seed,
+    backend: o.backend as 'auto',
+  });
+  const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), { lr: o.lr as number | undefined, beta: o.beta as number | undefined, friction: o.friction as number | undefined });
+  const epochs = o.epochs as number;
+  const progress = new Progress('training', epochs, !!o.quiet);
+  const history = await fit(model, optimizer, prep.train, {
+    epochs,
+    batchSize: o['batch-size'] as number,
+    seed,
+    regCoeff: o.reg as number,
+    validation: prep.test,
+    earlyStopping: o.patience !== undefined ? { monitor: 'val.auc', patience: o.patience as number } : false,
+    onEpoch: (e) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.validation!.auc.toFixed(4)}`),
+  });
+  const threshold = o.threshold as number;
+  const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
+  const probs = model.predictProba(prep.test.x, prep.test.rows);
+  const sorted = Float64Array.from(probs).sort();
+  const edges = Array.from({ length: 9 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / 10)]);
+  const uniq = [...new Set(edges)];
+  const shares = new Array(uniq.length + 1).fill(0);
+  for (const p of probs) {
+    let b = 0;
+    while (b < uniq.length && p >= uniq[b]) b++;
+    shares[b]++;
+  }
+  const metricsRecord = {
+    auc: metrics.auc, ks: metrics.ks, gini: metrics.gini, accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall,
+    f1: metrics.f1, brier: metrics.brier, logLoss: metrics.logLoss, prAuc: metrics.prAuc,
+  };
+  const training: TrainingRecord = {
+    seed,
+    backend: model.backend,
+    optimizer: settings,
+    epochs: history.epochs.length,
+    batchSize: o['batch-size'] as number,
+    regCoeff: o.reg as number,
+    smote: o.smote as boolean,
+    split: o['time-column'] ? { timeColumn: o['time-column'], ootFrom: o['oot-from'] } : { testSize: o['test-size'], stratified: true },
+    dataFile: source,
+    dataSha256: sha256(bytes),
+    rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
+    metrics: metricsRecord,
+    threshold,
+    scoreDistribution: { edges: uniq, shares: shares.map((s) => s / probs.length) },
+    history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, valAuc: e.validation?.auc })),
+  };
+  const modelPath = o.out as string;
+  writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training }));
+  if (o.report) {
+    writeAtomic(o.report as string, buildReport({
+      title: `hamiltonian-ai — ${source}`,
+      subtitle: [
+        `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}, ${prep.test.rows} held-out rows`,
+        `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs; seed ${seed}; library ${VERSION}`,
+      ],
+      evaluation: metrics,
+      labels: prep.test.y,
+      probabilities: probs,
+      history: history.epochs,
+      settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
+    }));
+  }
+  const json = {
+    metrics: metricsRecord,
+    confusion: metrics.confusion,
+    threshold,
+    rows: { train: prep.trainRowsBeforeSmote, trainAfterSmote: prep.train.rows, test: prep.test.rows, skipped: prep.skipped.length },
+    timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.trainSeconds / history.epochs.length },
+    epochs: history.epochs.length,
+    backend: model.backend,
+    model: modelPath,
+    report: (o.report as string | undefined) ?? null,
+  };
+  return { metrics, history, prep, modelPath, json };
+}
+
+export function printOutcome(r: TrainOutcome, asJson: boolean): void {
+  if (asJson) {
+    process.stdout.write(JSON.stringify(r.json) + '\n');
+    return;
+  }
+  const m = r.metrics;
+  const f = (v: number) => v.toFixed(4);
+  process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
+  process.stdout.write(formatTable([
+    ['AUC', f(m.auc)], ['KS', f(m.ks)], ['Gini', f(m.gini)], ['accuracy', f(m.accuracy)],
+    ['precision (positive)', f(m.binary.precision)], ['recall (positive)', f(m.binary.recall)], ['F1 (positive)', f(m.binary.f1)],
+    ['Brier', f(m.brier)], ['log loss', f(m.logLoss)],
+  ]) + '\n');
+  const c = m.confusion;
+  process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
+  process.stdout.write(`trained ${r.history.epochs.length} epochs in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`);
+  if (r.prep.skipped.length) process.stderr.write(`note: ${r.prep.skipped.length} rows were left out (first: line ${r.prep.skipped[0].line}: ${r.prep.skipped[0].reason})\n`);
+}
+
+export async function train(o: Parsed): Promise<void> {
+  printOutcome(await runTraining(o), !!o.json);
+}

@@ -1,0 +1,67 @@
+import { DataError } from '../data/errors.js';
+import { ModelFormatError } from '../io/safetensors.js';
+import { TrainingDivergedError } from '../train/fit.js';
+import { VERSION } from '../version.js';
+import { helpText, parseArgs, type CommandSpec, type Parsed } from './args.js';
+import { demo, demoSpec } from './commands/demo.js';
+import { evaluate, evaluateSpec } from './commands/evaluate.js';
+import { exportOnnx, exportOnnxSpec } from './commands/export-onnx.js';
+import { integrate, integrateSpec } from './commands/integrate.js';
+import { score, scoreSpec } from './commands/score.js';
+import { train, trainSpec } from './commands/train.js';
+import { UsageError } from './errors.js';
+
+const COMMANDS: Array<[CommandSpec, (o: Parsed) => Promise<void>]> = [
+  [demoSpec, demo],
+  [trainSpec, train],
+  [evaluateSpec, evaluate],
+  [scoreSpec, score],
+  [exportOnnxSpec, exportOnnx],
+  [integrateSpec, integrate],
+];
+
+function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map(([s]) => s.name.length));
+  return [
+    `hamiltonian-ai ${VERSION} — train and score credit models with Hamiltonian (symplectic) optimisation`,
+    '',
+    'usage: hamiltonian-ai COMMAND [options]   (hamiltonian-ai COMMAND --help for its options)',
+    '',
+    'commands:',
+    ...COMMANDS.map(([s]) => `  ${s.name.padEnd(w)}  ${s.summary}`),
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 usage or input error). */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const entry = COMMANDS.find(([s]) => s.name === cmd);
+  if (!entry) {
+    process.stderr.write(`hamiltonian-ai: unknown command '${cmd}' (commands: ${COMMANDS.map(([s]) => s.name).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    const parsed = parseArgs(entry[0], rest);
+    if (parsed === 'help') {
+      process.stdout.write(helpText(entry[0]) + '\n');
+      return 0;
+    }
+    await entry[1](parsed);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof DataError || e instanceof ModelFormatError || e instanceof RangeError || e instanceof TrainingDivergedError) {
+      process.stderr.write(`hamiltonian-ai ${cmd}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`hamiltonian-ai ${cmd}: unexpected error (please report it):\n${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}

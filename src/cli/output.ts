@@ -1,0 +1,27 @@
+/** Progress on stderr: a redrawn bar with ETA on a terminal, one plain line per step otherwise (CI logs stay readable). */
+export class Progress {
+  private readonly tty = !!process.stderr.isTTY;
+  private readonly start = performance.now();
+  constructor(private readonly label: string, private readonly total: number, private readonly quiet = false) {}
+
+  update(done: number, note = ''): void {
+    if (this.quiet) return;
+    const elapsed = (performance.now() - this.start) / 1000;
+    const eta = done > 0 ? (elapsed / done) * (this.total - done) : NaN;
+    if (this.tty) {
+      const width = 24;
+      const fill = Math.round((done / this.total) * width);
+      process.stderr.write(`\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ${Number.isFinite(eta) ? `ETA ${eta.toFixed(1)}s` : ''} ${note}\x1b[K`);
+      if (done >= this.total) process.stderr.write('\n');
+    } else {
+      process.stderr.write(`${this.label} ${done}/${this.total}${note ? `  ${note}` : ''}\n`);
+    }
+  }
+}
+
+export function formatTable(rows: Array<[string, string]>, header: [string, string] = ['metric', 'value']): string {
+  const w0 = Math.max(header[0].length, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(header[1].length, ...rows.map((r) => r[1].length));
+  const line = (a: string, b: string) => `| ${a.padEnd(w0)} | ${b.padStart(w1)} |`;
+  return [line(...header), `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|`, ...rows.map(([a, b]) => line(a, b))].join('\n');
+}

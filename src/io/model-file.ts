@@ -1,0 +1,147 @@
+import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
+import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
+import type { PreprocessorState } from '../data/preprocessor.js';
+import { VERSION } from '../version.js';
+import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+
+/**
+ * The model file: a safetensors container whose tensors are named as the PyTorch original's
+ * `state_dict` (`layers.0.weight` [out, in], `layers.0.bias`, …) so files move between the two, and whose
+ * `__metadata__` carries what scoring needs (architecture, fitted preprocessor, positive label) and what an
+ * auditor needs (library and format versions, seed, backend, data SHA-256, metrics). Deterministic:
+ * the same model and metadata give the same bytes (no timestamps).
+ */
+export const MODEL_FORMAT = 'hamiltonian-ai';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface TrainingRecord {
+  seed?: number;
+  backend?: string;
+  optimizer?: Record<string, unknown>;
+  epochs?: number;
+  batchSize?: number;
+  /** SHA-256 of the training data file (hex). */
+  dataSha256?: string;
+  dataFile?: string;
+  rows?: { train: number; test: number };
+  metrics?: Record<string, number>;
+  /** Score distribution of the held-out sample: quantile edges and shares, for PSI at evaluation time. */
+  scoreDistribution?: { edges: number[]; shares: number[] };
+  history?: Array<{ epoch: number; loss: number; energy: number; valAuc?: number }>;
+  [key: string]: unknown;
+}
+
+export interface ModelFileContent {
+  config: HamiltonianNNConfig;
+  /** Tensors by name, shapes checked against `config`. */
+  tensors: Map<string, { shape: number[]; data: Float32Array }>;
+  preprocessor: PreprocessorState | null;
+  training: TrainingRecord | null;
+  /** Library version that wrote the file ('' for files from elsewhere, e.g. PyTorch). */
+  libraryVersion: string;
+  /** Raw safetensors metadata strings. */
+  metadata: Record<string, string>;
+}
+
+/** What `encodeModel` needs of a model. */
+export interface SavableModel {
+  readonly config: HamiltonianNNConfig;
+  parameters(): Array<{ name: string; shape: readonly number[]; data: Float32Array }>;
+}
+
+/**
+ * Model (+ preprocessor + training record) → safetensors bytes.
+ * @example
+ * const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training: { seed: 42 } });
+ */
+export function encodeModel(model: SavableModel, extra: { preprocessor?: PreprocessorState | null; training?: TrainingRecord | null } = {}): Uint8Array {
+  const metadata: Record<string, string> = {
+    format: MODEL_FORMAT,
+    format_version: String(MODEL_FORMAT_VERSION),
+    library_version: VERSION,
+    config: JSON.stringify(model.config),
+  };
+  if (extra.preprocessor) metadata.preprocessor = JSON.stringify(extra.preprocessor);
+  if (extra.training) metadata.training = JSON.stringify(extra.training);
+  return encodeSafetensors(model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]), metadata);
+}
+
+function parseJson<T>(metadata: Record<string, string>, key: string): T | null {
+  if (metadata[key] === undefined) return null;
+  try {
+    return JSON.parse(metadata[key]) as T;
+  } catch (e) {
+    throw new ModelFormatError(`__metadata__.${key} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Infers the architecture of a PyTorch-style state dict (layers.0.weight, layers.0.bias, …). */
+function inferConfig(tensors: Map<string, { shape: number[] }>, activation: ActivationName): HamiltonianNNConfig {
+  const dims: number[] = [];
+  let l = 0;
+  while (tensors.has(`layers.${l}.weight`)) {
+    const w = tensors.get(`layers.${l}.weight`)!;
+    if (w.shape.length !== 2) throw new ModelFormatError(`tensor 'layers.${l}.weight' must be 2-D, has shape [${w.shape}]`);
+    if (l === 0) dims.push(w.shape[1]);
+    else if (w.shape[1] !== dims[l]) throw new ModelFormatError(`tensor 'layers.${l}.weight' takes ${w.shape[1]} inputs but layer ${l - 1} gives ${dims[l]}`);
+    dims.push(w.shape[0]);
+    l++;
+  }
+  if (l === 0) throw new ModelFormatError("no tensor 'layers.0.weight': not a HamiltonianNN state dict");
+  return { inputDim: dims[0], hiddenDims: dims.slice(1, -1), activation, dropoutRate: 0.2, outputDim: dims[dims.length - 1] };
+}
+
+function checkConfig(c: HamiltonianNNConfig): void {
+  const posInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 1 << 20;
+  if (!c || typeof c !== 'object') throw new ModelFormatError('config must be an object');
+  if (!posInt(c.inputDim)) throw new ModelFormatError(`config.inputDim ${JSON.stringify(c.inputDim)} is not a positive integer`);
+  if (!Array.isArray(c.hiddenDims) || !c.hiddenDims.every(posInt)) throw new ModelFormatError('config.hiddenDims must be positive integers');
+  if (!posInt(c.outputDim) || c.outputDim < 2) throw new ModelFormatError(`config.outputDim ${JSON.stringify(c.outputDim)} must be an integer ≥ 2`);
+  if (!ACTIVATIONS.includes(c.activation)) throw new ModelFormatError(`config.activation '${c.activation}' is not one of ${ACTIVATIONS.join(', ')}`);
+  if (!(typeof c.dropoutRate === 'number' && c.dropoutRate >= 0 && c.dropoutRate < 1)) throw new ModelFormatError('config.dropoutRate must be in [0, 1)');
+}
+
+/**
+ * Safetensors bytes → validated model content. Files written by this library carry their config; files
+ * from PyTorch (a `HamiltonianNN` state dict) are accepted too, the architecture read from the tensor shapes
+ * and the activation given by `options.activation` (default 'leaky_relu', the original's).
+ * Throws `ModelFormatError` naming what is wrong.
+ */
+export function decodeModel(bytes: Uint8Array, options: { activation?: ActivationName } = {}): ModelFileContent {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT) throw new ModelFormatError(`__metadata__.format is '${metadata.format}', not '${MODEL_FORMAT}'`);
+  if (metadata.format_version !== undefined && metadata.format_version !== String(MODEL_FORMAT_VERSION)) {
+    throw new ModelFormatError(`model format version ${metadata.format_version} is not supported by this library (reads version ${MODEL_FORMAT_VERSION})`);
+  }
+  const config = parseJson<HamiltonianNNConfig>(metadata, 'config') ?? inferConfig(tensors, options.activation ?? 'leaky_relu');
+  checkConfig(config);
+  const dims = [config.inputDim, ...config.hiddenDims, config.outputDim];
+  const expected = new Map<string, number[]>();
+  for (let l = 0; l + 1 < dims.length; l++) {
+    expected.set(`layers.${l}.weight`, [dims[l + 1], dims[l]]);
+    expected.set(`layers.${l}.bias`, [dims[l + 1]]);
+  }
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, shape] of expected) {
+    const t = tensors.get(name);
+    if (!t) throw new ModelFormatError(`tensor '${name}' is missing`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new ModelFormatError(`tensor '${name}' has shape [${t.shape}], the architecture needs [${shape}]`);
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i])) throw new ModelFormatError(`tensor '${name}' holds a non-finite value (${t.data[i]}) at index ${i}`);
+    }
+    out.set(name, { shape: t.shape, data: t.data });
+  }
+  for (const name of tensors.keys()) if (!expected.has(name)) throw new ModelFormatError(`unexpected tensor '${name}' for this architecture`);
+  const preprocessor = parseJson<PreprocessorState>(metadata, 'preprocessor');
+  if (preprocessor && preprocessor.columns?.length !== config.inputDim) {
+    throw new ModelFormatError(`the preprocessor encodes ${preprocessor.columns?.length} columns but the network takes ${config.inputDim} inputs`);
+  }
+  return {
+    config,
+    tensors: out,
+    preprocessor,
+    training: parseJson<TrainingRecord>(metadata, 'training'),
+    libraryVersion: metadata.library_version ?? '',
+    metadata,
+  };
+}

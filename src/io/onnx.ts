@@ -1,0 +1,119 @@
+/**
+ * ONNX export of a HamiltonianNN (opset 13): input "input" [N, inputDim] float → per hidden layer
+ * Gemm(transB = 1) and the activation (Relu, LeakyRelu α = 0.01, Tanh) → Gemm → Softmax(axis 1) →
+ * "probabilities" [N, outputDim]. Dropout is omitted (inference). The preprocessor is not part of the
+ * graph: feed rows already encoded as `Preprocessor.transform` outputs them.
+ * Written by a small protobuf encoder here (no dependency).
+ */
+import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
+import { VERSION } from '../version.js';
+
+class Writer {
+  private parts: number[] = [];
+  varint(v: number | bigint): this {
+    let x = BigInt.asUintN(64, BigInt(v));
+    while (x >= 0x80n) {
+      this.parts.push(Number((x & 0x7fn) | 0x80n));
+      x >>= 7n;
+    }
+    this.parts.push(Number(x));
+    return this;
+  }
+  tag(field: number, wire: number): this {
+    return this.varint((field << 3) | wire);
+  }
+  int(field: number, v: number): this {
+    return this.tag(field, 0).varint(v);
+  }
+  bytes(field: number, b: Uint8Array): this {
+    this.tag(field, 2).varint(b.length);
+    for (const x of b) this.parts.push(x);
+    return this;
+  }
+  string(field: number, s: string): this {
+    return this.bytes(field, new TextEncoder().encode(s));
+  }
+  message(field: number, w: Writer): this {
+    return this.bytes(field, w.finish());
+  }
+  float(field: number, v: number): this {
+    this.tag(field, 5);
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, v, true);
+    for (const x of b) this.parts.push(x);
+    return this;
+  }
+  finish(): Uint8Array {
+    return Uint8Array.from(this.parts);
+  }
+}
+
+const FLOAT = 1;
+
+function tensor(name: string, dims: number[], data: Float32Array): Writer {
+  const w = new Writer();
+  for (const d of dims) w.int(1, d);
+  w.int(2, FLOAT).string(8, name);
+  const raw = new Uint8Array(data.length * 4);
+  const dv = new DataView(raw.buffer);
+  for (let i = 0; i < data.length; i++) dv.setFloat32(i * 4, data[i], true);
+  return w.bytes(9, raw);
+}
+
+function valueInfo(name: string, dims: Array<number | string>): Writer {
+  const shape = new Writer();
+  for (const d of dims) shape.message(1, typeof d === 'number' ? new Writer().int(1, d) : new Writer().string(2, d));
+  const tensorType = new Writer().int(1, FLOAT).message(2, shape);
+  return new Writer().string(1, name).message(2, new Writer().message(1, tensorType));
+}
+
+function node(op: string, inputs: string[], outputs: string[], name: string, attrs: Writer[] = []): Writer {
+  const w = new Writer();
+  for (const i of inputs) w.string(1, i);
+  for (const o of outputs) w.string(2, o);
+  w.string(3, name).string(4, op);
+  for (const a of attrs) w.message(5, a);
+  return w;
+}
+
+const intAttr = (name: string, v: number) => new Writer().string(1, name).int(3, v).int(20, 2);
+const floatAttr = (name: string, v: number) => new Writer().string(1, name).float(2, v).int(20, 1);
+
+/**
+ * Serialises the network as an ONNX model.
+ * @example
+ * writeFileSync('model.onnx', exportOnnx(model.config, (name) => tensors.get(name)!.data));
+ */
+export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: string) => Float32Array): Uint8Array {
+  const dims = [config.inputDim, ...config.hiddenDims, config.outputDim];
+  const graph = new Writer();
+  let prev = 'input';
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const gemmOut = l + 2 < dims.length ? `hidden_${l}_linear` : 'logits';
+    graph.message(1, node('Gemm', [prev, `layers.${l}.weight`, `layers.${l}.bias`], [gemmOut], `gemm_${l}`, [intAttr('transB', 1)]));
+    prev = gemmOut;
+    if (l + 2 < dims.length) {
+      const actOut = `hidden_${l}`;
+      if (config.activation === 'relu') graph.message(1, node('Relu', [prev], [actOut], `act_${l}`));
+      else if (config.activation === 'leaky_relu') graph.message(1, node('LeakyRelu', [prev], [actOut], `act_${l}`, [floatAttr('alpha', 0.01)]));
+      else graph.message(1, node('Tanh', [prev], [actOut], `act_${l}`));
+      prev = actOut;
+    }
+  }
+  graph.message(1, node('Softmax', ['logits'], ['probabilities'], 'softmax', [intAttr('axis', 1)]));
+  graph.string(2, 'hamiltonian_nn');
+  for (let l = 0; l + 1 < dims.length; l++) {
+    graph.message(5, tensor(`layers.${l}.weight`, [dims[l + 1], dims[l]], tensorData(`layers.${l}.weight`)));
+    graph.message(5, tensor(`layers.${l}.bias`, [dims[l + 1]], tensorData(`layers.${l}.bias`)));
+  }
+  graph.string(10, 'HamiltonianNN exported by hamiltonian-ai; inputs are preprocessed (encoded, standardised) rows');
+  graph.message(11, valueInfo('input', ['N', config.inputDim]));
+  graph.message(12, valueInfo('probabilities', ['N', config.outputDim]));
+  const model = new Writer()
+    .int(1, 8)
+    .string(2, 'hamiltonian-ai')
+    .string(3, VERSION)
+    .message(7, graph)
+    .message(8, new Writer().string(1, '').int(2, 13));
+  return model.finish();
+}

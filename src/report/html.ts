@@ -1,0 +1,119 @@
+import type { Evaluation } from '../metrics/evaluate.js';
+import { chart, escapeXml } from './svg.js';
+
+export interface ReportInput {
+  title: string;
+  /** Lines shown under the title (data file, rows, model). */
+  subtitle?: string[];
+  /** Evaluation with curves (`evaluateModel(…, { curves: true })`). */
+  evaluation: Evaluation;
+  /** Held-out labels and probabilities, for the score distributions and the KS curve. */
+  labels: ArrayLike<number>;
+  probabilities: ArrayLike<number>;
+  /** Per-epoch training history. */
+  history?: Array<{ epoch: number; loss: number; energy: number; validation?: { auc: number; loss: number } }>;
+  /** Extra key/value rows (settings). */
+  settings?: Record<string, string | number>;
+}
+
+function histogram(values: number[], bins: number): { x: number[]; y: number[] } {
+  const counts = new Array(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor(v * bins)))]++;
+  const n = Math.max(1, values.length);
+  return { x: counts.map((_, i) => (i + 0.5) / bins), y: counts.map((c) => c / n) };
+}
+
+/**
+ * One self-contained HTML page (inline SVG and CSS, no scripts, no network): ROC, KS, score
+ * distributions of good vs bad, calibration, training loss and optimiser energy per epoch, and the
+ * metrics table with the confusion matrix.
+ * @example
+ * writeFileSync('report.html', buildReport({ title: 'credit model', evaluation, labels, probabilities }));
+ */
+export function buildReport(r: ReportInput): string {
+  const ev = r.evaluation;
+  const curves = ev.curves;
+  if (!curves) throw new Error('buildReport needs an evaluation with curves (evaluateModel(…, { curves: true }))');
+  const pos: number[] = [], neg: number[] = [];
+  for (let i = 0; i < r.labels.length; i++) (r.labels[i] === 1 ? pos : neg).push(r.probabilities[i]);
+  const roc = chart(
+    [
+      { name: `model (AUC ${ev.auc.toFixed(3)})`, x: curves.roc.fpr, y: curves.roc.tpr },
+      { name: 'chance', x: [0, 1], y: [0, 1], color: '#999', dashed: true },
+    ],
+    { title: 'ROC curve', xLabel: 'false-positive rate', yLabel: 'true-positive rate', xRange: [0, 1], yRange: [0, 1] },
+  );
+  // KS: cumulative share of bads and goods scoring below each threshold.
+  const ths = curves.roc.thresholds.slice(1);
+  const cumBad = curves.roc.tpr.slice(1).map((t) => 1 - t);
+  const cumGood = curves.roc.fpr.slice(1).map((f) => 1 - f);
+  const ks = chart(
+    [
+      { name: `bad (${pos.length})`, x: ths, y: cumBad, color: '#d62728' },
+      { name: `good (${neg.length})`, x: ths, y: cumGood, color: '#2ca02c' },
+    ],
+    { title: `KS curve (KS = ${ev.ks.toFixed(3)})`, xLabel: 'score threshold', yLabel: 'cumulative share below', xRange: [0, 1], yRange: [0, 1] },
+  );
+  const hb = histogram(pos, 20), hg = histogram(neg, 20);
+  const dist = chart(
+    [
+      { name: 'bad', ...hb, color: '#d62728' },
+      { name: 'good', ...hg, color: '#2ca02c' },
+    ],
+    { title: 'score distributions', xLabel: `P(${'positive'})`, yLabel: 'share of class', xRange: [0, 1] },
+  );
+  const cal = curves.calibration.filter((b) => b.count > 0);
+  const calibration = chart(
+    [
+      { name: 'observed', x: cal.map((b) => b.meanPredicted), y: cal.map((b) => b.observedRate), style: 'points', color: '#1f77b4' },
+      { name: 'observed (line)', x: cal.map((b) => b.meanPredicted), y: cal.map((b) => b.observedRate), color: '#1f77b4' },
+      { name: 'perfect', x: [0, 1], y: [0, 1], color: '#999', dashed: true },
+    ],
+    { title: `calibration (Brier ${ev.brier.toFixed(4)})`, xLabel: 'mean predicted', yLabel: 'observed rate', xRange: [0, 1], yRange: [0, 1] },
+  );
+  const h = r.history ?? [];
+  const loss = h.length
+    ? chart(
+        [
+          { name: 'training loss', x: h.map((e) => e.epoch), y: h.map((e) => e.loss) },
+          ...(h[0].validation ? [{ name: 'validation cross-entropy', x: h.map((e) => e.epoch), y: h.map((e) => e.validation!.loss), color: '#ff7f0e' }] : []),
+        ],
+        { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'loss' },
+      )
+    : '';
+  const energy = h.length ? chart([{ name: 'optimiser energy (mean per step)', x: h.map((e) => e.epoch), y: h.map((e) => e.energy), color: '#9467bd' }], { title: 'optimiser energy per epoch', xLabel: 'epoch', yLabel: 'energy' }) : '';
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
+  const metricRows: Array<[string, string]> = [
+    ['AUC', f(ev.auc)], ['KS', f(ev.ks)], ['Gini', f(ev.gini)], ['PR-AUC (average precision)', f(ev.prAuc)],
+    ['accuracy', f(ev.accuracy)], ['precision (positive class)', f(ev.binary.precision)], ['recall (positive class)', f(ev.binary.recall)],
+    ['F1 (positive class)', f(ev.binary.f1)], ['Brier score', f(ev.brier)], ['log loss', f(ev.logLoss)],
+    ['threshold', String(ev.threshold)], ['rows / positives', `${ev.rows} / ${ev.positives} (${(100 * ev.baseRate).toFixed(1)} %)`],
+  ];
+  const c = ev.confusion;
+  const settings = Object.entries(r.settings ?? {}).map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px;margin-bottom:4px}.sub{color:#555;margin:2px 0}
+.grid{display:flex;flex-wrap:wrap;gap:16px;margin-top:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px;background:#fff}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}
+</style></head><body>
+<h1>${escapeXml(r.title)}</h1>
+${(r.subtitle ?? []).map((s) => `<p class="sub">${escapeXml(s)}</p>`).join('\n')}
+<div class="grid">
+<div class="card"><h2>Metrics (held-out)</h2><table id="metrics">${metricRows.map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td></tr>`).join('')}</table>
+<h3>Confusion matrix at ${ev.threshold}</h3><table id="confusion"><tr><th></th><th>predicted positive</th><th>predicted negative</th></tr>
+<tr><td>actual positive</td><td>${c.tp}</td><td>${c.fn}</td></tr><tr><td>actual negative</td><td>${c.fp}</td><td>${c.tn}</td></tr></table>
+${settings ? `<h3>Settings</h3><table id="settings">${settings}</table>` : ''}</div>
+<div class="card" id="roc">${roc}</div>
+<div class="card" id="ks">${ks}</div>
+<div class="card" id="distributions">${dist}</div>
+<div class="card" id="calibration">${calibration}</div>
+${loss ? `<div class="card" id="loss">${loss}</div>` : ''}
+${energy ? `<div class="card" id="energy">${energy}</div>` : ''}
+</div>
+<p class="sub">Written by hamiltonian-ai. Self-contained: no scripts, no network.</p>
+</body></html>
+`;
+}

@@ -1,0 +1,12 @@
+/**
+ * `hamiltonian-ai/score` for edge runtimes (workerd, edge-light): they refuse to compile WebAssembly
+ * from bytes, so the builds are imported as modules and handed to the loader before use.
+ */
+import scalar from '../backend/wasm/generated/scalar.wasm';
+import simd from '../backend/wasm/generated/simd.wasm';
+import { provideWasmModule } from '../backend/wasm/module.js';
+
+provideWasmModule('simd', simd);
+provideWasmModule('scalar', scalar);
+
+export * from './index.js';

@@ -1,0 +1,189 @@
+/**
+ * `hamiltonian-ai/score`: the edge scorer. `loadScorer(bytes)` reads a model file and returns a scorer
+ * that applies the fitted preprocessor and the network to raw records. No dependencies, no Node
+ * built-ins, no `eval`/`new Function`: it runs in Node, Deno, Bun, browsers and Workers-style runtimes,
+ * with WebAssembly where the runtime allows it and plain JavaScript where it does not.
+ */
+import { initWasm } from '../backend/wasm/module.js';
+import { DataError } from '../data/errors.js';
+import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
+import { decodeModel, type ModelFileContent } from '../io/model-file.js';
+import { ModelFormatError } from '../io/safetensors.js';
+import { InferenceNetwork } from './network.js';
+
+export { ModelFormatError } from '../io/safetensors.js';
+export { DataError } from '../data/errors.js';
+export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
+
+/** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
+export type ScoreRecord = Record<string, unknown>;
+
+export interface Reason {
+  /** The raw column. */
+  feature: string;
+  /** Its value in the record. */
+  value: unknown;
+  /** How much higher P(positive) is with this value than with the feature at its typical value (median or mode). */
+  contribution: number;
+}
+
+export interface ScoreResult {
+  probability: number;
+  /** probability ≥ threshold (e.g. "decline" when the positive class is default). */
+  decision: boolean;
+  reasons?: Reason[];
+}
+
+export interface ScorerOptions {
+  /** Decision threshold; default 0.5. */
+  threshold?: number;
+  /** 'auto' (default): WASM where available, else JS; or force 'wasm' / 'js'. */
+  engine?: 'auto' | 'wasm' | 'js';
+}
+
+export class Scorer {
+  readonly threshold: number;
+  readonly preprocessor: Preprocessor;
+  readonly network: InferenceNetwork;
+  /** The positive label ("bad", "1", …) the probability refers to. */
+  readonly positiveLabel: string;
+  /** Raw columns the scorer reads from a record. */
+  readonly features: string[];
+  readonly model: ModelFileContent;
+  private readonly x: Float32Array;
+  private readonly p1 = new Float32Array(1);
+  private readonly blocks: Array<{ name: string; start: number; end: number }> = [];
+  private readonly baseline: Float32Array;
+
+  constructor(model: ModelFileContent, options: ScorerOptions = {}) {
+    if (!model.preprocessor) {
+      throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded, or train it with this library');
+    }
+    let pre: Preprocessor;
+    try {
+      pre = Preprocessor.fromJSON(model.preprocessor as PreprocessorState);
+    } catch (e) {
+      throw new ModelFormatError(`the model's preprocessor is invalid: ${(e as Error).message}`);
+    }
+    this.model = model;
+    this.preprocessor = pre;
+    this.positiveLabel = pre.positive;
+    this.features = pre.features.map((f) => f.name);
+    this.threshold = options.threshold ?? 0.5;
+    if (!(this.threshold >= 0 && this.threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${this.threshold}`);
+    const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
+    const layers = dims.slice(0, -1).map((nin, l) => ({
+      weight: model.tensors.get(`layers.${l}.weight`)!.data,
+      bias: model.tensors.get(`layers.${l}.bias`)!.data,
+      inFeatures: nin,
+      outFeatures: dims[l + 1],
+    }));
+    this.network = new InferenceNetwork(layers, model.config.activation, options.engine ?? 'auto');
+    this.x = new Float32Array(pre.cols);
+    let k = 0;
+    for (const f of pre.features) {
+      const width = f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
+      this.blocks.push({ name: f.name, start: k, end: k + width });
+      k += width;
+    }
+    const typical: ScoreRecord = {};
+    for (const f of pre.features) typical[f.name] = f.kind === 'numeric' ? f.median : f.mode;
+    this.baseline = pre.transformRecord(typical);
+  }
+
+  /** 'wasm' or 'js'. */
+  get engine(): 'wasm' | 'js' {
+    return this.network.engine;
+  }
+
+  /**
+   * P(positive) for one raw record. Throws a `DataError` naming the column when a value is unusable.
+   * @example
+   * scorer.score({ funded_amnt: 16100, term: 'term_36', int_rate: 13.99, … }); // 0.27
+   */
+  score(record: ScoreRecord): number {
+    this.preprocessor.transformRecord(record, this.x);
+    return this.network.probabilities(this.x, 1, this.p1)[0];
+  }
+
+  /** Probability and decision at the scorer's threshold. */
+  decide(record: ScoreRecord): ScoreResult {
+    const probability = this.score(record);
+    return { probability, decision: probability >= this.threshold };
+  }
+
+  /**
+   * P(positive) for many records (one forward pass). A record that cannot be encoded throws a
+   * `DataError` that names its index and column.
+   */
+  scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
+    const cols = this.preprocessor.cols;
+    const x = new Float32Array(records.length * cols);
+    records.forEach((r, i) => {
+      try {
+        this.preprocessor.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
+      } catch (e) {
+        if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
+        throw e;
+      }
+    });
+    return this.network.probabilities(x, records.length, out);
+  }
+
+  /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
+  scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
+    if (x.length < rows * this.network.inputDim) throw new RangeError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
+    return this.network.probabilities(x, rows, out);
+  }
+
+  /**
+   * Probability, decision and the top `k` reason codes: the features whose actual value raises
+   * P(positive) most compared with the same applicant with that feature at its typical (training median or
+   * mode) value — the "principal reasons" an adverse-action notice lists. Only positive contributions
+   * are reasons.
+   * @example
+   * scorer.explain(record, 3).reasons; // [{ feature: 'int_rate', value: 24.5, contribution: 0.11 }, …]
+   */
+  explain(record: ScoreRecord, k = 3): ScoreResult {
+    const cols = this.preprocessor.cols;
+    const nb = this.blocks.length;
+    const x = new Float32Array((nb + 1) * cols);
+    this.preprocessor.transformRecord(record, x.subarray(0, cols));
+    for (let f = 0; f < nb; f++) {
+      const row = x.subarray((f + 1) * cols, (f + 2) * cols);
+      row.set(x.subarray(0, cols));
+      const { start, end } = this.blocks[f];
+      row.set(this.baseline.subarray(start, end), start);
+    }
+    const p = this.network.probabilities(x, nb + 1, new Float32Array(nb + 1));
+    const probability = p[0];
+    const reasons: Reason[] = this.blocks
+      .map((b, f) => ({ feature: b.name, value: record[b.name] ?? null, contribution: probability - p[f + 1] }))
+      .filter((r) => r.contribution > 0)
+      .sort((a, b) => b.contribution - a.contribution)
+      .slice(0, k);
+    return { probability, decision: probability >= this.threshold, reasons };
+  }
+}
+
+/**
+ * Reads a model file (its bytes) and returns a scorer. Asynchronous so that browsers can compile the
+ * WASM build off the main thread first; `loadScorerSync` does the same synchronously.
+ * @example
+ * const scorer = await loadScorer(new Uint8Array(await (await fetch('/model.safetensors')).arrayBuffer()));
+ * scorer.score({ Seniority: 9, Home: 'rent', Income: 129, … });
+ */
+export async function loadScorer(bytes: Uint8Array, options: ScorerOptions = {}): Promise<Scorer> {
+  if ((options.engine ?? 'auto') !== 'js') {
+    try {
+      await initWasm();
+    } catch {
+      // compiling from bytes is refused here (an edge runtime): the scorer falls back below
+    }
+  }
+  return loadScorerSync(bytes, options);
+}
+
+export function loadScorerSync(bytes: Uint8Array, options: ScorerOptions = {}): Scorer {
+  return new Scorer(decodeModel(bytes), options);
+}

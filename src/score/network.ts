@@ -1,0 +1,130 @@
+import { WasmArena } from '../backend/wasm/arena.js';
+import { detectWasm } from '../backend/wasm/module.js';
+
+const ACT: Record<string, number> = { relu: 1, leaky_relu: 2, tanh: 3 };
+const SLOPE = 0.01;
+
+export interface InferenceLayer {
+  /** [out, in] row-major (PyTorch layout). */
+  weight: Float32Array;
+  bias: Float32Array;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/**
+ * Inference-only forward pass for scoring: Linear → activation per hidden layer, Linear to logits, and
+ * P(class 1) by the logistic of the logit difference. Two engines with the same formulas: WASM (SIMD or
+ * scalar build; one row at a time by dot products, batches by the packed sgemm) and plain JS for runtimes
+ * without WebAssembly. No allocation per call once buffers have grown to the batch size.
+ */
+export class InferenceNetwork {
+  readonly inputDim: number;
+  readonly engine: 'wasm' | 'js';
+  readonly fallbackReason?: string;
+  private readonly act: number;
+  private arena: WasmArena | null = null;
+  private wPtr: number[] = [];
+  private bPtr: number[] = [];
+  private cap = 0;
+  private bufs: { a: Float32Array; b: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0) };
+  private jsA = new Float32Array(0);
+  private jsB = new Float32Array(0);
+
+  constructor(private readonly layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
+    this.inputDim = layers[0].inFeatures;
+    this.act = ACT[activation];
+    if (this.act === undefined) throw new RangeError(`unknown activation '${activation}'`);
+    let use: 'wasm' | 'js' = 'js';
+    if (engine !== 'js') {
+      const s = detectWasm();
+      if (s.wasm) {
+        try {
+          this.arena = new WasmArena();
+          use = 'wasm';
+        } catch (e) {
+          if (engine === 'wasm') throw e;
+          this.fallbackReason = `WebAssembly could not be instantiated here: ${(e as Error).message}`;
+        }
+      } else if (engine === 'wasm') throw new Error(s.reason);
+      else this.fallbackReason = s.reason;
+    }
+    this.engine = use;
+    if (this.arena) {
+      const ar = this.arena;
+      for (const l of layers) {
+        const w = ar.allocBytes(l.weight.length * 4);
+        new Float32Array(ar.memory.buffer, w, l.weight.length).set(l.weight);
+        const b = ar.allocBytes(l.bias.length * 4);
+        new Float32Array(ar.memory.buffer, b, l.bias.length).set(l.bias);
+        this.wPtr.push(w);
+        this.bPtr.push(b);
+      }
+    }
+  }
+
+  private widest(): number {
+    return Math.max(...this.layers.map((l) => Math.max(l.inFeatures, l.outFeatures)));
+  }
+
+  /** Writes P(class 1) (binary) for `rows` encoded rows of `x` into `out`. */
+  probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
+    const last = this.layers[this.layers.length - 1];
+    const logits = this.arena ? this.forwardWasm(x, rows) : this.forwardJs(x, rows);
+    const k = last.outFeatures;
+    for (let i = 0; i < rows; i++) {
+      const d = logits[i * k + 1] - logits[i * k];
+      out[i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
+    }
+    return out;
+  }
+
+  private forwardWasm(x: Float32Array, rows: number): Float32Array {
+    const ar = this.arena!;
+    if (rows > this.cap) {
+      this.cap = Math.max(rows, this.cap * 2);
+      const w = this.widest();
+      ar.allocBound(this.bufs, 'a', this.cap * w);
+      ar.allocBound(this.bufs, 'b', this.cap * w);
+    }
+    const ex = ar.exports;
+    this.bufs.a.set(x.subarray(0, rows * this.inputDim));
+    let src = this.bufs.a.byteOffset, dst = this.bufs.b.byteOffset;
+    for (let l = 0; l < this.layers.length; l++) {
+      const { inFeatures: nin, outFeatures: nout } = this.layers[l];
+      if (rows < 8) ex.dotRows(rows, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0);
+      else ex.sgemm(0, 1, rows, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0, ar.work);
+      ex.addBias(dst, this.bPtr[l], rows, nout);
+      if (l + 1 < this.layers.length) ex.activate(dst, dst, rows * nout, this.act, SLOPE, 0);
+      [src, dst] = [dst, src];
+    }
+    const k = this.layers[this.layers.length - 1].outFeatures;
+    return new Float32Array(ar.memory.buffer, src, rows * k);
+  }
+
+  private forwardJs(x: Float32Array, rows: number): Float32Array {
+    const need = rows * this.widest();
+    if (this.jsA.length < need) {
+      this.jsA = new Float32Array(need);
+      this.jsB = new Float32Array(need);
+    }
+    let input = x, out = this.jsA, spare = this.jsB;
+    for (let l = 0; l < this.layers.length; l++) {
+      const { weight: W, bias: b, inFeatures: nin, outFeatures: nout } = this.layers[l];
+      const hidden = l + 1 < this.layers.length;
+      for (let r = 0; r < rows; r++) {
+        const xo = r * nin, oo = r * nout;
+        for (let j = 0; j < nout; j++) {
+          const wo = j * nin;
+          let s = b[j];
+          for (let p = 0; p < nin; p++) s += input[xo + p] * W[wo + p];
+          if (hidden) s = this.act === 1 ? (s > 0 ? s : 0) : this.act === 2 ? (s > 0 ? s : s * SLOPE) : Math.tanh(s);
+          out[oo + j] = s;
+        }
+      }
+      input = out;
+      [out, spare] = [spare, out];
+    }
+    return input;
+  }
+}
