@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsv } from '../../src/index.js';
+import { loadScorerSync } from '../../src/score/index.js';
+import { cli, ROOT, tempDir } from './helpers.js';
+
+const CREDIT = join(ROOT, 'data', 'credit_data.csv');
+
+describe('CLI basics', () => {
+  it('--help on every command; unknown commands, options and bad values are one-line errors with exit code 2', () => {
+    for (const c of ['demo', 'train', 'evaluate', 'score', 'export-onnx', 'integrate']) {
+      const r = cli([c, '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`hamiltonian-ai ${c} — `));
+    }
+    expect(cli(['--help']).code).toBe(0);
+    const cases: Array<[string[], RegExp]> = [
+      [['fly'], /unknown command 'fly'/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--epoch', '3'], /unknown option --epoch/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--epochs', 'ten'], /--epochs must be a non-negative integer, got 'ten'/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--hidden', '64,a'], /--hidden must be a comma-separated list/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--out', 'x'], /--positive is required/],
+      [['train', '--data', 'nope.csv', '--target', 'Status', '--positive', 'bad', '--out', 'x'], /nope\.csv: no such file/],
+      [['train', '--data', CREDIT, '--target', 'Sttus', '--positive', 'bad', '--out', 'x'], /target column 'Sttus' is not in the file/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'Bad', '--out', 'x'], /positive label 'Bad' never appears in target column 'Status' \(values: good, bad\)/],
+      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--optimizer', 'lbfgs'], /--optimizer must be one of/],
+    ];
+    for (const [args, re] of cases) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1); // one line, no stack trace
+    }
+  });
+
+  it('integrate --json prints the documented fields; --plot writes an SVG', () => {
+    const dir = tempDir();
+    const r = cli(['integrate', '--system', 'pendulum', '--method', 'forest-ruth', '--h', '0.1', '--steps', '10000', '--plot', join(dir, 'p.svg'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j).sort()).toEqual(['finalEnergyError', 'h', 'maxEnergyError', 'method', 'order', 'stepsPerSecond', 'steps', 'symplectic', 'system'].sort());
+    expect(j).toMatchObject({ system: 'pendulum', method: 'forest-ruth', order: 4, symplectic: true, h: 0.1, steps: 10000 });
+    expect(j.maxEnergyError).toBeLessThan(1e-5);
+    expect(readFileSync(join(dir, 'p.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<path d="M/);
+  });
+});
+
+describe('train → evaluate → score → export-onnx on credit_data.csv', () => {
+  const dir = tempDir();
+  const model = join(dir, 'credit.safetensors');
+  let trainJson: any;
+
+  it('train --json prints the stable fields and writes the model and the report', () => {
+    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '5', '--no-smote', '--report', join(dir, 'r.html'), '--json', '--seed', '7']);
+    expect(r.code, r.stderr).toBe(0);
+    trainJson = JSON.parse(r.stdout);
+    for (const k of ['auc', 'ks', 'gini', 'accuracy', 'precision', 'recall', 'f1', 'brier', 'logLoss']) expect(typeof trainJson.metrics[k], k).toBe('number');
+    expect(trainJson.metrics.auc).toBeGreaterThan(0.8);
+    expect(trainJson.rows).toMatchObject({ train: 3563, test: 891 });
+    expect(trainJson.timing.trainSeconds).toBeGreaterThan(0);
+    expect(trainJson.model).toBe(model);
+    expect(existsSync(model)).toBe(true);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('the same command with the same seed writes a byte-identical model file', () => {
+    const again = join(dir, 'again.safetensors');
+    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', again, '--epochs', '5', '--no-smote', '--json', '--seed', '7', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(again)).toEqual(readFileSync(model));
+  });
+
+  it('evaluate gives the metrics and a PSI against the training sample', () => {
+    const r = cli(['evaluate', '--model', model, '--data', CREDIT, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.metrics.auc).toBeGreaterThan(0.8);
+    expect(j.psi).toBeGreaterThanOrEqual(0);
+    expect(j.psi).toBeLessThan(0.1); // same population
+    expect(j.rows.scored).toBe(4454);
+    const table = cli(['evaluate', '--model', model, '--data', CREDIT]);
+    expect(table.stdout).toMatch(/PSI vs training sample/);
+  });
+
+  it('score keeps every row, appends probability/decision/reasons, reports unscorable rows by line', () => {
+    const lines = readFileSync(CREDIT, 'utf8').trim().split('\n').slice(0, 6);
+    const bad = lines[3].replace(/^("\w+"),\d+,/, "$1,abc,"); // Seniority not a number on line 4
+    const unseen = lines[4].replace('"rent"', '"boat"').replace('"owner"', '"boat"');
+    const input = [lines[0], lines[1], lines[2], bad, unseen, lines[5]].join('\n') + '\n';
+    writeFileSync(join(dir, 'in.csv'), input);
+    const out = join(dir, 'out.csv');
+    const r = cli(['score', '--model', model, '--data', join(dir, 'in.csv'), '--out', out, '--reasons', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 of 5 rows could not be scored/);
+    expect(r.stderr).toMatch(/line 4: .*'abc' is not a number/);
+    const t = parseCsv(readFileSync(out, 'utf8'));
+    expect(t.columns.slice(-5)).toEqual(['probability', 'decision', 'reason_1', 'reason_2', 'score_error']);
+    expect(t.rows).toHaveLength(5);
+    expect(t.rows[2][t.columns.indexOf('probability')]).toBe('');
+    expect(t.rows[2].at(-1)).toMatch(/line 4/);
+    const scorer = loadScorerSync(readFileSync(model));
+    const inTable = parseCsv(input);
+    for (const i of [0, 1, 3, 4]) {
+      const rec = Object.fromEntries(inTable.columns.map((c, j) => [c, inTable.rows[i][j]]));
+      const p = Number(t.rows[i][t.columns.indexOf('probability')]);
+      expect(Math.abs(p - scorer.score(rec))).toBeLessThan(1e-6);
+      expect(t.rows[i][t.columns.indexOf('decision')]).toBe(p >= 0.5 ? 'bad' : 'good');
+    }
+    const missing = cli(['score', '--model', model, '--data', join(ROOT, 'data', 'lending_club.csv'), '--out', join(dir, 'x.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing columns 'Seniority', 'Home'/);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+  });
+
+  it('export-onnx: onnxruntime-web scores encoded rows identically (1e-5)', async () => {
+    const onnx = join(dir, 'm.onnx');
+    expect(cli(['export-onnx', '--model', model, '--out', onnx]).code).toBe(0);
+    const ort = await import('onnxruntime-web');
+    ort.env.wasm.numThreads = 1;
+    ort.env.logLevel = 'error';
+    const session = await ort.InferenceSession.create(readFileSync(onnx));
+    const scorer = loadScorerSync(readFileSync(model));
+    const t = parseCsv(readFileSync(CREDIT, 'utf8'));
+    const rows = 50;
+    const enc = scorer.preprocessor.transform({ ...t, rows: t.rows.slice(0, rows), lines: t.lines.slice(0, rows) });
+    const out = await session.run({ input: new ort.Tensor('float32', enc.x, [enc.rows, enc.cols]) });
+    const probs = out.probabilities.data as Float32Array;
+    const ours = scorer.scoreEncoded(enc.x, enc.rows);
+    for (let i = 0; i < enc.rows; i++) expect(Math.abs(probs[2 * i + 1] - ours[i])).toBeLessThan(1e-5);
+  });
+});
+
+describe('demo', () => {
+  it('trains on the embedded lending_club data, prints the metrics table and writes model and report', () => {
+    const dir = tempDir();
+    const r = cli(['demo', '--out-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \|/);
+    expect(r.stdout).toMatch(/confusion: TP \d+/);
+    expect(existsSync(join(dir, 'demo-model.safetensors'))).toBe(true);
+    expect(readFileSync(join(dir, 'demo-report.html'), 'utf8')).toMatch(/id="roc"/);
+    expect(r.stderr).toMatch(/training 10\/10/); // plain progress lines when not a terminal
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The scorer where it is meant to run: inside Cloudflare's real Workers runtime (workerd, via Miniflare),
+ * where `new Function` and compiling WebAssembly from bytes are refused, and in headless Chromium; plus the
+ * bundle's size and the HTML report rendered in the browser.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { chromium, type Browser } from 'playwright-core';
+import { AdvancedSymplecticOptimizer, HamiltonianNN, fit, parseCsv, prepareTable } from '../../src/index.js';
+import { encodeModel } from '../../src/io/model-file.js';
+import { loadScorerSync } from '../../src/score/index.js';
+import { cli, ROOT, tempDir } from '../cli/helpers.js';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { bundleScorer } from '../../scripts/bundle.mjs';
+
+const table = parseCsv(readFileSync(join(ROOT, 'data', 'credit_data.csv'), 'utf8'));
+const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 9, applySmote: false });
+const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [32, 16], seed: 9 });
+await fit(model, new AdvancedSymplecticOptimizer(model.parameters()), prep.train, { epochs: 2, seed: 9 });
+const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON() });
+const records = table.rows.slice(0, 40).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
+const expected = Array.from(loadScorerSync(bytes).scoreBatch(records));
+const b64 = Buffer.from(bytes).toString('base64');
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('bundles', () => {
+  it('the browser bundle is ≤ 30 KB gzipped and uses no eval, new Function or Node built-ins', async () => {
+    const b = await bundleScorer('browser');
+    expect(b.gzip).toBeLessThanOrEqual(30 * 1024);
+    expect(b.code).not.toMatch(/\beval\(|new Function\(|require\(["']node:|from ["']node:/);
+  });
+});
+
+describe('inside workerd (Miniflare): code generation from strings and WASM compilation from bytes are refused', () => {
+  it('scores a model sent in a request, through the workerd export condition, with WASM imported as a module', async () => {
+    const b = await bundleScorer('workerd');
+    const worker = `
+      import { loadScorer } from './score.js';
+      export default {
+        async fetch(request) {
+          const { model, records, engine } = await request.json();
+          let codegen = 'allowed';
+          try { new Function('return 1'); } catch { codegen = 'refused'; }
+          const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
+          const s = await loadScorer(bytes, { engine });
+          return Response.json({ probabilities: Array.from(s.scoreBatch(records)), engine: s.engine, codegen });
+        },
+      };`;
+    const wasm = (f: string) => readFileSync(join(ROOT, 'src', 'backend', 'wasm', 'generated', f));
+    const mf = new Miniflare({
+      compatibilityDate: '2026-04-01',
+      modules: [
+        { type: 'ESModule', path: 'worker.js', contents: worker },
+        { type: 'ESModule', path: 'score.js', contents: b.code },
+        { type: 'CompiledWasm', path: 'simd.wasm', contents: wasm('simd.wasm') },
+        { type: 'CompiledWasm', path: 'scalar.wasm', contents: wasm('scalar.wasm') },
+      ],
+    });
+    try {
+      for (const engine of ['auto', 'js']) {
+        const res = await mf.dispatchFetch('http://worker/', { method: 'POST', body: JSON.stringify({ model: b64, records, engine }) });
+        const out = (await res.json()) as { probabilities: number[]; engine: string; codegen: string };
+        expect(out.codegen).toBe('refused');
+        expect(out.engine).toBe(engine === 'auto' ? 'wasm' : 'js');
+        out.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-5));
+      }
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
+describe('in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  });
+  afterAll(async () => browser?.close());
+
+  it('the browser bundle loads a model and scores exactly as Node does', async () => {
+    const b = await bundleScorer('browser');
+    const page = await browser.newPage();
+    await page.setContent(`<!doctype html><html><body><script>${b.code}</script></body></html>`);
+    const out = await page.evaluate(async ({ model, records }) => {
+      const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
+      const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
+      return { probabilities: Array.from(s.scoreBatch(records) as Float32Array), engine: s.engine };
+    }, { model: b64, records });
+    expect(out.engine).toBe('wasm');
+    out.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-6));
+    await page.close();
+  });
+
+  it('renders the demo report with non-empty charts', async () => {
+    const dir = tempDir();
+    const r = cli(['train', '--data', join(ROOT, 'data', 'credit_data.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm.safetensors'), '--epochs', '3', '--report', join(dir, 'report.html'), '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1250, height: 1500 } });
+    await page.goto(`file://${join(dir, 'report.html')}`);
+    for (const id of ['roc', 'ks', 'distributions', 'calibration', 'loss', 'energy']) {
+      // Non-empty: some path of the chart draws at least two segments.
+      const segments = await page.$$eval(`#${id} svg path`, (ps) => ps.map((p) => ((p.getAttribute('d') ?? '').match(/L/g) ?? []).length));
+      expect(segments.length, id).toBeGreaterThan(0);
+      expect(Math.max(...segments), id).toBeGreaterThanOrEqual(2);
+      const box = await page.$eval(`#${id} svg`, (s) => s.getBoundingClientRect().width);
+      expect(box).toBeGreaterThan(100);
+    }
+    expect(await page.$$eval('#metrics tr', (rows) => rows.length)).toBeGreaterThanOrEqual(10);
+    writeFileSync(join(dir, 'report.png'), await page.screenshot({ fullPage: true }));
+    await page.close();
+  });
+});
