@@ -246,6 +246,57 @@ export function sgemm(
   }
 }
 
+
+/** Bytes `packWeights` writes for op(B) of k×n: every KC block of k, n rounded up to whole NR panels. */
+export function packedBytes(k: i32, n: i32): i32 {
+  return (k * (((n + NR - 1) / NR) * NR)) << 2;
+}
+
+/**
+ * Packs op(B) (k×n) once, in the layout `sgemmPacked` reads: for each KC block of k, ceil(n/NR) panels of
+ * kc×NR. A scorer packs its weights at load time instead of on every call.
+ */
+export function packWeights(transB: bool, b: usize, ldb: i32, k: i32, n: i32, dst: usize): void {
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    packB(transB, b, ldb, pc, 0, kc, n, dst);
+    dst += <usize>(kc * (((n + NR - 1) / NR) * NR)) << 2;
+  }
+}
+
+/** sgemm with op(B) already packed by `packWeights` (requires n ≤ NC). */
+export function sgemmPacked(
+  transA: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, packed: usize, c: usize, ldc: i32, accumulate: bool, work: usize,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const pa = work;
+  const tile = work + (<usize>(MC * KC + KC * NC) << 2);
+  const npad = ((n + NR - 1) / NR) * NR;
+  let pb = packed;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const add = accumulate || pc > 0;
+    for (let ic = 0; ic < m; ic += MC) {
+      const mc = min(MC, m - ic);
+      packA(transA, a, lda, ic, pc, mc, kc, pa);
+      for (let jr = 0; jr < n; jr += NR) {
+        const cols = min(NR, n - jr);
+        const panelB = pb + (<usize>(jr * kc) << 2);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = min(MR, mc - ir);
+          kernel(kc, pa + (<usize>(ir * kc) << 2), panelB, c + (<usize>((ic + ir) * ldc + jr) << 2), ldc, add, rows, cols, tile);
+        }
+      }
+    }
+    pb += <usize>(kc * npad) << 2;
+  }
+}
+
+/** The column-block limit `sgemmPacked` needs n to stay under. */
+export function packedMaxN(): i32 {
+  return NC;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Layer kernels
 // ---------------------------------------------------------------------------------------------------

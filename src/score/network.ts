@@ -26,8 +26,10 @@ export class InferenceNetwork {
   private arena: WasmArena | null = null;
   private wPtr: number[] = [];
   private bPtr: number[] = [];
+  /** Weights pre-packed for the batch kernel (0 where a layer is too wide to pre-pack). */
+  private packedPtr: number[] = [];
   private cap = 0;
-  private bufs: { a: Float32Array; b: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0) };
+  private bufs: { a: Float32Array; b: Float32Array; out: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0), out: new Float32Array(0) };
   private jsA = new Float32Array(0);
   private jsB = new Float32Array(0);
 
@@ -59,6 +61,11 @@ export class InferenceNetwork {
         new Float32Array(ar.memory.buffer, b, l.bias.length).set(l.bias);
         this.wPtr.push(w);
         this.bPtr.push(b);
+        if (l.outFeatures >= 8 && l.outFeatures <= ar.exports.packedMaxN()) {
+          const p = ar.allocBytes(ar.exports.packedBytes(l.inFeatures, l.outFeatures));
+          ar.exports.packWeights(1, w, l.inFeatures, l.inFeatures, l.outFeatures, p);
+          this.packedPtr.push(p);
+        } else this.packedPtr.push(0);
       }
     }
   }
@@ -81,25 +88,37 @@ export class InferenceNetwork {
 
   private forwardWasm(x: Float32Array, rows: number): Float32Array {
     const ar = this.arena!;
-    if (rows > this.cap) {
-      this.cap = Math.max(rows, this.cap * 2);
+    const k = this.layers[this.layers.length - 1].outFeatures;
+    // Batches go through in chunks of CHUNK rows so each chunk's activations stay in cache.
+    const CHUNK = 256;
+    const need = Math.min(rows, CHUNK);
+    if (need > this.cap || this.bufs.out.length < rows * k) {
+      this.cap = Math.max(need, this.cap);
       const w = this.widest();
-      ar.allocBound(this.bufs, 'a', this.cap * w);
-      ar.allocBound(this.bufs, 'b', this.cap * w);
+      if (this.bufs.a.length < this.cap * w) {
+        ar.allocBound(this.bufs, 'a', this.cap * w);
+        ar.allocBound(this.bufs, 'b', this.cap * w);
+      }
+      if (this.bufs.out.length < rows * k) ar.allocBound(this.bufs, 'out', Math.max(rows * k, this.bufs.out.length * 2));
     }
     const ex = ar.exports;
-    this.bufs.a.set(x.subarray(0, rows * this.inputDim));
-    let src = this.bufs.a.byteOffset, dst = this.bufs.b.byteOffset;
-    for (let l = 0; l < this.layers.length; l++) {
-      const { inFeatures: nin, outFeatures: nout } = this.layers[l];
-      if (rows < 8) ex.dotRows(rows, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0);
-      else ex.sgemm(0, 1, rows, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0, ar.work);
-      ex.addBias(dst, this.bPtr[l], rows, nout);
-      if (l + 1 < this.layers.length) ex.activate(dst, dst, rows * nout, this.act, SLOPE, 0);
-      [src, dst] = [dst, src];
+    for (let start = 0; start < rows; start += CHUNK) {
+      const n = Math.min(CHUNK, rows - start);
+      this.bufs.a.set(x.subarray(start * this.inputDim, (start + n) * this.inputDim));
+      let src = this.bufs.a.byteOffset, dst = this.bufs.b.byteOffset;
+      for (let l = 0; l < this.layers.length; l++) {
+        const { inFeatures: nin, outFeatures: nout } = this.layers[l];
+        const last = l + 1 === this.layers.length;
+        if (last) dst = this.bufs.out.byteOffset + start * k * 4;
+        if (n < 8 || nout < 8) ex.dotRows(n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0);
+        else if (this.packedPtr[l]) ex.sgemmPacked(0, n, nout, nin, src, nin, this.packedPtr[l], dst, nout, 0, ar.work);
+        else ex.sgemm(0, 1, n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0, ar.work);
+        ex.addBias(dst, this.bPtr[l], n, nout);
+        if (!last) ex.activate(dst, dst, n * nout, this.act, SLOPE, 0);
+        [src, dst] = [dst, src];
+      }
     }
-    const k = this.layers[this.layers.length - 1].outFeatures;
-    return new Float32Array(ar.memory.buffer, src, rows * k);
+    return this.bufs.out.subarray(0, rows * k);
   }
 
   private forwardJs(x: Float32Array, rows: number): Float32Array {

@@ -1,38 +1,59 @@
 /**
- * Docs that cannot rot: every ```ts block of the README (and of docs/*.md) is extracted and executed with
- * tsx against the library's source (the package name is mapped to src/index.ts). A block that is only an
- * illustration must be fenced as ```ts illustrative and is skipped.
+ * Docs that cannot rot: every ```ts and ```sh block of the README and docs/*.md is executed, in a scratch
+ * directory that has the shipped data (`data/`) and the model `npx hamiltonian-ai demo` writes there:
+ *   - ts blocks run with tsx against the library's source (`hamiltonian-ai` is mapped to src/index.ts);
+ *   - sh blocks run with bash, `npx hamiltonian-ai` / `hamiltonian-ai` being this checkout's CLI.
+ * Blocks fenced ```sh setup (the install steps CI itself runs) and ```ts illustrative are skipped; keep those rare.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const files = ['README.md', ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [])];
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const outDir = join(root, '.tmp', 'doc-blocks');
+const bin = join(root, 'bin', 'hamiltonian-ai.js');
 
-function extractBlocks(markdown: string, lang: string): string[] {
-  const re = new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g');
-  return [...markdown.matchAll(re)].map((m) => m[1]);
+interface Block {
+  lang: 'ts' | 'sh';
+  tag: string;
+  code: string;
 }
 
+function extractBlocks(markdown: string): Block[] {
+  return [...markdown.matchAll(/```(ts|sh)([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1] as 'ts' | 'sh', tag: m[2].trim(), code: m[3] }));
+}
+
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'hai-docs-'));
+  symlinkSync(join(root, 'data'), join(work, 'data'));
+  execFileSync(process.execPath, [bin, 'demo', '--out-dir', work, '--quiet'], { cwd: work, stdio: 'ignore' });
+});
+
 describe('documentation code blocks run as written', () => {
-  mkdirSync(outDir, { recursive: true });
+  let counted = 0;
   for (const file of files) {
-    const blocks = extractBlocks(readFileSync(join(root, file), 'utf8'), 'ts');
-    blocks.forEach((code, i) => {
-      it(`${file} ts block ${i + 1}`, () => {
-        const src = code.replaceAll(/from 'hamiltonian-ai(\/[a-z-]+)?'/g, (_m, sub) => `from '${join(root, 'src', sub ? `${sub.slice(1)}/index.ts` : 'index.ts')}'`);
-        const path = join(outDir, `${file.replaceAll('/', '_')}-${i + 1}.mts`);
-        writeFileSync(path, src);
-        const out = execFileSync(tsx, [path], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-        expect(typeof out).toBe('string');
+    const blocks = extractBlocks(readFileSync(join(root, file), 'utf8'));
+    blocks.forEach((b, i) => {
+      if (b.tag === 'setup' || b.tag === 'illustrative') return;
+      counted++;
+      it(`${file} ${b.lang} block ${i + 1}`, () => {
+        if (b.lang === 'ts') {
+          const src = b.code.replaceAll(/from 'hamiltonian-ai(\/score)?'/g, (_m, sub) => `from '${join(root, 'src', sub ? 'score/index.ts' : 'index.ts')}'`);
+          const path = join(work, `${file.replaceAll('/', '_')}-${i + 1}.mts`);
+          writeFileSync(path, src);
+          execFileSync(tsx, [path], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+        } else {
+          const script = `set -euo pipefail\nhamiltonian-ai() { node ${JSON.stringify(bin)} "$@"; }\nnpx() { if [ "$1" = hamiltonian-ai ]; then shift; hamiltonian-ai "$@"; else command npx "$@"; fi; }\n${b.code}`;
+          execFileSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+        }
       });
     });
   }
-  it('the README has runnable blocks', () => {
-    expect(extractBlocks(readFileSync(join(root, 'README.md'), 'utf8'), 'ts').length).toBeGreaterThanOrEqual(2);
+  it('there are executed blocks', () => {
+    expect(counted).toBeGreaterThanOrEqual(4);
   });
 });

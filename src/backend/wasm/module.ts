@@ -6,6 +6,10 @@ export interface WasmExports {
   heapBase(): number;
   sgemmWorkBytes(): number;
   sgemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number): void;
+  packedBytes(k: number, n: number): number;
+  packWeights(transB: number, b: number, ldb: number, k: number, n: number, dst: number): void;
+  sgemmPacked(transA: number, m: number, n: number, k: number, a: number, lda: number, packed: number, c: number, ldc: number, accumulate: number, work: number): void;
+  packedMaxN(): number;
   dotRows(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
   addBias(out: number, bias: number, rows: number, cols: number): void;
   activate(post: number, pre: number, n: number, act: number, slope: number, mask: number): void;
