@@ -50,7 +50,7 @@ export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, t
 export { DataError } from './data/errors.js';
 export { parseCsv, CsvStreamParser, CsvError, detectDelimiter, recordsToTable, formatCsv, formatCsvField, type CsvTable, type CsvOptions, type CsvRecord, type Delimiter } from './data/csv.js';
 export { StandardScaler, type StandardScalerState } from './data/scaler.js';
-export { Preprocessor, parseNumber, type PreprocessorOptions, type PreprocessorState, type FeatureSpec, type EncodedData, type MissingPolicy, type UnseenPolicy } from './data/preprocessor.js';
+export { Preprocessor, parseNumber, DEFAULT_MISSING, type PreprocessorOptions, type PreprocessorState, type FeatureSpec, type EncodedData, type MissingPolicy, type UnseenPolicy } from './data/preprocessor.js';
 export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
 export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';

@@ -1,6 +1,6 @@
 import { UsageError } from './errors.js';
 
-export type OptionType = 'string' | 'number' | 'int' | 'boolean' | 'list';
+export type OptionType = 'string' | 'number' | 'int' | 'boolean' | 'list' | 'names';
 
 export interface OptionSpec {
   type: OptionType;
@@ -21,7 +21,7 @@ export interface CommandSpec {
   examples?: string[];
 }
 
-export type Parsed = Record<string, string | number | boolean | number[] | undefined>;
+export type Parsed = Record<string, string | number | boolean | number[] | string[] | undefined>;
 
 export function helpText(spec: CommandSpec): string {
   const lines = [`hamiltonian-ai ${spec.name} — ${spec.summary}`, '', `usage: ${spec.usage}`, '', 'options:'];
@@ -86,7 +86,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
   return out;
 }
 
-function convert(cmd: string, name: string, o: OptionSpec, v: string): string | number | number[] {
+function convert(cmd: string, name: string, o: OptionSpec, v: string): string | number | number[] | string[] {
   const bad = (what: string) => new UsageError(`${cmd}: --${name} must be ${what}, got '${v}'`);
   switch (o.type) {
     case 'string':
@@ -101,6 +101,11 @@ function convert(cmd: string, name: string, o: OptionSpec, v: string): string | 
       const n = Number(v);
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw bad('a non-negative integer');
       return n;
+    }
+    case 'names': {
+      const parts = v.split(',').map((s) => s.trim());
+      if (parts.some((s) => s === '')) throw bad('a comma-separated list of column names');
+      return parts;
     }
     case 'list': {
       const parts = v.split(',').map((s) => s.trim());

@@ -15,7 +15,11 @@ export function readBytes(path: string): Uint8Array {
 
 /** Reads a text file as strict UTF-8 (a byte-order mark is kept for the CSV reader to strip). */
 export function readText(path: string): string {
-  const bytes = readBytes(path);
+  return decodeUtf8(readBytes(path), path);
+}
+
+/** Strict UTF-8 decoding; invalid bytes are an error naming the file and the line. */
+export function decodeUtf8(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -110,6 +110,20 @@ export interface PreparedTable {
  * const prep = prepareTable(parseCsv(text), { target: 'Status', positive: 'bad', seed: 42 });
  */
 export function prepareTable(table: CsvTable, options: PrepareTableOptions): PreparedTable {
+  try {
+    return prepareTableUnnamed(table, options);
+  } catch (e) {
+    // Errors from the split and SMOTE do not know the file: name it here.
+    if ((e instanceof DataError && !e.source) || e instanceof RangeError) {
+      const where = e instanceof DataError ? e.where : {};
+      throw new DataError(e instanceof DataError ? e.message.replace(/^[^:]*line \d+[^:]*: /, '') : e.message, { ...where, source: options.source });
+    }
+    throw e;
+  }
+}
+
+function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): PreparedTable {
+  if (table.rows.length < 2) throw new DataError(`${table.rows.length} data row${table.rows.length === 1 ? '' : 's'}: training needs at least 2 (and enough of each class for the split)`);
   const rng = toRng(options.seed);
   const splitRng = rng.fork();
   const smoteRng = rng.fork();

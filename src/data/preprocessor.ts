@@ -31,7 +31,7 @@ export interface PreprocessorOptions {
   missing?: MissingPolicy;
   /** A category not seen in training: 'zeros' (default, all its one-hot columns 0) or 'error'. */
   unseen?: UnseenPolicy;
-  /** Cell texts that mean "missing"; default [''] (an empty cell). */
+  /** Cell texts that mean "missing"; default `DEFAULT_MISSING` ('', NA, N/A, NaN, nan, null, NULL, None, #N/A — as pandas). */
   missingValues?: string[];
   /** Standardise the 0/1 one-hot and indicator columns too (default false: only numeric columns). */
   scaleIndicators?: boolean;
@@ -74,6 +74,9 @@ export interface EncodedData {
   /** Rows that were left out, with their line and the reason. */
   skipped: { row: number; line: number; reason: string }[];
 }
+
+/** Cell texts read as missing by default (pandas' common `na_values`). */
+export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'];
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -129,7 +132,7 @@ export class Preprocessor {
    */
   static fit(table: CsvTable, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): Preprocessor {
     const src = options.source;
-    const missingValues = options.missingValues ?? [''];
+    const missingValues = options.missingValues ?? DEFAULT_MISSING;
     const isMissing = (s: string | undefined) => s === undefined || missingValues.includes(s.trim());
     const colIndex = new Map(table.columns.map((c, i) => [c, i]));
     const need = (name: string, what: string) => {
@@ -187,7 +190,13 @@ export class Preprocessor {
       if (present.length === 0) {
         throw new DataError(`column '${name}' is empty in every training row; exclude it`, { source: src, column: name });
       }
-      const allNumeric = present.every((v) => !Number.isNaN(parseNumber(v)));
+      const numericCount = present.reduce((n, v) => n + (Number.isNaN(parseNumber(v)) ? 0 : 1), 0);
+      const allNumeric = numericCount === present.length;
+      if (!allNumeric && !forcedCat.has(name) && !forcedNum.has(name) && numericCount >= 0.9 * present.length && numericCount >= 10) {
+        // Almost all numbers: a stray cell ('Infinity', '1,200', '1e999') is far likelier a data error than a category.
+        const r = usable.find((row) => !isMissing(table.rows[row][j]) && Number.isNaN(parseNumber(table.rows[row][j])))!;
+        throw new DataError(`${badNumberReason(table.rows[r][j])} in column '${name}', whose other values are numbers; fix the cell, or declare the column categorical`, { source: src, line: table.lines[r], column: name });
+      }
       const kind = forcedCat.has(name) ? 'categorical' : forcedNum.has(name) || allNumeric ? 'numeric' : 'categorical';
       if (kind === 'numeric') {
         const values: number[] = [];

@@ -75,7 +75,7 @@ export function smote(x: Float32Array, y: ArrayLike<number>, rows: number, cols:
     if (n === 0) continue;
     const members = counts.get(c)!;
     const m = members.length;
-    if (m <= k) throw new DataError(`SMOTE: class ${c} has ${m} samples, it needs more than k = ${k} (lower k)`);
+    if (m <= k) throw new DataError(`SMOTE: class ${c} has ${m} samples in the training part, it needs more than k = ${k} (lower k, or train without SMOTE)`);
     // k nearest minority neighbours of each minority sample (excluding itself).
     const nn = new Int32Array(m * k);
     const bestD = new Float64Array(k);

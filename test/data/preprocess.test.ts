@@ -148,7 +148,7 @@ describe('SMOTE', () => {
       expect([...r.y].filter((v) => v === 1).length).toBe(expected.positives);
     }
     expect(() => smote(x, y.map(() => 0), 120, 3)).toThrow(/at least two classes/);
-    expect(() => smote(x, y.map((_, i) => (i < 4 ? 1 : 0)), 120, 3)).toThrow(/class 1 has 4 samples, it needs more than k = 5/);
+    expect(() => smote(x, y.map((_, i) => (i < 4 ? 1 : 0)), 120, 3)).toThrow(/class 1 has 4 samples in the training part, it needs more than k = 5/);
   });
 
   it('is deterministic for a seed', () => {
@@ -217,7 +217,10 @@ describe('Preprocessor', () => {
     const pre = Preprocessor.fit(parseCsv('a,y\n1,1\n2,0\n'), { target: 'y', positive: '1' });
     expect(() => pre.transform(parseCsv('a,y\n"1,000",1\n'), undefined, { source: 'h.csv' })).toThrow(/h\.csv, line 2, column 'a': '1,000' has thousands separators/);
     expect(() => pre.transform(parseCsv('b,y\n1,1\n'), undefined, { source: 'h.csv' })).toThrow(/lacks column 'a'/);
-    expect(pre.transform(parseCsv('a,y\nNaN,1\n2,0\n'), undefined, { invalid: 'skip' }).skipped[0]).toEqual({ row: 0, line: 2, reason: "column 'a': 'NaN' is not a finite number" });
+    expect(pre.transform(parseCsv('a,y\nInfinity,1\n2,0\n'), undefined, { invalid: 'skip' }).skipped[0]).toEqual({ row: 0, line: 2, reason: "column 'a': 'Infinity' is not a finite number" });
+    expect(pre.transform(parseCsv('a,y\nNaN,1\n2,0\n')).rows).toBe(2); // 'NaN' text is missing (pandas' na_values) → imputed
+    const near = parseCsv(['a,y', ...Array.from({ length: 20 }, (_, i) => `${i},${i % 2}`), 'Infinity,1'].join('\n'), { source: 'n.csv' });
+    expect(() => Preprocessor.fit(near, { target: 'y', positive: '1', source: 'n.csv' })).toThrow(/n\.csv, line 22, column 'a': 'Infinity' is not a finite number in column 'a', whose other values are numbers/);
     expect(() => Preprocessor.fit(parseCsv('a,b,y\n1,,1\n2,,0\n'), { target: 'y', positive: '1' })).toThrow(/column 'b' is empty in every training row/);
     const err = (() => { try { Preprocessor.fit(t, { target: 'y', positive: 'yes' }); } catch (e) { return e; } })();
     expect(err).toBeInstanceOf(DataError);

@@ -7,7 +7,7 @@ import { buildReport } from '../../report/html.js';
 import { VERSION } from '../../version.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readBytes, sha256, writeAtomic } from '../files.js';
+import { decodeUtf8, readBytes, sha256, writeAtomic } from '../files.js';
 import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
 import { Progress, formatTable } from '../output.js';
 
@@ -34,6 +34,11 @@ export const trainSpec: CommandSpec = {
     'test-size': { type: 'number', help: 'held-out fraction', default: 0.2, check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
     'time-column': { type: 'string', arg: 'COL', help: 'period column for an out-of-time split (with --oot-from)' },
     'oot-from': { type: 'string', arg: 'VALUE', help: 'first period of the test part (e.g. 2016-01)' },
+    categorical: { type: 'names', arg: 'COL,COL', help: 'columns to treat as categorical whatever their values' },
+    numeric: { type: 'names', arg: 'COL,COL', help: 'columns to treat as numeric (a non-number is then an error naming its line)' },
+    exclude: { type: 'names', arg: 'COL,COL', help: 'columns not to use as features (identifiers, free text)' },
+    missing: { type: 'string', arg: 'POLICY', help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)", default: 'impute', check: (v: string) => (['impute', 'drop'].includes(v) ? null : `must be impute or drop, got '${v}'`) },
+    unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: (v: string) => (['zeros', 'error'].includes(v) ? null : `must be zeros or error, got '${v}'`) },
     patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch)' },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js'].includes(v) ? null : `must be auto, wasm or js, got '${v}'`) },
@@ -60,12 +65,7 @@ export interface TrainOutcome {
 export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainOutcome> {
   const dataPath = o.data as string;
   const bytes = readBytes(dataPath);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${dataPath}: not valid UTF-8; save the file as UTF-8`);
-  }
+  const text = decodeUtf8(bytes, dataPath);
   if (!!o['time-column'] !== !!o['oot-from']) throw new UsageError('train: --time-column and --oot-from go together');
   const source = dataLabel ?? dataPath;
   const table = parseCsv(text, { source });
@@ -78,6 +78,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     applySmote: o.smote as boolean,
     timeColumn: o['time-column'] as string | undefined,
     ootFrom: o['oot-from'] as string | undefined,
+    categorical: o.categorical as string[] | undefined,
+    numeric: o.numeric as string[] | undefined,
+    exclude: o.exclude as string[] | undefined,
+    missing: o.missing as 'impute' | 'drop',
+    unseen: o.unseen as 'zeros' | 'error',
     source,
   });
   const model = new HamiltonianNN({
