@@ -172,6 +172,6 @@ export async function score(o: Parsed): Promise<void> {
     for (const f of failures.slice(0, 10)) process.stderr.write(`  line ${f.line}: ${f.reason}\n`);
     if (failed > 10) process.stderr.write(`  … and ${failed - 10} more\n`);
   }
-  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine: scorer.engine }) + '\n');
+  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine: scorer.engine, peakRssKB: process.resourceUsage().maxRSS }) + '\n');
   else if (outPath) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
 }
