@@ -69,3 +69,4 @@ export {
 export { resolveBackend, registerKernel, getKernel, listKernels, type BackendName, type BackendChoice, type ResolvedBackend, type MatmulKernel, type KernelMap, type OpName } from './backend/registry.js';
 export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
 export { WasmArena } from './backend/wasm/arena.js';
+export { welchTTest, incompleteBeta, logGamma, type TwoSampleTest } from './metrics/tests.js';

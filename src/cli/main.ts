@@ -7,6 +7,7 @@ import { demo, demoSpec } from './commands/demo.js';
 import { evaluate, evaluateSpec } from './commands/evaluate.js';
 import { exportOnnx, exportOnnxSpec } from './commands/export-onnx.js';
 import { integrate, integrateSpec } from './commands/integrate.js';
+import { reasoning, reasoningSpec } from './commands/reasoning.js';
 import { score, scoreSpec } from './commands/score.js';
 import { train, trainSpec } from './commands/train.js';
 import { UsageError } from './errors.js';
@@ -18,6 +19,7 @@ const COMMANDS: Array<[CommandSpec, (o: Parsed) => Promise<void>]> = [
   [scoreSpec, score],
   [exportOnnxSpec, exportOnnx],
   [integrateSpec, integrate],
+  [reasoningSpec, reasoning],
 ];
 
 function mainHelp(): string {
