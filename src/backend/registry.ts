@@ -4,17 +4,20 @@ import { wasmMatmul } from './wasm/kernels.js';
 
 /** Where kernels run: `js` is the reference implementation; `wasm` the AssemblyScript build; `gpu` gpu.js. */
 export type BackendName = 'js' | 'wasm' | 'gpu';
+/** What a caller asks for: 'auto' or a backend by name. */
 export type BackendChoice = 'auto' | BackendName;
 
 /** out[m×n] (+)= op(a) · op(b); the op names say which operand is transposed (row-major storage). */
 export type MatmulKernel = (out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number, accumulate?: boolean) => Float32Array;
 
+/** The kernel signature of each op. */
 export interface KernelMap {
   matmul: MatmulKernel;
   matmulNT: MatmulKernel;
   matmulTN: MatmulKernel;
 }
 
+/** Names of the ops in the registry. */
 export type OpName = keyof KernelMap;
 
 const kernels = new Map<string, unknown>();
@@ -31,6 +34,7 @@ export function getKernel<K extends OpName>(op: K, backend: BackendName): Kernel
   return fn as KernelMap[K];
 }
 
+/** Every registered (op, backend) pair. */
 export function listKernels(): Array<{ op: string; backend: string }> {
   return [...kernels.keys()].map((k) => {
     const [op, backend] = k.split(':');
@@ -46,6 +50,7 @@ registerKernel('matmul', 'wasm', wasmMatmul.matmul);
 registerKernel('matmulNT', 'wasm', wasmMatmul.matmulNT);
 registerKernel('matmulTN', 'wasm', wasmMatmul.matmulTN);
 
+/** The backend `resolveBackend` chose, and why it differs from the request when it does. */
 export interface ResolvedBackend {
   backend: BackendName;
   /** For `wasm`: whether the SIMD build is used. */

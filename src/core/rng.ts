@@ -29,6 +29,12 @@ function splitmix32(state: { x: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/**
+ * Seeded xoshiro128** generator (see the module comment).
+ * @example
+ * const rng = new Rng(42);
+ * const u = rng.float(); // [0, 1)
+ */
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -148,6 +154,7 @@ export class Rng {
     return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spare };
   }
 
+  /** Restores a state from `getState()`; throws on malformed or all-zero states. */
   setState(state: RngState): this {
     const s = state?.s;
     if (!Array.isArray(s) || s.length !== 4 || s.some((w) => !Number.isInteger(w) || w < 0 || w >= TWO_POW_32)) {
@@ -162,6 +169,7 @@ export class Rng {
     return this;
   }
 
+  /** A generator resuming from `getState()`. */
   static fromState(state: RngState): Rng {
     return new Rng(0).setState(state);
   }

@@ -7,8 +7,10 @@
 
 import { DataError } from './errors.js';
 
+/** Field separators the reader knows. */
 export type Delimiter = ',' | ';' | '\t';
 
+/** How to read a CSV text. */
 export interface CsvOptions {
   /** Field separator, or 'auto' (default) to pick the one most frequent in the first line outside quotes. */
   delimiter?: Delimiter | 'auto';
@@ -28,12 +30,14 @@ export class CsvError extends DataError {
   }
 }
 
+/** One parsed record and the line it starts on. */
 export interface CsvRecord {
   fields: string[];
   /** Line on which the record starts (1-based). */
   line: number;
 }
 
+/** A parsed table: header, rows of strings and each row’s source line. */
 export interface CsvTable {
   /** Column names (from the header, or col1…colN). */
   columns: string[];
@@ -89,6 +93,7 @@ export class CsvStreamParser {
     return this.delimiter;
   }
 
+  /** Feeds a chunk; returns the records it completed. */
   push(chunk: string): CsvRecord[] {
     let text = chunk;
     if (!this.started) {
@@ -105,6 +110,7 @@ export class CsvStreamParser {
     return this.consume(text);
   }
 
+  /** Flushes the last record; throws when a quoted field is never closed. */
   end(): CsvRecord[] {
     const out: CsvRecord[] = [];
     if (!this.started) {

@@ -7,6 +7,7 @@ import { StandardScaler } from './scaler.js';
 import { smote, type SmoteOptions } from './smote.js';
 import { outOfTimeSplit, trainTestSplit, type Split } from './split.js';
 
+/** Options of `prepareData`. */
 export interface PrepareOptions {
   /** Default 0.2. */
   testSize?: number;
@@ -19,6 +20,7 @@ export interface PrepareOptions {
   smote?: Omit<SmoteOptions, 'seed'>;
 }
 
+/** What `prepareData` returns (the original’s `train_dataset, test_dataset, scaler` plus the split). */
 export interface PreparedData {
   trainDataset: Dataset;
   testDataset: Dataset;
@@ -85,6 +87,7 @@ export function prepareData(
   return { trainDataset, testDataset: { x: xTest, y: yTest, rows: split.test.length, cols: m.cols }, scaler, split };
 }
 
+/** Options of `prepareTable`: the preprocessor’s, the split’s and SMOTE’s. */
 export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOptions, 'stratify'> {
   stratify?: boolean;
   /** Out-of-time split: the period column and the first period of the test part. */
@@ -92,6 +95,7 @@ export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOp
   ootFrom?: string;
 }
 
+/** What `prepareTable` returns: encoded train/test datasets and the fitted preprocessor. */
 export interface PreparedTable {
   preprocessor: Preprocessor;
   train: Dataset;

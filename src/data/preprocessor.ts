@@ -10,8 +10,10 @@ import { DataError } from './errors.js';
  */
 
 export type MissingPolicy = 'drop' | 'impute';
+/** What a category unseen in training becomes at scoring time. */
 export type UnseenPolicy = 'zeros' | 'error';
 
+/** How `Preprocessor.fit` reads the table. */
 export interface PreprocessorOptions {
   /** Target column. */
   target: string;
@@ -41,10 +43,12 @@ export interface PreprocessorOptions {
   source?: string;
 }
 
+/** One raw column as fitted: numeric (median, missing indicator) or categorical (category list, mode). */
 export type FeatureSpec =
   | { name: string; kind: 'numeric'; median: number; indicator: boolean }
   | { name: string; kind: 'categorical'; categories: string[]; mode: string };
 
+/** The serialised preprocessor (stored in the model file’s metadata). */
 export interface PreprocessorState {
   format: 'hamiltonian-ai/preprocessor';
   version: 1;
@@ -62,6 +66,7 @@ export interface PreprocessorState {
   missingValues: string[];
 }
 
+/** Rows encoded by `Preprocessor.transform`. */
 export interface EncodedData {
   /** rows × cols, row-major. */
   x: Float32Array;
@@ -104,6 +109,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`. */
 export class Preprocessor {
   private constructor(readonly state: PreprocessorState) {}
 
@@ -382,6 +388,7 @@ export class Preprocessor {
     return cls === 1 ? this.state.positive : (this.state.negatives[0] ?? `not ${this.state.positive}`);
   }
 
+  /** A JSON-able copy of the fitted state (what the model file stores). */
   toJSON(): PreprocessorState {
     return JSON.parse(JSON.stringify(this.state));
   }

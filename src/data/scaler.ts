@@ -7,6 +7,7 @@ export interface StandardScalerState {
   scale: number[];
 }
 
+/** Per-column standardisation (see the module comment). */
 export class StandardScaler {
   mean: Float64Array = new Float64Array(0);
   scale: Float64Array = new Float64Array(0);
@@ -71,10 +72,12 @@ export class StandardScaler {
     return out;
   }
 
+  /** Mean and scale as plain arrays. */
   toJSON(): StandardScalerState {
     return { mean: [...this.mean], scale: [...this.scale] };
   }
 
+  /** Rebuilds a scaler from `toJSON()`, validating it. */
   static fromJSON(state: StandardScalerState): StandardScaler {
     const s = new StandardScaler();
     if (!Array.isArray(state?.mean) || !Array.isArray(state.scale) || state.mean.length !== state.scale.length) {

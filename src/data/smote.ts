@@ -1,6 +1,7 @@
 import { Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
+/** Options of `smote`. */
 export interface SmoteOptions {
   /** Nearest minority neighbours considered; default 5 (imbalanced-learn's k_neighbors). */
   k?: number;
@@ -13,6 +14,7 @@ export interface SmoteOptions {
   seed?: number | Rng;
 }
 
+/** The oversampled data and, for audits, where each synthetic row came from. */
 export interface SmoteResult {
   /** The original rows followed by the synthetic ones. */
   x: Float32Array;

@@ -1,11 +1,13 @@
 import { Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
+/** Row indices of the two parts. */
 export interface Split {
   train: Uint32Array;
   test: Uint32Array;
 }
 
+/** Options of `trainTestSplit`. */
 export interface SplitOptions {
   /** Fraction (0 < f < 1) or count of rows for the test part; default 0.2. */
   testSize?: number;

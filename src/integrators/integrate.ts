@@ -2,6 +2,7 @@ import type { MethodName } from './methods.js';
 import { createStepper } from './stepper.js';
 import type { HamiltonianSystem, Vec } from './system.js';
 
+/** Options of `integrate`. */
 export interface IntegrateOptions {
   h: number;
   steps: number;
@@ -11,6 +12,7 @@ export interface IntegrateOptions {
   friction?: number;
 }
 
+/** A recorded run with its energy and invariant errors. */
 export interface Trajectory {
   system: string;
   method: MethodName;

@@ -19,12 +19,14 @@ export type MethodName =
   | 'pefrl'
   | 'yoshida6';
 
+/** One stage of a splitting method: a kick (momentum) or a drift (position) of weight c. */
 export interface Stage {
   kind: 'kick' | 'drift';
   /** Fraction of the step h. */
   c: number;
 }
 
+/** What the library knows about a method: order, symplecticity, symmetry, stages. */
 export interface MethodInfo {
   name: MethodName;
   /** Global order of accuracy. */
@@ -44,13 +46,18 @@ export const FOREST_RUTH_THETA = 1 / (2 - Math.cbrt(2)); // 1.3512071919596578
 
 /** PEFRL (Omelyan, Mryglod & Folk, Comput. Phys. Commun. 146, 2002), position-extended Forest–Ruth-like. */
 export const PEFRL_XI = 0.1786178958448091;
+/** PEFRL λ. */
 export const PEFRL_LAMBDA = -0.2123418310626054;
+/** PEFRL χ. */
 export const PEFRL_CHI = -0.06626458266981849;
 
 /** Yoshida's 6th-order solution A (Yoshida, Phys. Lett. A 150, 1990): weights of the leapfrog composition. */
 export const YOSHIDA6_W1 = -1.17767998417887;
+/** Yoshida-6 w₂. */
 export const YOSHIDA6_W2 = 0.235573213359357;
+/** Yoshida-6 w₃. */
 export const YOSHIDA6_W3 = 0.78451361047756;
+/** Yoshida-6 w₀ = 1 − 2(w₁ + w₂ + w₃). */
 export const YOSHIDA6_W0 = 1 - 2 * (YOSHIDA6_W1 + YOSHIDA6_W2 + YOSHIDA6_W3);
 
 const kick = (c: number): Stage => ({ kind: 'kick', c });
@@ -81,6 +88,7 @@ const LEAPFROG_KDK: readonly Stage[] = [kick(0.5), drift(1), kick(0.5)];
 const LEAPFROG_DKD: readonly Stage[] = [drift(0.5), kick(1), drift(0.5)];
 const T = FOREST_RUTH_THETA;
 
+/** Every method by name. */
 export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
   euler: {
     name: 'euler', order: 1, symplectic: false, symmetric: false, forceEvaluations: 1,
@@ -133,6 +141,7 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
   },
 };
 
+/** The method names, in table order. */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 
 /** Looks a method up by name; unknown names throw, listing the known ones. */

@@ -16,6 +16,7 @@ export function forEachStage(stages: readonly Stage[], kick: (c: number) => void
   }
 }
 
+/** Step size and friction of a stepper. */
 export interface StepperOptions {
   /** Time step. */
   h: number;
@@ -23,6 +24,7 @@ export interface StepperOptions {
   friction?: number;
 }
 
+/** A one-step map built by `createStepper`. */
 export interface Stepper {
   readonly method: MethodInfo;
   readonly h: number;

@@ -17,6 +17,7 @@ interface SystemBase {
   exact?(t: number, q0: Vec, p0: Vec, outQ: Vec, outP: Vec): void;
 }
 
+/** H(q, p) = T(p) + V(q), given by its gradients (what splitting methods need). */
 export interface SeparableSystem extends SystemBase {
   readonly kind: 'separable';
   /** out = ∇T(p) (the velocity; p itself for T = ½‖p‖²). */
@@ -25,6 +26,7 @@ export interface SeparableSystem extends SystemBase {
   gradV(out: Vec, q: Vec): void;
 }
 
+/** Any H(q, p), given by ∂H/∂q and ∂H/∂p (explicit Euler and RK4 only). */
 export interface GeneralSystem extends SystemBase {
   readonly kind: 'general';
   /** out = ∂H/∂q at (q, p). */
@@ -33,6 +35,7 @@ export interface GeneralSystem extends SystemBase {
   dHdp(out: Vec, q: Vec, p: Vec): void;
 }
 
+/** A separable or a general system. */
 export type HamiltonianSystem = SeparableSystem | GeneralSystem;
 
 /**
@@ -163,10 +166,15 @@ export function henonHeiles(): SeparableSystem {
 
 /** The systems by name, for the CLI and reports. */
 export const SYSTEMS = {
+  /** Unit harmonic oscillator. */
   harmonic: () => harmonicOscillator(),
+  /** Pendulum with g/l = 1. */
   pendulum: () => pendulum(),
+  /** Planar Kepler problem, μ = 1. */
   kepler: () => kepler(),
+  /** Hénon–Heiles. */
   'henon-heiles': () => henonHeiles(),
 } as const;
 
+/** Names of the built-in test systems. */
 export type SystemName = keyof typeof SYSTEMS;

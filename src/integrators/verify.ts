@@ -84,6 +84,7 @@ export function slope(x: readonly number[], y: readonly number[]): number {
   return sxy / sxx;
 }
 
+/** A measured convergence order and the points it was fitted on. */
 export interface OrderMeasurement {
   order: number;
   hs: number[];
@@ -116,6 +117,7 @@ export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: 
   return { order, hs, errors, used: pts.length };
 }
 
+/** Size and growth of the energy error over a run. */
 export interface EnergyBehaviour {
   /** Largest relative energy error over the whole run. */
   maxError: number;
@@ -168,6 +170,7 @@ export function methodStep(system: HamiltonianSystem, method: MethodName, fricti
   };
 }
 
+/** Options of `verifyIntegrator`. */
 export interface VerifyOptions {
   /** Step size for the energy, symplecticity and reversibility checks; default 0.1. */
   h?: number;
@@ -177,6 +180,7 @@ export interface VerifyOptions {
   hs?: number[];
 }
 
+/** What `verifyIntegrator` measured. */
 export interface IntegratorReport {
   /** Measured global order on the harmonic oscillator. */
   order: number;

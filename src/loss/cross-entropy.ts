@@ -3,6 +3,7 @@ import { logSumExp } from './softmax.js';
 /** Class labels: integer class index per row. */
 export type Labels = ArrayLike<number>;
 
+/** Options of `softmaxCrossEntropy`. */
 export interface CrossEntropyOptions {
   /** Weight per class (PyTorch's `weight=`): the mean becomes Σ w_y·nll / Σ w_y. */
   classWeights?: ArrayLike<number>;
@@ -10,6 +11,7 @@ export interface CrossEntropyOptions {
   gradOut?: Float32Array;
 }
 
+/** Loss value and gradient w.r.t. the logits. */
 export interface CrossEntropyResult {
   /** Mean (weighted) negative log-likelihood. */
   loss: number;

@@ -2,8 +2,10 @@ import { norm2, sumSquares } from '../core/matrix.js';
 import type { HasParameters } from '../nn/parameter.js';
 import { softmaxCrossEntropy, type Labels } from './cross-entropy.js';
 
+/** 'norm' = Σ‖θₜ‖ (the original's), 'l2' = ½‖θ‖². */
 export type Regularizer = 'norm' | 'l2';
 
+/** Options of `hamiltonianLoss`. */
 export interface HamiltonianLossOptions {
   /** λ, the regularisation coefficient; default 0.01 as in the original. */
   regCoeff?: number;
@@ -23,6 +25,7 @@ export interface HamiltonianLossOptions {
   gradOut?: Float32Array;
 }
 
+/** The loss, its parts, and the gradient w.r.t. the logits. */
 export interface HamiltonianLossResult {
   /** baseLoss + regCoeff · regLoss. */
   loss: number;

@@ -22,8 +22,10 @@ export function confusionAt(labels: ArrayLike<number | boolean>, scores: ArrayLi
   return c;
 }
 
+/** Value used for 0/0, as scikit-learn’s `zero_division`. */
 export type ZeroDivision = 0 | 1 | 'nan';
 
+/** Precision, recall, F1. */
 export interface PRF {
   precision: number;
   recall: number;
@@ -42,6 +44,7 @@ function prf(tp: number, fp: number, fn: number, z: ZeroDivision): PRF {
   return { precision, recall, f1 };
 }
 
+/** Accuracy and precision/recall/F1 three ways. */
 export interface ClassificationReport {
   accuracy: number;
   /** For the positive class (1). */

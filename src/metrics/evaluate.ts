@@ -4,10 +4,12 @@ import { ksStatistic, prCurve, rocAuc, rocCurve, averagePrecision, type PrCurve,
 
 /** What `evaluateModel` needs of a model: binary probabilities for a batch of rows. */
 export interface ProbabilisticModel {
+  /** P(class 1) for `rows` encoded rows. */
   predictProba(x: Float32Array, rows: number, out?: Float32Array): Float32Array;
   readonly outputDim: number;
 }
 
+/** Encoded rows with labels. */
 export interface EvaluationData {
   x: Float32Array;
   y: ArrayLike<number>;
@@ -15,6 +17,7 @@ export interface EvaluationData {
   cols: number;
 }
 
+/** Options of `evaluateModel`. */
 export interface EvaluateOptions {
   /** Decision threshold on P(positive); default 0.5. */
   threshold?: number;
@@ -33,6 +36,7 @@ export interface EvaluateOptions {
   chunk?: number;
 }
 
+/** Everything `evaluateModel` computes. */
 export interface Evaluation {
   /** The seed's five numbers: accuracy, precision, recall, F1 (see `average`), AUC. */
   accuracy: number;

@@ -28,6 +28,7 @@ export function brierScore(labels: ArrayLike<number | boolean>, probs: ArrayLike
   return s / labels.length;
 }
 
+/** One bin of a reliability diagram. */
 export interface CalibrationBin {
   lo: number;
   hi: number;

@@ -40,6 +40,7 @@ function checkPair(labels: ArrayLike<number | boolean>, scores: ArrayLike<number
   for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new RangeError(`${what}: score at index ${i} is NaN`);
 }
 
+/** ROC curve points. */
 export interface RocCurve {
   /** False-positive rate at each threshold, from 0 to 1. */
   fpr: number[];
@@ -74,6 +75,7 @@ export function rocCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<
   return { fpr, tpr, thresholds };
 }
 
+/** Precision–recall curve points. */
 export interface PrCurve {
   precision: number[];
   recall: number[];

@@ -1,3 +1,4 @@
+/** One bin’s shares and its PSI term. */
 export interface PsiBin {
   lo: number;
   hi: number;
@@ -9,6 +10,7 @@ export interface PsiBin {
   contribution: number;
 }
 
+/** PSI and its bins. */
 export interface PsiResult {
   psi: number;
   bins: PsiBin[];

@@ -36,6 +36,7 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   return (front * (f - 1)) / a;
 }
 
+/** Result of a two-sample test. */
 export interface TwoSampleTest {
   meanA: number;
   meanB: number;

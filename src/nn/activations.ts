@@ -4,10 +4,13 @@
  */
 export type ActivationName = 'relu' | 'leaky_relu' | 'tanh';
 
+/** The activation names. */
 export const ACTIVATIONS: readonly ActivationName[] = ['relu', 'leaky_relu', 'tanh'];
 
+/** PyTorch’s default negative slope for leaky ReLU. */
 export const LEAKY_RELU_SLOPE = 0.01;
 
+/** An elementwise activation and its derivative. */
 export interface Activation {
   readonly name: ActivationName;
   /** out[i] = f(x[i]) for i < n (out may alias x only when `backward` is not needed). */

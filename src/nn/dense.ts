@@ -43,6 +43,7 @@ export class Dense {
     if (dx) matmul(dx, dy, this.weight.data, rows, this.outFeatures, this.inFeatures);
   }
 
+  /** Weight and bias. */
   parameters(): Parameter[] {
     return [this.weight, this.bias];
   }

@@ -8,6 +8,7 @@ import { resolveBackend, type BackendChoice, type BackendName } from '../backend
 import { LEAKY_RELU_SLOPE } from './activations.js';
 import { WasmEngine } from './wasm-engine.js';
 
+/** Constructor options (the original’s arguments plus seed and backend). */
 export interface HamiltonianNNOptions {
   /** Number of input features. */
   inputDim: number;
@@ -50,6 +51,7 @@ export interface HamiltonianNNState {
   rng: RngState;
 }
 
+/** Options of `forward`. */
 export interface ForwardOptions {
   /** Apply the previous pass's dropout masks again (same batch, same rows): closure-based optimisers. */
   reuseDropoutMask?: boolean;
@@ -166,6 +168,7 @@ export class HamiltonianNN {
     return this.parameters().reduce((s, p) => s + p.data.length, 0);
   }
 
+  /** Clears every parameter’s gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad.fill(0);
   }

@@ -22,14 +22,17 @@ export interface Parameter {
 
 /** Anything that exposes its trainable tensors, e.g. a `HamiltonianNN`. */
 export interface HasParameters {
+  /** The trainable tensors. */
   parameters(): Parameter[];
 }
 
+/** A zero-filled parameter of the given shape. */
 export function createParameter(name: string, shape: readonly number[]): Parameter {
   const size = shape.reduce((a, b) => a * b, 1);
   return { name, shape: [...shape], data: new Float32Array(size), grad: new Float32Array(size) };
 }
 
+/** Clears the gradients of the given parameters. */
 export function zeroGrads(params: readonly Parameter[]): void {
   for (const p of params) p.grad.fill(0);
 }

@@ -15,6 +15,7 @@ export interface BaseOptions {
 /** A set of parameters with its own hyper-parameters (PyTorch's parameter groups). */
 export type ParamGroupInput<O> = { params: Parameter[] } & Partial<O>;
 
+/** A parameter group with its resolved hyper-parameters. */
 export interface ParamGroup<O> {
   params: Parameter[];
   options: O;
@@ -82,6 +83,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     return this.groups.flatMap((g) => g.params);
   }
 
+  /** Clears the gradients of every parameter of every group. */
   zeroGrad(): void {
     for (const g of this.groups) for (const p of g.params) p.grad.fill(0);
   }
@@ -115,11 +117,13 @@ export abstract class Optimizer<O extends BaseOptions> {
     return !!p.arena && p.arena.owns(p.data) && p.arena.owns(p.grad);
   }
 
+  /** A per-parameter counter (0 when unset). */
   protected counter(p: Parameter, key: string): number {
     const v = this.perParam.get(p)?.[key];
     return typeof v === 'number' ? v : 0;
   }
 
+  /** Sets a per-parameter counter. */
   protected setCounter(p: Parameter, key: string, value: number): void {
     let st = this.perParam.get(p);
     if (!st) this.perParam.set(p, (st = {}));

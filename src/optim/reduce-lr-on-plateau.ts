@@ -1,5 +1,6 @@
 import type { BaseOptions, Optimizer } from './optimizer.js';
 
+/** Options of `ReduceLROnPlateau` (PyTorch’s names). */
 export interface ReduceLROnPlateauOptions {
   /** 'min' for a loss, 'max' for a score such as AUC; default 'min'. */
   mode?: 'min' | 'max';

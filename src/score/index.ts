@@ -18,6 +18,7 @@ export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
 /** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
 export type ScoreRecord = Record<string, unknown>;
 
+/** One reason code. */
 export interface Reason {
   /** The raw column. */
   feature: string;
@@ -27,6 +28,7 @@ export interface Reason {
   contribution: number;
 }
 
+/** Probability, decision and (from `explain`) reason codes. */
 export interface ScoreResult {
   probability: number;
   /** probability ≥ threshold (e.g. "decline" when the positive class is default). */
@@ -34,6 +36,7 @@ export interface ScoreResult {
   reasons?: Reason[];
 }
 
+/** Options of `loadScorer`. */
 export interface ScorerOptions {
   /** Decision threshold; default 0.5. */
   threshold?: number;
@@ -41,6 +44,7 @@ export interface ScorerOptions {
   engine?: 'auto' | 'wasm' | 'js';
 }
 
+/** Scores raw records with a model file’s preprocessor and network (see `loadScorer`). */
 export class Scorer {
   readonly threshold: number;
   readonly preprocessor: Preprocessor;
@@ -184,6 +188,7 @@ export async function loadScorer(bytes: Uint8Array, options: ScorerOptions = {})
   return loadScorerSync(bytes, options);
 }
 
+/** Synchronous `loadScorer` (Node, workers). */
 export function loadScorerSync(bytes: Uint8Array, options: ScorerOptions = {}): Scorer {
   return new Scorer(decodeModel(bytes), options);
 }

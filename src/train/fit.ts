@@ -13,6 +13,7 @@ export interface Dataset {
   cols: number;
 }
 
+/** Metrics on the validation data after an epoch. */
 export interface ValidationMetrics {
   /** Mean cross-entropy (no regulariser). */
   loss: number;
@@ -22,6 +23,7 @@ export interface ValidationMetrics {
   accuracy: number;
 }
 
+/** One epoch of training history. */
 export interface EpochRecord {
   epoch: number;
   /** Mean training loss over the epoch's batches (cross-entropy + λ·R). */
@@ -39,6 +41,7 @@ export interface EpochRecord {
   validation?: ValidationMetrics;
 }
 
+/** What `fit` returns. */
 export interface History {
   epochs: EpochRecord[];
   /** Epoch (1-based) with the best monitored value when early stopping is used, else the last. */
@@ -48,8 +51,10 @@ export interface History {
   trainSeconds: number;
 }
 
+/** A value `fit` can watch for early stopping or a scheduler. */
 export type Monitor = 'loss' | 'val.loss' | 'val.auc' | 'val.accuracy';
 
+/** Options of early stopping. */
 export interface EarlyStoppingOptions {
   /** Value watched; default 'val.auc' when there is validation data, else 'loss'. */
   monitor?: Monitor;
@@ -61,6 +66,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** Options of `fit` (the loss options of `hamiltonianLoss` included). */
 export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
   /** Default 10. */
   epochs?: number;
@@ -75,7 +81,10 @@ export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
   /** Called once per epoch with its record, e.g. to adjust a scheduler; may be async. */
   onEpoch?: (record: EpochRecord, history: History) => void | Promise<void>;
   /** A scheduler stepped once per epoch with `schedulerMonitor` (e.g. `ReduceLROnPlateau`). */
-  scheduler?: { step(value: number): unknown };
+  scheduler?: {
+    /** Called with the monitored value once per epoch. */
+    step(value: number): unknown;
+  };
   /** Default 'val.loss' when there is validation data, else 'loss'. */
   schedulerMonitor?: Monitor;
   earlyStopping?: EarlyStoppingOptions | false;

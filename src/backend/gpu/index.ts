@@ -11,8 +11,10 @@ import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { createGpuKernels, type GpuKernels } from './kernels.js';
 import { provideNodeWebGPU } from './node-webgpu.js';
 
+/** gpu.js modes: 'auto' tries WebGPU then WebGL; 'webasm' and 'cpu' run the same kernels on the CPU. */
 export type GpuMode = 'auto' | 'webgpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'webasm' | 'cpu';
 
+/** A loaded gpu.js instance and its kernels. */
 export interface GpuBackend {
   /** The gpu.js mode in use. */
   mode: string;
@@ -23,6 +25,7 @@ export interface GpuBackend {
   destroy(): void;
 }
 
+/** No usable GPU: why not (the CPU backends carry on). */
 export interface GpuUnavailable {
   mode: null;
   fallbackReason: string;

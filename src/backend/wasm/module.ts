@@ -24,6 +24,7 @@ export interface WasmExports {
   adamStep(theta: number, grad: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, sqrtBc2: number, eps: number, l2: number, shrink: number): void;
 }
 
+/** The two builds of assembly/index.ts: 'simd' (f32x4) and 'scalar'. */
 export type WasmFlavour = 'simd' | 'scalar';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -54,6 +55,7 @@ export function wasmBytes(flavour: WasmFlavour): Uint8Array {
   return (scalarBytes ??= decodeBase64(SCALAR_WASM_BASE64));
 }
 
+/** What this runtime supports, with the reason when WASM or its SIMD build is not used. */
 export interface WasmSupport {
   wasm: boolean;
   simd: boolean;
