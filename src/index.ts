@@ -70,3 +70,9 @@ export { resolveBackend, registerKernel, getKernel, listKernels, type BackendNam
 export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
 export { WasmArena } from './backend/wasm/arena.js';
 export { welchTTest, incompleteBeta, logGamma, type TwoSampleTest } from './metrics/tests.js';
+// Model files and export
+export { encodeModel, decodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFileContent, type TrainingRecord, type SavableModel } from './io/model-file.js';
+export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTES, type SafetensorsContent, type TensorEntry } from './io/safetensors.js';
+export { loadModel, type LoadedModelFile } from './io/load.js';
+export { exportOnnx } from './io/onnx.js';
+export { VERSION } from './version.js';

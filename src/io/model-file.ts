@@ -12,8 +12,10 @@ import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safete
  * the same model and metadata give the same bytes (no timestamps).
  */
 export const MODEL_FORMAT = 'hamiltonian-ai';
+/** The format version this library writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
+/** What the model file records about the training run (for auditors and for PSI). */
 export interface TrainingRecord {
   seed?: number;
   backend?: string;
@@ -31,6 +33,7 @@ export interface TrainingRecord {
   [key: string]: unknown;
 }
 
+/** A decoded, validated model file. */
 export interface ModelFileContent {
   config: HamiltonianNNConfig;
   /** Tensors by name, shapes checked against `config`. */
@@ -46,6 +49,7 @@ export interface ModelFileContent {
 /** What `encodeModel` needs of a model. */
 export interface SavableModel {
   readonly config: HamiltonianNNConfig;
+  /** The tensors to save, in order. */
   parameters(): Array<{ name: string; shape: readonly number[]; data: Float32Array }>;
 }
 

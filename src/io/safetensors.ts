@@ -16,12 +16,14 @@ export class ModelFormatError extends Error {
   }
 }
 
+/** One decoded tensor. */
 export interface TensorEntry {
   dtype: 'F32';
   shape: number[];
   data: Float32Array;
 }
 
+/** A decoded safetensors file: tensors by name and the string metadata. */
 export interface SafetensorsContent {
   tensors: Map<string, TensorEntry>;
   metadata: Record<string, string>;

@@ -30,6 +30,7 @@ let work = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'hai-docs-'));
   symlinkSync(join(root, 'data'), join(work, 'data'));
+  symlinkSync(join(root, 'test'), join(work, 'test'));
   execFileSync(process.execPath, [bin, 'demo', '--out-dir', work, '--quiet'], { cwd: work, stdio: 'ignore' });
 });
 
