@@ -133,7 +133,8 @@ describe('security', () => {
     const files = walk(join(ROOT, 'dist'));
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) {
-      const src = readFileSync(f, 'utf8');
+      // Comments may mention eval or import(); only code counts.
+      const src = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
       expect(src, f).not.toMatch(/(?<![.\w])eval\s*\(\s*[^)\s]|new Function\s*\(/); // eval with an argument (model.eval() is a method)
       // Dynamic import only of fixed module names (never of a value read from input).
       for (const m of src.matchAll(/\bimport\s*\(([^)]*)\)/g)) expect(m[1].trim(), f).toMatch(/^['"`][^'"`$]+['"`]$/);
