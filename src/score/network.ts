@@ -1,8 +1,10 @@
 import { WasmArena } from '../backend/wasm/arena.js';
 import { detectWasm } from '../backend/wasm/module.js';
+import { addRowVector, matmulNT } from '../core/matrix.js';
+import { getActivation, LEAKY_RELU_SLOPE, type Activation } from '../nn/activations.js';
 
 const ACT: Record<string, number> = { relu: 1, leaky_relu: 2, tanh: 3 };
-const SLOPE = 0.01;
+const SLOPE = LEAKY_RELU_SLOPE;
 
 export interface InferenceLayer {
   /** [out, in] row-major (PyTorch layout). */
@@ -23,6 +25,7 @@ export class InferenceNetwork {
   readonly engine: 'wasm' | 'js';
   readonly fallbackReason?: string;
   private readonly act: number;
+  private readonly activation: Activation;
   private arena: WasmArena | null = null;
   private wPtr: number[] = [];
   private bPtr: number[] = [];
@@ -35,8 +38,8 @@ export class InferenceNetwork {
 
   constructor(private readonly layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
     this.inputDim = layers[0].inFeatures;
+    this.activation = getActivation(activation);
     this.act = ACT[activation];
-    if (this.act === undefined) throw new RangeError(`unknown activation '${activation}'`);
     let use: 'wasm' | 'js' = 'js';
     if (engine !== 'js') {
       const s = detectWasm();
@@ -129,18 +132,11 @@ export class InferenceNetwork {
     }
     let input = x, out = this.jsA, spare = this.jsB;
     for (let l = 0; l < this.layers.length; l++) {
-      const { weight: W, bias: b, inFeatures: nin, outFeatures: nout } = this.layers[l];
-      const hidden = l + 1 < this.layers.length;
-      for (let r = 0; r < rows; r++) {
-        const xo = r * nin, oo = r * nout;
-        for (let j = 0; j < nout; j++) {
-          const wo = j * nin;
-          let s = b[j];
-          for (let p = 0; p < nin; p++) s += input[xo + p] * W[wo + p];
-          if (hidden) s = this.act === 1 ? (s > 0 ? s : 0) : this.act === 2 ? (s > 0 ? s : s * SLOPE) : Math.tanh(s);
-          out[oo + j] = s;
-        }
-      }
+      const { weight, bias, inFeatures: nin, outFeatures: nout } = this.layers[l];
+      // The reference kernels of src/core and src/nn: the same formulas as training.
+      matmulNT(out, input, weight, rows, nin, nout);
+      addRowVector(out, out, bias, rows, nout);
+      if (l + 1 < this.layers.length) this.activation.forward(out, out, rows * nout);
       input = out;
       [out, spare] = [spare, out];
     }

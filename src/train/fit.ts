@@ -4,6 +4,7 @@ import { hamiltonianLoss, type HamiltonianLossOptions } from '../loss/hamiltonia
 import type { HamiltonianNN } from '../nn/hamiltonian-nn.js';
 import type { BaseOptions, Optimizer } from '../optim/optimizer.js';
 import { rocAuc } from '../metrics/ranking.js';
+import { logSumExp } from '../loss/softmax.js';
 
 /** Rows of features with integer class labels: `x` is rows × cols, row-major. */
 export interface Dataset {
@@ -123,12 +124,9 @@ export function validate(model: HamiltonianNN, data: Dataset, chunk = 4096): Val
     const logits = model.forward(data.x.subarray(start * data.cols, (start + rows) * data.cols), rows, { inference: true });
     for (let i = 0; i < rows; i++) {
       const o = i * k;
-      let max = -Infinity;
       let arg = 0;
-      for (let j = 0; j < k; j++) if (logits[o + j] > max) { max = logits[o + j]; arg = j; }
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(logits[o + j] - max);
-      const lse = max + Math.log(sum);
+      for (let j = 1; j < k; j++) if (logits[o + j] > logits[o + arg]) arg = j;
+      const lse = logSumExp(logits, o, k);
       const y = data.y[start + i];
       loss += lse - logits[o + y];
       if (arg === y) correct++;
