@@ -22,19 +22,31 @@ export type OpName = keyof KernelMap;
 
 const kernels = new Map<string, unknown>();
 
-/** Registers a kernel for an op on a backend (later registrations replace earlier ones). */
+/**
+ * Registers a kernel for an op on a backend (later registrations replace earlier ones).
+ * @example
+ * registerKernel('matmul', 'js', myMatmul);
+ */
 export function registerKernel<K extends OpName>(op: K, backend: BackendName, fn: KernelMap[K]): void {
   kernels.set(`${op}:${backend}`, fn);
 }
 
-/** The kernel for `op` on `backend`; throws naming what is registered when it is missing. */
+/**
+ * The kernel for `op` on `backend`; throws naming what is registered when it is missing.
+ * @example
+ * getKernel('matmulNT', 'wasm')(out, a, b, m, k, n);
+ */
 export function getKernel<K extends OpName>(op: K, backend: BackendName): KernelMap[K] {
   const fn = kernels.get(`${op}:${backend}`);
   if (!fn) throw new RangeError(`no '${op}' kernel for backend '${backend}' (registered: ${[...kernels.keys()].join(', ')})`);
   return fn as KernelMap[K];
 }
 
-/** Every registered (op, backend) pair. */
+/**
+ * Every registered (op, backend) pair.
+ * @example
+ * listKernels(); // [{ op: 'matmul', backend: 'js' }, …]
+ */
 export function listKernels(): Array<{ op: string; backend: string }> {
   return [...kernels.keys()].map((k) => {
     const [op, backend] = k.split(':');
@@ -63,6 +75,8 @@ export interface ResolvedBackend {
  * Chooses a CPU backend: 'auto' is WASM (SIMD build where the runtime validates it, else the scalar
  * build) and falls back to 'js' with a reason where WebAssembly cannot be compiled; 'wasm' insists.
  * 'gpu' is asynchronous and handled by the GPU module; here it resolves like 'auto' with a reason.
+ * @example
+ * resolveBackend('auto'); // { backend: 'wasm', simd: true } in Node 20
  */
 export function resolveBackend(choice: BackendChoice = 'auto'): ResolvedBackend {
   if (choice === 'js') return { backend: 'js' };

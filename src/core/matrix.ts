@@ -30,7 +30,11 @@ export function matmul(out: Matrix, a: Matrix, b: Matrix, m: number, k: number, 
   return out;
 }
 
-/** out[m×n] = a[m×k] · b[n×k]ᵀ   (b stored row-major as n×k; e.g. x · Wᵀ with PyTorch-layout W). */
+/**
+ * out[m×n] = a[m×k] · b[n×k]ᵀ   (b stored row-major as n×k; e.g. x · Wᵀ with PyTorch-layout W).
+ * @example
+ * matmulNT(out, x, W, rows, inFeatures, outFeatures); // x·Wᵀ
+ */
 export function matmulNT(out: Matrix, a: Matrix, b: Matrix, m: number, k: number, n: number, accumulate = false): Matrix {
   for (let i = 0; i < m; i++) {
     const aRow = i * k;
@@ -45,7 +49,11 @@ export function matmulNT(out: Matrix, a: Matrix, b: Matrix, m: number, k: number
   return out;
 }
 
-/** out[m×n] = a[k×m]ᵀ · b[k×n]   (a stored row-major as k×m; e.g. dYᵀ · X for weight gradients). */
+/**
+ * out[m×n] = a[k×m]ᵀ · b[k×n]   (a stored row-major as k×m; e.g. dYᵀ · X for weight gradients).
+ * @example
+ * matmulTN(dW, dY, X, outFeatures, rows, inFeatures); // dYᵀ·X
+ */
 export function matmulTN(out: Matrix, a: Matrix, b: Matrix, m: number, k: number, n: number, accumulate = false): Matrix {
   if (!accumulate) out.fill(0, 0, m * n);
   for (let p = 0; p < k; p++) {
@@ -61,7 +69,11 @@ export function matmulTN(out: Matrix, a: Matrix, b: Matrix, m: number, k: number
   return out;
 }
 
-/** out[r×c] = x[r×c] + bias[c] broadcast over rows (out may alias x). */
+/**
+ * out[r×c] = x[r×c] + bias[c] broadcast over rows (out may alias x).
+ * @example
+ * addRowVector(out, out, bias, rows, cols);
+ */
 export function addRowVector(out: Matrix, x: Matrix, bias: Float32Array, rows: number, cols: number): Matrix {
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
@@ -70,7 +82,11 @@ export function addRowVector(out: Matrix, x: Matrix, bias: Float32Array, rows: n
   return out;
 }
 
-/** out[c] = Σ_rows x[r×c]   (or out += … when `accumulate`). */
+/**
+ * out[c] = Σ_rows x[r×c]   (or out += … when `accumulate`).
+ * @example
+ * sumRows(db, dY, rows, cols);
+ */
 export function sumRows(out: Float32Array, x: Matrix, rows: number, cols: number, accumulate = false): Float32Array {
   if (!accumulate) out.fill(0, 0, cols);
   for (let i = 0; i < rows; i++) {
@@ -80,44 +96,72 @@ export function sumRows(out: Float32Array, x: Matrix, rows: number, cols: number
   return out;
 }
 
-/** out = x · s (elementwise; out may alias x). */
+/**
+ * out = x · s (elementwise; out may alias x).
+ * @example
+ * scale(out, x, 0.5);
+ */
 export function scale(out: Float32Array, x: Float32Array, s: number, n = x.length): Float32Array {
   for (let i = 0; i < n; i++) out[i] = x[i] * s;
   return out;
 }
 
-/** y += alpha · x. */
+/**
+ * y += alpha · x.
+ * @example
+ * axpy(theta, -lr, grad);
+ */
 export function axpy(y: Float32Array, alpha: number, x: Float32Array, n = x.length): Float32Array {
   for (let i = 0; i < n; i++) y[i] += alpha * x[i];
   return y;
 }
 
-/** Σ x·y, accumulated in float64. */
+/**
+ * Σ x·y, accumulated in float64.
+ * @example
+ * dot([1, 2], [3, 4]); // 11
+ */
 export function dot(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i] * y[i];
   return s;
 }
 
-/** Σ x², accumulated in float64. */
+/**
+ * Σ x², accumulated in float64.
+ * @example
+ * sumSquares([3, 4]); // 25
+ */
 export function sumSquares(x: ArrayLike<number>, n = x.length): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i] * x[i];
   return s;
 }
 
-/** Euclidean (Frobenius) norm, accumulated in float64. */
+/**
+ * Euclidean (Frobenius) norm, accumulated in float64.
+ * @example
+ * norm2([3, 4]); // 5
+ */
 export function norm2(x: ArrayLike<number>, n = x.length): number {
   return Math.sqrt(sumSquares(x, n));
 }
 
-/** out[c×r] = xᵀ for x[r×c]. */
+/**
+ * out[c×r] = xᵀ for x[r×c].
+ * @example
+ * transpose(out, Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3); // [1, 4, 2, 5, 3, 6]
+ */
 export function transpose(out: Matrix, x: Matrix, rows: number, cols: number): Matrix {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
   return out;
 }
 
-/** True when every element is finite. */
+/**
+ * True when every element is finite.
+ * @example
+ * allFinite(Float32Array.of(1, NaN)); // false
+ */
 export function allFinite(x: ArrayLike<number>, n = x.length): boolean {
   for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) return false;
   return true;

@@ -175,7 +175,11 @@ export class Rng {
   }
 }
 
-/** Accepts either a generator or a seed; a missing seed means 0 (deterministic by default). */
+/**
+ * Accepts either a generator or a seed; a missing seed means 0 (deterministic by default).
+ * @example
+ * const rng = toRng(options.seed); // a number or an Rng
+ */
 export function toRng(seedOrRng: number | Rng | undefined): Rng {
   if (seedOrRng instanceof Rng) return seedOrRng;
   return new Rng(seedOrRng ?? 0);

@@ -22,7 +22,11 @@ export interface CsvOptions {
   source?: string;
 }
 
-/** A parse error that names where it happened (a `DataError`). */
+/**
+ * A parse error that names where it happened (a `DataError`).
+ * @example
+ * try { parseCsv('a,b\n1\n'); } catch (e) { if (e instanceof CsvError) console.log(e.line); } // 2
+ */
 export class CsvError extends DataError {
   constructor(message: string, line: number, column?: number | string, source?: string) {
     super(message, { source, line, column });
@@ -49,7 +53,11 @@ export interface CsvTable {
 
 const DELIMS: Delimiter[] = [',', ';', '\t'];
 
-/** Picks the separator most frequent in `firstLine` outside quotes (ties: `,` then `;` then tab). */
+/**
+ * Picks the separator most frequent in `firstLine` outside quotes (ties: `,` then `;` then tab).
+ * @example
+ * detectDelimiter('a;b;c'); // ';'
+ */
 export function detectDelimiter(firstLine: string): Delimiter {
   const counts = new Map<Delimiter, number>(DELIMS.map((d) => [d, 0]));
   let inQuotes = false;
@@ -65,6 +73,9 @@ export function detectDelimiter(firstLine: string): Delimiter {
 /**
  * Incremental parser: `push(chunk)` returns the records completed so far, `end()` the rest.
  * Chunks may split anywhere (inside quotes, between CR and LF, inside the BOM).
+ * @example
+ * const p = new CsvStreamParser();
+ * const records = [...p.push(chunk1), ...p.push(chunk2), ...p.end()];
  */
 export class CsvStreamParser {
   private delimiter: Delimiter | null;
@@ -223,7 +234,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   return recordsToTable(records, p.detectedDelimiter ?? ',', options);
 }
 
-/** Builds a table from parsed records (shared by the whole-text and streaming readers). */
+/**
+ * Builds a table from parsed records (shared by the whole-text and streaming readers).
+ * @example
+ * const table = recordsToTable(records, ',', { source: 'in.csv' });
+ */
 export function recordsToTable(records: CsvRecord[], delimiter: Delimiter, options: CsvOptions = {}): CsvTable {
   const header = options.header ?? true;
   if (records.length === 0) throw new CsvError('the file is empty', 1, undefined, options.source);
@@ -257,12 +272,20 @@ function needsQuotes(s: string, delim: string): boolean {
   return s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') || /^\s|\s$/.test(s);
 }
 
-/** Formats one field, quoting it when needed. */
+/**
+ * Formats one field, quoting it when needed.
+ * @example
+ * formatCsvField('a,b'); // '"a,b"'
+ */
 export function formatCsvField(s: string, delimiter: Delimiter = ','): string {
   return needsQuotes(s, delimiter) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Writes a table back to CSV text (the inverse of `parseCsv` for header tables). */
+/**
+ * Writes a table back to CSV text (the inverse of `parseCsv` for header tables).
+ * @example
+ * formatCsv(['a', 'b'], [['1', 'x, y']]); // 'a,b\n1,"x, y"\n'
+ */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[], delimiter: Delimiter = ','): string {
   const line = (r: readonly string[]) => r.map((f) => formatCsvField(f, delimiter)).join(delimiter);
   return [line(columns), ...rows.map(line)].join('\n') + '\n';

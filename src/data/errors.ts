@@ -1,4 +1,9 @@
-/** A problem with input data, naming where it is: source (file), line (1-based) and column. */
+/**
+ * A problem with input data, naming where it is: source (file), line (1-based) and column.
+ * @example
+ * new DataError('not a number', { source: 'in.csv', line: 4, column: 'Income' }).message;
+ * // 'in.csv, line 4, column 'Income': not a number'
+ */
 export class DataError extends Error {
   constructor(
     message: string,

@@ -85,7 +85,12 @@ export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses a plain decimal number ('12', '-3.5', '1e3'); anything else (including 'NaN', '1,000') gives NaN. */
+/**
+ * Parses a plain decimal number ('12', '-3.5', '1e3'); anything else (including 'NaN', '1,000') gives NaN.
+ * @example
+ * parseNumber(' 1e3 '); // 1000
+ * parseNumber('1,000'); // NaN
+ */
 export function parseNumber(text: string): number {
   const s = text.trim();
   if (!NUMBER_RE.test(s)) return NaN;
@@ -109,7 +114,12 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`. */
+/**
+ * A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`.
+ * @example
+ * const pre = Preprocessor.fit(table, { target: 'Status', positive: 'bad' }, split.train);
+ * const x = pre.transformRecord({ Income: 129, Home: 'rent' });
+ */
 export class Preprocessor {
   private constructor(readonly state: PreprocessorState) {}
 

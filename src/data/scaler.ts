@@ -7,7 +7,12 @@ export interface StandardScalerState {
   scale: number[];
 }
 
-/** Per-column standardisation (see the module comment). */
+/**
+ * Per-column standardisation (see the module comment).
+ * @example
+ * const s = new StandardScaler().fit(x, rows, cols);
+ * s.transform(x, x, rows, cols);
+ */
 export class StandardScaler {
   mean: Float64Array = new Float64Array(0);
   scale: Float64Array = new Float64Array(0);

@@ -156,7 +156,11 @@ export function groupKFold(groups: ArrayLike<string | number>, k: number, option
   });
 }
 
-/** Turns a period value into a sortable number: plain numbers, ISO dates (2016-03-01, 2016-03), or Mon-YYYY. */
+/**
+ * Turns a period value into a sortable number: plain numbers, ISO dates (2016-03-01, 2016-03), or Mon-YYYY.
+ * @example
+ * parsePeriod('2016-03') < parsePeriod('Apr-2016'); // true
+ */
 export function parsePeriod(value: string): number {
   const s = value.trim();
   if (/^[+-]?\d+(\.\d+)?$/.test(s)) return Number(s);

@@ -63,7 +63,11 @@ export const YOSHIDA6_W0 = 1 - 2 * (YOSHIDA6_W1 + YOSHIDA6_W2 + YOSHIDA6_W3);
 const kick = (c: number): Stage => ({ kind: 'kick', c });
 const drift = (c: number): Stage => ({ kind: 'drift', c });
 
-/** Merges neighbouring stages of the same kind (their flows commute) and drops empty ones. */
+/**
+ * Merges neighbouring stages of the same kind (their flows commute) and drops empty ones.
+ * @example
+ * mergeStages([{ kind: 'drift', c: 0.5 }, { kind: 'drift', c: 0.5 }]); // [{ kind: 'drift', c: 1 }]
+ */
 export function mergeStages(stages: readonly Stage[]): Stage[] {
   const out: Stage[] = [];
   for (const s of stages) {
@@ -77,6 +81,8 @@ export function mergeStages(stages: readonly Stage[]): Stage[] {
 /**
  * Composes a symmetric base method with step weights w_i (Yoshida's triple-jump / Suzuki composition):
  * Φ_h = Φ_{w_1 h} ∘ … ∘ Φ_{w_s h}.
+ * @example
+ * composeStages(METHODS['leapfrog-position'].stages!, [w1, w0, w1]); // triple jump
  */
 export function composeStages(base: readonly Stage[], weights: readonly number[]): Stage[] {
   const all: Stage[] = [];
@@ -144,7 +150,11 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
 /** The method names, in table order. */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 
-/** Looks a method up by name; unknown names throw, listing the known ones. */
+/**
+ * Looks a method up by name; unknown names throw, listing the known ones.
+ * @example
+ * getMethod('yoshida6').order; // 6
+ */
 export function getMethod(name: string): MethodInfo {
   if (!Object.hasOwn(METHODS, name)) {
     throw new RangeError(`unknown integration method '${name}' (known: ${METHOD_NAMES.join(', ')})`);

@@ -7,6 +7,8 @@ import type { HamiltonianSystem, SeparableSystem, Vec } from './system.js';
  * Conformal (dissipative) variant: before a kick of weight c, momentum is scaled by `decay`^c, where
  * `decay` = e^{−γh} is the momentum loss over a whole step; the step then contracts phase-space volume by
  * exactly `decay`^n (n degrees of freedom) and is the conservative method when decay = 1.
+ * @example
+ * forEachStage(METHODS['forest-ruth'].stages!, (c) => kick(c * h), (c) => drift(c * h));
  */
 export function forEachStage(stages: readonly Stage[], kick: (c: number) => void, drift: (c: number) => void): void {
   for (let i = 0; i < stages.length; i++) {

@@ -8,6 +8,8 @@ export type StepFunction = (q: Float64Array, p: Float64Array, h: number) => void
 /**
  * Jacobian of the one-step map z = (q, p) ↦ Φ(z) at (q0, p0) by central differences in float64:
  * J[i][j] = ∂Φᵢ/∂zⱼ, row-major (2n × 2n).
+ * @example
+ * const J = oneStepJacobian((q, p) => stepper.step(q, p), q0, p0);
  */
 export function oneStepJacobian(step: (q: Float64Array, p: Float64Array) => void, q0: Vec, p0: Vec, delta = 1e-6): Float64Array {
   const n = q0.length;
@@ -32,7 +34,11 @@ export function oneStepJacobian(step: (q: Float64Array, p: Float64Array) => void
   return J;
 }
 
-/** max |JᵀΩJ − Ω| with Ω = [[0, I], [−I, 0]]: zero exactly when the map is symplectic. */
+/**
+ * max |JᵀΩJ − Ω| with Ω = [[0, I], [−I, 0]]: zero exactly when the map is symplectic.
+ * @example
+ * symplecticResidual(J, 1) < 1e-8; // symplectic
+ */
 export function symplecticResidual(J: Float64Array, n: number): number {
   const m = 2 * n;
   const omega = (i: number, j: number) => (i < n && j === i + n ? 1 : i >= n && j === i - n ? -1 : 0);
@@ -51,7 +57,11 @@ export function symplecticResidual(J: Float64Array, n: number): number {
   return worst;
 }
 
-/** Determinant of a square matrix (LU with partial pivoting, float64). */
+/**
+ * Determinant of a square matrix (LU with partial pivoting, float64).
+ * @example
+ * determinant(Float64Array.of(2, 0, 0, 3), 2); // 6
+ */
 export function determinant(A: Float64Array, m: number): number {
   const a = Float64Array.from(A);
   let det = 1;
@@ -72,7 +82,11 @@ export function determinant(A: Float64Array, m: number): number {
   return det;
 }
 
-/** Least-squares slope of y against x. */
+/**
+ * Least-squares slope of y against x.
+ * @example
+ * slope([0, 1, 2], [1, 3, 5]); // 2
+ */
 export function slope(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
   const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
@@ -96,6 +110,8 @@ export interface OrderMeasurement {
 /**
  * Global-error order: integrates to time T with each h, compares with the exact flow (the system must
  * have `exact`), and fits log(error) against log(h) over the points with 1e-12 < error < 1e-1.
+ * @example
+ * measureOrder(methodStep(ho, 'leapfrog'), ho, q0, p0).order; // ≈ 2
  */
 export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, options: { T?: number; hs?: number[] } = {}): OrderMeasurement {
   if (!system.exact) throw new RangeError(`measureOrder needs a system with an exact solution; '${system.name}' has none`);
@@ -128,7 +144,11 @@ export interface EnergyBehaviour {
   trendPerTime: number;
 }
 
-/** Runs `steps` steps and reports the energy error's size and growth. */
+/**
+ * Runs `steps` steps and reports the energy error's size and growth.
+ * @example
+ * energyBehaviour(methodStep(pend, 'euler'), pend, q0, p0, 0.1, 10_000).trendPerTime; // > 0: energy grows
+ */
 export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, h: number, steps: number): EnergyBehaviour {
   const q = Float64Array.from(q0), p = Float64Array.from(p0);
   const H0 = system.energy(q, p);
@@ -148,7 +168,11 @@ export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q
   return { maxError: Math.max(first, second), firstHalf: first, secondHalf: second, trendPerTime: trend };
 }
 
-/** Distance from the start after n steps forward, a momentum flip, n steps, and a flip back. */
+/**
+ * Distance from the start after n steps forward, a momentum flip, n steps, and a flip back.
+ * @example
+ * reversibilityError(methodStep(sys, 'leapfrog'), q0, p0, 0.1, 100); // ~1e-16
+ */
 export function reversibilityError(step: StepFunction, q0: Vec, p0: Vec, h: number, n: number): number {
   const q = Float64Array.from(q0), p = Float64Array.from(p0);
   for (let i = 0; i < n; i++) step(q, p, h);
@@ -160,7 +184,12 @@ export function reversibilityError(step: StepFunction, q0: Vec, p0: Vec, h: numb
   return e;
 }
 
-/** Wraps a named method as a `StepFunction` for `system` (steppers cached per h). */
+/**
+ * Wraps a named method as a `StepFunction` for `system` (steppers cached per h).
+ * @example
+ * const step = methodStep(pendulum(), 'pefrl');
+ * step(q, p, 0.1);
+ */
 export function methodStep(system: HamiltonianSystem, method: MethodName, friction = 0): StepFunction {
   const cache = new Map<number, ReturnType<typeof createStepper>>();
   return (q, p, h) => {

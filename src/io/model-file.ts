@@ -110,6 +110,8 @@ function checkConfig(c: HamiltonianNNConfig): void {
  * from PyTorch (a `HamiltonianNN` state dict) are accepted too, the architecture read from the tensor shapes
  * and the activation given by `options.activation` (default 'leaky_relu', the original's).
  * Throws `ModelFormatError` naming what is wrong.
+ * @example
+ * const { config, tensors, preprocessor } = decodeModel(new Uint8Array(readFileSync('model.safetensors')));
  */
 export function decodeModel(bytes: Uint8Array, options: { activation?: ActivationName } = {}): ModelFileContent {
   const { tensors, metadata } = decodeSafetensors(bytes);

@@ -7,6 +7,8 @@
  * Reading validates everything before allocating: header length within the file and within a sane bound,
  * JSON shape, dtype, offsets in range, ordered, non-overlapping and covering the buffer exactly, shapes
  * consistent with byte lengths. Every problem is a `ModelFormatError` that says what is wrong.
+ * @example
+ * try { decodeModel(bytes); } catch (e) { if (e instanceof ModelFormatError) console.log(e.message); }
  */
 
 export class ModelFormatError extends Error {
@@ -80,6 +82,8 @@ export function encodeSafetensors(
 /**
  * Parses and validates a safetensors file. Only float32 tensors are accepted (what this library writes and
  * what PyTorch saves for these models); anything else is a `ModelFormatError`.
+ * @example
+ * const { tensors, metadata } = decodeSafetensors(bytes);
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
   if (!(bytes instanceof Uint8Array)) throw new ModelFormatError('expected the file contents as a Uint8Array');

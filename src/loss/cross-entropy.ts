@@ -30,6 +30,8 @@ function checkLabel(y: number, k: number, row: number): void {
  * loss = Σ_i w_{y_i} (logsumexp(z_i) − z_{i,y_i}) / Σ_i w_{y_i}, and its gradient
  * dL/dz_{ij} = w_{y_i} (softmax(z_i)_j − [j = y_i]) / Σ_i w_{y_i}. Log-sum-exp keeps it finite for
  * logits of any size.
+ * @example
+ * const { loss, grad } = softmaxCrossEntropy(logits, labels, rows, 2, { classWeights: [1, 5] });
  */
 export function softmaxCrossEntropy(
   logits: Float32Array,

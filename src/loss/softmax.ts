@@ -1,4 +1,8 @@
-/** Row-wise numerically stable softmax: out[r×k] = exp(x − max) / Σ exp(x − max). out may alias x. */
+/**
+ * Row-wise numerically stable softmax: out[r×k] = exp(x − max) / Σ exp(x − max). out may alias x.
+ * @example
+ * softmaxRows(out, logits, rows, 3);
+ */
 export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, k: number): Float32Array {
   for (let i = 0; i < rows; i++) {
     const o = i * k;
@@ -16,7 +20,11 @@ export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, k:
   return out;
 }
 
-/** log Σ_j exp(x[offset + j]) for one row of k values, stable for any magnitude. */
+/**
+ * log Σ_j exp(x[offset + j]) for one row of k values, stable for any magnitude.
+ * @example
+ * logSumExp(Float32Array.of(1e4, 0), 0, 2); // 10000, no overflow
+ */
 export function logSumExp(x: ArrayLike<number>, offset: number, k: number): number {
   let max = -Infinity;
   for (let j = 0; j < k; j++) if (x[offset + j] > max) max = x[offset + j];

@@ -132,7 +132,11 @@ export function ksStatistic(labels: ArrayLike<number | boolean>, scores: ArrayLi
   return ks;
 }
 
-/** Gini coefficient (accuracy ratio) = 2·AUC − 1. */
+/**
+ * Gini coefficient (accuracy ratio) = 2·AUC − 1.
+ * @example
+ * gini([0, 1, 1], [0.2, 0.7, 0.6]); // 2·AUC − 1 = 1
+ */
 export function gini(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   return 2 * rocAuc(labels, scores) - 1;
 }

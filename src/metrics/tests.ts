@@ -1,4 +1,8 @@
-/** ln Γ(x) (Lanczos, g = 7, n = 9; |error| < 2e-15 for x > 0). */
+/**
+ * ln Γ(x) (Lanczos, g = 7, n = 9; |error| < 2e-15 for x > 0).
+ * @example
+ * logGamma(5); // ln 24
+ */
 export function logGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
@@ -10,7 +14,11 @@ export function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4). */
+/**
+ * Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4).
+ * @example
+ * incompleteBeta(0.3, 2.5, 0.5); // 0.0189…
+ */
 export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;

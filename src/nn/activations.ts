@@ -66,7 +66,11 @@ const tanh: Activation = {
 
 const BY_NAME: Record<ActivationName, Activation> = { relu, leaky_relu: leakyRelu, tanh };
 
-/** Look an activation up by name; unknown names throw, listing the known ones. */
+/**
+ * Look an activation up by name; unknown names throw, listing the known ones.
+ * @example
+ * getActivation('leaky_relu').forward(out, x, n);
+ */
 export function getActivation(name: string): Activation {
   const a = Object.hasOwn(BY_NAME, name) ? BY_NAME[name as ActivationName] : undefined;
   if (!a) {

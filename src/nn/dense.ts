@@ -5,6 +5,9 @@ import { createParameter, type Parameter } from './parameter.js';
 /**
  * Fully connected layer y = x·Wᵀ + b with PyTorch's layout (W is [out, in]) and PyTorch's default
  * initialisation for `nn.Linear`: W and b uniform in ±1/√fan_in (kaiming_uniform with a = √5).
+ * @example
+ * const layer = new Dense(110, 64, new Rng(1), 'layers.0');
+ * layer.forward(out, x, rows);
  */
 export class Dense {
   readonly inFeatures: number;

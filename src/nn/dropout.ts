@@ -5,6 +5,9 @@ import type { Rng } from '../core/rng.js';
  * each element is zeroed with probability p and survivors are scaled by 1/(1−p), so the expectation is
  * unchanged; in evaluation it is the identity. The mask is kept for the backward pass (and can be reused
  * for a second forward pass over the same batch, which closure-based optimisers need).
+ * @example
+ * const d = new Dropout(0.2);
+ * d.forward(out, x, n, rng); // d.eval-like: set d.training = false for the identity
  */
 export class Dropout {
   readonly p: number;

@@ -33,6 +33,9 @@ export interface OptimizerState {
 /**
  * The shared core: parameter groups, per-parameter state, `zeroGrad()`, `step()`, `state()`/`loadState()`.
  * Optimisers see `{ data, grad }` tensors only, never a model.
+ * @example
+ * const saved = optimizer.state();           // resume later:
+ * new Adam(model.parameters()).loadState(saved);
  */
 export abstract class Optimizer<O extends BaseOptions> {
   readonly groups: ParamGroup<O>[];

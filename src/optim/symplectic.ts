@@ -24,6 +24,8 @@ export interface SymplecticOptions extends BaseOptions {
  * The gradients in `.grad` on entry are taken as ∇L at the current θ. Methods that need ∇L at other
  * points (leapfrog, Forest–Ruth, …) take a closure that recomputes loss and gradients, like PyTorch's
  * `LBFGS.step(closure)`. `energy` is the kinetic energy ½‖m‖² after the step.
+ * @example
+ * const opt = new SymplecticOptimizer(model.parameters(), 'pefrl', { lr: 0.05, friction: 0.1 });
  */
 export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
   readonly type: string;

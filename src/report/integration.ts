@@ -24,6 +24,10 @@ export const DEFAULT_STATES: Record<SystemName, { q: number[]; p: number[] }> = 
   'henon-heiles': { q: [0, 0.1], p: [0.35, 0] },
 };
 
+/**
+ * @example
+ * getSystem('pendulum').energy(Float64Array.of(1), Float64Array.of(0));
+ */
 export function getSystem(name: string) {
   if (!Object.hasOwn(SYSTEMS, name)) throw new RangeError(`unknown system '${name}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
   return SYSTEMS[name as SystemName]();
@@ -57,7 +61,11 @@ export function runIntegration(systemName: string, method: string, options: { h:
   return { summary, trajectory: tr, contrast };
 }
 
-/** Phase portrait (first coordinate) and energy error over time, side by side, as one SVG. */
+/**
+ * Phase portrait (first coordinate) and energy error over time, side by side, as one SVG.
+ * @example
+ * writeFileSync('p.svg', integrationSvg(trajectory, contrast));
+ */
 export function integrationSvg(tr: Trajectory, contrast: Trajectory | null): string {
   const n = tr.q.length / tr.t.length;
   const qs = (t: Trajectory) => Float64Array.from({ length: t.t.length }, (_, i) => t.q[i * n]);

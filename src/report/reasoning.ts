@@ -4,6 +4,8 @@ import { chart, escapeXml } from './svg.js';
 /**
  * The reasoning-chains report: phase-space scatter (mean T vs mean V per chain) coloured by validity, the
  * valid-vs-invalid feature table and the grouped-CV results beside the baselines. Self-contained HTML.
+ * @example
+ * writeFileSync('r.html', buildReasoningReport(result, chains.map((c) => c.valid)));
  */
 export function buildReasoningReport(r: ReasoningResult, labels: readonly boolean[]): string {
   const pick = (valid: boolean) => r.features.filter((_, i) => labels[i] === valid);

@@ -44,7 +44,12 @@ export interface ScorerOptions {
   engine?: 'auto' | 'wasm' | 'js';
 }
 
-/** Scores raw records with a model file’s preprocessor and network (see `loadScorer`). */
+/**
+ * Scores raw records with a model file’s preprocessor and network (see `loadScorer`).
+ * @example
+ * const scorer = loadScorerSync(bytes);
+ * scorer.decide(applicant); // { probability, decision }
+ */
 export class Scorer {
   readonly threshold: number;
   readonly preprocessor: Preprocessor;
@@ -188,7 +193,11 @@ export async function loadScorer(bytes: Uint8Array, options: ScorerOptions = {})
   return loadScorerSync(bytes, options);
 }
 
-/** Synchronous `loadScorer` (Node, workers). */
+/**
+ * Synchronous `loadScorer` (Node, workers).
+ * @example
+ * const scorer = loadScorerSync(new Uint8Array(readFileSync('model.safetensors')));
+ */
 export function loadScorerSync(bytes: Uint8Array, options: ScorerOptions = {}): Scorer {
   return new Scorer(decodeModel(bytes), options);
 }

@@ -93,7 +93,11 @@ export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
   clipGradNorm?: number;
 }
 
-/** Raised when the loss becomes NaN or infinite; the model holds the weights of the last completed epoch. */
+/**
+ * Raised when the loss becomes NaN or infinite; the model holds the weights of the last completed epoch.
+ * @example
+ * try { await fit(model, opt, data); } catch (e) { if (e instanceof TrainingDivergedError) console.log(e.epoch, e.batch); }
+ */
 export class TrainingDivergedError extends Error {
   constructor(readonly epoch: number, readonly batch: number, readonly loss: number) {
     super(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batch}; the model was restored to the end of epoch ${epoch - 1}`);
@@ -113,7 +117,11 @@ function checkDataset(d: Dataset, what: string, inputDim: number, classes: numbe
   }
 }
 
-/** Probabilities and metrics of `model` on `data` with dropout off; evaluated in chunks. */
+/**
+ * Probabilities and metrics of `model` on `data` with dropout off; evaluated in chunks.
+ * @example
+ * validate(model, testDataset); // { loss, auc, accuracy }
+ */
 export function validate(model: HamiltonianNN, data: Dataset, chunk = 4096): ValidationMetrics {
   const k = model.outputDim;
   let loss = 0;

@@ -111,6 +111,8 @@ export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: 
  * weights back into `model` and the momenta into `state`. No dropout (it draws from the CPU generator) and no
  * regulariser: the GPU path is for large batches, where both matter least; the returned loss is the mean
  * cross-entropy.
+ * @example
+ * const { loss } = await gpuTrainStep(gpu, model, x, y, 4096, state, { lr: 0.01 });
  */
 export async function gpuTrainStep(
   gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, y: ArrayLike<number>, rows: number,

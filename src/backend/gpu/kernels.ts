@@ -31,6 +31,10 @@ async function flat(result: unknown): Promise<Float32Array> {
   throw new TypeError('unexpected gpu.js output');
 }
 
+/**
+ * @example
+ * const kernels = createGpuKernels(new GPU({ mode: 'cpu' }));
+ */
 export function createGpuKernels(gpu: GPULike): GpuKernels {
   const opts = { dynamicOutput: true, dynamicArguments: true, tactic: 'precision' };
   const dense = gpu.createKernel(function (this: any, x: number[], w: number[], b: number[], k: number, n: number, act: number, slope: number) {

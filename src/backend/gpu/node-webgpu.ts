@@ -13,6 +13,11 @@ export interface WebGpuSetup {
 
 type AnyRecord = Record<string, any>;
 
+/**
+ * @example
+ * const setup = await provideNodeWebGPU();
+ * if (!setup.ok) console.log(setup.reason);
+ */
 export async function provideNodeWebGPU(): Promise<WebGpuSetup> {
   const g = globalThis as AnyRecord;
   if (g.navigator?.gpu) return { ok: true, reason: 'navigator.gpu already present' };

@@ -14,6 +14,9 @@ interface Binding {
  * activations are allocated here and exposed as Float32Array views, so kernels work on them in place
  * (no copy per step). Views bound with `bind` are re-created whenever the memory grows (growth detaches
  * the old ArrayBuffer). Allocation is a bump pointer: an arena lives as long as the model that owns it.
+ * @example
+ * const arena = new WasmArena();
+ * const w = arena.allocBound(holder, 'weights', 1024); // holder.weights stays a live view
  */
 export class WasmArena {
   readonly exports: WasmExports;

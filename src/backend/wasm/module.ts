@@ -65,7 +65,11 @@ export interface WasmSupport {
 
 let support: WasmSupport | null = null;
 
-/** Detects WebAssembly and SIMD support by validating the SIMD build itself. */
+/**
+ * Detects WebAssembly and SIMD support by validating the SIMD build itself.
+ * @example
+ * detectWasm(); // { wasm: true, simd: true }
+ */
 export function detectWasm(): WasmSupport {
   if (support) return support;
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
@@ -79,7 +83,12 @@ export function detectWasm(): WasmSupport {
   }
 }
 
-/** Registers a precompiled module (e.g. one imported as a module on edge runtimes that refuse to compile bytes). */
+/**
+ * Registers a precompiled module (e.g. one imported as a module on edge runtimes that refuse to compile bytes).
+ * @example
+ * import simd from './simd.wasm'; // an edge bundler compiles it
+ * provideWasmModule('simd', simd);
+ */
 export function provideWasmModule(flavour: WasmFlavour, module: WebAssembly.Module): void {
   modules[flavour] = module;
 }
@@ -96,7 +105,11 @@ export function compileWasmSync(flavour?: WasmFlavour): { module: WebAssembly.Mo
   return { module: m, flavour: f };
 }
 
-/** Compiles the WASM builds asynchronously (for browsers), so later synchronous use finds them ready. */
+/**
+ * Compiles the WASM builds asynchronously (for browsers), so later synchronous use finds them ready.
+ * @example
+ * await initWasm(); // in a browser, before the first model or scorer
+ */
 export async function initWasm(): Promise<WasmSupport> {
   const s = detectWasm();
   if (!s.wasm) return s;
