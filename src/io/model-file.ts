@@ -2,6 +2,7 @@ import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
 import type { PreprocessorState } from '../data/preprocessor.js';
 import { VERSION } from '../version.js';
+import { crc32 } from './crc32.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 /**
@@ -67,7 +68,49 @@ export function encodeModel(model: SavableModel, extra: { preprocessor?: Preproc
   };
   if (extra.preprocessor) metadata.preprocessor = JSON.stringify(extra.preprocessor);
   if (extra.training) metadata.training = JSON.stringify(extra.training);
-  return encodeSafetensors(model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]), metadata);
+  metadata.crc32 = CRC_PLACEHOLDER;
+  return sealChecksum(encodeSafetensors(model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]), metadata));
+}
+
+/**
+ * Fills in the CRC-32 of a safetensors file whose metadata holds `crc32: '00000000'` (in place; returns the
+ * bytes). The checksum covers every byte of the file, computed with its own field holding the placeholder.
+ * @example
+ * const bytes = sealChecksum(encodeSafetensors(tensors, { ...metadata, crc32: '00000000' }));
+ */
+export function sealChecksum(bytes: Uint8Array): Uint8Array {
+  const at = crcFieldOffset(bytes);
+  if (at < 0) throw new ModelFormatError("sealChecksum: the metadata needs exactly one crc32 field set to '00000000'");
+  const hex = crc32(bytes).toString(16).padStart(8, '0');
+  for (let i = 0; i < 8; i++) bytes[at + i] = hex.charCodeAt(i);
+  return bytes;
+}
+
+const CRC_PLACEHOLDER = '00000000';
+const CRC_KEY = new TextEncoder().encode('"crc32":"');
+
+/** Offset of the 8 hex digits of `"crc32":"…"` in the header, or -1. */
+function crcFieldOffset(bytes: Uint8Array): number {
+  if (bytes.length < 8) return -1;
+  const n = Math.min(Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)), bytes.length - 8);
+  let found = -1;
+  outer: for (let i = 8; i + CRC_KEY.length + 8 <= 8 + n; i++) {
+    for (let k = 0; k < CRC_KEY.length; k++) if (bytes[i + k] !== CRC_KEY[k]) continue outer;
+    if (found >= 0) return -2; // more than one: ambiguous
+    found = i + CRC_KEY.length;
+  }
+  return found;
+}
+
+/** Checks the file's CRC-32 when it has one. */
+function verifyChecksum(bytes: Uint8Array, stored: string): void {
+  if (!/^[0-9a-f]{8}$/.test(stored)) throw new ModelFormatError(`__metadata__.crc32 '${stored}' is not 8 hex digits`);
+  const at = crcFieldOffset(bytes);
+  if (at < 0) throw new ModelFormatError('the crc32 field cannot be located in the header');
+  const copy = bytes.slice();
+  for (let i = 0; i < 8; i++) copy[at + i] = CRC_PLACEHOLDER.charCodeAt(i);
+  const actual = crc32(copy).toString(16).padStart(8, '0');
+  if (actual !== stored) throw new ModelFormatError(`checksum mismatch (stored ${stored}, computed ${actual}): the file is corrupted`);
 }
 
 function parseJson<T>(metadata: Record<string, string>, key: string): T | null {
@@ -115,10 +158,14 @@ function checkConfig(c: HamiltonianNNConfig): void {
  */
 export function decodeModel(bytes: Uint8Array, options: { activation?: ActivationName } = {}): ModelFileContent {
   const { tensors, metadata } = decodeSafetensors(bytes);
-  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT) throw new ModelFormatError(`__metadata__.format is '${metadata.format}', not '${MODEL_FORMAT}'`);
+  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT && metadata.format !== 'pt') throw new ModelFormatError(`__metadata__.format is '${metadata.format}', not '${MODEL_FORMAT}'`);
   if (metadata.format_version !== undefined && metadata.format_version !== String(MODEL_FORMAT_VERSION)) {
     throw new ModelFormatError(`model format version ${metadata.format_version} is not supported by this library (reads version ${MODEL_FORMAT_VERSION})`);
   }
+  // Files written by this library carry a CRC-32 of every byte; files from elsewhere (PyTorch) have none.
+  const ours = ['config', 'preprocessor', 'training', 'library_version'].some((k) => metadata[k] !== undefined) || metadata.format === MODEL_FORMAT;
+  if (metadata.crc32 !== undefined) verifyChecksum(bytes, metadata.crc32);
+  else if (ours) throw new ModelFormatError('the file has hamiltonian-ai metadata but no checksum: it was altered or truncated');
   const config = parseJson<HamiltonianNNConfig>(metadata, 'config') ?? inferConfig(tensors, options.activation ?? 'leaky_relu');
   checkConfig(config);
   const dims = [config.inputDim, ...config.hiddenDims, config.outputDim];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { HamiltonianNN, Rng } from '../../src/index.js';
-import { decodeModel, encodeModel } from '../../src/io/model-file.js';
+import { decodeModel, encodeModel, sealChecksum } from '../../src/io/model-file.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { VERSION } from '../../src/version.js';
 
@@ -66,10 +66,10 @@ describe('model file', () => {
     const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [2], seed: 1 });
     m.parameters()[0].data[1] = NaN;
     expect(() => decodeModel(encodeModel(m))).toThrow(/'layers.0.weight' holds a non-finite value \(NaN\) at index 1/);
-    const bytes = encodeSafetensors([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]], { config: JSON.stringify({ ...m.config }) });
-    expect(() => decodeModel(bytes)).toThrow(/tensor 'layers.0.bias' is missing/);
-    const wrong = encodeSafetensors([['layers.0.weight', { shape: [3, 3], data: new Float32Array(9) }]], { config: JSON.stringify(m.config) });
-    expect(() => decodeModel(wrong)).toThrow(/has shape \[3,3\], the architecture needs \[2,3\]/);
+    const sealed = (t: Array<[string, { shape: number[]; data: Float32Array }]>) => sealChecksum(encodeSafetensors(t, { config: JSON.stringify(m.config), crc32: '00000000' }));
+    expect(() => decodeModel(sealed([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]]))).toThrow(/tensor 'layers.0.bias' is missing/);
+    expect(() => decodeModel(sealed([['layers.0.weight', { shape: [3, 3], data: new Float32Array(9) }]]))).toThrow(/has shape \[3,3\], the architecture needs \[2,3\]/);
+    expect(() => decodeModel(encodeSafetensors([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]], { config: JSON.stringify(m.config) }))).toThrow(/no checksum/);
     expect(() => decodeModel(encodeSafetensors([], { format: 'other' }))).toThrow(/format is 'other'/);
     expect(() => decodeModel(encodeSafetensors([], { format: 'hamiltonian-ai', format_version: '9' }))).toThrow(/format version 9 is not supported/);
   });
