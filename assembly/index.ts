@@ -30,7 +30,31 @@ export function heapBase(): usize {
 function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (!transA && rows == MR) {
+        // Rows 0–3 four k-values at a time through a 4×4 shuffle transpose; row 4 lane by lane.
+        const rowA = <usize>lda << 2;
+        const base = a + (<usize>((i0 + ir) * lda + p0) << 2);
+        for (; p + 4 <= kc; p += 4) {
+          const src = base + (<usize>p << 2);
+          const r0 = v128.load(src), r1 = v128.load(src + rowA), r2 = v128.load(src + 2 * rowA), r3 = v128.load(src + 3 * rowA);
+          const r4 = v128.load(src + 4 * rowA);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const out = dst + (<usize>(p * MR) << 2);
+          v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          store<f32>(out, f32x4.extract_lane(r4, 0), 16);
+          v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 20);
+          store<f32>(out, f32x4.extract_lane(r4, 1), 36);
+          v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 40);
+          store<f32>(out, f32x4.extract_lane(r4, 2), 56);
+          v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 60);
+          store<f32>(out, f32x4.extract_lane(r4, 3), 76);
+        }
+      }
+    }
+    for (; p < kc; p++) {
       const out = dst + (<usize>(p * MR) << 2);
       for (let r = 0; r < MR; r++) {
         let v: f32 = 0;
