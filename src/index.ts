@@ -1,5 +1,5 @@
 // Core
-export { Rng, toRng, type RngState } from './core/rng.js';
+export { Rng, Rng4, toRng, type RngState, type Rng4State } from './core/rng.js';
 export * from './core/matrix.js';
 // Layers and model
 export { type Parameter, type HasParameters, createParameter, zeroGrads } from './nn/parameter.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../core/rng.js';
+import type { Rng4 } from '../core/rng.js';
 
 /**
  * Inverted dropout (Srivastava et al., JMLR 2014, as implemented by PyTorch's `nn.Dropout`): in training
@@ -15,6 +15,7 @@ export class Dropout {
   /** Per-element multiplier of the last training forward pass: 0 or 1/(1−p). */
   mask: Float32Array = new Float32Array(0);
   private maskLength = 0;
+  private draws = new Float64Array(0);
 
   constructor(p: number) {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`dropoutRate must be in [0, 1], got ${p}`);
@@ -28,9 +29,11 @@ export class Dropout {
 
   /**
    * out = x ⊙ mask. Draws a new mask from `rng` unless `reuseMask` (then the previous mask, which must
-   * cover n elements, is applied). In eval mode or with p = 0, copies x.
+   * cover n elements, is applied). In eval mode or with p = 0, copies x. Element i is kept when
+   * u_i ≥ p, u_i being the i-th uniform of `rng` (four interleaved streams, so the WASM kernel draws the
+   * same bits four lanes at a time).
    */
-  forward(out: Float32Array, x: Float32Array, n: number, rng: Rng, reuseMask = false): Float32Array {
+  forward(out: Float32Array, x: Float32Array, n: number, rng: Rng4, reuseMask = false): Float32Array {
     if (!this.active) {
       if (out !== x) out.set(x.subarray(0, n));
       return out;
@@ -42,7 +45,10 @@ export class Dropout {
       const p = this.p;
       const keepScale = p >= 1 ? 0 : 1 / (1 - p);
       const mask = this.mask;
-      for (let i = 0; i < n; i++) mask[i] = rng.float() >= p ? keepScale : 0;
+      if (this.draws.length < n) this.draws = new Float64Array(n);
+      const u = this.draws.subarray(0, n);
+      rng.fillUniform(u);
+      for (let i = 0; i < n; i++) mask[i] = u[i] >= p ? keepScale : 0;
       this.maskLength = n;
     }
     const mask = this.mask;

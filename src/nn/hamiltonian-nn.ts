@@ -1,4 +1,4 @@
-import { Rng, toRng, type RngState } from '../core/rng.js';
+import { Rng, Rng4, toRng, type Rng4State, type RngState } from '../core/rng.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -47,8 +47,9 @@ export interface HamiltonianNNState {
   config: HamiltonianNNConfig;
   /** Tensors by parameter name (`layers.0.weight`, `layers.0.bias`, …). */
   tensors: Record<string, { shape: number[]; data: Float32Array }>;
-  /** The dropout generator's state, so a resumed run draws the same masks. */
+  /** The generators' states, so a resumed run draws the same masks. */
   rng: RngState;
+  dropoutRng?: Rng4State;
 }
 
 /** Options of `forward`. */
@@ -94,8 +95,10 @@ export class HamiltonianNN {
   readonly layers: Dense[];
   readonly dropouts: Dropout[];
   readonly activation: Activation;
-  /** Generator for dropout masks (initialisation drew from it first). */
+  /** The model's generator: initialisation draws from it, then the dropout streams are forked from it. */
   readonly rng: Rng;
+  /** Four interleaved streams for dropout masks (the same bits on the JS and WASM backends). */
+  readonly dropoutRng: Rng4;
   private training = true;
   private capacity = 0;
   private pre: Float32Array[] = [];
@@ -120,6 +123,7 @@ export class HamiltonianNN {
     this.layers = [];
     for (let l = 0; l + 1 < dims.length; l++) this.layers.push(new Dense(dims[l], dims[l + 1], this.rng, `layers.${l}`));
     this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
+    this.dropoutRng = new Rng4(this.rng);
     const resolved = options.wasmFlavour ? { backend: 'wasm' as const } : resolveBackend(options.backend ?? 'auto');
     this.backend = resolved.backend;
     if (resolved.fallbackReason) this.fallbackReason = resolved.fallbackReason;
@@ -204,7 +208,7 @@ export class HamiltonianNN {
     if (this.engine) {
       this.lastRows = rows;
       this.lastInput = x;
-      return this.engine.forward(x, rows, useDropout, options.reuseDropoutMask ?? false, this.rng);
+      return this.engine.forward(x, rows, useDropout, options.reuseDropoutMask ?? false, this.dropoutRng);
     }
     this.ensureCapacity(rows);
     let input = x;
@@ -215,7 +219,7 @@ export class HamiltonianNN {
       const post = this.post[l];
       this.layers[l].forward(pre, input, rows);
       this.activation.forward(post, pre, n);
-      if (useDropout) this.dropouts[l].forward(post, post, n, this.rng, options.reuseDropoutMask ?? false);
+      if (useDropout) this.dropouts[l].forward(post, post, n, this.dropoutRng, options.reuseDropoutMask ?? false);
       input = post;
     }
     const out = this.logits.subarray(0, rows * this.config.outputDim);
@@ -288,6 +292,7 @@ export class HamiltonianNN {
       config: { ...this.config, hiddenDims: [...this.config.hiddenDims] },
       tensors,
       rng: this.rng.getState(),
+      dropoutRng: this.dropoutRng.getState(),
     };
   }
 
@@ -302,6 +307,7 @@ export class HamiltonianNN {
       p.data.set(t.data);
     }
     if (state.rng) this.rng.setState(state.rng);
+    if (state.dropoutRng) this.dropoutRng.setState(state.dropoutRng);
     return this;
   }
 

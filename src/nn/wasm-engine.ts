@@ -1,5 +1,5 @@
 import { WasmArena } from '../backend/wasm/arena.js';
-import type { Rng } from '../core/rng.js';
+import type { Rng4 } from '../core/rng.js';
 import type { Dense } from './dense.js';
 import type { Dropout } from './dropout.js';
 
@@ -19,7 +19,7 @@ export class WasmEngine {
     input: Float32Array; logits: Float32Array; dLogits: Float32Array; gA: Float32Array; gB: Float32Array; dIn: Float32Array;
     pre: Float32Array[]; post: Float32Array[];
   } = { input: new Float32Array(0), logits: new Float32Array(0), dLogits: new Float32Array(0), gA: new Float32Array(0), gB: new Float32Array(0), dIn: new Float32Array(0), pre: [], post: [] };
-  private readonly rngWords: { v: Uint32Array } = { v: new Uint32Array(0) };
+  private readonly rngWords: { v: Float32Array } = { v: new Float32Array(0) };
   private lastRows = 0;
   private lastUsedDropout = false;
   private lastInputPtr = 0;
@@ -64,17 +64,16 @@ export class WasmEngine {
       ar.allocBound(this.bufs.post, String(l), cap * h);
       ar.allocBound(this.dropouts[l], 'mask', cap * h);
     }
-    if (this.rngWords.v.length === 0) ar.allocBound(this.rngWords, 'v', 4);
-    // rngWords is a Float32Array view by allocBound; reinterpret as words at use time.
+    if (this.rngWords.v.length === 0) ar.allocBound(this.rngWords, 'v', 16); // the four dropout streams
     this.capacity = cap;
   }
 
   private words(): Uint32Array {
-    const f = this.rngWords.v as unknown as Float32Array;
-    return new Uint32Array(f.buffer, f.byteOffset, 4);
+    const f = this.rngWords.v;
+    return new Uint32Array(f.buffer, f.byteOffset, 16);
   }
 
-  forward(x: Float32Array, rows: number, useDropout: boolean, reuseMask: boolean, rng: Rng): Float32Array {
+  forward(x: Float32Array, rows: number, useDropout: boolean, reuseMask: boolean, rng: Rng4): Float32Array {
     this.ensure(rows);
     const ex = this.arena.exports;
     const b = this.bufs;
@@ -86,10 +85,7 @@ export class WasmEngine {
       inPtr = b.input.byteOffset;
     }
     this.lastInputPtr = inPtr;
-    if (useDropout && !reuseMask) {
-      const st = rng.getState();
-      this.words().set(st.s);
-    }
+    if (useDropout && !reuseMask) this.words().set(rng.s);
     let inWidth = inDim;
     for (let l = 0; l < this.dropouts.length; l++) {
       const layer = this.layers[l];
@@ -107,10 +103,7 @@ export class WasmEngine {
       inPtr = post.byteOffset;
       inWidth = h;
     }
-    if (useDropout && !reuseMask) {
-      const w = this.words();
-      rng.setState({ s: [w[0], w[1], w[2], w[3]], spareNormal: rng.getState().spareNormal });
-    }
+    if (useDropout && !reuseMask) rng.s.set(this.words());
     const last = this.layers[this.layers.length - 1];
     const out = last.outFeatures;
     ex.sgemm(0, 1, rows, out, inWidth, inPtr, inWidth, last.weight.data.byteOffset, inWidth, b.logits.byteOffset, out, 0, this.arena.work);

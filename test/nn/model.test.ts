@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Dropout, HamiltonianNN, Rng } from '../../src/index.js';
+import { Dropout, HamiltonianNN, Rng, Rng4 } from '../../src/index.js';
 
 describe('Dropout', () => {
   it('preserves the expectation in training (inverted scaling) and is the identity in eval', () => {
     const n = 200_000, p = 0.3;
     const d = new Dropout(p);
     const x = new Float32Array(n).fill(1);
-    const y = d.forward(new Float32Array(n), x, n, new Rng(11));
+    const y = d.forward(new Float32Array(n), x, n, new Rng4(new Rng(11)));
     let sum = 0, zeros = 0;
     for (const v of y) { sum += v; if (v === 0) zeros++; }
     // std of the mean = √(p/(1−p)/n) ≈ 0.0015; allow 5σ.
     expect(Math.abs(sum / n - 1)).toBeLessThan(0.008);
     expect(Math.abs(zeros / n - p)).toBeLessThan(0.005);
     d.training = false;
-    expect([...d.forward(new Float32Array(4), Float32Array.of(1, 2, 3, 4), 4, new Rng(1))]).toEqual([1, 2, 3, 4]);
+    expect([...d.forward(new Float32Array(4), Float32Array.of(1, 2, 3, 4), 4, new Rng4(new Rng(1)))]).toEqual([1, 2, 3, 4]);
     expect(() => new Dropout(1.5)).toThrow(/dropoutRate/);
   });
 });
