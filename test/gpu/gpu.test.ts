@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createGpuBackend, gpuPredictProba, gpuTrainStep, type GpuBackend } from '../../src/backend/gpu/index.js';
+import { createGpuBackend, fitGpu, gpuPredictProba, gpuTrainStep, type GpuBackend } from '../../src/backend/gpu/index.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, matmul, matmulNT, matmulTN, softmaxCrossEntropy,
+  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, matmul, matmulNT, matmulTN, softmaxCrossEntropy,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -93,5 +93,17 @@ describe('GPU model paths', () => {
       expect(r.energy).toBeCloseTo(opt.energy, 4);
     }
     a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+  });
+
+  it('fitGpu follows fit step for step (same shuffling; no dropout, no regulariser)', async () => {
+    const make = () => new HamiltonianNN({ inputDim: 4, hiddenDims: [5], dropoutRate: 0, seed: 2, backend: 'js' });
+    const a = make(), b = make();
+    const rng = new Rng(3);
+    const data = { x: rand(rng, 4 * 40), y: Uint8Array.from({ length: 40 }, () => rng.int(2)), rows: 40, cols: 4 };
+    const h = await fitGpu(cpu, a, data, { epochs: 2, batchSize: 16, seed: 5, lr: 0.05, validation: data });
+    await fit(b, new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 16, seed: 5, regCoeff: 0 });
+    a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+    expect(h).toHaveLength(2);
+    expect(h[1].valAuc).toBeGreaterThan(0);
   });
 });

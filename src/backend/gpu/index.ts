@@ -6,6 +6,8 @@
  * The async reality: WebGPU readback is asynchronous, so everything here returns Promises; the synchronous
  * paths (`forward`, `predictProba`, the scorer's `score`) stay on WASM/JS.
  */
+import { Rng } from '../../core/rng.js';
+import { rocAuc } from '../../metrics/ranking.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { createGpuKernels, type GpuKernels } from './kernels.js';
@@ -172,4 +174,58 @@ export async function gpuTrainStep(
     }
   }
   return { loss: loss / rows, energy };
+}
+
+export interface GpuFitOptions {
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+  lr?: number;
+  beta?: number;
+  /** Evaluated (AUC) after every epoch with `gpuPredictProba`. */
+  validation?: { x: Float32Array; y: ArrayLike<number>; rows: number; cols: number };
+  onEpoch?: (record: { epoch: number; loss: number; energy: number; seconds: number; valAuc?: number }) => void | Promise<void>;
+}
+
+/**
+ * Trains with AdvancedSymplecticOptimizer on the GPU, batch by batch (`gpuTrainStep`), with the same seeded
+ * shuffling as `fit` — so without dropout and regulariser it follows the CPU run step for step.
+ * @example
+ * const gpu = await createGpuBackend();
+ * if (gpu.mode !== null) await fitGpu(gpu, model, train, { epochs: 5, batchSize: 4096 });
+ */
+export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: { x: Float32Array; y: ArrayLike<number>; rows: number; cols: number }, options: GpuFitOptions = {}) {
+  const epochs = options.epochs ?? 10, batch = options.batchSize ?? 32;
+  if (data.cols !== model.inputDim) throw new RangeError(`data.cols is ${data.cols} but the model's inputDim is ${model.inputDim}`);
+  const rng = new Rng(options.seed ?? 0);
+  const order = new Uint32Array(data.rows).map((_, i) => i);
+  const xb = new Float32Array(batch * data.cols);
+  const yb = new Int32Array(batch);
+  const state: { momentum?: Float32Array[] } = {};
+  const history: Array<{ epoch: number; loss: number; energy: number; seconds: number; valAuc?: number }> = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    rng.shuffle(order);
+    const t0 = performance.now();
+    let loss = 0, energy = 0, steps = 0;
+    for (let start = 0; start < data.rows; start += batch) {
+      const rows = Math.min(batch, data.rows - start);
+      for (let r = 0; r < rows; r++) {
+        const src = order[start + r];
+        xb.set(data.x.subarray(src * data.cols, (src + 1) * data.cols), r * data.cols);
+        yb[r] = data.y[src];
+      }
+      const res = await gpuTrainStep(gpu, model, xb.subarray(0, rows * data.cols), yb, rows, state, { lr: options.lr, beta: options.beta });
+      loss += res.loss;
+      energy += res.energy;
+      steps++;
+    }
+    const rec: { epoch: number; loss: number; energy: number; seconds: number; valAuc?: number } = { epoch, loss: loss / steps, energy: energy / steps, seconds: (performance.now() - t0) / 1000 };
+    if (options.validation) {
+      const v = options.validation;
+      rec.valAuc = rocAuc(Array.from({ length: v.rows }, (_, i) => (v.y[i] === 1 ? 1 : 0)), await gpuPredictProba(gpu, model, v.x, v.rows));
+    }
+    history.push(rec);
+    if (options.onEpoch) await options.onEpoch(rec);
+  }
+  return history;
 }
