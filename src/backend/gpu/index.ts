@@ -176,6 +176,7 @@ export async function gpuTrainStep(
   return { loss: loss / rows, energy };
 }
 
+/** Options of `fitGpu`. */
 export interface GpuFitOptions {
   epochs?: number;
   batchSize?: number;
@@ -184,6 +185,7 @@ export interface GpuFitOptions {
   beta?: number;
   /** Evaluated (AUC) after every epoch with `gpuPredictProba`. */
   validation?: { x: Float32Array; y: ArrayLike<number>; rows: number; cols: number };
+  /** Called after every epoch with its record. */
   onEpoch?: (record: { epoch: number; loss: number; energy: number; seconds: number; valAuc?: number }) => void | Promise<void>;
 }
 
