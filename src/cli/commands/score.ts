@@ -61,7 +61,7 @@ export async function score(o: Parsed): Promise<void> {
   let batch: CsvRecord[] = [];
   const cols = pre.cols;
   let x = new Float32Array(batchSize * cols);
-  const probs = new Float32Array(batchSize);
+  let probs = new Float32Array(batchSize);
   const record: Record<string, string> = {};
 
   const write = async (s: string) => {
@@ -72,6 +72,7 @@ export async function score(o: Parsed): Promise<void> {
     const ok: number[] = [];
     const errors: (string | null)[] = new Array(batch.length).fill(null);
     if (x.length < batch.length * cols) x = new Float32Array(batch.length * cols);
+    if (probs.length < batch.length) probs = new Float32Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       if (r.fields.length !== header!.length) {
