@@ -159,6 +159,33 @@ describe('gradients match central differences of an independent float64 referenc
     expect([...c.parameters()[0].grad]).not.toEqual([...b.parameters()[0].grad]);
   });
 
+  it('stays finite and exact for any logits up to ±1e4 (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 2, maxLength: 12 }), fc.nat(), (zs, yi) => {
+        const k = 2 + (zs.length % 3);
+        const rows = Math.floor(zs.length / k);
+        fc.pre(rows >= 1);
+        const z = Float32Array.from(zs.slice(0, rows * k));
+        const y = Array.from({ length: rows }, (_, r) => (yi + r) % k);
+        const { loss, grad } = softmaxCrossEntropy(z, y, rows, k);
+        expect(Number.isFinite(loss)).toBe(true);
+        expect(loss).toBeGreaterThanOrEqual(0);
+        expect([...grad].every(Number.isFinite)).toBe(true);
+        // Each row's gradient sums to 0 (softmax − one-hot) and lies in [−1, 1]/rows.
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let j = 0; j < k; j++) {
+            s += grad[r * k + j];
+            expect(Math.abs(grad[r * k + j])).toBeLessThanOrEqual(1 / rows + 1e-7);
+          }
+          expect(Math.abs(s)).toBeLessThan(1e-6);
+        }
+        expect(close(loss, refCrossEntropy(Float64Array.from(z), y, rows, k), 1e-6, 1e-6)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stays finite for logits of ±1e4', () => {
     const z = Float32Array.of(1e4, -1e4, -1e4, 1e4, 0, 0);
     const { loss, grad } = softmaxCrossEntropy(z, [0, 0, 1], 3, 2);
