@@ -44,7 +44,7 @@ export { rocAuc } from './metrics/ranking.js';
 export { rocCurve, prCurve, averagePrecision, ksStatistic, gini, youdenThreshold, thresholdForApprovalRate, type RocCurve, type PrCurve } from './metrics/ranking.js';
 export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
 export { logLoss, brierScore, calibrationBins, type CalibrationBin } from './metrics/probabilistic.js';
-export { psi, psiAgainst, type PsiResult, type PsiBin } from './metrics/stability.js';
+export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data
 export { DataError } from './data/errors.js';

@@ -17,52 +17,53 @@ export interface PsiResult {
 }
 
 /**
+ * A sample's distribution as PSI needs it: interior cut points at its quantiles (deciles by default; equal
+ * cut points merged) and its share in each bin — what a model file stores about its development sample.
+ * @example
+ * const ref = referenceDistribution(devScores); // { edges: [9 cut points], shares: [10 shares] }
+ */
+export function referenceDistribution(values: ArrayLike<number>, bins = 10): { edges: number[]; shares: number[] } {
+  if (values.length === 0) throw new RangeError('referenceDistribution: no values');
+  const s = Float64Array.from(values).sort();
+  const edges: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const q = s[Math.min(s.length - 1, Math.floor((i * s.length) / bins))];
+    if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
+  }
+  return { edges, shares: binShares(edges, values) };
+}
+
+/** Share of `values` in each bin cut by `edges` (bin b holds values with exactly b edges ≤ them). */
+function binShares(edges: readonly number[], values: ArrayLike<number>): number[] {
+  const counts = new Float64Array(edges.length + 1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let lo = 0, hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v >= edges[mid]) lo = mid + 1;
+      else hi = mid;
+    }
+    counts[lo]++;
+  }
+  return Array.from(counts, (c) => c / values.length);
+}
+
+/**
  * Population stability index between a reference distribution (development sample) and a new one:
- * PSI = Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) over bins cut at the reference's quantiles (deciles by default). Empty
- * bins get a share of `epsilon` so the sum stays finite. Rule of thumb: < 0.1 stable, 0.1–0.25 watch,
- * > 0.25 shifted.
+ * PSI = Σ (aᵢ − eᵢ)·ln(aᵢ/eᵢ) over bins cut at the reference's quantiles (deciles by default, or the
+ * interior cut points `edges`). Empty bins get a share of `epsilon` so the sum stays finite. Rule of thumb:
+ * < 0.1 stable, 0.1–0.25 watch, > 0.25 shifted.
  * @example
  * psi(devScores, newScores).psi;
  */
 export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, options: { bins?: number; edges?: number[]; epsilon?: number } = {}): PsiResult {
   if (expected.length === 0 || actual.length === 0) throw new RangeError('psi: both samples need values');
-  const eps = options.epsilon ?? 1e-4;
-  let edges = options.edges;
-  if (!edges) {
-    const nb = options.bins ?? 10;
-    const s = Float64Array.from(expected).sort();
-    const cuts: number[] = [];
-    for (let i = 1; i < nb; i++) {
-      const q = s[Math.min(s.length - 1, Math.floor((i * s.length) / nb))];
-      if (cuts.length === 0 || q > cuts[cuts.length - 1]) cuts.push(q);
-    }
-    edges = [-Infinity, ...cuts, Infinity];
-  }
-  const nb = edges.length - 1;
-  const count = (xs: ArrayLike<number>) => {
-    const c = new Float64Array(nb);
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i];
-      let lo = 0, hi = nb - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v < edges![mid + 1]) hi = mid;
-        else lo = mid + 1;
-      }
-      c[lo]++;
-    }
-    return Array.from(c, (v) => v / xs.length);
-  };
-  const e = count(expected), a = count(actual);
-  const bins: PsiBin[] = [];
-  let total = 0;
-  for (let i = 0; i < nb; i++) {
-    const ei = Math.max(e[i], eps), ai = Math.max(a[i], eps);
-    const contribution = (ai - ei) * Math.log(ai / ei);
-    total += contribution;
-    bins.push({ lo: edges[i], hi: edges[i + 1], expected: e[i], actual: a[i], contribution });
-  }
-  return { psi: total, bins };
+  const reference = options.edges
+    ? { edges: options.edges.filter((e) => Number.isFinite(e)), shares: [] as number[] }
+    : referenceDistribution(expected, options.bins ?? 10);
+  if (options.edges) reference.shares = binShares(reference.edges, expected);
+  return psiAgainst(reference, actual, options.epsilon);
 }
 
 /**
@@ -75,16 +76,11 @@ export function psiAgainst(reference: { edges: number[]; shares: number[] }, act
   const { edges, shares } = reference;
   if (shares.length !== edges.length + 1) throw new RangeError(`psiAgainst: ${edges.length} edges need ${edges.length + 1} shares, got ${shares.length}`);
   if (actual.length === 0) throw new RangeError('psiAgainst: no values');
-  const counts = new Float64Array(shares.length);
-  for (let i = 0; i < actual.length; i++) {
-    let b = 0;
-    while (b < edges.length && actual[i] >= edges[b]) b++;
-    counts[b]++;
-  }
+  const actualShares = binShares(edges, actual);
   const bins: PsiBin[] = [];
   let total = 0;
   for (let i = 0; i < shares.length; i++) {
-    const e = shares[i], a = counts[i] / actual.length;
+    const e = shares[i], a = actualShares[i];
     const ei = Math.max(e, epsilon), ai = Math.max(a, epsilon);
     const contribution = (ai - ei) * Math.log(ai / ei);
     total += contribution;

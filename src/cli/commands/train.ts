@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import {
-  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, type Evaluation, type History, type PreparedTable,
+  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable,
 } from '../../index.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
@@ -108,15 +108,6 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const threshold = o.threshold as number;
   const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
   const probs = model.predictProba(prep.test.x, prep.test.rows);
-  const sorted = Float64Array.from(probs).sort();
-  const edges = Array.from({ length: 9 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / 10)]);
-  const uniq = [...new Set(edges)];
-  const shares = new Array(uniq.length + 1).fill(0);
-  for (const p of probs) {
-    let b = 0;
-    while (b < uniq.length && p >= uniq[b]) b++;
-    shares[b]++;
-  }
   const metricsRecord = {
     auc: metrics.auc, ks: metrics.ks, gini: metrics.gini, accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall,
     f1: metrics.f1, brier: metrics.brier, logLoss: metrics.logLoss, prAuc: metrics.prAuc,
@@ -135,7 +126,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
     metrics: metricsRecord,
     threshold,
-    scoreDistribution: { edges: uniq, shares: shares.map((s) => s / probs.length) },
+    scoreDistribution: referenceDistribution(probs),
     history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, valAuc: e.validation?.auc })),
   };
   const modelPath = o.out as string;
