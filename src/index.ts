@@ -30,6 +30,7 @@ export * from './integrators/methods.js';
 export {
   fit,
   validate,
+  gatherBatch,
   TrainingDivergedError,
   type Dataset,
   type FitOptions,

@@ -240,11 +240,7 @@ export async function fit(
     const lr = optimizer.lr;
     for (let start = 0; start < data.rows; start += batchSize) {
       rows = Math.min(batchSize, data.rows - start);
-      for (let r = 0; r < rows; r++) {
-        const src = order[start + r];
-        xb.set(data.x.subarray(src * cols, src * cols + cols), r * cols);
-        yb[r] = data.y[src];
-      }
+      gatherBatch(xb, yb, data, order, start, rows);
       optimizer.zeroGrad();
       const res = lossAndGrad(false);
       if (!Number.isFinite(res.loss) || !allFinite(dLogits, rows * classes)) {

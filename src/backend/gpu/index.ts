@@ -8,6 +8,7 @@
  */
 import { Rng } from '../../core/rng.js';
 import { rocAuc } from '../../metrics/ranking.js';
+import { gatherBatch } from '../../train/fit.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { createGpuKernels, type GpuKernels } from './kernels.js';
@@ -211,11 +212,7 @@ export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: { x: F
     let loss = 0, energy = 0, steps = 0;
     for (let start = 0; start < data.rows; start += batch) {
       const rows = Math.min(batch, data.rows - start);
-      for (let r = 0; r < rows; r++) {
-        const src = order[start + r];
-        xb.set(data.x.subarray(src * data.cols, (src + 1) * data.cols), r * data.cols);
-        yb[r] = data.y[src];
-      }
+      gatherBatch(xb, yb, data, order, start, rows);
       const res = await gpuTrainStep(gpu, model, xb.subarray(0, rows * data.cols), yb, rows, state, { lr: options.lr, beta: options.beta });
       loss += res.loss;
       energy += res.energy;
