@@ -94,6 +94,20 @@ export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
 }
 
 /**
+ * Copies rows `order[start … start+rows)` of `data` into the batch buffers (features and labels).
+ * @example
+ * gatherBatch(xb, yb, data, order, 0, 32);
+ */
+export function gatherBatch(xb: Float32Array, yb: Int32Array, data: Dataset, order: ArrayLike<number>, start: number, rows: number): void {
+  const cols = data.cols;
+  for (let r = 0; r < rows; r++) {
+    const src = order[start + r];
+    xb.set(data.x.subarray(src * cols, src * cols + cols), r * cols);
+    yb[r] = data.y[src];
+  }
+}
+
+/**
  * Raised when the loss becomes NaN or infinite; the model holds the weights of the last completed epoch.
  * @example
  * try { await fit(model, opt, data); } catch (e) { if (e instanceof TrainingDivergedError) console.log(e.epoch, e.batch); }
