@@ -131,6 +131,28 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
   });
 });
 
+describe('--backend gpu', () => {
+  it('falls back to the CPU visibly where no GPU is usable, and still trains', () => {
+    const dir = tempDir();
+    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'g.safetensors'), '--epochs', '2', '--backend', 'gpu', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/note: --backend gpu: no usable GPU \(webgpu: .*\); using the CPU backends; training on the CPU instead/);
+    expect(JSON.parse(r.stdout).backend).toBe('wasm');
+  });
+
+  it('trains through fitGpu when a gpu.js mode is available (its cpu mode here), and the model scores', () => {
+    const dir = tempDir();
+    const out = join(dir, 'g.safetensors');
+    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', out, '--epochs', '2', '--hidden', '8', '--backend', 'gpu', '--json', '--quiet', '--no-smote'], { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training on the GPU \(gpu.js cpu\)/);
+    const j = JSON.parse(r.stdout);
+    expect(j.backend).toBe('gpu:cpu');
+    expect(j.metrics.auc).toBeGreaterThan(0.75);
+    expect(cli(['evaluate', '--model', out, '--data', CREDIT, '--json']).code).toBe(0);
+  });
+});
+
 describe('demo', () => {
   it('trains on the embedded lending_club data, prints the metrics table and writes model and report', () => {
     const dir = tempDir();

@@ -4,6 +4,7 @@ import {
 } from '../../index.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
+import { createGpuBackend, fitGpu, type GpuBackend, type GpuMode } from '../../backend/gpu/index.js';
 import { VERSION } from '../../version.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -41,7 +42,7 @@ export const trainSpec: CommandSpec = {
     unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: (v: string) => (['zeros', 'error'].includes(v) ? null : `must be zeros or error, got '${v}'`) },
     patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch)' },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
-    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js'].includes(v) ? null : `must be auto, wasm or js, got '${v}'`) },
+    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js', 'gpu'].includes(v) ? null : `must be auto, wasm, js or gpu, got '${v}'`) },
     threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
     report: { type: 'string', arg: 'FILE.html', help: 'write a self-contained HTML report' },
     json: { type: 'boolean', help: 'print one JSON object instead of the table' },
@@ -85,18 +86,29 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     unseen: o.unseen as 'zeros' | 'error',
     source,
   });
+  let gpu: GpuBackend | null = null;
+  if (o.backend === 'gpu') {
+    // HAMILTONIAN_AI_GPU_MODE picks a gpu.js mode by name (e.g. 'cpu' to exercise this path without a GPU).
+    const g = await createGpuBackend((process.env.HAMILTONIAN_AI_GPU_MODE as GpuMode | undefined) ?? 'auto');
+    if (g.mode === null) process.stderr.write(`note: --backend gpu: ${g.fallbackReason}; training on the CPU instead\n`);
+    else {
+      if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
+      process.stderr.write(`note: training on the GPU (gpu.js ${g.mode}${g.adapter ? `, ${g.adapter}` : ''}); dropout and the regulariser are not applied there\n`);
+      gpu = g;
+    }
+  }
   const model = new HamiltonianNN({
     inputDim: prep.train.cols,
     hiddenDims: o.hidden as number[],
     activation: o.activation as 'leaky_relu',
     dropoutRate: o.dropout as number,
     seed,
-    backend: o.backend as 'auto',
+    backend: o.backend === 'gpu' ? 'auto' : (o.backend as 'auto'),
   });
   const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), { lr: o.lr as number | undefined, beta: o.beta as number | undefined, friction: o.friction as number | undefined });
   const epochs = o.epochs as number;
   const progress = new Progress('training', epochs, !!o.quiet);
-  const history = await fit(model, optimizer, prep.train, {
+  const history = gpu ? await trainOnGpu(gpu, model, prep, o, progress) : await fit(model, optimizer, prep.train, {
     epochs,
     batchSize: o['batch-size'] as number,
     seed,
@@ -114,7 +126,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   };
   const training: TrainingRecord = {
     seed,
-    backend: model.backend,
+    backend: gpu ? `gpu:${gpu.mode}` : model.backend,
     optimizer: settings,
     epochs: history.epochs.length,
     batchSize: o['batch-size'] as number,
@@ -152,11 +164,23 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     rows: { train: prep.trainRowsBeforeSmote, trainAfterSmote: prep.train.rows, test: prep.test.rows, skipped: prep.skipped.length },
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.trainSeconds / history.epochs.length },
     epochs: history.epochs.length,
-    backend: model.backend,
+    backend: gpu ? `gpu:${gpu.mode}` : model.backend,
     model: modelPath,
     report: (o.report as string | undefined) ?? null,
   };
   return { metrics, history, prep, modelPath, json };
+}
+
+/** GPU training through `fitGpu`, reported in `fit`'s history shape. */
+async function trainOnGpu(gpu: GpuBackend, model: HamiltonianNN, prep: PreparedTable, o: Parsed, progress: Progress): Promise<History> {
+  const records = await fitGpu(gpu, model, prep.train, {
+    epochs: o.epochs as number, batchSize: o['batch-size'] as number, seed: o.seed as number, lr: o.lr as number | undefined, beta: o.beta as number | undefined,
+    validation: prep.test,
+    onEpoch: (e) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.valAuc!.toFixed(4)}`),
+  });
+  gpu.destroy();
+  const epochs = records.map((r) => ({ epoch: r.epoch, loss: r.loss, baseLoss: r.loss, regLoss: 0, energy: r.energy, lr: (o.lr as number | undefined) ?? 0.01, seconds: r.seconds, validation: { loss: NaN, auc: r.valAuc!, accuracy: NaN } }));
+  return { epochs, bestEpoch: epochs.length, stoppedEarly: false, trainSeconds: epochs.reduce((s, e) => s + e.seconds, 0) };
 }
 
 export function printOutcome(r: TrainOutcome, asJson: boolean): void {
