@@ -45,24 +45,25 @@ const ACT: Record<string, number> = { relu: 1, leaky_relu: 2, tanh: 3 };
  * if (gpu.mode === null) console.log('CPU it is:', gpu.fallbackReason);
  */
 export async function createGpuBackend(mode: GpuMode = 'auto'): Promise<GpuBackend | GpuUnavailable> {
+  const reasons: string[] = [];
+  let adapter: string | undefined;
+  // In Node, navigator.gpu must exist before gpu.js is loaded (it may probe WebGPU support at import).
+  let webgpuReady = typeof window !== 'undefined';
+  if (!webgpuReady && (mode === 'auto' || mode === 'webgpu')) {
+    const setup = await provideNodeWebGPU();
+    webgpuReady = setup.ok;
+    if (setup.ok) adapter = setup.adapter;
+    else reasons.push(`webgpu: ${setup.reason}`);
+  }
   let GPU: any;
   try {
     ({ GPU } = await import('gpu.js'));
   } catch (e) {
     return { mode: null, fallbackReason: `gpu.js is not installed (npm install gpu.js): ${(e as Error).message.split('\n')[0]}` };
   }
-  let adapter: string | undefined;
-  const reasons: string[] = [];
-  const candidates: string[] = mode === 'auto' ? ['webgpu', 'webgl2', 'webgl', 'headlessgl'] : [mode];
+  const candidates: string[] = mode === 'auto' ? (webgpuReady ? ['webgpu', 'webgl2', 'webgl', 'headlessgl'] : ['webgl2', 'webgl', 'headlessgl']) : [mode];
   for (const m of candidates) {
-    if (m === 'webgpu' && typeof window === 'undefined') {
-      const setup = await provideNodeWebGPU();
-      if (!setup.ok) {
-        reasons.push(`webgpu: ${setup.reason}`);
-        continue;
-      }
-      adapter = setup.adapter;
-    }
+    if (m === 'webgpu' && !webgpuReady) continue;
     try {
       const gpu = new GPU({ mode: m });
       if (mode === 'auto' && (gpu.mode === 'cpu' || gpu.mode === 'webasm')) {
