@@ -131,6 +131,26 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
   });
 });
 
+describe('out-of-time training from the command line', () => {
+  it('--time-column/--oot-from trains on the past and evaluates on the later periods (a CSV with dates made here)', () => {
+    const dir = tempDir();
+    const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
+    // Give each loan a month: 2015-01 … 2016-12 in file order.
+    const body = lines.slice(1).map((l, i) => `2015-${String(1 + (i % 24)).padStart(2, '0')}`.replace(/^2015-(1[3-9]|2[0-4])$/, (_m, mm) => `2016-${String(Number(mm) - 12).padStart(2, '0')}`) + ',' + l);
+    writeFileSync(join(dir, 'dated.csv'), ['issue_d,' + lines[0], ...body].join('\n') + '\n');
+    const r = cli(['train', '--data', join(dir, 'dated.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'oot.safetensors'), '--epochs', '2', '--time-column', 'issue_d', '--oot-from', '2016-07', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const test = body.filter((l) => l >= '2016-07').length;
+    expect(j.rows.test).toBe(test);
+    expect(j.rows.train).toBe(body.length - test);
+    expect(j.metrics.auc).toBeGreaterThan(0.75);
+    const bad = cli(['train', '--data', join(dir, 'dated.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'x.safetensors'), '--time-column', 'issue_d']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--time-column and --oot-from go together/);
+  });
+});
+
 describe('--backend gpu', () => {
   it('falls back to the CPU visibly where no GPU is usable, and still trains', () => {
     const dir = tempDir();
