@@ -125,12 +125,21 @@ export class HamiltonianNN {
     this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
     this.dropoutRng = new Rng4(this.rng);
     const resolved = options.wasmFlavour ? { backend: 'wasm' as const } : resolveBackend(options.backend ?? 'auto');
-    this.backend = resolved.backend;
-    if (resolved.fallbackReason) this.fallbackReason = resolved.fallbackReason;
-    if (this.backend === 'wasm') {
+    let backend = resolved.backend;
+    let reason = resolved.fallbackReason;
+    if (backend === 'wasm') {
       const slope = this.config.activation === 'leaky_relu' ? LEAKY_RELU_SLOPE : 0;
-      this.engine = new WasmEngine(this.layers, this.dropouts, this.config.activation, slope, options.wasmFlavour);
+      try {
+        this.engine = new WasmEngine(this.layers, this.dropouts, this.config.activation, slope, options.wasmFlavour);
+      } catch (e) {
+        // A browser's main thread refuses to compile large modules synchronously: `await initWasm()` first.
+        if (options.backend === 'wasm' || options.wasmFlavour) throw e;
+        backend = 'js';
+        reason = `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it`;
+      }
     }
+    this.backend = backend;
+    if (reason) this.fallbackReason = reason;
   }
 
   /** For the wasm backend: which build runs ('simd' or 'scalar'). */

@@ -97,6 +97,32 @@ describe('in headless Chromium', () => {
     await page.close();
   });
 
+  it("the library in a page: 'auto' picks WASM SIMD (after initWasm() at the latest) and trains", async () => {
+    const { build } = await import('esbuild');
+    const lib = await build({ entryPoints: [join(ROOT, 'src', 'index.ts')], bundle: true, format: 'iife', globalName: 'HAI', platform: 'browser', write: false, logLevel: 'silent' });
+    const page = await browser.newPage();
+    await page.setContent(`<!doctype html><html><body><script>${lib.outputFiles[0].text}</script></body></html>`);
+    const out = await page.evaluate(async () => {
+      const H = (globalThis as any).HAI;
+      const before = new H.HamiltonianNN({ inputDim: 4, hiddenDims: [8], seed: 1 });
+      await H.initWasm();
+      const model = new H.HamiltonianNN({ inputDim: 4, hiddenDims: [16], seed: 1 });
+      const rng = new H.Rng(2);
+      const rows = 400;
+      const x = new Float32Array(rows * 4).map(() => rng.normal());
+      const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 4] + x[i * 4 + 1] > 0 ? 1 : 0));
+      const h = await H.fit(model, new H.AdvancedSymplecticOptimizer(model.parameters()), { x, y, rows, cols: 4 }, { epochs: 5, seed: 3, validation: { x, y, rows, cols: 4 } });
+      return { before: before.backend, reason: before.fallbackReason ?? '', after: model.backend, flavour: model.wasmFlavour, auc: h.epochs.at(-1).validation.auc };
+    });
+    expect(out.after).toBe('wasm');
+    expect(out.flavour).toBe('simd');
+    expect(out.auc).toBeGreaterThan(0.9);
+    // Chromium 156 compiles our 7 KB module synchronously on the main thread; browsers that refuse get JS with a reason naming initWasm().
+    expect(out.before === 'wasm' || /initWasm/.test(out.reason)).toBe(true);
+    expect(out.before).toBe('wasm');
+    await page.close();
+  });
+
   it('renders the demo report with non-empty charts', async () => {
     const dir = tempDir();
     const r = cli(['train', '--data', join(ROOT, 'data', 'credit_data.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm.safetensors'), '--epochs', '3', '--report', join(dir, 'report.html'), '--quiet']);
