@@ -121,6 +121,7 @@ export async function analyseChains(chains: readonly Chain[], embedder: Embedder
     ['HamiltonianNN [16] on features, Adam', xf, d, { hidden: [16], optimizer: 'adam', lr: 3e-3 }],
     ['logistic regression on features', xf, d, { hidden: [], optimizer: 'adam', lr: 1e-2 }],
     ['HamiltonianNN [32] on raw embeddings, AdvancedSymplectic', xe, de, { hidden: [32], optimizer: 'advanced-symplectic' }],
+    ['HamiltonianNN [32] on raw embeddings, Adam', xe, de, { hidden: [32], optimizer: 'adam', lr: 1e-3 }],
     ['logistic regression on raw embeddings', xe, de, { hidden: [], optimizer: 'adam', lr: 1e-2 }],
   ];
   const models: ModelResult[] = [];
