@@ -50,6 +50,14 @@ export abstract class Optimizer<O extends BaseOptions> {
   get requiresClosure(): boolean {
     return false;
   }
+
+  /**
+   * False when `step` never reads the gradients present on entry (a splitting method that starts with a
+   * drift): callers can then skip computing them and let the closure do all the evaluations.
+   */
+  get usesEntryGradient(): boolean {
+    return true;
+  }
   protected readonly perParam = new Map<Parameter, Record<string, Float32Array | number>>();
   abstract readonly type: string;
 

@@ -50,6 +50,10 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
     if (!(o.friction >= 0 && o.friction < 1)) throw new RangeError(`${this.constructor.name} ${where}: friction must be in [0, 1), got ${o.friction}`);
   }
 
+  override get usesEntryGradient(): boolean {
+    return this.stages[0].kind === 'kick';
+  }
+
   override get requiresClosure(): boolean {
     // Only a method whose single force evaluation comes first can use the caller's gradient alone.
     const kicks = this.stages.filter((s) => s.kind === 'kick').length;

@@ -241,9 +241,14 @@ export async function fit(
     }
     return res;
   };
+  // Later evaluations of a step see the same batch with the same dropout masks as its first.
+  let masksDrawn = false;
+  let lastRes: ReturnType<typeof lossAndGrad> | null = null;
   const closure = () => {
     for (const p of params) p.grad.fill(0);
-    return lossAndGrad(true).loss;
+    lastRes = lossAndGrad(masksDrawn);
+    masksDrawn = true;
+    return lastRes.loss;
   };
 
   model.train();
@@ -256,12 +261,26 @@ export async function fit(
       rows = Math.min(batchSize, data.rows - start);
       gatherBatch(xb, yb, data, order, start, rows);
       optimizer.zeroGrad();
-      const res = lossAndGrad(false);
-      if (!Number.isFinite(res.loss) || !allFinite(dLogits, rows * classes)) {
-        params.forEach((p, i) => p.data.set(lastGood[i]));
-        throw new TrainingDivergedError(epoch, batches + 1, res.loss);
+      let res: ReturnType<typeof lossAndGrad>;
+      if (optimizer.usesEntryGradient) {
+        res = lossAndGrad(false);
+        masksDrawn = true;
+        if (!Number.isFinite(res.loss) || !allFinite(dLogits, rows * classes)) {
+          params.forEach((p, i) => p.data.set(lastGood[i]));
+          throw new TrainingDivergedError(epoch, batches + 1, res.loss);
+        }
+        optimizer.step(optimizer.requiresClosure ? closure : undefined);
+      } else {
+        // The method starts with a drift: every gradient comes from the closure (none wasted); the loss
+        // recorded is the one at its last evaluation.
+        masksDrawn = false;
+        optimizer.step(closure);
+        res = lastRes!;
+        if (!Number.isFinite(res.loss)) {
+          params.forEach((p, i) => p.data.set(lastGood[i]));
+          throw new TrainingDivergedError(epoch, batches + 1, res.loss);
+        }
       }
-      optimizer.step(optimizer.requiresClosure ? closure : undefined);
       sumLoss += res.loss;
       sumBase += res.baseLoss;
       sumReg += res.regLoss;

@@ -50,6 +50,21 @@ describe('fit', () => {
     }
   });
 
+  it('a drift-first method (Forest–Ruth) evaluates exactly its three gradients per step; kick-first ones one more at most', async () => {
+    const data = blobs(64, 3, 8);
+    for (const [make, perStep] of [[(m: HamiltonianNN) => new ForestRuth(m.parameters(), { lr: 0.05 }), 3], [(m: HamiltonianNN) => new Leapfrog(m.parameters(), { lr: 0.05 }), 2], [(m: HamiltonianNN) => new SGD(m.parameters(), { lr: 0.05 }), 1]] as const) {
+      const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [4], seed: 1 });
+      let forwards = 0;
+      const forward = m.forward.bind(m);
+      m.forward = (x, rows, o) => {
+        if (!o?.inference) forwards++;
+        return forward(x, rows, o);
+      };
+      await fit(m, make(m), data, { epochs: 1, batchSize: 16 });
+      expect(forwards).toBe(4 * perStep);
+    }
+  });
+
   it('early stopping keeps the best epoch’s weights; the scheduler lowers the learning rate', async () => {
     const train = blobs(200, 4, 4), val = blobs(100, 4, 5);
     const m = new HamiltonianNN({ inputDim: 4, hiddenDims: [32], seed: 2 });
