@@ -97,6 +97,23 @@ describe('in headless Chromium', () => {
     await page.close();
   });
 
+  it('in a page without WebAssembly, the scorer runs on plain JavaScript and says why', async () => {
+    const b = await bundleScorer('browser');
+    const page = await browser.newPage();
+    // A runtime without WebAssembly: remove it before the bundle loads.
+    await page.setContent(`<!doctype html><html><body><script>delete globalThis.WebAssembly;</script><script>${b.code}</script></body></html>`);
+    const out = await page.evaluate(async ({ model, records }) => {
+      const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
+      const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
+      return { wasm: typeof (globalThis as any).WebAssembly, engine: s.engine, reason: s.network.fallbackReason, probabilities: Array.from(s.scoreBatch(records) as Float32Array) };
+    }, { model: b64, records });
+    expect(out.wasm).toBe('undefined');
+    expect(out.engine).toBe('js');
+    expect(out.reason).toMatch(/WebAssembly is not available/);
+    out.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-5));
+    await page.close();
+  });
+
   it("the library in a page: 'auto' picks WASM SIMD (after initWasm() at the latest) and trains", async () => {
     const { build } = await import('esbuild');
     const lib = await build({ entryPoints: [join(ROOT, 'src', 'index.ts')], bundle: true, format: 'iife', globalName: 'HAI', platform: 'browser', write: false, logLevel: 'silent' });
