@@ -14,7 +14,7 @@ export {
   type ForwardOptions,
 } from './nn/hamiltonian-nn.js';
 // Losses
-export { softmaxRows, logSumExp } from './loss/softmax.js';
+export { softmaxRows, logSumExp, positiveClassProbabilities } from './loss/softmax.js';
 export { softmaxCrossEntropy, type CrossEntropyOptions, type CrossEntropyResult, type Labels } from './loss/cross-entropy.js';
 export { hamiltonianLoss, type HamiltonianLossOptions, type HamiltonianLossResult, type Regularizer } from './loss/hamiltonian-loss.js';
 // Optimisers

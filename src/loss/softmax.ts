@@ -33,3 +33,17 @@ export function logSumExp(x: ArrayLike<number>, offset: number, k: number): numb
   for (let j = 0; j < k; j++) sum += Math.exp(x[offset + j] - max);
   return max + Math.log(sum);
 }
+
+/**
+ * P(class 1) for rows of two logits: the softmax of two logits is the logistic of their difference,
+ * computed in the form that is stable for either sign. `stride` is the row length (2 for a binary model).
+ * @example
+ * positiveClassProbabilities(new Float32Array(1), Float32Array.of(0, 2), 1); // [0.881]
+ */
+export function positiveClassProbabilities(out: Float32Array, logits: ArrayLike<number>, rows: number, stride = 2, offset = 0): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    const d = logits[i * stride + 1] - logits[i * stride];
+    out[offset + i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { getActivation, type Activation, type ActivationName } from './activatio
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Parameter } from './parameter.js';
-import { softmaxRows } from '../loss/softmax.js';
+import { positiveClassProbabilities, softmaxRows } from '../loss/softmax.js';
 import { resolveBackend, type BackendChoice, type BackendName } from '../backend/registry.js';
 import { LEAKY_RELU_SLOPE } from './activations.js';
 import { WasmEngine } from './wasm-engine.js';
@@ -278,15 +278,7 @@ export class HamiltonianNN {
   predictProba(x: Float32Array, rows: number, out?: Float32Array): Float32Array {
     const logits = this.forward(x, rows, { inference: true });
     const k = this.config.outputDim;
-    if (k === 2) {
-      const res = out ?? new Float32Array(rows);
-      for (let i = 0; i < rows; i++) {
-        // softmax of two logits = logistic of their difference (stable for either sign).
-        const d = logits[2 * i + 1] - logits[2 * i];
-        res[i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
-      }
-      return res;
-    }
+    if (k === 2) return positiveClassProbabilities(out ?? new Float32Array(rows), logits, rows);
     const res = out ?? new Float32Array(rows * k);
     return softmaxRows(res, logits, rows, k);
   }

@@ -1,6 +1,7 @@
 import { WasmArena } from '../backend/wasm/arena.js';
 import { detectWasm } from '../backend/wasm/module.js';
 import { addRowVector, matmulNT } from '../core/matrix.js';
+import { positiveClassProbabilities } from '../loss/softmax.js';
 import { getActivation, LEAKY_RELU_SLOPE, type Activation } from '../nn/activations.js';
 
 const ACT: Record<string, number> = { relu: 1, leaky_relu: 2, tanh: 3 };
@@ -81,12 +82,7 @@ export class InferenceNetwork {
   probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
     const last = this.layers[this.layers.length - 1];
     const logits = this.arena ? this.forwardWasm(x, rows) : this.forwardJs(x, rows);
-    const k = last.outFeatures;
-    for (let i = 0; i < rows; i++) {
-      const d = logits[i * k + 1] - logits[i * k];
-      out[i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
-    }
-    return out;
+    return positiveClassProbabilities(out, logits, rows, last.outFeatures);
   }
 
   private forwardWasm(x: Float32Array, rows: number): Float32Array {

@@ -9,6 +9,8 @@
 import { Rng } from '../../core/rng.js';
 import { rocAuc } from '../../metrics/ranking.js';
 import { gatherBatch } from '../../train/fit.js';
+import { softmaxCrossEntropy } from '../../loss/cross-entropy.js';
+import { positiveClassProbabilities } from '../../loss/softmax.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { createGpuKernels, type GpuKernels } from './kernels.js';
@@ -101,10 +103,7 @@ export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: 
       const L = layers[l];
       h = await gpu.kernels.denseForward(h, L.w, L.b, n, L.nin, L.nout, l + 1 < layers.length ? act : 0, LEAKY_RELU_SLOPE);
     }
-    for (let i = 0; i < n; i++) {
-      const d = h[2 * i + 1] - h[2 * i];
-      out[start + i] = d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d));
-    }
+    positiveClassProbabilities(out, h, n, 2, start);
   }
   return out;
 }
@@ -140,17 +139,9 @@ export async function gpuTrainStep(
   }
   // Softmax cross-entropy (mean) and its gradient, on the CPU (rows × classes is small).
   const C = layers[L - 1].nout;
-  let g: Float32Array = new Float32Array(rows * C);
-  let loss = 0;
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let j = 0; j < C; j++) max = Math.max(max, h[r * C + j]);
-    let s = 0;
-    for (let j = 0; j < C; j++) s += Math.exp(h[r * C + j] - max);
-    const lse = max + Math.log(s);
-    loss += lse - h[r * C + y[r]];
-    for (let j = 0; j < C; j++) g[r * C + j] = (Math.exp(h[r * C + j] - lse) - (j === y[r] ? 1 : 0)) / rows;
-  }
+  const ce = softmaxCrossEntropy(h, y, rows, C);
+  const loss = ce.loss;
+  let g: Float32Array = ce.grad;
   state.momentum ??= model.parameters().map((p) => new Float32Array(p.data.length));
   let energy = 0;
   const params = model.parameters();
@@ -175,7 +166,7 @@ export async function gpuTrainStep(
       params[t].data.set(await k.axpyUpdate(params[t].data, m, lr / (Math.sqrt(H) + eps), m.length));
     }
   }
-  return { loss: loss / rows, energy };
+  return { loss, energy };
 }
 
 /** Options of `fitGpu`. */
