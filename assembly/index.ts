@@ -327,22 +327,26 @@ export function packedMaxN(): i32 {
 
 // act: 0 = identity, 1 = relu, 2 = leaky_relu (slope), 3 = tanh
 
-/** out[r×c] += bias (broadcast over rows), in place. */
-export function addBias(out: usize, bias: usize, rows: i32, cols: i32): void {
-  for (let i = 0; i < rows; i++) {
-    const row = out + (<usize>(i * cols) << 2);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= cols; j += 4) {
-        const o = row + (<usize>j << 2);
-        v128.store(o, f32x4.add(v128.load(o), v128.load(bias + (<usize>j << 2))));
-      }
-    }
-    for (; j < cols; j++) {
-      const o = row + (<usize>j << 2);
-      store<f32>(o, load<f32>(o) + load<f32>(bias + (<usize>j << 2)));
+/** dst[0:n] += src[0:n] (the row add under addBias and sumRows). */
+// @ts-ignore: decorator
+@inline
+function addInto(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= n; j += 4) {
+      const o = dst + (<usize>j << 2);
+      v128.store(o, f32x4.add(v128.load(o), v128.load(src + (<usize>j << 2))));
     }
   }
+  for (; j < n; j++) {
+    const o = dst + (<usize>j << 2);
+    store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>j << 2)));
+  }
+}
+
+/** out[r×c] += bias (broadcast over rows), in place. */
+export function addBias(out: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) addInto(out + (<usize>(i * cols) << 2), bias, cols);
 }
 
 /** post = dropoutMask ⊙ act(pre) for n elements (mask = 0 means no dropout). */
@@ -409,20 +413,7 @@ export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: 
 /** out[c] (+)= Σ_rows x[r×c]. */
 export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: bool): void {
   if (!accumulate) memory.fill(out, 0, <usize>cols << 2);
-  for (let i = 0; i < rows; i++) {
-    const row = x + (<usize>(i * cols) << 2);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= cols; j += 4) {
-        const o = out + (<usize>j << 2);
-        v128.store(o, f32x4.add(v128.load(o), v128.load(row + (<usize>j << 2))));
-      }
-    }
-    for (; j < cols; j++) {
-      const o = out + (<usize>j << 2);
-      store<f32>(o, load<f32>(o) + load<f32>(row + (<usize>j << 2)));
-    }
-  }
+  for (let i = 0; i < rows; i++) addInto(out, x + (<usize>(i * cols) << 2), cols);
 }
 
 // ---------------------------------------------------------------------------------------------------
