@@ -23,6 +23,22 @@ export interface CommandSpec {
 
 export type Parsed = Record<string, string | number | boolean | number[] | string[] | undefined>;
 
+/** `check` for a string option with a fixed set of values: "must be a, b or c, got 'x'". */
+export function oneOf(values: readonly string[]): (v: string) => string | null {
+  const list = values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : values[0];
+  return (v) => (values.includes(v) ? null : `must be ${list}, got '${v}'`);
+}
+
+/** Shared numeric `check`s (the message follows `--name`). */
+export const checks = {
+  /** [0, 1]: thresholds. */
+  probability: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`),
+  /** [0, 1): rates and decays. */
+  belowOne: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`),
+  positive: (v: number) => (v > 0 ? null : `must be > 0, got ${v}`),
+  atLeastOne: (v: number) => (v >= 1 ? null : 'must be ≥ 1'),
+};
+
 export function helpText(spec: CommandSpec): string {
   const lines = [`hamiltonian-ai ${spec.name} — ${spec.summary}`, '', `usage: ${spec.usage}`, '', 'options:'];
   const rows = Object.entries(spec.options).map(([k, o]) => {
@@ -55,7 +71,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
     }
-    let o = spec.options[name];
+    const o = spec.options[name];
     if (!o && name.startsWith('no-') && spec.options[name.slice(3)]?.type === 'boolean' && value === undefined) {
       out[name.slice(3)] = false;
       continue;
@@ -74,7 +90,6 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
       if (value === undefined || (value.startsWith('--') && o.type !== 'number')) throw new UsageError(`${spec.name}: --${name} needs a value (${o.arg ?? o.type})`);
     }
     out[name] = convert(spec.name, name, o, value);
-    o = spec.options[name];
   }
   for (const [k, o] of Object.entries(spec.options)) {
     if (o.required && out[k] === undefined) throw new UsageError(`${spec.name}: --${k} is required (${o.help})`);

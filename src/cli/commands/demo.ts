@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { printOutcome, runTraining, trainSpec } from './train.js';
 
@@ -11,9 +11,9 @@ export const demoSpec: CommandSpec = {
   usage: 'hamiltonian-ai demo [--out-dir DIR] [--epochs N] [--seed N] [--json]',
   options: {
     'out-dir': { type: 'string', arg: 'DIR', help: 'where to write demo-model.safetensors and demo-report.html', default: '.' },
-    epochs: { type: 'int', help: 'training epochs', default: 10, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    epochs: { type: 'int', help: 'training epochs', default: 10, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 42 },
-    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js'].includes(v) ? null : `must be auto, wasm or js, got '${v}'`) },
+    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: oneOf(['auto', 'wasm', 'js']) },
     json: { type: 'boolean', help: 'print one JSON object' },
     quiet: { type: 'boolean', help: 'no progress output' },
   },

@@ -1,5 +1,5 @@
 import { evaluateModel, parseCsv, psiAgainst } from '../../index.js';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readText } from '../files.js';
 import { loadModelFile } from '../model.js';
@@ -13,7 +13,7 @@ export const evaluateSpec: CommandSpec = {
     model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', arg: 'FILE', help: 'labelled CSV (e.g. a later period)', required: true },
     target: { type: 'string', arg: 'COL', help: "target column (default: the model's)" },
-    threshold: { type: 'number', help: "decision threshold (default: the model's, else 0.5)", check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
+    threshold: { type: 'number', help: "decision threshold (default: the model's, else 0.5)", check: checks.probability },
     json: { type: 'boolean', help: 'print one JSON object' },
   },
   examples: ['hamiltonian-ai evaluate --model credit.safetensors --data data/credit_data.csv'],

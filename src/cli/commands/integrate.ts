@@ -1,6 +1,6 @@
 import { METHOD_NAMES, SYSTEMS } from '../../index.js';
 import { integrationSvg, runIntegration } from '../../report/integration.js';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { writeAtomic } from '../files.js';
 
 export const integrateSpec: CommandSpec = {
@@ -10,7 +10,7 @@ export const integrateSpec: CommandSpec = {
   options: {
     system: { type: 'string', arg: 'NAME', help: Object.keys(SYSTEMS).join(' | '), default: 'pendulum' },
     method: { type: 'string', arg: 'NAME', help: METHOD_NAMES.join(' | '), default: 'leapfrog' },
-    h: { type: 'number', help: 'time step', default: 0.1, check: (v: number) => (v > 0 ? null : `must be > 0, got ${v}`) },
+    h: { type: 'number', help: 'time step', default: 0.1, check: checks.positive },
     steps: { type: 'int', help: 'number of steps', default: 10000, check: (v: number) => (v >= 1 && v <= 1e8 ? null : 'must be in [1, 1e8]') },
     plot: { type: 'string', arg: 'FILE.svg', help: 'write the phase portrait and the energy error as SVG' },
     json: { type: 'boolean', help: 'print one JSON object' },

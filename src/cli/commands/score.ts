@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, renameSync, rmSync, statSync } fro
 import { once } from 'node:events';
 import { CsvStreamParser, formatCsvField, type CsvRecord, type Delimiter } from '../../index.js';
 import { Scorer } from '../../score/index.js';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
 import { decodeModel } from '../../io/model-file.js';
@@ -17,9 +17,9 @@ export const scoreSpec: CommandSpec = {
     model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
     out: { type: 'string', arg: 'FILE', help: 'output CSV (default: standard output)' },
-    threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
+    threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: checks.probability },
     reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
-    'batch-size': { type: 'int', help: 'rows scored per batch', default: 4096, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    'batch-size': { type: 'int', help: 'rows scored per batch', default: 4096, check: checks.atLeastOne },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
     quiet: { type: 'boolean', help: 'no progress output' },
   },

@@ -6,7 +6,7 @@ import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
 import { createGpuBackend, fitGpu, type GpuBackend, type GpuMode } from '../../backend/gpu/index.js';
 import { VERSION } from '../../version.js';
-import type { CommandSpec, Parsed } from '../args.js';
+import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { decodeUtf8, readBytes, sha256, writeAtomic } from '../files.js';
 import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
@@ -22,15 +22,15 @@ export const trainSpec: CommandSpec = {
     positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class (e.g. bad, 1, yes)', required: true },
     out: { type: 'string', arg: 'MODEL', help: 'where to write the model file (.safetensors)', required: true },
     hidden: { type: 'list', arg: 'N,N', help: 'hidden layer widths', default: [64, 32] },
-    activation: { type: 'string', arg: 'NAME', help: 'relu, leaky_relu or tanh', default: 'leaky_relu', check: (v: string) => (['relu', 'leaky_relu', 'tanh'].includes(v) ? null : `must be relu, leaky_relu or tanh, got '${v}'`) },
-    dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
+    activation: { type: 'string', arg: 'NAME', help: 'relu, leaky_relu or tanh', default: 'leaky_relu', check: oneOf(['relu', 'leaky_relu', 'tanh']) },
+    dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: checks.belowOne },
     optimizer: { type: 'string', arg: 'NAME', help: OPTIMIZER_NAMES.join(' | '), default: 'advanced-symplectic' },
-    lr: { type: 'number', help: 'learning rate / time step (default depends on the optimiser)', check: (v: number) => (v > 0 ? null : `must be > 0, got ${v}`) },
-    beta: { type: 'number', help: 'momentum decay β (advanced-symplectic, adam)', check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
-    friction: { type: 'number', help: 'friction for the symplectic optimisers', check: (v: number) => (v >= 0 && v < 1 ? null : `must be in [0, 1), got ${v}`) },
+    lr: { type: 'number', help: 'learning rate / time step (default depends on the optimiser)', check: checks.positive },
+    beta: { type: 'number', help: 'momentum decay β (advanced-symplectic, adam)', check: checks.belowOne },
+    friction: { type: 'number', help: 'friction for the symplectic optimisers', check: checks.belowOne },
     reg: { type: 'number', help: 'regularisation coefficient λ of the Hamiltonian loss', default: 0.01, check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`) },
-    epochs: { type: 'int', help: 'training epochs', default: 10, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
-    'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: (v: number) => (v >= 1 ? null : 'must be ≥ 1') },
+    epochs: { type: 'int', help: 'training epochs', default: 10, check: checks.atLeastOne },
+    'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: checks.atLeastOne },
     smote: { type: 'boolean', help: 'oversample the minority class of the training part with SMOTE (--no-smote to disable)', default: true },
     'test-size': { type: 'number', help: 'held-out fraction', default: 0.2, check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
     'time-column': { type: 'string', arg: 'COL', help: 'period column for an out-of-time split (with --oot-from)' },
@@ -38,12 +38,12 @@ export const trainSpec: CommandSpec = {
     categorical: { type: 'names', arg: 'COL,COL', help: 'columns to treat as categorical whatever their values' },
     numeric: { type: 'names', arg: 'COL,COL', help: 'columns to treat as numeric (a non-number is then an error naming its line)' },
     exclude: { type: 'names', arg: 'COL,COL', help: 'columns not to use as features (identifiers, free text)' },
-    missing: { type: 'string', arg: 'POLICY', help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)", default: 'impute', check: (v: string) => (['impute', 'drop'].includes(v) ? null : `must be impute or drop, got '${v}'`) },
-    unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: (v: string) => (['zeros', 'error'].includes(v) ? null : `must be zeros or error, got '${v}'`) },
+    missing: { type: 'string', arg: 'POLICY', help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)", default: 'impute', check: oneOf(['impute', 'drop']) },
+    unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: oneOf(['zeros', 'error']) },
     patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch)' },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
-    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: (v: string) => (['auto', 'wasm', 'js', 'gpu'].includes(v) ? null : `must be auto, wasm, js or gpu, got '${v}'`) },
-    threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: (v: number) => (v >= 0 && v <= 1 ? null : `must be in [0, 1], got ${v}`) },
+    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: oneOf(['auto', 'wasm', 'js', 'gpu']) },
+    threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: checks.probability },
     report: { type: 'string', arg: 'FILE.html', help: 'write a self-contained HTML report' },
     json: { type: 'boolean', help: 'print one JSON object instead of the table' },
     quiet: { type: 'boolean', help: 'no progress output' },
