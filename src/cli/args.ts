@@ -63,7 +63,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
-    if (!a.startsWith('--')) throw new UsageError(`${spec.name}: unexpected argument '${a}' (options start with --; see hamiltonian-ai ${spec.name} --help)`);
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}' (options start with --; see hamiltonian-ai ${spec.name} --help)`);
     let name = a.slice(2);
     let value: string | undefined;
     const eq = name.indexOf('=');
@@ -78,31 +78,31 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
     }
     if (!o) {
       const known = Object.keys(spec.options).map((k) => `--${k}`).join(', ');
-      throw new UsageError(`${spec.name}: unknown option --${name} (known: ${known})`);
+      throw new UsageError(`unknown option --${name} (known: ${known})`);
     }
     if (o.type === 'boolean') {
-      if (value !== undefined && !['true', 'false'].includes(value)) throw new UsageError(`${spec.name}: --${name} takes no value (or =true/=false)`);
+      if (value !== undefined && !['true', 'false'].includes(value)) throw new UsageError(`--${name} takes no value (or =true/=false)`);
       out[name] = value === undefined ? true : value === 'true';
       continue;
     }
     if (value === undefined) {
       value = argv[++i];
-      if (value === undefined || (value.startsWith('--') && o.type !== 'number')) throw new UsageError(`${spec.name}: --${name} needs a value (${o.arg ?? o.type})`);
+      if (value === undefined || (value.startsWith('--') && o.type !== 'number')) throw new UsageError(`--${name} needs a value (${o.arg ?? o.type})`);
     }
-    out[name] = convert(spec.name, name, o, value);
+    out[name] = convert(name, o, value);
   }
   for (const [k, o] of Object.entries(spec.options)) {
-    if (o.required && out[k] === undefined) throw new UsageError(`${spec.name}: --${k} is required (${o.help})`);
+    if (o.required && out[k] === undefined) throw new UsageError(`--${k} is required (${o.help})`);
     if (o.check && out[k] !== undefined) {
       const msg = o.check(out[k] as never);
-      if (msg) throw new UsageError(`${spec.name}: --${k} ${msg}`);
+      if (msg) throw new UsageError(`--${k} ${msg}`);
     }
   }
   return out;
 }
 
-function convert(cmd: string, name: string, o: OptionSpec, v: string): string | number | number[] | string[] {
-  const bad = (what: string) => new UsageError(`${cmd}: --${name} must be ${what}, got '${v}'`);
+function convert(name: string, o: OptionSpec, v: string): string | number | number[] | string[] {
+  const bad = (what: string) => new UsageError(`--${name} must be ${what}, got '${v}'`);
   switch (o.type) {
     case 'string':
       if (v === '') throw bad('a non-empty string');
