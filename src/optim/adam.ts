@@ -29,11 +29,9 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected override validateOptions(o: AdamOptions, where: string): void {
     super.validateOptions(o, where);
-    for (const k of ['beta1', 'beta2'] as const) {
-      if (!(o[k] >= 0 && o[k] < 1)) throw new RangeError(`${this.constructor.name} ${where}: ${k} must be in [0, 1), got ${o[k]}`);
-    }
-    if (!(o.epsilon >= 0)) throw new RangeError(`${this.constructor.name} ${where}: epsilon must be ≥ 0, got ${o.epsilon}`);
-    if (!(o.weightDecay >= 0)) throw new RangeError(`${this.constructor.name} ${where}: weightDecay must be ≥ 0, got ${o.weightDecay}`);
+    for (const k of ['beta1', 'beta2'] as const) this.requireOption(o[k] >= 0 && o[k] < 1, where, `${k} must be in [0, 1)`, o[k]);
+    this.requireOption(o.epsilon >= 0, where, 'epsilon must be ≥ 0', o.epsilon);
+    this.requireOption(o.weightDecay >= 0, where, 'weightDecay must be ≥ 0', o.weightDecay);
   }
 
   step(closure?: Closure): number | undefined {

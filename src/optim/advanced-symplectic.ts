@@ -34,8 +34,8 @@ export class AdvancedSymplecticOptimizer extends Optimizer<AdvancedSymplecticOpt
 
   protected override validateOptions(o: AdvancedSymplecticOptions, where: string): void {
     super.validateOptions(o, where);
-    if (!(o.beta >= 0 && o.beta < 1)) throw new RangeError(`AdvancedSymplecticOptimizer ${where}: beta must be in [0, 1), got ${o.beta}`);
-    if (!(o.epsilon >= 0 && Number.isFinite(o.epsilon))) throw new RangeError(`AdvancedSymplecticOptimizer ${where}: epsilon must be a finite number ≥ 0, got ${o.epsilon}`);
+    this.requireOption(o.beta >= 0 && o.beta < 1, where, 'beta must be in [0, 1)', o.beta);
+    this.requireOption(o.epsilon >= 0 && Number.isFinite(o.epsilon), where, 'epsilon must be a finite number ≥ 0', o.epsilon);
   }
 
   step(closure?: Closure): number | undefined {

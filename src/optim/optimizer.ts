@@ -86,7 +86,12 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   /** Checks hyper-parameters; subclasses extend it. Errors name the parameter. */
   protected validateOptions(o: O, where: string): void {
-    if (!(Number.isFinite(o.lr) && o.lr >= 0)) throw new RangeError(`${this.constructor.name} ${where}: lr must be a finite number ≥ 0, got ${o.lr}`);
+    this.requireOption(Number.isFinite(o.lr) && o.lr >= 0, where, 'lr must be a finite number ≥ 0', o.lr);
+  }
+
+  /** Throws "Class where: rule, got value" unless `ok`; the one message shape every optimiser uses. */
+  protected requireOption(ok: boolean, where: string, rule: string, value: unknown): void {
+    if (!ok) throw new RangeError(`${this.constructor.name} ${where}: ${rule}, got ${value}`);
   }
 
   /** All parameters, groups in order. */

@@ -26,9 +26,9 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected override validateOptions(o: SGDOptions, where: string): void {
     super.validateOptions(o, where);
-    if (!(o.momentum >= 0 && o.momentum < 1)) throw new RangeError(`SGD ${where}: momentum must be in [0, 1), got ${o.momentum}`);
-    if (!(o.weightDecay >= 0)) throw new RangeError(`SGD ${where}: weightDecay must be ≥ 0, got ${o.weightDecay}`);
-    if (!(o.dampening >= 0 && o.dampening <= 1)) throw new RangeError(`SGD ${where}: dampening must be in [0, 1], got ${o.dampening}`);
+    this.requireOption(o.momentum >= 0 && o.momentum < 1, where, 'momentum must be in [0, 1)', o.momentum);
+    this.requireOption(o.weightDecay >= 0, where, 'weightDecay must be ≥ 0', o.weightDecay);
+    this.requireOption(o.dampening >= 0 && o.dampening <= 1, where, 'dampening must be in [0, 1]', o.dampening);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError(`SGD ${where}: nesterov needs momentum > 0 and dampening = 0`);
   }
 

@@ -47,7 +47,7 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
 
   protected override validateOptions(o: SymplecticOptions, where: string): void {
     super.validateOptions(o, where);
-    if (!(o.friction >= 0 && o.friction < 1)) throw new RangeError(`${this.constructor.name} ${where}: friction must be in [0, 1), got ${o.friction}`);
+    this.requireOption(o.friction >= 0 && o.friction < 1, where, 'friction must be in [0, 1)', o.friction);
   }
 
   override get usesEntryGradient(): boolean {
