@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdvancedSymplecticOptimizer, HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, type PreparedTable } from '../src/index.js';
+import { median } from './timing.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -55,11 +56,10 @@ async function ours(prep: PreparedTable, hidden: number[], epochs: number, seed:
   const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: hidden, seed, backend });
   const optimizer = new AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.01 });
   const h = await fit(model, optimizer, prep.train, { epochs, seed });
-  const sorted = h.epochs.map((e) => e.seconds).sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1];
+  const secondsPerEpoch = median(h.epochs.map((e) => e.seconds));
   const m = evaluateModel(model, prep.test);
   const mLabels = evaluateModel(model, prep.test, { aucFrom: 'labels' });
-  return { secondsPerEpoch: median, auc: m.auc, aucFromLabels: mLabels.auc, ks: m.ks };
+  return { secondsPerEpoch, auc: m.auc, aucFromLabels: mLabels.auc, ks: m.ks };
 }
 
 const fmt = (v: number | undefined, d = 3) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));

@@ -15,29 +15,12 @@ import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, parseCsv, prepare
 import { encodeModel } from '../src/io/model-file.js';
 import { exportOnnx } from '../src/io/onnx.js';
 import { loadScorerSync } from '../src/score/index.js';
+import { median, timeIt, timeItAsync } from './timing.js';
 
 const here = new URL('.', import.meta.url).pathname;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-function time(f: () => void, inner: number, reps = 9): number {
-  for (let i = 0; i < inner; i++) f();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) f();
-    ts.push((performance.now() - t0) / inner);
-  }
-  return median(ts) / 1000;
-}
-async function timeAsync(f: () => Promise<void>, inner: number, reps = 9): Promise<number> {
-  for (let i = 0; i < inner; i++) await f();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) await f();
-    ts.push((performance.now() - t0) / inner);
-  }
-  return median(ts) / 1000;
-}
+// Nine rounds, warmed up with one full round of calls.
+const time = (f: () => void, inner: number, reps = 9) => timeIt(f, inner, reps, inner);
+const timeAsync = (f: () => Promise<void>, inner: number, reps = 9) => timeItAsync(f, inner, reps, inner);
 
 // A 110-input model (synthetic weights) for the encoded-vector comparisons.
 const net = new HamiltonianNN({ inputDim: 110, hiddenDims: [64, 32], seed: 1, backend: 'js' });

@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { timeIt } from './timing.js';
 import { WasmArena } from '../src/backend/wasm/arena.js';
 import {
   AdvancedSymplecticOptimizer, HamiltonianNN, Rng, evaluateModel, fit, hamiltonianLoss, matmul, matmulNT, matmulTN, parseCsv,
@@ -24,23 +25,6 @@ const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : 'all';
 const QUICK = args.includes('--quick');
 const here = new URL('.', import.meta.url).pathname;
 const PY = '/usr/bin/python3';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-/** Median seconds per call of f over `reps` rounds of `inner` calls (after a warm-up). */
-function timeIt(f: () => void, inner: number, reps = 7): number {
-  for (let i = 0; i < Math.max(2, inner >> 2); i++) f();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) f();
-    ts.push((performance.now() - t0) / 1000 / inner);
-  }
-  return median(ts);
-}
 
 await tf.setBackend('wasm');
 await tf.ready();
