@@ -165,11 +165,32 @@ describe('--backend gpu', () => {
     const out = join(dir, 'g.safetensors');
     const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', out, '--epochs', '2', '--hidden', '8', '--backend', 'gpu', '--json', '--quiet', '--no-smote'], { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/training on the GPU \(gpu.js cpu\)/);
+    expect(r.stderr).toMatch(/training on the GPU \(gpu.js cpu; self-check passed\)/);
     const j = JSON.parse(r.stdout);
     expect(j.backend).toBe('gpu:cpu');
     expect(j.metrics.auc).toBeGreaterThan(0.75);
     expect(cli(['evaluate', '--model', out, '--data', CREDIT, '--json']).code).toBe(0);
+  });
+
+  it('score --backend gpu writes the same probabilities as the CPU scorer (gpu.js cpu mode here), and falls back visibly', () => {
+    const dir = tempDir();
+    const model = join(dir, 'm.safetensors');
+    expect(cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '1', '--hidden', '8', '--quiet', '--no-smote']).code).toBe(0);
+    const cpuOut = join(dir, 'cpu.csv'), gpuOut = join(dir, 'gpu.csv');
+    expect(cli(['score', '--model', model, '--data', CREDIT, '--out', cpuOut, '--quiet']).code).toBe(0);
+    const g = cli(['score', '--model', model, '--data', CREDIT, '--out', gpuOut, '--backend', 'gpu', '--batch-size', '1000', '--json'], { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } });
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stderr).toMatch(/scoring on the GPU \(gpu.js cpu; self-check passed\)/);
+    expect(JSON.parse(g.stderr.trim().split('\n').at(-1)!).engine).toBe('gpu:cpu');
+    const rows = (f: string) => readFileSync(f, 'utf8').trim().split('\n');
+    const [a, b] = [rows(cpuOut), rows(gpuOut)];
+    expect(b.length).toBe(a.length);
+    expect(a.length).toBeGreaterThan(4000);
+    const col = a[0].split(',').indexOf('probability');
+    for (let i = 1; i < a.length; i++) expect(Math.abs(Number(a[i].split(',')[col]) - Number(b[i].split(',')[col]))).toBeLessThanOrEqual(2e-6);
+    const f = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'fb.csv'), '--backend', 'gpu', '--quiet']);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stderr).toMatch(/note: --backend gpu: no usable GPU \(webgpu: .*\); using the CPU backends; scoring on the CPU instead/);
   });
 });
 

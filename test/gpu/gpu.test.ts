@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createGpuBackend, fitGpu, gpuPredictProba, gpuTrainStep, type GpuBackend } from '../../src/backend/gpu/index.js';
+import { GpuNetwork, createGpuBackend, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/backend/gpu/index.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, matmul, matmulNT, matmulTN, softmaxCrossEntropy,
+  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, getActivation, matmul, matmulNT, matmulTN, softmaxCrossEntropy,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -28,37 +28,61 @@ describe('GPU backend selection', () => {
   });
 });
 
+/** Runs one kernel on host arrays: upload, run, read back, release. */
+async function onDevice(gpu: GpuBackend, inputs: Float32Array[], run: (...t: GpuTensor[]) => Promise<GpuTensor>): Promise<Float32Array> {
+  const ts = await Promise.all(inputs.map((a) => gpu.kernels.upload(a)));
+  const out = await run(...ts);
+  const v = await gpu.kernels.read(out);
+  for (const t of [...ts, out]) gpu.kernels.release(t);
+  return v;
+}
+
 describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
+  it('the self-check passes: every kernel, loops longer than 1000, and two whole training steps', async () => {
+    const check = await gpuSelfCheck(cpu);
+    expect(check.failures).toEqual([]);
+    expect(Object.keys(check.worst).length).toBeGreaterThanOrEqual(14);
+    expect(check.worst.matmulNN).toBeLessThan(1e-6);
+  });
+
+  it('the self-check fails loudly on a wrong kernel (here: dot products cut at 1000 terms, the gpu.js default)', async () => {
+    const capped: GpuBackend = { ...cpu, kernels: { ...cpu.kernels, matmul: (a, b, m, k, n, ta, tb) => cpu.kernels.matmul(a, b, m, Math.min(k, 1000), n, ta, tb) } };
+    const check = await gpuSelfCheck(capped);
+    expect(check.ok).toBe(false);
+    expect(check.failures.join()).toMatch(/matmulNN: .* > 0\.0001/);
+  });
+
   it('matmul, all transpose cases, random shapes including 1 and primes', async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 11 }), fc.nat(), async (m, k, n, seed) => {
       const rng = new Rng(seed);
       const a = rand(rng, m * k), b = rand(rng, k * n);
       for (const [ta, tb, ref] of [[false, false, matmul], [false, true, matmulNT], [true, false, matmulTN]] as const) {
-        const got = await cpu.kernels.matmul(a, b, m, k, n, ta, tb);
+        const got = await onDevice(cpu, [a, b], (ha, hb) => cpu.kernels.matmul(ha, hb, m, k, n, ta, tb));
         const want = ref(new Float32Array(m * n), a, b, m, k, n);
         for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * (k + 1));
       }
     }), { numRuns: 40 });
   });
 
-  it('dense forward (bias + activation), activation backward and column sums', async () => {
+  it('dense forward (bias + activation), activation backward from the output, and column sums', async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom(0, 1, 2, 3), fc.nat(), async (m, k, n, act, seed) => {
       const rng = new Rng(seed);
       const x = rand(rng, m * k), w = rand(rng, n * k), b = rand(rng, n);
-      const got = await cpu.kernels.denseForward(x, w, b, m, k, n, act, 0.01);
+      const got = await onDevice(cpu, [x, w, b], (hx, hw, hb) => cpu.kernels.dense(hx, hw, hb, m, k, n, act, 0.01));
       const z = matmulNT(new Float32Array(m * n), x, w, m, k, n);
+      const name = (['relu', 'relu', 'leaky_relu', 'tanh'] as const)[act];
       for (let i = 0; i < m * n; i++) {
         const s = z[i] + b[i % n];
         const want = act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : s;
         expect(Math.abs(got[i] - want)).toBeLessThan(1e-5);
       }
-      const g = rand(rng, m * n), mask = Float32Array.from({ length: m * n }, (_, i) => (i % 3 ? 1.25 : 0));
-      const back = await cpu.kernels.activationBackward(g, z, mask, m * n, act, 0.01);
-      for (let i = 0; i < m * n; i++) {
-        const d = act === 1 ? (z[i] > 0 ? 1 : 0) : act === 2 ? (z[i] > 0 ? 1 : 0.01) : act === 3 ? 1 - Math.tanh(z[i]) ** 2 : 1;
-        expect(Math.abs(back[i] - g[i] * d * mask[i])).toBeLessThan(1e-5);
-      }
-      const cs = await cpu.kernels.colSum(x, m, k);
+      const g = rand(rng, m * n);
+      const back = await onDevice(cpu, [g, got], (hg, hh) => cpu.kernels.activationBackward(hg, hh, m * n, act, 0.01));
+      // The reference derivative takes the pre-activation; the GPU kernel the output — they must agree.
+      const pre = Float32Array.from(z, (v, i) => v + b[i % n]);
+      const want = act === 0 ? g : getActivation(name).backward(new Float32Array(m * n), pre, g, m * n);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(back[i] - want[i])).toBeLessThan(1e-5);
+      const cs = await onDevice(cpu, [x], (hx) => cpu.kernels.colSum(hx, m, k));
       for (let j = 0; j < k; j++) expect(cs[j]).toBeCloseTo(Array.from({ length: m }, (_, r) => x[r * k + j]).reduce((s, v) => s + v, 0), 5);
     }), { numRuns: 40 });
   });
@@ -93,6 +117,26 @@ describe('GPU model paths', () => {
       expect(r.energy).toBeCloseTo(opt.energy, 4);
     }
     a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+  });
+
+  it('a resident network rejects bad input with the parameter named, and its sums reset after takeStats', async () => {
+    const model = new HamiltonianNN({ inputDim: 3, hiddenDims: [4], dropoutRate: 0, seed: 1, backend: 'js' });
+    const net = await GpuNetwork.fromModel(cpu, model);
+    const x = new Float32Array(3 * 8).fill(0.5);
+    await expect(net.trainStep(x, new Uint8Array(8), 9)).rejects.toThrow(/x holds 24 values, 9 rows × 3 inputs need 27/);
+    await expect(net.trainStep(x, new Uint8Array(4), 8)).rejects.toThrow(/y holds 4 labels, 8 rows need 8/);
+    await expect(net.trainStep(x, [0, 1, 2, 0, 0, 0, 0, 0], 8)).rejects.toThrow(/label y\[2\] is 2; labels must be integers in \[0, 2\)/);
+    await expect(net.trainStep(x, new Uint8Array(8), 0)).rejects.toThrow(/rows must be an integer ≥ 1, got 0/);
+    await expect(net.predictProba(x, 8, 0)).rejects.toThrow(/chunk must be an integer ≥ 1, got 0/);
+    await net.trainStep(x, new Uint8Array(8), 8);
+    await net.trainStep(x, new Uint8Array(8), 8);
+    const first = await net.takeStats();
+    expect(first.steps).toBe(2);
+    expect(first.loss).toBeGreaterThan(0);
+    expect(first.energy).toBeGreaterThan(0);
+    expect(await net.takeStats()).toEqual({ loss: NaN, energy: NaN, steps: 0 });
+    net.release();
+    await expect(gpuPredictProba(cpu, model, x, 9)).rejects.toThrow(/x holds 24 values, 9 rows × 3 need 27/);
   });
 
   it('fitGpu follows fit step for step (same shuffling; no dropout, no regulariser)', async () => {

@@ -1,43 +1,89 @@
 /**
- * gpu.js kernels for dense layers, their gradients and the optimiser update — the same formulas as the
- * reference kernels in src/core/matrix.ts and src/optim (property-tested against them in gpu.js's `cpu`
- * mode, which runs the very same kernel code). All arrays are flat row-major Float32Arrays; outputs are
- * flat too. Kernels are created once per GPU instance with dynamic sizes.
+ * gpu.js kernels for dense layers, their gradients, the loss and the optimiser update — the same formulas as
+ * the reference kernels in src/core/matrix.ts, src/loss and src/optim (property-tested against them in gpu.js's
+ * `cpu` mode, which runs the very same kernel code, and on real WebGPU/WebGL in headless Chromium).
  *
- * Activation codes: 0 identity, 1 relu, 2 leaky_relu (slope in `a`), 3 tanh.
+ * Every kernel runs in gpu.js's pipeline mode with `immutable: true`: its result stays on the device (a
+ * WebGPU buffer or a WebGL texture, a plain array in the CPU modes) as an opaque `GpuTensor` that the next
+ * kernel takes as an argument, so a training step does not round-trip to the CPU per layer. Each call gets a
+ * fresh result, so earlier results stay valid until `release`d. All tensors are flat row-major.
+ *
+ * gpu.js declares every loop variable at function scope in some modes: loops in one kernel need distinct names.
+ *
+ * Activation codes: 0 identity, 1 relu, 2 leaky_relu (slope in `slope`), 3 tanh.
  */
+
+/** A result that lives on the device; read it with `read`, free it with `release`. */
+export interface GpuTensor {
+  readonly __gpuTensor: never;
+}
+
+/** Partial sums per reduction (a power of two; each thread sums a strided slice, so reads stay coalesced). */
+export const REDUCE_PARTIALS = 256;
+
+/** The device kernels of one gpu.js instance (see `createGpuKernels`); tensors in, tensors out. */
 export interface GpuKernels {
-  /** out[m×n] = x[m×k]·W[n×k]ᵀ + b, then the activation. */
-  denseForward(x: Float32Array, w: Float32Array, b: Float32Array, m: number, k: number, n: number, act: number, slope: number): Promise<Float32Array>;
-  /** out[m×n] = op(a)·op(b) for the three transpose cases used by backprop. */
-  matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array>;
-  /** g ⊙ act′(pre) ⊙ mask (mask may be all ones). */
-  activationBackward(g: Float32Array, pre: Float32Array, mask: Float32Array, n: number, act: number, slope: number): Promise<Float32Array>;
+  /** Copies host data to the device. */
+  upload(a: Float32Array): Promise<GpuTensor>;
+  /** Copies a device tensor back (asynchronous in WebGPU). */
+  read(t: GpuTensor): Promise<Float32Array>;
+  /** Frees a device tensor (no-op in the CPU modes). Safe after the kernels that read it were queued. */
+  release(t: GpuTensor | undefined): void;
+  /** out[m×n] = act(x[m×k]·W[n×k]ᵀ + b). */
+  dense(x: GpuTensor, w: GpuTensor, b: GpuTensor, m: number, k: number, n: number, act: number, slope: number): Promise<GpuTensor>;
+  /** out[m×n] = op(a)·op(b), op = transpose where asked (a is m×k after op, b is k×n after op). */
+  matmul(a: GpuTensor, b: GpuTensor, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<GpuTensor>;
+  /** g ⊙ act′, with act′ taken from the layer's *output* h (relu: h > 0; leaky: h > 0 ? 1 : slope; tanh: 1 − h²). */
+  activationBackward(g: GpuTensor, h: GpuTensor, n: number, act: number, slope: number): Promise<GpuTensor>;
   /** Column sums of x[m×n]. */
-  colSum(x: Float32Array, m: number, n: number): Promise<Float32Array>;
-  /** AdvancedSymplecticOptimizer's per-element update given the tensor's step size s = lr/(√H + ε): θ − s·m. */
-  axpyUpdate(theta: Float32Array, m: Float32Array, s: number, n: number): Promise<Float32Array>;
+  colSum(x: GpuTensor, m: number, n: number): Promise<GpuTensor>;
+  /** ∂(mean softmax cross-entropy)/∂logits for logits[rows×classes] and integer labels y[rows]. */
+  softmaxCrossEntropyGrad(logits: GpuTensor, y: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
+  /** REDUCE_PARTIALS partial sums of the per-row cross-entropy (their total / rows is the mean loss). */
+  crossEntropyPartials(logits: GpuTensor, y: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
+  /** P(class 1) per row of two-class logits[rows×2]. */
+  positiveClass(logits: GpuTensor, rows: number): Promise<GpuTensor>;
   /** m ← βm + (1 − β)g, elementwise. */
-  momentum(m: Float32Array, g: Float32Array, beta: number, n: number): Promise<Float32Array>;
+  momentum(m: GpuTensor, g: GpuTensor, beta: number, n: number): Promise<GpuTensor>;
+  /** REDUCE_PARTIALS partial sums of m² + g² (elementwise over n). */
+  sumSquaresPartials(m: GpuTensor, g: GpuTensor, n: number): Promise<GpuTensor>;
+  /** From those partials: [H, s] with H = ½Σ(m² + g²) and the step size s = lr / (√H + ε). */
+  symplecticScale(partials: GpuTensor, lr: number, eps: number): Promise<GpuTensor>;
+  /** θ − s·m, with s = scale[1]. */
+  update(theta: GpuTensor, m: GpuTensor, scale: GpuTensor, n: number): Promise<GpuTensor>;
+  /** acc[0..2) plus mul·Σ v[0..count) added at index `slot` (running loss/energy sums kept on the device). */
+  accumulate(acc: GpuTensor, v: GpuTensor, count: number, slot: number, mul: number): Promise<GpuTensor>;
 }
 
 type GPULike = { createKernel(fn: (...args: any[]) => number, settings?: Record<string, unknown>): any };
 
-/** gpu.js returns arrays synchronously in cpu/webasm/webgl modes and Promises in webgpu mode. */
-async function flat(result: unknown): Promise<Float32Array> {
-  const out = await result;
+/** gpu.js returns arrays in cpu/webasm modes, Textures in WebGL, WebGPUBufferResults (async) in WebGPU. */
+async function toFloat32(result: unknown): Promise<Float32Array> {
+  let out: any = await result;
+  if (out && typeof out.toArray === 'function') out = await out.toArray();
   if (out instanceof Float32Array) return out;
   if (Array.isArray(out)) return Float32Array.from(out as number[]);
   throw new TypeError('unexpected gpu.js output');
 }
 
 /**
+ * gpu.js turns a loop whose bound is an argument into `for (i < LOOP_MAX) { if (!test) break; … }`, and
+ * LOOP_MAX defaults to 1000 — a silent truncation of every dot product longer than 1000. The real bound is
+ * still tested inside, so a large LOOP_MAX costs nothing.
+ */
+const LOOP_MAX = 1 << 26;
+
+/**
  * @example
  * const kernels = createGpuKernels(new GPU({ mode: 'cpu' }));
  */
 export function createGpuKernels(gpu: GPULike): GpuKernels {
-  const opts = { dynamicOutput: true, dynamicArguments: true, tactic: 'precision' };
-  const dense = gpu.createKernel(function (this: any, x: number[], w: number[], b: number[], k: number, n: number, act: number, slope: number) {
+  const opts = { dynamicOutput: true, dynamicArguments: true, tactic: 'precision', precision: 'single', pipeline: true, immutable: true, loopMaxIterations: LOOP_MAX, output: [1] };
+  const make = (fn: (...args: any[]) => number) => gpu.createKernel(fn, opts);
+  const copy = make(function (this: any, a: number[]) {
+    return a[this.thread.x];
+  });
+  const dense = make(function (this: any, x: number[], w: number[], b: number[], k: number, n: number, act: number, slope: number) {
     const r = Math.floor(this.thread.x / n);
     const j = this.thread.x - r * n;
     let s = b[j];
@@ -46,8 +92,8 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     if (act === 2) return s > 0 ? s : s * slope;
     if (act === 3) return Math.tanh(s);
     return s;
-  }, opts);
-  const mm = gpu.createKernel(function (this: any, a: number[], b: number[], m: number, k: number, n: number, ta: number, tb: number) {
+  });
+  const mm = make(function (this: any, a: number[], b: number[], m: number, k: number, n: number, ta: number, tb: number) {
     const i = Math.floor(this.thread.x / n);
     const j = this.thread.x - i * n;
     let s = 0;
@@ -57,54 +103,102 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
       s += av * bv;
     }
     return s;
-  }, opts);
-  const actBack = gpu.createKernel(function (this: any, g: number[], pre: number[], mask: number[], act: number, slope: number) {
+  });
+  const actBack = make(function (this: any, g: number[], h: number[], act: number, slope: number) {
     const i = this.thread.x;
-    const x = pre[i];
+    const y = h[i];
     let d = 1;
-    if (act === 1) d = x > 0 ? 1 : 0;
-    if (act === 2) d = x > 0 ? 1 : slope;
-    if (act === 3) {
-      const t = Math.tanh(x);
-      d = 1 - t * t;
-    }
-    return g[i] * d * mask[i];
-  }, opts);
-  const colSum = gpu.createKernel(function (this: any, x: number[], m: number, n: number) {
+    if (act === 1) d = y > 0 ? 1 : 0;
+    if (act === 2) d = y > 0 ? 1 : slope;
+    if (act === 3) d = 1 - y * y;
+    return g[i] * d;
+  });
+  const colSum = make(function (this: any, x: number[], m: number, n: number) {
     let s = 0;
     for (let r = 0; r < m; r++) s += x[r * n + this.thread.x];
     return s;
-  }, opts);
-  const update = gpu.createKernel(function (this: any, theta: number[], mo: number[], s: number) {
-    return theta[this.thread.x] - s * mo[this.thread.x];
-  }, opts);
-  const mom = gpu.createKernel(function (this: any, m: number[], g: number[], beta: number) {
+  });
+  const ceGrad = make(function (this: any, z: number[], y: number[], c: number, invRows: number) {
+    const r = Math.floor(this.thread.x / c);
+    const j = this.thread.x - r * c;
+    let mx = z[r * c];
+    for (let q = 1; q < c; q++) mx = Math.max(mx, z[r * c + q]);
+    let se = 0;
+    for (let u = 0; u < c; u++) se += Math.exp(z[r * c + u] - mx);
+    const p = Math.exp(z[r * c + j] - mx) / se;
+    return (p - (Math.floor(y[r] + 0.5) === j ? 1 : 0)) * invRows;
+  });
+  const cePartials = make(function (this: any, z: number[], y: number[], rows: number, c: number, parts: number) {
+    let s = 0;
+    const iters = Math.ceil(rows / parts);
+    for (let t = 0; t < iters; t++) {
+      const r = t * parts + this.thread.x;
+      if (r < rows) {
+        let mx = z[r * c];
+        for (let q = 1; q < c; q++) mx = Math.max(mx, z[r * c + q]);
+        let se = 0;
+        for (let u = 0; u < c; u++) se += Math.exp(z[r * c + u] - mx);
+        s += Math.log(se) + mx - z[r * c + Math.floor(y[r] + 0.5)];
+      }
+    }
+    return s;
+  });
+  const positive = make(function (this: any, z: number[]) {
+    const d = z[this.thread.x * 2 + 1] - z[this.thread.x * 2];
+    if (d >= 0) return 1 / (1 + Math.exp(-d));
+    const e = Math.exp(d);
+    return e / (1 + e);
+  });
+  const mom = make(function (this: any, m: number[], g: number[], beta: number) {
     return beta * m[this.thread.x] + (1 - beta) * g[this.thread.x];
-  }, opts);
+  });
+  const sumSq = make(function (this: any, m: number[], g: number[], n: number, parts: number) {
+    let s = 0;
+    const iters = Math.ceil(n / parts);
+    for (let t = 0; t < iters; t++) {
+      const i = t * parts + this.thread.x;
+      if (i < n) s += m[i] * m[i] + g[i] * g[i];
+    }
+    return s;
+  });
+  const scale = make(function (this: any, partials: number[], parts: number, lr: number, eps: number) {
+    let s = 0;
+    for (let p = 0; p < parts; p++) s += partials[p];
+    const h = 0.5 * s;
+    if (this.thread.x === 0) return h;
+    return lr / (Math.sqrt(h) + eps);
+  });
+  const update = make(function (this: any, theta: number[], m: number[], sc: number[]) {
+    return theta[this.thread.x] - sc[1] * m[this.thread.x];
+  });
+  const acc = make(function (this: any, a: number[], v: number[], count: number, slot: number, mul: number) {
+    if (this.thread.x !== slot) return a[this.thread.x];
+    let s = 0;
+    for (let q = 0; q < count; q++) s += v[q];
+    return a[this.thread.x] + mul * s;
+  });
+  const run = (kernel: any, size: number, ...args: unknown[]): Promise<GpuTensor> => {
+    kernel.setOutput([size]);
+    return Promise.resolve(kernel(...args));
+  };
   return {
-    async denseForward(x, w, b, m, k, n, act, slope) {
-      dense.setOutput([m * n]);
-      return flat(dense(x, w, b, k, n, act, slope));
+    upload: (a) => run(copy, a.length, a),
+    read: (t) => toFloat32(t),
+    release(t) {
+      const d = (t as { delete?: () => void } | undefined)?.delete;
+      if (typeof d === 'function') d.call(t);
     },
-    async matmul(a, b, m, k, n, transA, transB) {
-      mm.setOutput([m * n]);
-      return flat(mm(a, b, m, k, n, transA ? 1 : 0, transB ? 1 : 0));
-    },
-    async activationBackward(g, pre, mask, n, act, slope) {
-      actBack.setOutput([n]);
-      return flat(actBack(g, pre, mask, act, slope));
-    },
-    async colSum(x, m, n) {
-      colSum.setOutput([n]);
-      return flat(colSum(x, m, n));
-    },
-    async axpyUpdate(theta, m, s, n) {
-      update.setOutput([n]);
-      return flat(update(theta, m, s));
-    },
-    async momentum(m, g, beta, n) {
-      mom.setOutput([n]);
-      return flat(mom(m, g, beta));
-    },
+    dense: (x, w, b, m, k, n, act, slope) => run(dense, m * n, x, w, b, k, n, act, slope),
+    matmul: (a, b, m, k, n, transA, transB) => run(mm, m * n, a, b, m, k, n, transA ? 1 : 0, transB ? 1 : 0),
+    activationBackward: (g, h, n, act, slope) => run(actBack, n, g, h, act, slope),
+    colSum: (x, m, n) => run(colSum, n, x, m, n),
+    softmaxCrossEntropyGrad: (z, y, rows, c) => run(ceGrad, rows * c, z, y, c, 1 / rows),
+    crossEntropyPartials: (z, y, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rows, c, REDUCE_PARTIALS),
+    positiveClass: (z, rows) => run(positive, rows, z),
+    momentum: (m, g, beta, n) => run(mom, n, m, g, beta),
+    sumSquaresPartials: (m, g, n) => run(sumSq, REDUCE_PARTIALS, m, g, n, REDUCE_PARTIALS),
+    symplecticScale: (p, lr, eps) => run(scale, 2, p, REDUCE_PARTIALS, lr, eps),
+    update: (theta, m, sc, n) => run(update, n, theta, m, sc),
+    accumulate: (a, v, count, slot, mul) => run(acc, 2, a, v, count, slot, mul),
   };
 }

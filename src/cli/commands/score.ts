@@ -2,7 +2,10 @@ import { createReadStream, createWriteStream, renameSync, rmSync, statSync } fro
 import { once } from 'node:events';
 import { CsvStreamParser, formatCsvField, type CsvRecord, type Delimiter } from '../../index.js';
 import { Scorer } from '../../score/index.js';
-import { checks, type CommandSpec, type Parsed } from '../args.js';
+import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
+import { GpuNetwork, type GpuBackend } from '../../backend/gpu/index.js';
+import { loadModel } from '../../io/load.js';
+import { openGpuForCli } from '../gpu.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
 import { decodeModel } from '../../io/model-file.js';
@@ -12,14 +15,15 @@ import { Progress } from '../output.js';
 export const scoreSpec: CommandSpec = {
   name: 'score',
   summary: 'score every row of a CSV (streamed: files larger than memory work), appending probability and decision',
-  usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K]',
+  usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K] [--backend gpu]',
   options: {
     model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
     out: { type: 'string', arg: 'FILE', help: 'output CSV (default: standard output)' },
     threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: checks.probability },
     reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
-    'batch-size': { type: 'int', help: 'rows scored per batch', default: 4096, check: checks.atLeastOne },
+    'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
+    backend: { type: 'string', arg: 'NAME', help: 'auto (WASM, else JS) or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: oneOf(['auto', 'gpu']) },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
     quiet: { type: 'boolean', help: 'no progress output' },
   },
@@ -36,6 +40,17 @@ export async function score(o: Parsed): Promise<void> {
     throw e;
   }
   const pre = scorer.preprocessor;
+  let gpuNet: GpuNetwork | null = null;
+  let gpu: GpuBackend | null = null;
+  let engine: string = scorer.engine;
+  if (o.backend === 'gpu') {
+    gpu = await openGpuForCli('scoring');
+    if (gpu) {
+      gpuNet = await GpuNetwork.fromModel(gpu, loadModel(readBytes(modelPath), { backend: 'js' }).model);
+      engine = `gpu:${gpu.mode}`;
+      if (!o.quiet) process.stderr.write(`note: scoring on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
+    }
+  }
   const inPath = o.data as string;
   const size = (() => {
     try {
@@ -87,7 +102,8 @@ export async function score(o: Parsed): Promise<void> {
         errors[i] = (e as Error).message;
       }
     }
-    if (ok.length) scorer.scoreEncoded(x, ok.length, probs);
+    if (ok.length && gpuNet) probs.set(await gpuNet.predictProba(x, ok.length, ok.length));
+    else if (ok.length) scorer.scoreEncoded(x, ok.length, probs);
     let k = 0;
     let out = '';
     for (let i = 0; i < batch.length; i++) {
@@ -167,12 +183,15 @@ export async function score(o: Parsed): Promise<void> {
       rmSync(tmp, { force: true });
     }
     throw e;
+  } finally {
+    gpuNet?.release();
+    gpu?.destroy();
   }
   if (failed) {
     process.stderr.write(`warning: ${failed} of ${rows} rows could not be scored (kept in the output with score_error):\n`);
     for (const f of failures.slice(0, 10)) process.stderr.write(`  line ${f.line}: ${f.reason}\n`);
     if (failed > 10) process.stderr.write(`  … and ${failed - 10} more\n`);
   }
-  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine: scorer.engine, peakRssKB: process.resourceUsage().maxRSS }) + '\n');
+  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, peakRssKB: process.resourceUsage().maxRSS }) + '\n');
   else if (outPath) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
 }

@@ -4,7 +4,8 @@ import {
 } from '../../index.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
-import { createGpuBackend, fitGpu, type GpuBackend, type GpuMode } from '../../backend/gpu/index.js';
+import { fitGpu, type GpuBackend } from '../../backend/gpu/index.js';
+import { openGpuForCli } from '../gpu.js';
 import { VERSION } from '../../version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -88,14 +89,9 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   });
   let gpu: GpuBackend | null = null;
   if (o.backend === 'gpu') {
-    // HAMILTONIAN_AI_GPU_MODE picks a gpu.js mode by name (e.g. 'cpu' to exercise this path without a GPU).
-    const g = await createGpuBackend((process.env.HAMILTONIAN_AI_GPU_MODE as GpuMode | undefined) ?? 'auto');
-    if (g.mode === null) process.stderr.write(`note: --backend gpu: ${g.fallbackReason}; training on the CPU instead\n`);
-    else {
-      if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
-      process.stderr.write(`note: training on the GPU (gpu.js ${g.mode}${g.adapter ? `, ${g.adapter}` : ''}); dropout and the regulariser are not applied there\n`);
-      gpu = g;
-    }
+    if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
+    gpu = await openGpuForCli('training');
+    if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed); dropout and the regulariser are not applied there\n`);
   }
   const model = new HamiltonianNN({
     inputDim: prep.train.cols,

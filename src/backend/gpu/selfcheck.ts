@@ -1,0 +1,170 @@
+/**
+ * Checks every GPU kernel on the device at hand against the pure-TS reference — drivers and shader compilers
+ * differ, so a GPU result is trusted only after this passes. The shapes include sizes of 1, primes and loops
+ * longer than 1000 (gpu.js's default loop cap), and one whole training step of a small network is compared with
+ * the reference model and optimiser. Used by the tests (gpu.js `cpu` mode; WebGPU and WebGL in headless
+ * Chromium) and by bench/gpu on a real GPU.
+ */
+import { Rng } from '../../core/rng.js';
+import { softmaxCrossEntropy } from '../../loss/cross-entropy.js';
+import { positiveClassProbabilities } from '../../loss/softmax.js';
+import { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
+import { AdvancedSymplecticOptimizer } from '../../optim/advanced-symplectic.js';
+import { GpuNetwork, type GpuBackend } from './index.js';
+import type { GpuTensor } from './kernels.js';
+
+/** The outcome of `gpuSelfCheck`: the worst normalised error per kernel and what failed. */
+export interface GpuSelfCheck {
+  ok: boolean;
+  tolerance: number;
+  /** Worst |got − want| / (1 + scale) per check, where scale is the sum of |terms| for reductions, else |want|. */
+  worst: Record<string, number>;
+  failures: string[];
+}
+
+/**
+ * @example
+ * const check = await gpuSelfCheck(gpu);
+ * if (!check.ok) console.warn('GPU disagrees with the reference:', check.failures);
+ */
+export async function gpuSelfCheck(gpu: GpuBackend, options: { seed?: number; tolerance?: number } = {}): Promise<GpuSelfCheck> {
+  const tolerance = options.tolerance ?? 1e-4;
+  const rng = new Rng(options.seed ?? 1);
+  const k = gpu.kernels;
+  const worst: Record<string, number> = {};
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+  const up = (a: Float32Array) => k.upload(a);
+  const down = async (t: Promise<GpuTensor>) => {
+    const h = await t;
+    const v = await k.read(h);
+    k.release(h);
+    return v;
+  };
+  const note = (name: string, got: ArrayLike<number>, want: ArrayLike<number>, scale?: ArrayLike<number>) => {
+    let w = worst[name] ?? 0;
+    for (let i = 0; i < want.length; i++) {
+      const e = Math.abs(got[i] - want[i]) / (1 + Math.abs(scale ? scale[i] : want[i]));
+      w = Number.isNaN(e) ? Infinity : Math.max(w, e);
+    }
+    if (got.length < want.length) w = Infinity;
+    worst[name] = w;
+  };
+
+  for (const [m, kk, n] of [[1, 1, 1], [7, 13, 5], [33, 65, 17], [3, 1500, 4], [130, 110, 64]]) {
+    const a = rand(m * kk), b = rand(kk * n), bt = rand(n * kk), at = rand(kk * m);
+    for (const [ta, tb, A, B] of [[false, false, a, b], [false, true, a, bt], [true, false, at, b]] as const) {
+      const want = new Float64Array(m * n), scale = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0, z = 0;
+          for (let p = 0; p < kk; p++) {
+            const t = (ta ? A[p * m + i] : A[i * kk + p]) * (tb ? B[j * kk + p] : B[p * n + j]);
+            s += t;
+            z += Math.abs(t);
+          }
+          want[i * n + j] = s;
+          scale[i * n + j] = z;
+        }
+      }
+      const [ha, hb] = [await up(A), await up(B)];
+      note(`matmul${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, await down(k.matmul(ha, hb, m, kk, n, ta, tb)), want, scale);
+      k.release(ha);
+      k.release(hb);
+    }
+  }
+
+  for (const [m, kk, n] of [[5, 7, 3], [9, 1100, 5]]) {
+    const x = rand(m * kk), w = rand(n * kk), b = rand(n);
+    const [hx, hw, hb] = [await up(x), await up(w), await up(b)];
+    for (const act of [0, 1, 2, 3]) {
+      const want = new Float64Array(m * n), scale = new Float64Array(m * n);
+      for (let r = 0; r < m; r++) {
+        for (let j = 0; j < n; j++) {
+          let s = b[j], z = Math.abs(b[j]);
+          for (let p = 0; p < kk; p++) {
+            s += x[r * kk + p] * w[j * kk + p];
+            z += Math.abs(x[r * kk + p] * w[j * kk + p]);
+          }
+          want[r * n + j] = act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : s;
+          scale[r * n + j] = z;
+        }
+      }
+      const h = await down(k.dense(hx, hw, hb, m, kk, n, act, 0.01));
+      note(`dense(act ${act})`, h, want, scale);
+      const g = rand(m * n);
+      const d = (y: number) => (act === 1 ? (y > 0 ? 1 : 0) : act === 2 ? (y > 0 ? 1 : 0.01) : act === 3 ? 1 - y * y : 1);
+      const [hg, hh] = [await up(g), await up(h)];
+      note(`activationBackward(act ${act})`, await down(k.activationBackward(hg, hh, m * n, act, 0.01)), Array.from(g, (v, i) => v * d(h[i])));
+      k.release(hg);
+      k.release(hh);
+    }
+    for (const t of [hx, hw, hb]) k.release(t);
+  }
+
+  {
+    const m = 1200, n = 3, x = rand(m * n);
+    const want = [0, 0, 0], scale = [0, 0, 0];
+    for (let i = 0; i < m * n; i++) {
+      want[i % n] += x[i];
+      scale[i % n] += Math.abs(x[i]);
+    }
+    const hx = await up(x);
+    note('colSum', await down(k.colSum(hx, m, n)), want, scale);
+    k.release(hx);
+  }
+
+  for (const [rows, c] of [[1100, 2], [37, 3]]) {
+    const z = Float32Array.from(rand(rows * c), (v) => 4 * v);
+    const y = Float32Array.from({ length: rows }, () => rng.int(c));
+    const ref = softmaxCrossEntropy(z, y, rows, c);
+    const [hz, hy] = [await up(z), await up(y)];
+    note('softmaxCrossEntropyGrad', await down(k.softmaxCrossEntropyGrad(hz, hy, rows, c)), ref.grad);
+    const partials = await down(k.crossEntropyPartials(hz, hy, rows, c));
+    note('crossEntropyPartials', [partials.reduce((s, v) => s + v, 0) / rows], [ref.loss]);
+    if (c === 2) note('positiveClass', await down(k.positiveClass(hz, rows)), positiveClassProbabilities(new Float32Array(rows), z, rows));
+    k.release(hz);
+    k.release(hy);
+  }
+
+  {
+    const n = 70001, m = rand(n), g = rand(n), theta = rand(n), beta = 0.9, lr = 0.01;
+    const [hm, hg, ht] = [await up(m), await up(g), await up(theta)];
+    const mNew = await k.momentum(hm, hg, beta, n);
+    const mRef = Float64Array.from(m, (v, i) => beta * v + (1 - beta) * g[i]);
+    note('momentum', await k.read(mNew), mRef);
+    const partials = await k.sumSquaresPartials(mNew, hg, n);
+    let H = 0;
+    for (let i = 0; i < n; i++) H += 0.5 * (mRef[i] * mRef[i] + g[i] * g[i]);
+    const scale = await k.symplecticScale(partials, lr, 1e-8);
+    const s = await k.read(scale);
+    note('symplecticScale', s, [H, lr / (Math.sqrt(H) + 1e-8)]);
+    note('update', await down(k.update(ht, mNew, scale, n)), Float64Array.from(theta, (v, i) => v - s[1] * mRef[i]));
+    for (const t of [hm, hg, ht, mNew, partials, scale]) k.release(t);
+  }
+
+  {
+    // One whole step, and a second from the state it left, against the reference network and optimiser.
+    const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [5, 4], activation: 'tanh', dropoutRate: 0, seed: 7, backend: 'js' });
+    const a = make(), b = make();
+    const rows = 50, x = rand(rows * 6), y = Array.from({ length: rows }, () => rng.int(2));
+    const net = await GpuNetwork.fromModel(gpu, a);
+    const opt = new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 });
+    const losses: number[] = [];
+    for (let s = 0; s < 2; s++) {
+      await net.trainStep(x, y, rows, { lr: 0.05 });
+      b.zeroGrad();
+      const ce = softmaxCrossEntropy(b.forward(x, rows), y, rows, 2);
+      b.backward(ce.grad, rows);
+      opt.step();
+      losses.push(ce.loss);
+    }
+    const stats = await net.takeStats();
+    note('trainStep loss', [stats.loss], [(losses[0] + losses[1]) / 2]);
+    await net.toModel(a);
+    net.release();
+    a.parameters().forEach((p, i) => note('trainStep weights', p.data, b.parameters()[i].data));
+  }
+
+  const failures = Object.entries(worst).filter(([, e]) => !(e <= tolerance)).map(([name, e]) => `${name}: ${e.toExponential(2)} > ${tolerance}`);
+  return { ok: failures.length === 0, tolerance, worst, failures };
+}

@@ -1,0 +1,128 @@
+/**
+ * The GPU path on real WebGPU and WebGL: headless Chromium with SwiftShader (Chromium's software Vulkan and
+ * GL), so the WGSL and GLSL that gpu.js generates from our kernels, pipeline buffers/textures and asynchronous
+ * readback all run in CI. SwiftShader says nothing about speed (bench/gpu does, on a GPU); it does say the
+ * kernels compile and compute the same numbers as the reference.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit } from '../../src/index.js';
+import { ROOT } from '../cli/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0, seed: 4, backend: 'js' });
+const rng = new Rng(11);
+const rows = 300;
+const x = Float32Array.from({ length: rows * 6 }, () => rng.normal());
+const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] - x[i * 6 + 1] + 0.3 * rng.normal() > 0 ? 1 : 0));
+const data = { x, y, rows, cols: 6 };
+const reference = make();
+await fit(reference, new AdvancedSymplecticOptimizer(reference.parameters(), { lr: 0.05 }), data, { epochs: 3, batchSize: 64, seed: 5, regCoeff: 0 });
+const scoreRows = 2500;
+const xs = Float32Array.from({ length: scoreRows * 6 }, () => rng.normal());
+const wantScores = reference.predictProba(xs, scoreRows);
+
+interface BrowserRun {
+  mode: string | null;
+  reason?: string;
+  adapter?: string;
+  check?: { failures: string[]; worst: Record<string, number> };
+  params?: number[][];
+  history?: Array<{ loss: number }>;
+  scores?: number[];
+}
+
+describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)`);
+    const { build } = await import('esbuild');
+    const entry = `export * from ${JSON.stringify(join(ROOT, 'src', 'backend', 'gpu', 'index.ts'))}; export { HamiltonianNN } from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))};`;
+    const lib = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'iife', globalName: 'HG', platform: 'browser', write: false, logLevel: 'silent', external: ['webgpu'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    // WebGPU needs a secure context: serve the page from http://localhost, not about:blank.
+    await page.route('http://localhost/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: `<!doctype html><html><body><script>${lib.outputFiles[0].text}</script></body></html>` }));
+    await page.goto('http://localhost/');
+  }, 60_000);
+  afterAll(async () => browser?.close());
+
+  for (const mode of ['webgpu', 'webgl2'] as const) {
+    it(`${mode}: the self-check passes, fitGpu matches fit, chunked scoring matches predictProba`, async () => {
+      const out: BrowserRun = await page.evaluate(async ({ mode, x, y, rows, xs, scoreRows }) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend(mode);
+        if (gpu.mode === null) return { mode: null, reason: gpu.fallbackReason };
+        const check = await H.gpuSelfCheck(gpu);
+        const model = new H.HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0, seed: 4, backend: 'js' });
+        const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
+        const history = await H.fitGpu(gpu, model, data, { epochs: 3, batchSize: 64, seed: 5, lr: 0.05 });
+        const scores = await H.gpuPredictProba(gpu, model, Float32Array.from(xs), scoreRows, 1000);
+        gpu.destroy();
+        return { mode: gpu.mode, adapter: gpu.adapter, check, params: model.parameters().map((p: any) => Array.from(p.data)), history, scores: Array.from(scores) };
+      }, { mode, x: Array.from(x), y: Array.from(y), rows, xs: Array.from(xs), scoreRows });
+      expect(out.mode, out.reason).toBe(mode);
+      if (process.env.GPU_VERBOSE) console.log(mode, out.adapter, JSON.stringify(out.check), JSON.stringify(out.history));
+      if (mode === 'webgpu') expect(out.adapter).toMatch(/swiftshader/);
+      expect(out.check!.failures).toEqual([]);
+      out.params!.forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - reference.parameters()[i].data[j])).toBeLessThan(1e-4)));
+      expect(out.history!.map((h) => h.loss).every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+      expect(out.history![2].loss).toBeLessThan(out.history![0].loss);
+      for (let i = 0; i < scoreRows; i++) expect(Math.abs(out.scores![i] - wantScores[i])).toBeLessThan(1e-4);
+    }, 120_000);
+  }
+
+  for (const mode of ['webgpu', 'webgl2'] as const) {
+    it(`${mode}: no device memory leaks — live buffers/textures do not grow with more training steps or scoring calls`, async () => {
+      const out = await page.evaluate(async (mode) => {
+        const w = globalThis as any;
+        let live = 0;
+        if (mode === 'webgpu') {
+          const create = w.GPUDevice.prototype.createBuffer, destroy = w.GPUBuffer.prototype.destroy;
+          const dead = new WeakSet();
+          w.GPUDevice.prototype.createBuffer = function (...a: unknown[]) { live++; return create.apply(this, a); };
+          w.GPUBuffer.prototype.destroy = function () { if (!dead.has(this)) { dead.add(this); live--; } return destroy.call(this); };
+        } else {
+          for (const C of [w.WebGL2RenderingContext, w.WebGLRenderingContext]) {
+            const create = C.prototype.createTexture, del = C.prototype.deleteTexture;
+            C.prototype.createTexture = function (...a: unknown[]) { live++; return create.apply(this, a); };
+            C.prototype.deleteTexture = function (t: unknown) { if (t) live--; return del.call(this, t); };
+          }
+        }
+        const H = w.HG;
+        const gpu = await H.createGpuBackend(mode);
+        const model = new H.HamiltonianNN({ inputDim: 5, hiddenDims: [7, 3], dropoutRate: 0, seed: 1, backend: 'js' });
+        const x = new Float32Array(40 * 5).map((_, i) => Math.sin(i));
+        const y = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
+        const net = await H.GpuNetwork.fromModel(gpu, model);
+        const counts: number[] = [];
+        for (const steps of [2, 25, 25]) {
+          for (let s = 0; s < steps; s++) await net.trainStep(x, y, 40);
+          await net.takeStats();
+          await net.predictProba(x, 40, 16);
+          counts.push(live);
+        }
+        net.release();
+        return { counts };
+      }, mode);
+      expect(out.counts[0]).toBeGreaterThan(0);
+      expect(out.counts[2]).toBe(out.counts[1]);
+      expect(out.counts[1]).toBe(out.counts[0]);
+    }, 120_000);
+  }
+
+  it("'auto' picks WebGPU in a browser that has it and names the adapter", async () => {
+    const out = await page.evaluate(async () => {
+      const gpu = await (globalThis as any).HG.createGpuBackend('auto');
+      gpu.destroy?.();
+      return { mode: gpu.mode, adapter: gpu.adapter };
+    });
+    expect(out).toEqual({ mode: 'webgpu', adapter: expect.stringMatching(/google.*swiftshader/) });
+  });
+});
