@@ -40,20 +40,27 @@ export class Dropout {
     }
     if (reuseMask) {
       if (this.maskLength !== n) throw new Error(`Dropout: cannot reuse a mask of ${this.maskLength} elements for ${n}`);
-    } else {
-      if (this.mask.length < n) this.mask = new Float32Array(n);
-      const p = this.p;
-      const keepScale = p >= 1 ? 0 : 1 / (1 - p);
-      const mask = this.mask;
-      if (this.draws.length < n) this.draws = new Float64Array(n);
-      const u = this.draws.subarray(0, n);
-      rng.fillUniform(u);
-      for (let i = 0; i < n; i++) mask[i] = u[i] >= p ? keepScale : 0;
-      this.maskLength = n;
-    }
+    } else this.drawMask(n, rng);
     const mask = this.mask;
     for (let i = 0; i < n; i++) out[i] = x[i] * mask[i];
     return out;
+  }
+
+  /**
+   * Draws a new mask of n elements from `rng` into `mask` (0 or 1/(1−p); element i kept when its uniform
+   * u_i ≥ p) and returns it. `forward` draws through this; the GPU path uploads the same bits.
+   */
+  drawMask(n: number, rng: Rng4): Float32Array {
+    if (this.mask.length < n) this.mask = new Float32Array(n);
+    const p = this.p;
+    const keepScale = p >= 1 ? 0 : 1 / (1 - p);
+    const mask = this.mask;
+    if (this.draws.length < n) this.draws = new Float64Array(n);
+    const u = this.draws.subarray(0, n);
+    rng.fillUniform(u);
+    for (let i = 0; i < n; i++) mask[i] = u[i] >= p ? keepScale : 0;
+    this.maskLength = n;
+    return mask.subarray(0, n);
   }
 
   /** dx = dy ⊙ mask (identity in eval mode); dx may alias dy. */

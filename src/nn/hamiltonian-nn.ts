@@ -157,6 +157,17 @@ export class HamiltonianNN {
     return this.training;
   }
 
+  /**
+   * Draws the next dropout mask of hidden layer `layer` for `rows` rows from the model's dropout generator — the
+   * bits a training `forward` would draw (WASM kernel or JS, the same on both) — as 0 or 1/(1−p) per element.
+   * The array is reused by the next draw. Used by the GPU path, which applies the mask on the device.
+   */
+  drawDropoutMask(layer: number, rows: number): Float32Array {
+    if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length)) throw new RangeError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
+    if (this.engine) return this.engine.drawMask(layer, rows, this.dropoutRng);
+    return this.dropouts[layer].drawMask(rows * this.layers[layer].outFeatures, this.dropoutRng);
+  }
+
   /** Training mode: dropout active. Returns this. */
   train(): this {
     this.training = true;

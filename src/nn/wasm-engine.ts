@@ -73,6 +73,17 @@ export class WasmEngine {
     return new Uint32Array(f.buffer, f.byteOffset, 16);
   }
 
+  /** Draws hidden layer l's dropout mask for `rows` rows with the WASM kernel (the bits `Dropout.drawMask` draws). */
+  drawMask(l: number, rows: number, rng: Rng4): Float32Array {
+    this.ensure(rows);
+    const d = this.dropouts[l];
+    const n = rows * this.layers[l].outFeatures;
+    this.words().set(rng.s);
+    this.arena.exports.dropoutMask(d.mask.byteOffset, n, d.p, this.words().byteOffset);
+    rng.s.set(this.words());
+    return d.mask.subarray(0, n);
+  }
+
   forward(x: Float32Array, rows: number, useDropout: boolean, reuseMask: boolean, rng: Rng4): Float32Array {
     this.ensure(rows);
     const ex = this.arena.exports;

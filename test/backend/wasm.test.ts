@@ -192,6 +192,25 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
   });
 });
 
+describe('drawDropoutMask (the masks the GPU path uploads)', () => {
+  it('draws the bits a training forward draws, on both backends, in the same order', () => {
+    const opts = { inputDim: 3, hiddenDims: [5, 4], seed: 3, dropoutRate: 0.3 } as const;
+    const js = new HamiltonianNN({ ...opts, backend: 'js' }), wa = new HamiltonianNN({ ...opts, backend: 'wasm' }), fw = new HamiltonianNN({ ...opts, backend: 'js' });
+    expect(wa.backend).toBe('wasm');
+    for (const rows of [1, 7, 33]) {
+      fw.train().forward(new Float32Array(rows * 3).fill(1), rows);
+      for (const l of [0, 1]) {
+        const a = js.drawDropoutMask(l, rows).slice(), b = wa.drawDropoutMask(l, rows).slice();
+        expect(b).toEqual(a);
+        expect(a).toEqual(fw.dropouts[l].mask.subarray(0, rows * opts.hiddenDims[l]));
+        expect(new Set(a)).toEqual(new Set([0, 1 / 0.7].map(Math.fround)));
+      }
+    }
+    expect([...wa.dropoutRng.s]).toEqual([...fw.dropoutRng.s]);
+    expect(() => js.drawDropoutMask(2, 1)).toThrow(/layer must be a hidden layer index in \[0, 2\), got 2/);
+  });
+});
+
 describe('the arena', () => {
   it('keeps parameter, gradient and optimiser-state views valid when memory grows', async () => {
     const model = new HamiltonianNN({ inputDim: 8, hiddenDims: [16], seed: 2 });

@@ -169,6 +169,10 @@ describe('--backend gpu', () => {
     const j = JSON.parse(r.stdout);
     expect(j.backend).toBe('gpu:cpu');
     expect(j.metrics.auc).toBeGreaterThan(0.75);
+    // The GPU path trains what the CPU path trains (dropout bits, regulariser, shuffling): the same metrics.
+    const c = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'c.safetensors'), '--epochs', '2', '--hidden', '8', '--backend', 'js', '--json', '--quiet', '--no-smote']);
+    const jc = JSON.parse(c.stdout);
+    for (const key of ['auc', 'ks', 'brier', 'logLoss'] as const) expect(j.metrics[key]).toBeCloseTo(jc.metrics[key], 4);
     expect(cli(['evaluate', '--model', out, '--data', CREDIT, '--json']).code).toBe(0);
   });
 

@@ -12,14 +12,14 @@ import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit } from '../../src/
 import { ROOT } from '../cli/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0, seed: 4, backend: 'js' });
+const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0.2, seed: 4, backend: 'js' });
 const rng = new Rng(11);
 const rows = 300;
 const x = Float32Array.from({ length: rows * 6 }, () => rng.normal());
 const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] - x[i * 6 + 1] + 0.3 * rng.normal() > 0 ? 1 : 0));
 const data = { x, y, rows, cols: 6 };
 const reference = make();
-await fit(reference, new AdvancedSymplecticOptimizer(reference.parameters(), { lr: 0.05 }), data, { epochs: 3, batchSize: 64, seed: 5, regCoeff: 0 });
+const referenceHistory = await fit(reference, new AdvancedSymplecticOptimizer(reference.parameters(), { lr: 0.05 }), data, { epochs: 3, batchSize: 64, seed: 5, classWeights: [1, 1.5], validation: data });
 const scoreRows = 2500;
 const xs = Float32Array.from({ length: scoreRows * 6 }, () => rng.normal());
 const wantScores = reference.predictProba(xs, scoreRows);
@@ -30,7 +30,7 @@ interface BrowserRun {
   adapter?: string;
   check?: { failures: string[]; worst: Record<string, number> };
   params?: number[][];
-  history?: Array<{ loss: number }>;
+  history?: Array<{ loss: number; regLoss: number; validation: { auc: number } }>;
   scores?: number[];
 }
 
@@ -54,15 +54,15 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
   afterAll(async () => browser?.close());
 
   for (const mode of ['webgpu', 'webgl2'] as const) {
-    it(`${mode}: the self-check passes, fitGpu matches fit, chunked scoring matches predictProba`, async () => {
+    it(`${mode}: the self-check passes, fitGpu matches fit (dropout, regulariser, class weights), chunked scoring matches predictProba`, async () => {
       const out: BrowserRun = await page.evaluate(async ({ mode, x, y, rows, xs, scoreRows }) => {
         const H = (globalThis as any).HG;
         const gpu = await H.createGpuBackend(mode);
         if (gpu.mode === null) return { mode: null, reason: gpu.fallbackReason };
         const check = await H.gpuSelfCheck(gpu);
-        const model = new H.HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0, seed: 4, backend: 'js' });
+        const model = new H.HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0.2, seed: 4, backend: 'js' });
         const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
-        const history = await H.fitGpu(gpu, model, data, { epochs: 3, batchSize: 64, seed: 5, lr: 0.05 });
+        const history = (await H.fitGpu(gpu, model, data, { epochs: 3, batchSize: 64, seed: 5, lr: 0.05, classWeights: [1, 1.5], validation: data })).epochs;
         const scores = await H.gpuPredictProba(gpu, model, Float32Array.from(xs), scoreRows, 1000);
         gpu.destroy();
         return { mode: gpu.mode, adapter: gpu.adapter, check, params: model.parameters().map((p: any) => Array.from(p.data)), history, scores: Array.from(scores) };
@@ -74,6 +74,11 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
       out.params!.forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - reference.parameters()[i].data[j])).toBeLessThan(1e-4)));
       expect(out.history!.map((h) => h.loss).every((l) => Number.isFinite(l) && l > 0)).toBe(true);
       expect(out.history![2].loss).toBeLessThan(out.history![0].loss);
+      out.history!.forEach((h, i) => {
+        expect(h.loss).toBeCloseTo(referenceHistory.epochs[i].loss, 5);
+        expect(h.regLoss).toBeCloseTo(referenceHistory.epochs[i].regLoss, 4);
+        expect(h.validation.auc).toBeCloseTo(referenceHistory.epochs[i].validation!.auc, 5);
+      });
       for (let i = 0; i < scoreRows; i++) expect(Math.abs(out.scores![i] - wantScores[i])).toBeLessThan(1e-4);
     }, 120_000);
   }
@@ -97,7 +102,7 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
         }
         const H = w.HG;
         const gpu = await H.createGpuBackend(mode);
-        const model = new H.HamiltonianNN({ inputDim: 5, hiddenDims: [7, 3], dropoutRate: 0, seed: 1, backend: 'js' });
+        const model = new H.HamiltonianNN({ inputDim: 5, hiddenDims: [7, 3], dropoutRate: 0.2, seed: 1, backend: 'js' });
         const x = new Float32Array(40 * 5).map((_, i) => Math.sin(i));
         const y = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
         const net = await H.GpuNetwork.fromModel(gpu, model);

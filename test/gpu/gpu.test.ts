@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { GpuNetwork, createGpuBackend, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/backend/gpu/index.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, getActivation, matmul, matmulNT, matmulTN, softmaxCrossEntropy,
+  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -98,7 +98,7 @@ describe('GPU model paths', () => {
     for (let i = 0; i < 50; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
   });
 
-  it('a GPU training step matches the reference step (no dropout, no regulariser)', async () => {
+  it('a GPU training step matches the reference step (hamiltonianLoss with its default regulariser)', async () => {
     const make = () => new HamiltonianNN({ inputDim: 5, hiddenDims: [4, 3], dropoutRate: 0, seed: 8, backend: 'js' });
     const a = make(), b = make();
     const rng = new Rng(9);
@@ -109,11 +109,12 @@ describe('GPU model paths', () => {
     for (let s = 0; s < 3; s++) {
       const r = await gpuTrainStep(cpu, a, x, y, 12, state, { lr: 0.05 });
       b.zeroGrad();
-      const logits = b.forward(x, 12);
-      const ce = softmaxCrossEntropy(logits, y, 12, 2);
-      b.backward(ce.grad, 12);
+      const res = hamiltonianLoss(b.forward(x, 12), y, b, {}, 12);
+      b.backward(res.grad, 12);
       opt.step();
-      expect(r.loss).toBeCloseTo(ce.loss, 5);
+      expect(r.loss).toBeCloseTo(res.loss, 5);
+      expect(r.baseLoss).toBeCloseTo(res.baseLoss, 5);
+      expect(r.regLoss).toBeCloseTo(res.regLoss, 4);
       expect(r.energy).toBeCloseTo(opt.energy, 4);
     }
     a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
@@ -134,20 +135,55 @@ describe('GPU model paths', () => {
     expect(first.steps).toBe(2);
     expect(first.loss).toBeGreaterThan(0);
     expect(first.energy).toBeGreaterThan(0);
-    expect(await net.takeStats()).toEqual({ loss: NaN, energy: NaN, steps: 0 });
+    expect(await net.takeStats()).toEqual({ loss: NaN, baseLoss: NaN, regLoss: NaN, energy: NaN, steps: 0 });
     net.release();
     await expect(gpuPredictProba(cpu, model, x, 9)).rejects.toThrow(/x holds 24 values, 9 rows × 3 need 27/);
   });
 
-  it('fitGpu follows fit step for step (same shuffling; no dropout, no regulariser)', async () => {
-    const make = () => new HamiltonianNN({ inputDim: 4, hiddenDims: [5], dropoutRate: 0, seed: 2, backend: 'js' });
-    const a = make(), b = make();
+  const fitData = (() => {
     const rng = new Rng(3);
-    const data = { x: rand(rng, 4 * 40), y: Uint8Array.from({ length: 40 }, () => rng.int(2)), rows: 40, cols: 4 };
-    const h = await fitGpu(cpu, a, data, { epochs: 2, batchSize: 16, seed: 5, lr: 0.05, validation: data });
-    await fit(b, new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 16, seed: 5, regCoeff: 0 });
+    const x = rand(rng, 4 * 60);
+    return { x, y: Uint8Array.from({ length: 60 }, (_, i) => (x[i * 4] + 0.5 * rng.normal() > 0.3 ? 1 : 0)), rows: 60, cols: 4 };
+  })();
+  const twin = () => {
+    const make = () => new HamiltonianNN({ inputDim: 4, hiddenDims: [6, 3], dropoutRate: 0.2, seed: 2, backend: 'js' });
+    return [make(), make()] as const;
+  };
+
+  it('fitGpu follows fit step for step: shuffling, dropout bits, regulariser, class weights, history and validation', async () => {
+    const [a, b] = twin();
+    const o = { epochs: 3, batchSize: 16, seed: 5, validation: fitData, regCoeff: 0.02, regularizer: 'l2' as const, classWeights: [1, 2.5] };
+    const hg = await fitGpu(cpu, a, fitData, { ...o, lr: 0.05 });
+    const hc = await fit(b, new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 }), fitData, o);
     a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
-    expect(h).toHaveLength(2);
-    expect(h[1].valAuc).toBeGreaterThan(0);
+    expect(hg.epochs).toHaveLength(3);
+    hg.epochs.forEach((e, i) => {
+      const c = hc.epochs[i];
+      for (const key of ['loss', 'baseLoss', 'regLoss', 'energy'] as const) expect(e[key]).toBeCloseTo(c[key], 5);
+      expect(e.validation!.loss).toBeCloseTo(c.validation!.loss, 5);
+      expect(e.validation!.auc).toBeCloseTo(c.validation!.auc, 6);
+      expect(e.validation!.accuracy).toBe(c.validation!.accuracy);
+    });
+    expect(a.dropoutRng.getState()).toEqual(b.dropoutRng.getState()); // the same number of dropout bits drawn
+  });
+
+  it('fitGpu stops early and restores the best epoch exactly as fit does', async () => {
+    const [a, b] = twin();
+    const o = { epochs: 12, batchSize: 8, seed: 1, validation: fitData, earlyStopping: { monitor: 'val.loss' as const, patience: 1 } };
+    const hg = await fitGpu(cpu, a, fitData, { ...o, lr: 0.3 });
+    const hc = await fit(b, new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.3 }), fitData, o);
+    expect(hc.stoppedEarly).toBe(true);
+    expect({ n: hg.epochs.length, stopped: hg.stoppedEarly, best: hg.bestEpoch }).toEqual({ n: hc.epochs.length, stopped: true, best: hc.bestEpoch });
+    a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+  });
+
+  it('fitGpu: divergence restores the last good weights; unsupported options are refused by name', async () => {
+    const [a] = twin();
+    const before = a.parameters().map((p) => p.data.slice());
+    await expect(fitGpu(cpu, a, fitData, { epochs: 2, lr: 1e38 })).rejects.toThrow(TrainingDivergedError);
+    a.parameters().forEach((p, i) => expect(p.data).toEqual(before[i]));
+    await expect(fitGpu(cpu, a, fitData, { scheduler: { step() {} } } as never)).rejects.toThrow(/fitGpu does not support scheduler/);
+    await expect(fitGpu(cpu, a, fitData, { clipGradNorm: 1 } as never)).rejects.toThrow(/fitGpu does not support clipGradNorm/);
+    await expect(fitGpu(cpu, a, fitData, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
   });
 });

@@ -6,11 +6,12 @@
  * The async reality: WebGPU readback is asynchronous, so everything here returns Promises; the synchronous
  * paths (`forward`, `predictProba`, the scorer's `score`) stay on WASM/JS.
  */
-import { Rng } from '../../core/rng.js';
+import { toRng } from '../../core/rng.js';
 import { rocAuc } from '../../metrics/ranking.js';
-import { gatherBatch } from '../../train/fit.js';
+import { TrainingDivergedError, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
+import type { Regularizer } from '../../loss/hamiltonian-loss.js';
 import { createGpuKernels, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 import { provideNodeWebGPU } from './node-webgpu.js';
 
@@ -95,21 +96,56 @@ async function browserAdapterName(): Promise<string | undefined> {
   }
 }
 
+/** Running sums on the device: cross-entropy, optimiser energy, R(θ), λ·R(θ). */
+const SUMS = 4;
+
 /** How many rows one scoring chunk holds: WebGPU's default storage-buffer limit is 128 MiB (2²⁵ floats). */
 function defaultChunk(model: HamiltonianNN): number {
   const widest = Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
   return Math.max(1, Math.min(65536, Math.floor(2 ** 25 / widest)));
 }
 
+/** Options of one GPU training step: the AdvancedSymplecticOptimizer's settings and `hamiltonianLoss`'s. */
+export interface GpuStepOptions {
+  /** Learning rate; default 0.01. */
+  lr?: number;
+  /** Momentum decay β; default 0.9. */
+  beta?: number;
+  /** ε in lr / (√H + ε); default 1e-8. */
+  epsilon?: number;
+  /** λ of the regulariser; default 0.01, as in `hamiltonianLoss` and `fit`. */
+  regCoeff?: number;
+  /** 'norm' (Σ‖θₜ‖, default) or 'l2' (½‖θ‖²). */
+  regularizer?: Regularizer;
+  /** 'python': the regulariser is reported but has no gradient, as in the original. */
+  compat?: 'python';
+  /** Class weights of the cross-entropy (PyTorch's `weight=`). */
+  classWeights?: ArrayLike<number>;
+  /** Apply the model's dropout (masks drawn from its own generator, the bits `fit` would draw); default true. */
+  dropout?: boolean;
+}
+
+/** Running means since the last `takeStats`, in `fit`'s terms. */
+export interface GpuStats {
+  /** Mean of baseLoss + λ·regLoss over the steps. */
+  loss: number;
+  /** Mean (weighted) cross-entropy. */
+  baseLoss: number;
+  /** Mean regulariser R(θ) before λ. */
+  regLoss: number;
+  /** Mean optimiser energy: Σ over tensors of ½‖m‖² + ½‖g‖², as `AdvancedSymplecticOptimizer.energy`. */
+  energy: number;
+  steps: number;
+}
+
 /**
  * A model whose weights, momenta and running loss/energy sums live on the device: `trainStep` queues a whole
- * step — forward, softmax cross-entropy gradient, backward (dW = dYᵀ·X, db = Σ dY, dX = dY·W with the
- * activation derivative) and the AdvancedSymplecticOptimizer update — without reading anything back, so the
- * CPU can queue the next step while the device works. Read the sums with `takeStats`, the weights with
- * `toModel`; `release` frees the device memory.
- *
- * No dropout (it draws from the CPU generator) and no regulariser: the GPU path is for large batches, where both
- * matter least. The loss is the mean cross-entropy.
+ * step — forward (with the model's dropout), the Hamiltonian loss's gradient (softmax cross-entropy with optional
+ * class weights, plus λ·∂R/∂θ), backward (dW = dYᵀ·X, db = Σ dY, dX = dY·W with the dropout mask and activation
+ * derivative) and the AdvancedSymplecticOptimizer update — without reading anything back, so the CPU can queue the
+ * next step while the device works. It computes what `fit` computes with `hamiltonianLoss` and
+ * `AdvancedSymplecticOptimizer`, step for step (dropout masks come from the model's generator, the same bits).
+ * Read the sums with `takeStats`, the weights with `toModel`; `release` frees the device memory.
  * @example
  * const net = await GpuNetwork.fromModel(gpu, model);
  * for (const batch of batches) await net.trainStep(batch.x, batch.y, batch.rows, { lr: 0.01 });
@@ -128,12 +164,13 @@ export class GpuNetwork {
     private readonly momenta: GpuTensor[],
     private readonly shapes: Array<{ nin: number; nout: number }>,
     private readonly act: number,
+    private readonly model: HamiltonianNN,
     acc: GpuTensor,
   ) {
     this.acc = acc;
   }
 
-  /** Uploads the model's parameters (and momenta, zero unless given). */
+  /** Uploads the model's parameters (and momenta, zero unless given). The model's dropout generator is shared. */
   static async fromModel(gpu: GpuBackend, model: HamiltonianNN, momenta?: Float32Array[]): Promise<GpuNetwork> {
     const k = gpu.kernels;
     const ps = model.parameters();
@@ -144,10 +181,10 @@ export class GpuNetwork {
       moms.push(await k.upload(momenta?.[t] ?? new Float32Array(ps[t].data.length)));
     }
     const shapes = model.layers.map((l) => ({ nin: l.inFeatures, nout: l.outFeatures }));
-    return new GpuNetwork(gpu, params, moms, shapes, ACT[model.config.activation], await k.upload(new Float32Array(2)));
+    return new GpuNetwork(gpu, params, moms, shapes, ACT[model.config.activation], model, await k.upload(new Float32Array(SUMS)));
   }
 
-  /** Queues the forward pass of x (on the device) and returns every layer's output, logits last. */
+  /** Queues the inference forward pass of x (on the device) and returns every layer's output, logits last. */
   private async forward(x: GpuTensor, rows: number): Promise<GpuTensor[]> {
     const k = this.gpu.kernels;
     const hs = [x];
@@ -160,40 +197,87 @@ export class GpuNetwork {
   }
 
   /** Queues one optimiser step on rows of x (row-major, `rows × inputDim`) with integer labels y. */
-  async trainStep(x: Float32Array, y: ArrayLike<number>, rows: number, options: { lr?: number; beta?: number; epsilon?: number } = {}): Promise<void> {
+  async trainStep(x: Float32Array, y: ArrayLike<number>, rows: number, options: GpuStepOptions = {}): Promise<void> {
     const lr = options.lr ?? 0.01, beta = options.beta ?? 0.9, eps = options.epsilon ?? 1e-8;
+    const lambda = options.regCoeff ?? 0.01;
+    const kind = options.regularizer ?? 'norm';
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`GpuNetwork.trainStep: regCoeff must be a finite number ≥ 0, got ${lambda}`);
+    if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`GpuNetwork.trainStep: regularizer must be 'norm' or 'l2', got '${kind}'`);
+    if (options.compat !== undefined && options.compat !== 'python') throw new RangeError(`GpuNetwork.trainStep: compat must be 'python' or absent, got '${options.compat}'`);
     const k = this.gpu.kernels;
     const L = this.shapes.length;
     const nin = this.shapes[0].nin, C = this.shapes[L - 1].nout;
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`GpuNetwork.trainStep: rows must be an integer ≥ 1, got ${rows}`);
     if (x.length < rows * nin) throw new RangeError(`GpuNetwork.trainStep: x holds ${x.length} values, ${rows} rows × ${nin} inputs need ${rows * nin}`);
     if (y.length < rows) throw new RangeError(`GpuNetwork.trainStep: y holds ${y.length} labels, ${rows} rows need ${rows}`);
-    const labels = new Float32Array(rows);
+    const cw = options.classWeights;
+    if (cw && cw.length !== C) throw new RangeError(`GpuNetwork.trainStep: classWeights must have ${C} entries, got ${cw.length}`);
+    const labels = new Float32Array(rows), rowWeight = new Float32Array(rows);
+    let weightSum = 0;
     for (let i = 0; i < rows; i++) {
       const v = y[i];
       if (!(Number.isInteger(v) && v >= 0 && v < C)) throw new RangeError(`GpuNetwork.trainStep: label y[${i}] is ${v}; labels must be integers in [0, ${C})`);
       labels[i] = v;
+      weightSum += cw ? cw[v] : 1;
     }
-    const yT = await k.upload(labels);
-    const hs = await this.forward(await k.upload(x.subarray(0, rows * nin)), rows);
-    let g = await k.softmaxCrossEntropyGrad(hs[L], yT, rows, C);
-    await this.addToSums(await k.crossEntropyPartials(hs[L], yT, rows, C), REDUCE_PARTIALS, 0, 1 / rows);
+    if (!(weightSum > 0)) throw new RangeError('GpuNetwork.trainStep: the total class weight of the batch is zero');
+    for (let i = 0; i < rows; i++) rowWeight[i] = (cw ? cw[labels[i]] : 1) / weightSum;
+    const yT = await k.upload(labels), wT = await k.upload(rowWeight);
+
+    // Forward: inputs[l] feeds layer l; acts[l] is hidden layer l's activation output (before dropout).
+    const useDropout = options.dropout !== false && this.model.config.dropoutRate > 0;
+    const inputs: GpuTensor[] = [await k.upload(x.subarray(0, rows * nin))];
+    const acts: GpuTensor[] = [], masks: GpuTensor[] = [];
+    for (let l = 0; l < L; l++) {
+      const { nin: i, nout: o } = this.shapes[l];
+      const h = await k.dense(inputs[l], this.params[2 * l], this.params[2 * l + 1], rows, i, o, l + 1 < L ? this.act : 0, LEAKY_RELU_SLOPE);
+      if (l + 1 === L) inputs.push(h);
+      else if (useDropout) {
+        acts.push(h);
+        masks.push(await k.upload(this.model.drawDropoutMask(l, rows)));
+        inputs.push(await k.multiply(h, masks[l], rows * o));
+      } else {
+        acts.push(h);
+        inputs.push(h);
+      }
+    }
+    const logits = inputs[L];
+    let g = await k.softmaxCrossEntropyGrad(logits, yT, wT, rows, C);
+    await this.addToSums(await k.crossEntropyPartials(logits, yT, wT, rows, C), REDUCE_PARTIALS, 0, 1);
+
     for (let l = L - 1; l >= 0; l--) {
-      const { nin, nout } = this.shapes[l];
-      const dW = await k.matmul(g, hs[l], nout, rows, nin, true, false);
-      const db = await k.colSum(g, rows, nout);
+      const { nin: i, nout: o } = this.shapes[l];
+      const dW = await k.matmul(g, inputs[l], o, rows, i, true, false);
+      const db = await k.colSum(g, rows, o);
       let next: GpuTensor | undefined;
       if (l > 0) {
-        const dX = await k.matmul(g, this.params[2 * l], rows, nout, nin, false, false);
-        next = await k.activationBackward(dX, hs[l], rows * nin, this.act, LEAKY_RELU_SLOPE);
+        let dX = await k.matmul(g, this.params[2 * l], rows, o, i, false, false);
+        if (useDropout) {
+          const masked = await k.multiply(dX, masks[l - 1], rows * i);
+          k.release(dX);
+          dX = masked;
+        }
+        next = await k.activationBackward(dX, acts[l - 1], rows * i, this.act, LEAKY_RELU_SLOPE);
         k.release(dX);
       }
       k.release(g);
-      for (const [t, grad, n] of [[2 * l, dW, nout * nin], [2 * l + 1, db, nout]] as Array<[number, GpuTensor, number]>) {
+      for (const [t, gradient, n] of [[2 * l, dW, o * i], [2 * l + 1, db, o]] as Array<[number, GpuTensor, number]>) {
+        let grad = gradient;
+        // The regulariser: R and λ·∂R/∂θ from this tensor's θ before its update, as hamiltonianLoss does.
+        const rp = await k.sumSquaresPartials(this.params[t], this.params[t], n, 0);
+        const rs = await k.regularizerScale(rp, lambda, kind === 'l2', options.compat !== 'python' && lambda > 0);
+        k.release(rp);
+        if (options.compat !== 'python' && lambda > 0) {
+          const withReg = await k.addScaled(grad, this.params[t], rs, n);
+          k.release(grad);
+          grad = withReg;
+        }
+        await this.addToSums(rs, 1, 2, 1, false);
+        await this.addToSums(rs, 1, 3, lambda);
         const m = await k.momentum(this.momenta[t], grad, beta, n);
         k.release(this.momenta[t]);
         this.momenta[t] = m;
-        const partials = await k.sumSquaresPartials(m, grad, n);
+        const partials = await k.sumSquaresPartials(m, grad, n, 1);
         const scale = await k.symplecticScale(partials, lr, eps);
         const theta = await k.update(this.params[t], m, scale, n);
         k.release(this.params[t]);
@@ -204,28 +288,28 @@ export class GpuNetwork {
       }
       if (next) g = next;
     }
-    for (const h of hs) k.release(h);
-    k.release(yT);
+    for (const t of [...inputs, ...acts.filter((a) => !inputs.includes(a)), ...masks, yT, wT]) k.release(t);
     this.steps++;
   }
 
-  private async addToSums(v: GpuTensor, count: number, slot: number, mul: number): Promise<void> {
+  private async addToSums(v: GpuTensor, count: number, slot: number, mul: number, releaseV = true): Promise<void> {
     const k = this.gpu.kernels;
     const acc = await k.accumulate(this.acc, v, count, slot, mul);
     k.release(this.acc);
-    k.release(v);
+    if (releaseV) k.release(v);
     this.acc = acc;
   }
 
-  /** Mean loss and mean summed energy H over the steps since the last call (waits for the device), then resets them. */
-  async takeStats(): Promise<{ loss: number; energy: number; steps: number }> {
+  /** Means over the steps since the last call (waits for the device), then resets them. */
+  async takeStats(): Promise<GpuStats> {
     const k = this.gpu.kernels;
     const sums = await k.read(this.acc);
     const steps = this.steps;
     k.release(this.acc);
-    this.acc = await k.upload(new Float32Array(2));
+    this.acc = await k.upload(new Float32Array(SUMS));
     this.steps = 0;
-    return { loss: steps ? sums[0] / steps : NaN, energy: steps ? sums[1] / steps : NaN, steps };
+    const mean = (v: number) => (steps ? v / steps : NaN);
+    return { loss: mean(sums[0] + sums[3]), baseLoss: mean(sums[0]), regLoss: mean(sums[2]), energy: mean(sums[1]), steps };
   }
 
   /** P(class 1) for many rows, in chunks; the next chunk is queued before the previous one is read back. */
@@ -297,70 +381,130 @@ export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: 
  */
 export async function gpuTrainStep(
   gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, y: ArrayLike<number>, rows: number,
-  state: { momentum?: Float32Array[] }, options: { lr?: number; beta?: number; epsilon?: number } = {},
-): Promise<{ loss: number; energy: number }> {
+  state: { momentum?: Float32Array[] }, options: GpuStepOptions = {},
+): Promise<GpuStats> {
   const net = await GpuNetwork.fromModel(gpu, model, state.momentum);
   try {
     await net.trainStep(x, y, rows, options);
-    const { loss, energy } = await net.takeStats();
+    const stats = await net.takeStats();
     await net.toModel(model);
     state.momentum = await net.readMomenta();
-    return { loss, energy };
+    return stats;
   } finally {
     net.release();
   }
 }
 
-/** Options of `fitGpu`. */
-export interface GpuFitOptions {
-  epochs?: number;
-  batchSize?: number;
-  seed?: number;
+/** Options of `fitGpu`: `fit`'s, less the scheduler and gradient clipping, plus the optimiser's settings. */
+export interface GpuFitOptions extends Omit<FitOptions, 'scheduler' | 'schedulerMonitor' | 'clipGradNorm' | 'onEpoch'> {
+  /** AdvancedSymplecticOptimizer's learning rate; default 0.01. */
   lr?: number;
+  /** Its momentum decay β; default 0.9. */
   beta?: number;
-  /** Evaluated (AUC) after every epoch with `gpuPredictProba`. */
-  validation?: { x: Float32Array; y: ArrayLike<number>; rows: number; cols: number };
-  /** Called after every epoch with its record. */
-  onEpoch?: (record: { epoch: number; loss: number; energy: number; seconds: number; valAuc?: number }) => void | Promise<void>;
+  /** Its ε; default 1e-8. */
+  epsilon?: number;
+  /** Called after every epoch with its record (the model holds that epoch's weights); may be async. */
+  onEpoch?: (record: EpochRecord, history: History) => void | Promise<void>;
+}
+
+/** Validation metrics from P(class 1) computed on the device (binary), or `validate` on the CPU. */
+async function validateOnDevice(net: GpuNetwork, model: HamiltonianNN, data: Dataset): Promise<ValidationMetrics> {
+  if (model.outputDim !== 2) return validate(model, data);
+  const p = await net.predictProba(data.x, data.rows, defaultChunk(model));
+  let loss = 0, correct = 0;
+  const labels = new Array<number>(data.rows);
+  for (let i = 0; i < data.rows; i++) {
+    const y = data.y[i];
+    labels[i] = y === 1 ? 1 : 0;
+    const py = y === 1 ? p[i] : 1 - p[i];
+    loss -= Math.log(Math.max(py, 1e-45));
+    if ((p[i] > 0.5 ? 1 : 0) === y) correct++;
+  }
+  return { loss: loss / data.rows, auc: rocAuc(labels, p), accuracy: correct / data.rows };
 }
 
 /**
- * Trains with AdvancedSymplecticOptimizer on the GPU, batch by batch (`gpuTrainStep`), with the same seeded
- * shuffling as `fit` — so without dropout and regulariser it follows the CPU run step for step.
+ * `fit` with AdvancedSymplecticOptimizer on the GPU: the same seeded shuffling, dropout masks from the model's
+ * generator, the Hamiltonian loss (regulariser, class weights, `compat`), validation, early stopping and the
+ * divergence guard — so it follows the CPU run step for step and returns the same `History`. The model stays on
+ * the device (`GpuNetwork`); loss sums and weights are read back once per epoch, which is also when a NaN/∞ loss is
+ * noticed (the error names the epoch's last batch; the weights of the previous epoch are restored).
  * @example
  * const gpu = await createGpuBackend();
- * if (gpu.mode !== null) await fitGpu(gpu, model, train, { epochs: 5, batchSize: 4096 });
+ * if (gpu.mode !== null) await fitGpu(gpu, model, train, { epochs: 5, batchSize: 4096, validation: test });
  */
-export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: { x: Float32Array; y: ArrayLike<number>; rows: number; cols: number }, options: GpuFitOptions = {}) {
+export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Dataset, options: GpuFitOptions = {}): Promise<History> {
   const epochs = options.epochs ?? 10, batch = options.batchSize ?? 32;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be an integer ≥ 0, got ${epochs}`);
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer, got ${batch}`);
+  for (const unsupported of ['scheduler', 'clipGradNorm'] as const) {
+    if ((options as Record<string, unknown>)[unsupported] !== undefined) throw new RangeError(`fitGpu does not support ${unsupported}; train with fit on the CPU for it`);
+  }
   if (data.cols !== model.inputDim) throw new RangeError(`data.cols is ${data.cols} but the model's inputDim is ${model.inputDim}`);
-  const rng = new Rng(options.seed ?? 0);
+  if (data.x.length < data.rows * data.cols) throw new RangeError(`data.x holds ${data.x.length} values, fewer than rows·cols = ${data.rows * data.cols}`);
+  const hasVal = !!options.validation;
+  const early = options.earlyStopping ? options.earlyStopping : null;
+  const monitor = early?.monitor ?? (hasVal ? 'val.auc' : 'loss');
+  if (early && monitor.startsWith('val.') && !hasVal) throw new RangeError(`earlyStopping.monitor '${monitor}' needs validation data`);
+  const higherIsBetter = monitor === 'val.auc' || monitor === 'val.accuracy';
+  const rng = toRng(options.seed);
   const order = new Uint32Array(data.rows).map((_, i) => i);
   const xb = new Float32Array(batch * data.cols);
   const yb = new Int32Array(batch);
-  const history: Array<{ epoch: number; loss: number; energy: number; seconds: number; valAuc?: number }> = [];
+  const params = model.parameters();
+  const step: GpuStepOptions = {
+    lr: options.lr, beta: options.beta, epsilon: options.epsilon,
+    regCoeff: options.regCoeff, regularizer: options.regularizer, compat: options.compat, classWeights: options.classWeights,
+  };
+  const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, trainSeconds: 0 };
+  let lastGood = params.map((p) => p.data.slice());
+  let best = { value: NaN, epoch: 0, weights: null as Float32Array[] | null };
+  let sinceBest = 0;
+  model.train();
   const net = await GpuNetwork.fromModel(gpu, model);
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      rng.shuffle(order);
+      if (options.shuffle ?? true) rng.shuffle(order);
       const t0 = performance.now();
+      let batches = 0;
       for (let start = 0; start < data.rows; start += batch) {
         const rows = Math.min(batch, data.rows - start);
         gatherBatch(xb, yb, data, order, start, rows);
-        await net.trainStep(xb, yb, rows, { lr: options.lr, beta: options.beta });
+        await net.trainStep(xb, yb, rows, step);
+        batches++;
       }
-      const { loss, energy } = await net.takeStats(); // waits for the device: the epoch's time is honest
-      const rec: { epoch: number; loss: number; energy: number; seconds: number; valAuc?: number } = { epoch, loss, energy, seconds: (performance.now() - t0) / 1000 };
-      await net.toModel(model); // the model is current after every epoch (checkpoints in onEpoch see it)
-      if (options.validation) {
-        const v = options.validation;
-        rec.valAuc = rocAuc(Array.from({ length: v.rows }, (_, i) => (v.y[i] === 1 ? 1 : 0)), await net.predictProba(v.x, v.rows, defaultChunk(model)));
+      const stats = await net.takeStats(); // waits for the device: the epoch's time is honest
+      const seconds = (performance.now() - t0) / 1000;
+      history.trainSeconds += seconds;
+      await net.toModel(model);
+      if (!Number.isFinite(stats.loss) || !params.every((p) => p.data.every(Number.isFinite))) {
+        params.forEach((p, i) => p.data.set(lastGood[i]));
+        throw new TrainingDivergedError(epoch, batches, stats.loss);
       }
-      history.push(rec);
-      if (options.onEpoch) await options.onEpoch(rec);
+      lastGood = params.map((p) => p.data.slice());
+      const record: EpochRecord = { epoch, loss: stats.loss, baseLoss: stats.baseLoss, regLoss: stats.regLoss, energy: stats.energy, lr: options.lr ?? 0.01, seconds };
+      if (options.validation) record.validation = await validateOnDevice(net, model, options.validation);
+      history.epochs.push(record);
+      history.bestEpoch = epoch;
+      if (options.onEpoch) await options.onEpoch(record, history);
+      if (early) {
+        const v = monitor === 'loss' ? record.loss : record.validation![monitor === 'val.loss' ? 'loss' : monitor === 'val.auc' ? 'auc' : 'accuracy'];
+        const minDelta = early.minDelta ?? 0;
+        const better = Number.isNaN(best.value) || (higherIsBetter ? v > best.value + minDelta : v < best.value - minDelta);
+        if (better) {
+          best = { value: v, epoch, weights: (early.restoreBest ?? true) ? params.map((p) => p.data.slice()) : null };
+          sinceBest = 0;
+        } else if (++sinceBest >= (early.patience ?? 5)) {
+          history.stoppedEarly = true;
+          break;
+        }
+        history.bestEpoch = best.epoch;
+      }
     }
   } finally {
     net.release();
   }
+  if (early && best.weights) params.forEach((p, i) => p.data.set(best.weights![i]));
+  if (early) history.bestEpoch = best.epoch || history.bestEpoch;
   return history;
 }

@@ -37,21 +37,33 @@ export interface GpuKernels {
   activationBackward(g: GpuTensor, h: GpuTensor, n: number, act: number, slope: number): Promise<GpuTensor>;
   /** Column sums of x[m×n]. */
   colSum(x: GpuTensor, m: number, n: number): Promise<GpuTensor>;
-  /** ∂(mean softmax cross-entropy)/∂logits for logits[rows×classes] and integer labels y[rows]. */
-  softmaxCrossEntropyGrad(logits: GpuTensor, y: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
-  /** REDUCE_PARTIALS partial sums of the per-row cross-entropy (their total / rows is the mean loss). */
-  crossEntropyPartials(logits: GpuTensor, y: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
+  /**
+   * ∂(weighted mean softmax cross-entropy)/∂logits for logits[rows×classes], integer labels y[rows] and each row's
+   * weight in the mean, rowWeight[r] = w_{y_r} / Σ w (1/rows without class weights).
+   */
+  softmaxCrossEntropyGrad(logits: GpuTensor, y: GpuTensor, rowWeight: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
+  /** REDUCE_PARTIALS partial sums of rowWeight[r] · cross-entropy of row r (their total is the weighted mean loss). */
+  crossEntropyPartials(logits: GpuTensor, y: GpuTensor, rowWeight: GpuTensor, rows: number, classes: number): Promise<GpuTensor>;
   /** P(class 1) per row of two-class logits[rows×2]. */
   positiveClass(logits: GpuTensor, rows: number): Promise<GpuTensor>;
   /** m ← βm + (1 − β)g, elementwise. */
   momentum(m: GpuTensor, g: GpuTensor, beta: number, n: number): Promise<GpuTensor>;
-  /** REDUCE_PARTIALS partial sums of m² + g² (elementwise over n). */
-  sumSquaresPartials(m: GpuTensor, g: GpuTensor, n: number): Promise<GpuTensor>;
+  /** REDUCE_PARTIALS partial sums of m² + c·g² (elementwise over n; c = 0 sums m² alone). */
+  sumSquaresPartials(m: GpuTensor, g: GpuTensor, n: number, c: number): Promise<GpuTensor>;
   /** From those partials: [H, s] with H = ½Σ(m² + g²) and the step size s = lr / (√H + ε). */
   symplecticScale(partials: GpuTensor, lr: number, eps: number): Promise<GpuTensor>;
+  /**
+   * From partial sums of θ²: [R, c] with R = ‖θ‖ ('norm') or ½‖θ‖² ('l2') and the coefficient of θ in λ·∂R/∂θ,
+   * c = λ/‖θ‖ (0 at θ = 0) or λ — or 0 when `withGradient` is false (the original's `.item()` behaviour).
+   */
+  regularizerScale(partials: GpuTensor, lambda: number, l2: boolean, withGradient: boolean): Promise<GpuTensor>;
+  /** g + s·θ, with s = scale[1]. */
+  addScaled(g: GpuTensor, theta: GpuTensor, scale: GpuTensor, n: number): Promise<GpuTensor>;
   /** θ − s·m, with s = scale[1]. */
   update(theta: GpuTensor, m: GpuTensor, scale: GpuTensor, n: number): Promise<GpuTensor>;
-  /** acc[0..2) plus mul·Σ v[0..count) added at index `slot` (running loss/energy sums kept on the device). */
+  /** a ⊙ b, elementwise (dropout masks). */
+  multiply(a: GpuTensor, b: GpuTensor, n: number): Promise<GpuTensor>;
+  /** acc[0..4) plus mul·Σ v[0..count) added at index `slot` (running sums kept on the device). */
   accumulate(acc: GpuTensor, v: GpuTensor, count: number, slot: number, mul: number): Promise<GpuTensor>;
 }
 
@@ -118,7 +130,7 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     for (let r = 0; r < m; r++) s += x[r * n + this.thread.x];
     return s;
   });
-  const ceGrad = make(function (this: any, z: number[], y: number[], c: number, invRows: number) {
+  const ceGrad = make(function (this: any, z: number[], y: number[], rw: number[], c: number) {
     const r = Math.floor(this.thread.x / c);
     const j = this.thread.x - r * c;
     let mx = z[r * c];
@@ -126,9 +138,9 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     let se = 0;
     for (let u = 0; u < c; u++) se += Math.exp(z[r * c + u] - mx);
     const p = Math.exp(z[r * c + j] - mx) / se;
-    return (p - (Math.floor(y[r] + 0.5) === j ? 1 : 0)) * invRows;
+    return (p - (Math.floor(y[r] + 0.5) === j ? 1 : 0)) * rw[r];
   });
-  const cePartials = make(function (this: any, z: number[], y: number[], rows: number, c: number, parts: number) {
+  const cePartials = make(function (this: any, z: number[], y: number[], rw: number[], rows: number, c: number, parts: number) {
     let s = 0;
     const iters = Math.ceil(rows / parts);
     for (let t = 0; t < iters; t++) {
@@ -138,7 +150,7 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
         for (let q = 1; q < c; q++) mx = Math.max(mx, z[r * c + q]);
         let se = 0;
         for (let u = 0; u < c; u++) se += Math.exp(z[r * c + u] - mx);
-        s += Math.log(se) + mx - z[r * c + Math.floor(y[r] + 0.5)];
+        s += rw[r] * (Math.log(se) + mx - z[r * c + Math.floor(y[r] + 0.5)]);
       }
     }
     return s;
@@ -152,12 +164,12 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
   const mom = make(function (this: any, m: number[], g: number[], beta: number) {
     return beta * m[this.thread.x] + (1 - beta) * g[this.thread.x];
   });
-  const sumSq = make(function (this: any, m: number[], g: number[], n: number, parts: number) {
+  const sumSq = make(function (this: any, m: number[], g: number[], n: number, cg: number, parts: number) {
     let s = 0;
     const iters = Math.ceil(n / parts);
     for (let t = 0; t < iters; t++) {
       const i = t * parts + this.thread.x;
-      if (i < n) s += m[i] * m[i] + g[i] * g[i];
+      if (i < n) s += m[i] * m[i] + cg * g[i] * g[i];
     }
     return s;
   });
@@ -167,6 +179,21 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     const h = 0.5 * s;
     if (this.thread.x === 0) return h;
     return lr / (Math.sqrt(h) + eps);
+  });
+  const regScale = make(function (this: any, partials: number[], parts: number, lambda: number, l2: number, withGrad: number) {
+    let s = 0;
+    for (let p = 0; p < parts; p++) s += partials[p];
+    const nrm = Math.sqrt(s);
+    if (this.thread.x === 0) return l2 > 0 ? 0.5 * s : nrm;
+    if (withGrad === 0) return 0;
+    if (l2 > 0) return lambda;
+    return nrm > 0 ? lambda / nrm : 0;
+  });
+  const addScaled = make(function (this: any, g: number[], theta: number[], sc: number[]) {
+    return g[this.thread.x] + sc[1] * theta[this.thread.x];
+  });
+  const mul = make(function (this: any, a: number[], b: number[]) {
+    return a[this.thread.x] * b[this.thread.x];
   });
   const update = make(function (this: any, theta: number[], m: number[], sc: number[]) {
     return theta[this.thread.x] - sc[1] * m[this.thread.x];
@@ -192,13 +219,16 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     matmul: (a, b, m, k, n, transA, transB) => run(mm, m * n, a, b, m, k, n, transA ? 1 : 0, transB ? 1 : 0),
     activationBackward: (g, h, n, act, slope) => run(actBack, n, g, h, act, slope),
     colSum: (x, m, n) => run(colSum, n, x, m, n),
-    softmaxCrossEntropyGrad: (z, y, rows, c) => run(ceGrad, rows * c, z, y, c, 1 / rows),
-    crossEntropyPartials: (z, y, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rows, c, REDUCE_PARTIALS),
+    softmaxCrossEntropyGrad: (z, y, rw, rows, c) => run(ceGrad, rows * c, z, y, rw, c),
+    crossEntropyPartials: (z, y, rw, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rw, rows, c, REDUCE_PARTIALS),
     positiveClass: (z, rows) => run(positive, rows, z),
     momentum: (m, g, beta, n) => run(mom, n, m, g, beta),
-    sumSquaresPartials: (m, g, n) => run(sumSq, REDUCE_PARTIALS, m, g, n, REDUCE_PARTIALS),
+    sumSquaresPartials: (m, g, n, c) => run(sumSq, REDUCE_PARTIALS, m, g, n, c, REDUCE_PARTIALS),
+    regularizerScale: (p, lambda, l2, withGradient) => run(regScale, 2, p, REDUCE_PARTIALS, lambda, l2 ? 1 : 0, withGradient ? 1 : 0),
+    addScaled: (g, theta, sc, n) => run(addScaled, n, g, theta, sc),
+    multiply: (a, b, n) => run(mul, n, a, b),
     symplecticScale: (p, lr, eps) => run(scale, 2, p, REDUCE_PARTIALS, lr, eps),
     update: (theta, m, sc, n) => run(update, n, theta, m, sc),
-    accumulate: (a, v, count, slot, mul) => run(acc, 2, a, v, count, slot, mul),
+    accumulate: (a, v, count, slot, m) => run(acc, 4, a, v, count, slot, m),
   };
 }

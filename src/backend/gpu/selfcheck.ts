@@ -1,12 +1,13 @@
 /**
  * Checks every GPU kernel on the device at hand against the pure-TS reference — drivers and shader compilers
  * differ, so a GPU result is trusted only after this passes. The shapes include sizes of 1, primes and loops
- * longer than 1000 (gpu.js's default loop cap), and one whole training step of a small network is compared with
- * the reference model and optimiser. Used by the tests (gpu.js `cpu` mode; WebGPU and WebGL in headless
+ * longer than 1000 (gpu.js's default loop cap), and two whole training steps of a small network (dropout, the
+ * regulariser, class weights) are compared with the reference model, loss and optimiser. Used by the tests (gpu.js `cpu` mode; WebGPU and WebGL in headless
  * Chromium) and by bench/gpu on a real GPU.
  */
 import { Rng } from '../../core/rng.js';
 import { softmaxCrossEntropy } from '../../loss/cross-entropy.js';
+import { hamiltonianLoss } from '../../loss/hamiltonian-loss.js';
 import { positiveClassProbabilities } from '../../loss/softmax.js';
 import { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { AdvancedSymplecticOptimizer } from '../../optim/advanced-symplectic.js';
@@ -113,50 +114,68 @@ export async function gpuSelfCheck(gpu: GpuBackend, options: { seed?: number; to
     k.release(hx);
   }
 
-  for (const [rows, c] of [[1100, 2], [37, 3]]) {
+  for (const [rows, c, weighted] of [[1100, 2, false], [37, 3, true]] as const) {
     const z = Float32Array.from(rand(rows * c), (v) => 4 * v);
     const y = Float32Array.from({ length: rows }, () => rng.int(c));
-    const ref = softmaxCrossEntropy(z, y, rows, c);
-    const [hz, hy] = [await up(z), await up(y)];
-    note('softmaxCrossEntropyGrad', await down(k.softmaxCrossEntropyGrad(hz, hy, rows, c)), ref.grad);
-    const partials = await down(k.crossEntropyPartials(hz, hy, rows, c));
-    note('crossEntropyPartials', [partials.reduce((s, v) => s + v, 0) / rows], [ref.loss]);
+    const cw = weighted ? Float32Array.from({ length: c }, (_, j) => 0.5 + j) : undefined;
+    const ref = softmaxCrossEntropy(z, y, rows, c, { classWeights: cw });
+    let wsum = 0;
+    for (let i = 0; i < rows; i++) wsum += cw ? cw[y[i]] : 1;
+    const rw = Float32Array.from(y, (v) => (cw ? cw[v] : 1) / wsum);
+    const [hz, hy, hw] = [await up(z), await up(y), await up(rw)];
+    note('softmaxCrossEntropyGrad', await down(k.softmaxCrossEntropyGrad(hz, hy, hw, rows, c)), ref.grad);
+    const partials = await down(k.crossEntropyPartials(hz, hy, hw, rows, c));
+    note('crossEntropyPartials', [partials.reduce((s, v) => s + v, 0)], [ref.loss]);
     if (c === 2) note('positiveClass', await down(k.positiveClass(hz, rows)), positiveClassProbabilities(new Float32Array(rows), z, rows));
-    k.release(hz);
-    k.release(hy);
+    for (const t of [hz, hy, hw]) k.release(t);
   }
 
   {
-    const n = 70001, m = rand(n), g = rand(n), theta = rand(n), beta = 0.9, lr = 0.01;
+    const n = 70001, m = rand(n), g = rand(n), theta = rand(n), beta = 0.9, lr = 0.01, lambda = 0.01;
     const [hm, hg, ht] = [await up(m), await up(g), await up(theta)];
     const mNew = await k.momentum(hm, hg, beta, n);
     const mRef = Float64Array.from(m, (v, i) => beta * v + (1 - beta) * g[i]);
     note('momentum', await k.read(mNew), mRef);
-    const partials = await k.sumSquaresPartials(mNew, hg, n);
-    let H = 0;
-    for (let i = 0; i < n; i++) H += 0.5 * (mRef[i] * mRef[i] + g[i] * g[i]);
+    const partials = await k.sumSquaresPartials(mNew, hg, n, 1);
+    let H = 0, T = 0;
+    for (let i = 0; i < n; i++) {
+      H += 0.5 * (mRef[i] * mRef[i] + g[i] * g[i]);
+      T += theta[i] * theta[i];
+    }
     const scale = await k.symplecticScale(partials, lr, 1e-8);
     const s = await k.read(scale);
     note('symplecticScale', s, [H, lr / (Math.sqrt(H) + 1e-8)]);
     note('update', await down(k.update(ht, mNew, scale, n)), Float64Array.from(theta, (v, i) => v - s[1] * mRef[i]));
-    for (const t of [hm, hg, ht, mNew, partials, scale]) k.release(t);
+    const tp = await k.sumSquaresPartials(ht, ht, n, 0);
+    for (const [l2, withGrad] of [[false, true], [true, true], [false, false]]) {
+      const rs = await k.regularizerScale(tp, lambda, l2, withGrad);
+      const r = await k.read(rs);
+      note('regularizerScale', r, [l2 ? 0.5 * T : Math.sqrt(T), withGrad ? (l2 ? lambda : lambda / Math.sqrt(T)) : 0]);
+      note('addScaled', await down(k.addScaled(hg, ht, rs, n)), Float64Array.from(g, (v, i) => v + r[1] * theta[i]));
+      k.release(rs);
+    }
+    note('multiply', await down(k.multiply(hg, ht, n)), Float64Array.from(g, (v, i) => v * theta[i]));
+    for (const t of [hm, hg, ht, mNew, partials, scale, tp]) k.release(t);
   }
 
   {
-    // One whole step, and a second from the state it left, against the reference network and optimiser.
-    const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [5, 4], activation: 'tanh', dropoutRate: 0, seed: 7, backend: 'js' });
+    // Two whole steps with dropout, the regulariser and class weights, against the reference network
+    // (same seed: the same dropout bits), hamiltonianLoss and AdvancedSymplecticOptimizer.
+    const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [5, 4], activation: 'tanh', dropoutRate: 0.25, seed: 7, backend: 'js' });
     const a = make(), b = make();
     const rows = 50, x = rand(rows * 6), y = Array.from({ length: rows }, () => rng.int(2));
+    const lossOptions = { regCoeff: 0.02, classWeights: [1, 3] };
     const net = await GpuNetwork.fromModel(gpu, a);
     const opt = new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 });
     const losses: number[] = [];
+    b.train();
     for (let s = 0; s < 2; s++) {
-      await net.trainStep(x, y, rows, { lr: 0.05 });
+      await net.trainStep(x, y, rows, { lr: 0.05, ...lossOptions });
       b.zeroGrad();
-      const ce = softmaxCrossEntropy(b.forward(x, rows), y, rows, 2);
-      b.backward(ce.grad, rows);
+      const res = hamiltonianLoss(b.forward(x, rows), y, b, lossOptions, rows);
+      b.backward(res.grad, rows);
       opt.step();
-      losses.push(ce.loss);
+      losses.push(res.loss);
     }
     const stats = await net.takeStats();
     note('trainStep loss', [stats.loss], [(losses[0] + losses[1]) / 2]);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import {
-  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable,
+  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, referenceDistribution, type EpochRecord, type Evaluation, type History, type PreparedTable,
 } from '../../index.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
@@ -91,7 +91,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   if (o.backend === 'gpu') {
     if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
     gpu = await openGpuForCli('training');
-    if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed); dropout and the regulariser are not applied there\n`);
+    if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
   }
   const model = new HamiltonianNN({
     inputDim: prep.train.cols,
@@ -104,15 +104,23 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), { lr: o.lr as number | undefined, beta: o.beta as number | undefined, friction: o.friction as number | undefined });
   const epochs = o.epochs as number;
   const progress = new Progress('training', epochs, !!o.quiet);
-  const history = gpu ? await trainOnGpu(gpu, model, prep, o, progress) : await fit(model, optimizer, prep.train, {
+  const fitOptions = {
     epochs,
     batchSize: o['batch-size'] as number,
     seed,
     regCoeff: o.reg as number,
     validation: prep.test,
-    earlyStopping: o.patience !== undefined ? { monitor: 'val.auc', patience: o.patience as number } : false,
-    onEpoch: (e) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.validation!.auc.toFixed(4)}`),
-  });
+    earlyStopping: o.patience !== undefined ? { monitor: 'val.auc' as const, patience: o.patience as number } : (false as const),
+    onEpoch: (e: EpochRecord) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.validation!.auc.toFixed(4)}`),
+  };
+  let history: History;
+  if (gpu) {
+    try {
+      history = await fitGpu(gpu, model, prep.train, { ...fitOptions, lr: settings.lr as number, beta: settings.beta as number });
+    } finally {
+      gpu.destroy();
+    }
+  } else history = await fit(model, optimizer, prep.train, fitOptions);
   const threshold = o.threshold as number;
   const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
   const probs = model.predictProba(prep.test.x, prep.test.rows);
@@ -165,18 +173,6 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     report: (o.report as string | undefined) ?? null,
   };
   return { metrics, history, prep, modelPath, json };
-}
-
-/** GPU training through `fitGpu`, reported in `fit`'s history shape. */
-async function trainOnGpu(gpu: GpuBackend, model: HamiltonianNN, prep: PreparedTable, o: Parsed, progress: Progress): Promise<History> {
-  const records = await fitGpu(gpu, model, prep.train, {
-    epochs: o.epochs as number, batchSize: o['batch-size'] as number, seed: o.seed as number, lr: o.lr as number | undefined, beta: o.beta as number | undefined,
-    validation: prep.test,
-    onEpoch: (e) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.valAuc!.toFixed(4)}`),
-  });
-  gpu.destroy();
-  const epochs = records.map((r) => ({ epoch: r.epoch, loss: r.loss, baseLoss: r.loss, regLoss: 0, energy: r.energy, lr: (o.lr as number | undefined) ?? 0.01, seconds: r.seconds, validation: { loss: NaN, auc: r.valAuc!, accuracy: NaN } }));
-  return { epochs, bestEpoch: epochs.length, stoppedEarly: false, trainSeconds: epochs.reduce((s, e) => s + e.seconds, 0) };
 }
 
 export function printOutcome(r: TrainOutcome, asJson: boolean): void {
