@@ -47,7 +47,10 @@ export async function provideNodeWebGPU(): Promise<WebGpuSetup> {
     if (!g.navigator) Object.defineProperty(g, 'navigator', { value: {}, configurable: true, writable: true });
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return { ok: false, reason: 'WebGPU loaded but found no adapter (no GPU, or no Vulkan loader/driver)' };
+    if (!adapter) {
+      delete g.navigator.gpu; // nothing usable: leave no half-set-up WebGPU for gpu.js to probe
+      return { ok: false, reason: 'WebGPU loaded but found no adapter (no GPU, or no Vulkan loader/driver)' };
+    }
     const info = adapter.info ?? {};
     return { ok: true, adapter: [info.vendor, info.device ?? info.description].filter(Boolean).join(' ') || 'unknown adapter' };
   } catch (e) {
