@@ -37,6 +37,7 @@ export {
   type History,
   type EpochRecord,
   type ValidationMetrics,
+  EarlyStopper,
   type EarlyStoppingOptions,
   type Monitor,
 } from './train/fit.js';

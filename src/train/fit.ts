@@ -172,6 +172,51 @@ function monitorValue(m: Monitor, rec: EpochRecord): number {
 const HIGHER_IS_BETTER: Record<Monitor, boolean> = { loss: false, 'val.loss': false, 'val.auc': true, 'val.accuracy': true };
 
 /**
+ * The early-stopping rule of `fit` (and `fitGpu`): watch `monitor` after every epoch, stop after `patience` epochs
+ * without an improvement larger than `minDelta`, and at the end put back the best epoch's weights.
+ * @example
+ * const stopper = new EarlyStopper({ patience: 3 }, true, model.parameters());
+ * // after each epoch's record is in history:
+ * if (stopper.update(record, history)) break;
+ * // after the loop:
+ * stopper.finish(history);
+ */
+export class EarlyStopper {
+  readonly monitor: Monitor;
+  private best = { value: NaN, epoch: 0, weights: null as Float32Array[] | null };
+  private sinceBest = 0;
+
+  constructor(private readonly options: EarlyStoppingOptions, hasValidation: boolean, private readonly params: ReadonlyArray<{ data: Float32Array }>) {
+    this.monitor = options.monitor ?? (hasValidation ? 'val.auc' : 'loss');
+    if (this.monitor.startsWith('val.') && !hasValidation) throw new RangeError(`earlyStopping.monitor '${this.monitor}' needs validation data`);
+  }
+
+  /** Called with each epoch's record (already pushed to `history`); true when training should stop now. */
+  update(record: EpochRecord, history: History): boolean {
+    const v = monitorValue(this.monitor, record);
+    const minDelta = this.options.minDelta ?? 0;
+    const best = this.best.value;
+    const better = Number.isNaN(best) || (HIGHER_IS_BETTER[this.monitor] ? v > best + minDelta : v < best - minDelta);
+    if (better) {
+      this.best = { value: v, epoch: record.epoch, weights: (this.options.restoreBest ?? true) ? this.params.map((p) => p.data.slice()) : null };
+      this.sinceBest = 0;
+    } else if (++this.sinceBest >= (this.options.patience ?? 5)) {
+      history.stoppedEarly = true;
+      return true;
+    }
+    history.bestEpoch = this.best.epoch;
+    return false;
+  }
+
+  /** Puts back the best epoch's weights (unless `restoreBest` is false) and records that epoch in `history`. */
+  finish(history: History): void {
+    const weights = this.best.weights;
+    if (weights) this.params.forEach((p, i) => p.data.set(weights[i]));
+    history.bestEpoch = this.best.epoch || history.bestEpoch;
+  }
+}
+
+/**
  * Trains `model` with `optimizer` on `data` by mini-batches of the Hamiltonian loss and returns the
  * history (loss, regulariser, optimiser energy, learning rate and validation metrics per epoch).
  * Asynchronous so that a GPU backend can slot in without an API change; the CPU work itself is synchronous.
@@ -208,10 +253,8 @@ export async function fit(
     classWeights: options.classWeights,
   };
   const hasVal = !!options.validation;
-  const early = options.earlyStopping === false || options.earlyStopping === undefined ? null : options.earlyStopping;
-  const earlyMonitor: Monitor = early?.monitor ?? (hasVal ? 'val.auc' : 'loss');
+  const stopper = options.earlyStopping ? new EarlyStopper(options.earlyStopping, hasVal, params) : null;
   const schedMonitor: Monitor = options.schedulerMonitor ?? (hasVal ? 'val.loss' : 'loss');
-  if (early && earlyMonitor.startsWith('val.') && !hasVal) throw new RangeError(`earlyStopping.monitor '${earlyMonitor}' needs validation data`);
   if (options.scheduler && schedMonitor.startsWith('val.') && !hasVal) throw new RangeError(`schedulerMonitor '${schedMonitor}' needs validation data`);
 
   // Buffers reused by every step.
@@ -221,8 +264,6 @@ export async function fit(
   const order = new Uint32Array(data.rows);
   for (let i = 0; i < data.rows; i++) order[i] = i;
   let lastGood = params.map((p) => p.data.slice());
-  let best = { value: NaN, epoch: 0, weights: null as Float32Array[] | null };
-  let sinceBest = 0;
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, trainSeconds: 0 };
   let rows = 0;
@@ -310,21 +351,8 @@ export async function fit(
     history.bestEpoch = epoch;
     if (options.scheduler) options.scheduler.step(monitorValue(schedMonitor, record));
     if (options.onEpoch) await options.onEpoch(record, history);
-    if (early) {
-      const v = monitorValue(earlyMonitor, record);
-      const minDelta = early.minDelta ?? 0;
-      const better = Number.isNaN(best.value) || (HIGHER_IS_BETTER[earlyMonitor] ? v > best.value + minDelta : v < best.value - minDelta);
-      if (better) {
-        best = { value: v, epoch, weights: (early.restoreBest ?? true) ? params.map((p) => p.data.slice()) : null };
-        sinceBest = 0;
-      } else if (++sinceBest >= (early.patience ?? 5)) {
-        history.stoppedEarly = true;
-        break;
-      }
-      history.bestEpoch = best.epoch;
-    }
+    if (stopper?.update(record, history)) break;
   }
-  if (early && best.weights) params.forEach((p, i) => p.data.set(best.weights![i]));
-  if (early) history.bestEpoch = best.epoch || history.bestEpoch;
+  stopper?.finish(history);
   return history;
 }

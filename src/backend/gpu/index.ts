@@ -8,7 +8,7 @@
  */
 import { toRng } from '../../core/rng.js';
 import { rocAuc } from '../../metrics/ranking.js';
-import { TrainingDivergedError, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
+import { EarlyStopper, TrainingDivergedError, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import type { Regularizer } from '../../loss/hamiltonian-loss.js';
@@ -442,24 +442,18 @@ export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Datase
   }
   if (data.cols !== model.inputDim) throw new RangeError(`data.cols is ${data.cols} but the model's inputDim is ${model.inputDim}`);
   if (data.x.length < data.rows * data.cols) throw new RangeError(`data.x holds ${data.x.length} values, fewer than rows·cols = ${data.rows * data.cols}`);
-  const hasVal = !!options.validation;
-  const early = options.earlyStopping ? options.earlyStopping : null;
-  const monitor = early?.monitor ?? (hasVal ? 'val.auc' : 'loss');
-  if (early && monitor.startsWith('val.') && !hasVal) throw new RangeError(`earlyStopping.monitor '${monitor}' needs validation data`);
-  const higherIsBetter = monitor === 'val.auc' || monitor === 'val.accuracy';
   const rng = toRng(options.seed);
   const order = new Uint32Array(data.rows).map((_, i) => i);
   const xb = new Float32Array(batch * data.cols);
   const yb = new Int32Array(batch);
   const params = model.parameters();
+  const stopper = options.earlyStopping ? new EarlyStopper(options.earlyStopping, !!options.validation, params) : null;
   const step: GpuStepOptions = {
     lr: options.lr, beta: options.beta, epsilon: options.epsilon,
     regCoeff: options.regCoeff, regularizer: options.regularizer, compat: options.compat, classWeights: options.classWeights,
   };
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, trainSeconds: 0 };
   let lastGood = params.map((p) => p.data.slice());
-  let best = { value: NaN, epoch: 0, weights: null as Float32Array[] | null };
-  let sinceBest = 0;
   model.train();
   const net = await GpuNetwork.fromModel(gpu, model);
   try {
@@ -487,24 +481,11 @@ export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Datase
       history.epochs.push(record);
       history.bestEpoch = epoch;
       if (options.onEpoch) await options.onEpoch(record, history);
-      if (early) {
-        const v = monitor === 'loss' ? record.loss : record.validation![monitor === 'val.loss' ? 'loss' : monitor === 'val.auc' ? 'auc' : 'accuracy'];
-        const minDelta = early.minDelta ?? 0;
-        const better = Number.isNaN(best.value) || (higherIsBetter ? v > best.value + minDelta : v < best.value - minDelta);
-        if (better) {
-          best = { value: v, epoch, weights: (early.restoreBest ?? true) ? params.map((p) => p.data.slice()) : null };
-          sinceBest = 0;
-        } else if (++sinceBest >= (early.patience ?? 5)) {
-          history.stoppedEarly = true;
-          break;
-        }
-        history.bestEpoch = best.epoch;
-      }
+      if (stopper?.update(record, history)) break;
     }
   } finally {
     net.release();
   }
-  if (early && best.weights) params.forEach((p, i) => p.data.set(best.weights![i]));
-  if (early) history.bestEpoch = best.epoch || history.bestEpoch;
+  stopper?.finish(history);
   return history;
 }
