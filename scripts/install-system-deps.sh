@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs on a fresh Debian machine: Chromium for the browser tests
-# (the scorer bundle and the HTML report are checked in headless Chromium, driven by playwright-core).
+# (the scorer bundle and the HTML report are checked in headless Chromium, driven by playwright-core; the GPU
+# kernels run on WebGPU and WebGL there through SwiftShader, which chromium-common ships).
 # Installs nothing when they are already there. Run as root (CI runs .ci/run as root).
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
