@@ -40,8 +40,10 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)`);
     const { build } = await import('esbuild');
-    const entry = `export * from ${JSON.stringify(join(ROOT, 'src', 'backend', 'gpu', 'index.ts'))}; export { HamiltonianNN } from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))};`;
-    const lib = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'iife', globalName: 'HG', platform: 'browser', write: false, logLevel: 'silent', external: ['webgpu'] });
+    // The built package, bundled as a user's bundler would (the browser field keeps the Node-only `webgpu` out).
+    const entry = `export * from ${JSON.stringify(join(ROOT, 'dist', 'backend', 'gpu', 'index.js'))}; export { HamiltonianNN } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`;
+    const lib = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'js' }, bundle: true, format: 'iife', globalName: 'HG', platform: 'browser', write: false, logLevel: 'silent' });
+    expect(lib.outputFiles[0].text).not.toMatch(/from ["']node:|require\(["']node:|dawn\.node/);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
