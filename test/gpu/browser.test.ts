@@ -124,6 +124,24 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     }, 120_000);
   }
 
+  it('webgpu: a dispatch wider than 65,535 workgroups of 64 (folded across Y by gpu.js) covers every element', async () => {
+    const out = await page.evaluate(async () => {
+      const H = (globalThis as any).HG;
+      const gpu = await H.createGpuBackend('webgpu');
+      const k = gpu.kernels;
+      const n = 4_500_000; // > 65,535 × 64 = 4,194,240 threads
+      const a = new Float32Array(n).map((_, i) => (i % 1000) + 1), b = new Float32Array(n).map((_, i) => (i % 7) - 3);
+      const [ha, hb] = [await k.upload(a), await k.upload(b)];
+      const hp = await k.multiply(ha, hb, n);
+      const p = await k.read(hp);
+      for (const t of [ha, hb, hp]) k.release(t);
+      let wrong = 0;
+      for (let i = 0; i < n; i++) if (p[i] !== a[i] * b[i]) wrong++;
+      return { length: p.length, wrong };
+    });
+    expect(out).toEqual({ length: 4_500_000, wrong: 0 });
+  }, 120_000);
+
   it("'auto' picks WebGPU in a browser that has it and names the adapter", async () => {
     const out = await page.evaluate(async () => {
       const gpu = await (globalThis as any).HG.createGpuBackend('auto');
