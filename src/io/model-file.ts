@@ -87,19 +87,18 @@ export function sealChecksum(bytes: Uint8Array): Uint8Array {
 }
 
 const CRC_PLACEHOLDER = '00000000';
-const CRC_KEY = new TextEncoder().encode('"crc32":"');
+const CRC_KEY_TEXT = '"crc32":"';
 
 /** Offset of the 8 hex digits of `"crc32":"…"` in the header, or -1. */
 function crcFieldOffset(bytes: Uint8Array): number {
   if (bytes.length < 8) return -1;
   const n = Math.min(Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)), bytes.length - 8);
-  let found = -1;
-  outer: for (let i = 8; i + CRC_KEY.length + 8 <= 8 + n; i++) {
-    for (let k = 0; k < CRC_KEY.length; k++) if (bytes[i + k] !== CRC_KEY[k]) continue outer;
-    if (found >= 0) return -2; // more than one: ambiguous
-    found = i + CRC_KEY.length;
-  }
-  return found;
+  // latin1 decodes one character per byte, so string offsets are byte offsets (and the search is native).
+  const header = new TextDecoder('latin1').decode(bytes.subarray(8, 8 + n));
+  const at = header.indexOf(CRC_KEY_TEXT);
+  if (at < 0 || at + CRC_KEY_TEXT.length + 8 > header.length) return -1;
+  if (header.indexOf(CRC_KEY_TEXT, at + 1) >= 0) return -2; // more than one: ambiguous
+  return 8 + at + CRC_KEY_TEXT.length;
 }
 
 /** Checks the file's CRC-32 when it has one. */

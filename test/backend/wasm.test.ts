@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { WasmArena } from '../../src/backend/wasm/arena.js';
-import { detectWasm } from '../../src/backend/wasm/module.js';
+import { decodeBase64, detectWasm } from '../../src/backend/wasm/module.js';
 import {
   Adam, AdvancedSymplecticOptimizer, Dropout, HamiltonianNN, Leapfrog, Rng, Rng4, SymplecticEuler, createParameter, evaluateModel, fit,
   getKernel, hamiltonianLoss, parseCsv, prepareTable, resolveBackend, type Parameter,
@@ -212,6 +212,37 @@ describe('drawDropoutMask (the masks the GPU path uploads)', () => {
 });
 
 describe('the arena', () => {
+  it('hands out zeroed memory — cleared where reused, fresh from grow() where the memory grew', () => {
+    const arena = new WasmArena();
+    const a = arena.allocBytes(64);
+    new Uint8Array(arena.memory.buffer, a, 64).fill(7); // dirty memory below the top, as a kernel would leave it
+    const grows = arena.grows;
+    const big = arena.allocBytes(3 * arena.byteLength); // forces a grow
+    expect(arena.grows).toBe(grows + 1);
+    expect(new Uint8Array(arena.memory.buffer, big, 3 * 65536).every((v) => v === 0)).toBe(true);
+    // Memory written past the top (scratch) is cleared when it is later handed out.
+    const top = arena.allocBytes(16) + 16;
+    new Uint8Array(arena.memory.buffer, top, 256).fill(9);
+    const next = arena.allocBytes(256);
+    expect(next).toBe(top);
+    expect(new Uint8Array(arena.memory.buffer, next, 256).every((v) => v === 0)).toBe(true);
+  });
+
+  it('decodes the embedded WASM the same with and without atob', () => {
+    const s = btoa(String.fromCharCode(...Array.from({ length: 1000 }, (_, i) => (i * 37) & 255)));
+    for (const t of [s, s.slice(0, -4) + 'QQ==', s.slice(0, -4) + 'QUI=']) {
+      const native = decodeBase64(t);
+      const saved = globalThis.atob;
+      try {
+        (globalThis as { atob?: unknown }).atob = undefined;
+        expect(decodeBase64(t)).toEqual(native);
+      } finally {
+        globalThis.atob = saved;
+      }
+      expect(Array.from(native)).toEqual(Array.from(atob(t), (c) => c.charCodeAt(0)));
+    }
+  });
+
   it('keeps parameter, gradient and optimiser-state views valid when memory grows', async () => {
     const model = new HamiltonianNN({ inputDim: 8, hiddenDims: [16], seed: 2 });
     const opt = new AdvancedSymplecticOptimizer(model.parameters());

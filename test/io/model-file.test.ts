@@ -74,6 +74,24 @@ describe('model file', () => {
     expect(() => decodeModel(encodeSafetensors([], { format: 'hamiltonian-ai', format_version: '9' }))).toThrow(/format version 9 is not supported/);
   });
 
+  it('finds its checksum field in headers with non-ASCII text, and refuses a header with two', () => {
+    const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [2], seed: 1 });
+    const tensors = m.parameters().map((p) => [p.name, { shape: [...p.shape], data: p.data }] as [string, { shape: number[]; data: Float32Array }]);
+    // Multi-byte UTF-8 before the field: byte and character offsets differ.
+    const bytes = sealChecksum(encodeSafetensors(tensors, { config: JSON.stringify(m.config), note: 'Zürich – Ünïcødé ✓ 信用', crc32: '00000000' }));
+    expect(decodeModel(bytes).metadata.note).toBe('Zürich – Ünïcødé ✓ 信用');
+    const flipped = bytes.slice();
+    flipped[flipped.length - 1] ^= 1;
+    expect(() => decodeModel(flipped)).toThrow(/checksum mismatch/);
+    // A value cannot fake the field (JSON escapes its quotes); a hand-made header with two is refused.
+    expect(decodeModel(sealChecksum(encodeSafetensors(tensors, { config: JSON.stringify(m.config), a: '"crc32":"00000000', crc32: '00000000' }))).metadata.a).toBe('"crc32":"00000000');
+    const header = new TextEncoder().encode('{"__metadata__":{"crc32":"00000000"},"x":{"crc32":"00000000"}}');
+    const twice = new Uint8Array(8 + header.length);
+    new DataView(twice.buffer).setBigUint64(0, BigInt(header.length), true);
+    twice.set(header, 8);
+    expect(() => sealChecksum(twice)).toThrow(/exactly one crc32 field/);
+  });
+
   it('VERSION matches package.json', () => {
     expect(VERSION).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });

@@ -59,7 +59,9 @@ export class WasmArena {
       this.refresh();
     }
     this.top = end;
-    new Uint8Array(this.exports.memory.buffer, offset, end - offset).fill(0);
+    // Pages added by grow() are zero by the spec: only memory that was already there needs clearing.
+    const clearEnd = Math.min(end, have);
+    if (clearEnd > offset) new Uint8Array(this.exports.memory.buffer, offset, clearEnd - offset).fill(0);
     return offset;
   }
 

@@ -29,8 +29,15 @@ export type WasmFlavour = 'simd' | 'scalar';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Base64 → bytes without atob/Buffer (works in every runtime). */
+/** Base64 → bytes: atob where the runtime has it, else a plain decoder (works in every runtime). */
 export function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    // Native where it exists (browsers, Node ≥ 16, workerd): several times faster at a cold start.
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
   const lookup = new Uint8Array(128);
   for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
   const clean = s.replace(/=+$/, '');
