@@ -48,6 +48,14 @@ describe('provideNodeWebGPU with a Dawn-like device', () => {
     expect(typeof device.onuncapturederror).toBe('function');
     const again = await provideNodeWebGPU();
     expect(again.reason).toBe('navigator.gpu already present');
+    // Dawn keeps Node alive while navigator.gpu holds it: the CLI exits explicitly, a library user releases it.
+    const { nodeWebGPULoaded, releaseNodeWebGPU } = await import('../../src/backend/gpu/node-webgpu.js');
+    const { mustExitExplicitly } = await import('../../src/cli/main.js');
+    expect(nodeWebGPULoaded()).toBe(true);
+    expect(mustExitExplicitly()).toBe(true);
+    releaseNodeWebGPU();
+    expect(g.navigator?.gpu).toBeUndefined();
+    expect(nodeWebGPULoaded()).toBe(false);
   });
 
   it('reports a missing adapter instead of throwing', async () => {
@@ -57,6 +65,8 @@ describe('provideNodeWebGPU with a Dawn-like device', () => {
     expect(setup.ok).toBe(false);
     expect(setup.reason).toMatch(/found no adapter \(no GPU, or no Vulkan loader\/driver\)/);
     expect(g.navigator?.gpu).toBeUndefined();
+    const { nodeWebGPULoaded } = await import('../../src/backend/gpu/node-webgpu.js');
+    expect(nodeWebGPULoaded()).toBe(false);
     state.adapters = 1;
   });
 });

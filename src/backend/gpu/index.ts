@@ -15,6 +15,8 @@ import type { Regularizer } from '../../loss/hamiltonian-loss.js';
 import { createGpuKernels, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 import { provideNodeWebGPU } from './node-webgpu.js';
 
+export { nodeWebGPULoaded, releaseNodeWebGPU } from './node-webgpu.js';
+
 export { gpuSelfCheck, type GpuSelfCheck } from './selfcheck.js';
 export { REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 

@@ -12,3 +12,11 @@ export async function provideNodeWebGPU(): Promise<WebGpuSetup> {
   const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
   return gpu ? { ok: true, reason: 'navigator.gpu already present' } : { ok: false, reason: 'this browser has no WebGPU (navigator.gpu)' };
 }
+
+/** Never true in a browser (there is no Dawn to release). */
+export function nodeWebGPULoaded(): boolean {
+  return false;
+}
+
+/** Nothing to release in a browser. */
+export function releaseNodeWebGPU(): void {}

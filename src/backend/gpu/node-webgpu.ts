@@ -13,6 +13,32 @@ export interface WebGpuSetup {
 
 type AnyRecord = Record<string, any>;
 
+/** Whether this process created a Dawn instance (it keeps Node's event loop alive while referenced). */
+let dawnLoaded = false;
+
+/**
+ * Whether `provideNodeWebGPU` loaded Dawn in this process. Dawn's instance keeps Node from exiting on its own
+ * while `navigator.gpu` refers to it (the `webgpu` package's "Lifetime" note): release it with
+ * `releaseNodeWebGPU()`, or end the process with `process.exit()` once output is flushed, as the CLI does.
+ * @example
+ * if (nodeWebGPULoaded()) releaseNodeWebGPU();
+ */
+export function nodeWebGPULoaded(): boolean {
+  return dawnLoaded;
+}
+
+/**
+ * Drops the `navigator.gpu` that `provideNodeWebGPU` set up, so Dawn can be collected and Node can exit.
+ * Create GPU backends again afterwards and Dawn is loaded anew.
+ * @example
+ * releaseNodeWebGPU();
+ */
+export function releaseNodeWebGPU(): void {
+  const g = globalThis as AnyRecord;
+  if (dawnLoaded && g.navigator) delete g.navigator.gpu;
+  dawnLoaded = false;
+}
+
 /**
  * @example
  * const setup = await provideNodeWebGPU();
@@ -30,6 +56,7 @@ export async function provideNodeWebGPU(): Promise<WebGpuSetup> {
   try {
     if (mod.globals) Object.assign(g, mod.globals);
     const gpu = mod.create([]);
+    dawnLoaded = true;
     const requestAdapter = gpu.requestAdapter.bind(gpu);
     gpu.requestAdapter = async (...args: unknown[]) => {
       const adapter = await requestAdapter(...args);
@@ -48,7 +75,7 @@ export async function provideNodeWebGPU(): Promise<WebGpuSetup> {
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     const adapter = await gpu.requestAdapter();
     if (!adapter) {
-      delete g.navigator.gpu; // nothing usable: leave no half-set-up WebGPU for gpu.js to probe
+      releaseNodeWebGPU(); // nothing usable: leave no half-set-up WebGPU for gpu.js to probe
       return { ok: false, reason: 'WebGPU loaded but found no adapter (no GPU, or no Vulkan loader/driver)' };
     }
     const info = adapter.info ?? {};
