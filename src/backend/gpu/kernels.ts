@@ -102,7 +102,8 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     for (let p = 0; p < k; p++) s += x[r * k + p] * w[j * k + p];
     if (act === 1) return s > 0 ? s : 0;
     if (act === 2) return s > 0 ? s : s * slope;
-    if (act === 3) return Math.tanh(s);
+    // WGSL/GLSL tanh may overflow to NaN for large |s| (gpuweb#4458); tanh(±15) is already ±1 in f32.
+    if (act === 3) return Math.tanh(Math.min(15, Math.max(-15, s)));
     return s;
   });
   const mm = make(function (this: any, a: number[], b: number[], m: number, k: number, n: number, ta: number, tb: number) {
