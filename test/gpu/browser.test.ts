@@ -142,6 +142,34 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     expect(out).toEqual({ length: 4_500_000, wrong: 0 });
   }, 120_000);
 
+  for (const mode of ['webgpu', 'webgl2'] as const) {
+    it(`${mode}: a dense layer with exactly 2^24 outputs is exact in every row and column (one more is refused)`, async () => {
+      const out = await page.evaluate(async (mode) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend(mode);
+        const k = gpu.kernels;
+        const m = 65536, n = 256; // m·n = 2^24; float32 indices past it misplace elements
+        const x = new Float32Array(m).map((_, i) => (i % 97) + 1), w = new Float32Array(n).map((_, j) => j + 1);
+        const [hx, hw, hb] = [await k.upload(x), await k.upload(w), await k.upload(new Float32Array(n))];
+        const h = await k.dense(hx, hw, hb, m, 1, n, 0, 0);
+        const p = await k.read(h);
+        let wrong = 0;
+        for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) if (p[r * n + j] !== x[r] * w[j]) wrong++;
+        let refused = '';
+        try {
+          await k.dense(hx, hw, hb, m + 1, 1, n, 0, 0);
+        } catch (e) {
+          refused = String(e);
+        }
+        for (const t of [hx, hw, hb, h]) k.release(t);
+        return { length: p.length, wrong, refused };
+      }, mode);
+      expect(out.length).toBe(2 ** 24);
+      expect(out.wrong).toBe(0);
+      expect(out.refused).toMatch(/16777472 outputs in one call; gpu.js indexes in float32, exact only up to 2\^24/);
+    }, 120_000);
+  }
+
   it("'auto' picks WebGPU in a browser that has it and names the adapter", async () => {
     const out = await page.evaluate(async () => {
       const gpu = await (globalThis as any).HG.createGpuBackend('auto');

@@ -185,5 +185,11 @@ describe('GPU model paths', () => {
     await expect(fitGpu(cpu, a, fitData, { scheduler: { step() {} } } as never)).rejects.toThrow(/fitGpu does not support scheduler/);
     await expect(fitGpu(cpu, a, fitData, { clipGradNorm: 1 } as never)).rejects.toThrow(/fitGpu does not support clipGradNorm/);
     await expect(fitGpu(cpu, a, fitData, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
+    const wide = new HamiltonianNN({ inputDim: 4, hiddenDims: [512], seed: 1, backend: 'js' });
+    await expect(fitGpu(cpu, wide, fitData, { batchSize: 32769 })).rejects.toThrow(/batchSize 32769 is too large for the GPU with a layer 512 wide: at most 32768 rows/);
+    const net = await GpuNetwork.fromModel(cpu, wide);
+    await expect(net.trainStep(new Float32Array(4 * 40000), new Uint8Array(40000), 40000)).rejects.toThrow(/40000 rows × a layer 512 wide exceed 2\^24 elements/);
+    await expect(cpu.kernels.multiply(await cpu.kernels.upload(new Float32Array(1)), await cpu.kernels.upload(new Float32Array(1)), 2 ** 24 + 1)).rejects.toThrow(/16777217 outputs in one call; gpu.js indexes in float32/);
+    net.release();
   });
 });

@@ -12,13 +12,13 @@ import { EarlyStopper, TrainingDivergedError, gatherBatch, validate, type Datase
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import type { Regularizer } from '../../loss/hamiltonian-loss.js';
-import { createGpuKernels, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
+import { createGpuKernels, MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 import { provideNodeWebGPU } from './node-webgpu.js';
 
 export { nodeWebGPULoaded, releaseNodeWebGPU } from './node-webgpu.js';
 
 export { gpuSelfCheck, type GpuSelfCheck } from './selfcheck.js';
-export { REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
+export { MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 
 /** gpu.js modes: 'auto' tries WebGPU then WebGL; 'webasm' and 'cpu' run the same kernels on the CPU. */
 export type GpuMode = 'auto' | 'webgpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'webasm' | 'cpu';
@@ -101,10 +101,14 @@ async function browserAdapterName(): Promise<string | undefined> {
 /** Running sums on the device: cross-entropy, optimiser energy, R(θ), λ·R(θ). */
 const SUMS = 4;
 
-/** How many rows one scoring chunk holds: WebGPU's default storage-buffer limit is 128 MiB (2²⁵ floats). */
+/** The widest layer (input included): rows × this is the largest array a batch puts on the device. */
+function widestLayer(model: HamiltonianNN): number {
+  return Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
+}
+
+/** Rows per scoring chunk: every array within MAX_KERNEL_OUTPUTS (2²⁴ floats, 64 MiB — also under WebGPU's 128 MiB). */
 function defaultChunk(model: HamiltonianNN): number {
-  const widest = Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
-  return Math.max(1, Math.min(65536, Math.floor(2 ** 25 / widest)));
+  return Math.max(1, Math.min(65536, Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model))));
 }
 
 /** Options of one GPU training step: the AdvancedSymplecticOptimizer's settings and `hamiltonianLoss`'s. */
@@ -212,6 +216,8 @@ export class GpuNetwork {
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`GpuNetwork.trainStep: rows must be an integer ≥ 1, got ${rows}`);
     if (x.length < rows * nin) throw new RangeError(`GpuNetwork.trainStep: x holds ${x.length} values, ${rows} rows × ${nin} inputs need ${rows * nin}`);
     if (y.length < rows) throw new RangeError(`GpuNetwork.trainStep: y holds ${y.length} labels, ${rows} rows need ${rows}`);
+    const widest = Math.max(...this.shapes.map((sh) => Math.max(sh.nin, sh.nout)));
+    if (rows * widest > MAX_KERNEL_OUTPUTS) throw new RangeError(`GpuNetwork.trainStep: ${rows} rows × a layer ${widest} wide exceed 2^24 elements (GPU kernels index in float32); use at most ${Math.floor(MAX_KERNEL_OUTPUTS / widest)} rows per step`);
     const cw = options.classWeights;
     if (cw && cw.length !== C) throw new RangeError(`GpuNetwork.trainStep: classWeights must have ${C} entries, got ${cw.length}`);
     const labels = new Float32Array(rows), rowWeight = new Float32Array(rows);
@@ -443,6 +449,8 @@ export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Datase
     if ((options as Record<string, unknown>)[unsupported] !== undefined) throw new RangeError(`fitGpu does not support ${unsupported}; train with fit on the CPU for it`);
   }
   if (data.cols !== model.inputDim) throw new RangeError(`data.cols is ${data.cols} but the model's inputDim is ${model.inputDim}`);
+  const maxBatch = Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model));
+  if (batch > maxBatch) throw new RangeError(`batchSize ${batch} is too large for the GPU with a layer ${widestLayer(model)} wide: at most ${maxBatch} rows (GPU kernels index in float32, exact up to 2^24 elements)`);
   if (data.x.length < data.rows * data.cols) throw new RangeError(`data.x holds ${data.x.length} values, fewer than rows·cols = ${data.rows * data.cols}`);
   const rng = toRng(options.seed);
   const order = new Uint32Array(data.rows).map((_, i) => i);

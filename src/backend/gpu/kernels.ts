@@ -18,6 +18,13 @@ export interface GpuTensor {
   readonly __gpuTensor: never;
 }
 
+/**
+ * The most outputs (and the largest array) one kernel call may have: gpu.js computes indices in float32, which
+ * holds integers exactly only up to 2²⁴ — past that, rows and columns come out wrong (measured on WebGPU and
+ * WebGL: every element from index 2²⁴ + 1 on is misplaced). Work is chunked below it; larger calls are refused.
+ */
+export const MAX_KERNEL_OUTPUTS = 2 ** 24;
+
 /** Partial sums per reduction (a power of two; each thread sums a strided slice, so reads stay coalesced). */
 export const REDUCE_PARTIALS = 256;
 
@@ -96,8 +103,17 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     return a[this.thread.x];
   });
   const dense = make(function (this: any, x: number[], w: number[], b: number[], k: number, n: number, act: number, slope: number) {
-    const r = Math.floor(this.thread.x / n);
-    const j = this.thread.x - r * n;
+    // Row and column by float division, corrected: GPU division may be a few ULP off (exact below 2²⁴ after this).
+    let r = Math.floor(this.thread.x / n);
+    let j = this.thread.x - r * n;
+    if (j < 0) {
+      r = r - 1;
+      j = j + n;
+    }
+    if (j >= n) {
+      r = r + 1;
+      j = j - n;
+    }
     let s = b[j];
     for (let p = 0; p < k; p++) s += x[r * k + p] * w[j * k + p];
     if (act === 1) return s > 0 ? s : 0;
@@ -107,8 +123,16 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     return s;
   });
   const mm = make(function (this: any, a: number[], b: number[], m: number, k: number, n: number, ta: number, tb: number) {
-    const i = Math.floor(this.thread.x / n);
-    const j = this.thread.x - i * n;
+    let i = Math.floor(this.thread.x / n);
+    let j = this.thread.x - i * n;
+    if (j < 0) {
+      i = i - 1;
+      j = j + n;
+    }
+    if (j >= n) {
+      i = i + 1;
+      j = j - n;
+    }
     let s = 0;
     for (let p = 0; p < k; p++) {
       const av = ta > 0 ? a[p * m + i] : a[i * k + p];
@@ -132,8 +156,16 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     return s;
   });
   const ceGrad = make(function (this: any, z: number[], y: number[], rw: number[], c: number) {
-    const r = Math.floor(this.thread.x / c);
-    const j = this.thread.x - r * c;
+    let r = Math.floor(this.thread.x / c);
+    let j = this.thread.x - r * c;
+    if (j < 0) {
+      r = r - 1;
+      j = j + c;
+    }
+    if (j >= c) {
+      r = r + 1;
+      j = j - c;
+    }
     let mx = z[r * c];
     for (let q = 1; q < c; q++) mx = Math.max(mx, z[r * c + q]);
     let se = 0;
@@ -206,6 +238,9 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     return a[this.thread.x] + mul * s;
   });
   const run = (kernel: any, size: number, ...args: unknown[]): Promise<GpuTensor> => {
+    if (size > MAX_KERNEL_OUTPUTS) {
+      return Promise.reject(new RangeError(`GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`));
+    }
     kernel.setOutput([size]);
     return Promise.resolve(kernel(...args));
   };
