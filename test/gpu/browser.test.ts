@@ -170,6 +170,27 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     }, 120_000);
   }
 
+  it('webgpu: chunked scoring at the 2^24 cap — a layer 8192 wide, chunks of 2048 rows, 3 chunks — equals the CPU', async () => {
+    const cfg = { inputDim: 8, hiddenDims: [8192, 4], seed: 6, backend: 'js' } as const;
+    const model = new HamiltonianNN(cfg);
+    const rows = 4500; // 2^24 / 8192 = 2048 rows per chunk: every chunk but the last fills the cap exactly
+    const x = Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(i * 0.37));
+    const want = Array.from(model.predictProba(x, rows));
+    const params = model.parameters().map((p) => Array.from(p.data));
+    const worst: number = await page.evaluate(async ({ cfg, params, rows, want }) => {
+      const H = (globalThis as any).HG;
+      const gpu = await H.createGpuBackend('webgpu');
+      const m = new H.HamiltonianNN(cfg);
+      m.parameters().forEach((p: { data: Float32Array }, i: number) => p.data.set(params[i]));
+      const x = Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(i * 0.37));
+      const got = await H.gpuPredictProba(gpu, m, x, rows);
+      let w = got.length === rows ? 0 : Infinity;
+      for (let i = 0; i < rows; i++) w = Math.max(w, Math.abs(got[i] - want[i]));
+      return w;
+    }, { cfg, params, rows, want });
+    expect(worst).toBeLessThan(1e-5);
+  }, 180_000);
+
   it("'auto' picks WebGPU in a browser that has it and names the adapter", async () => {
     const out = await page.evaluate(async () => {
       const gpu = await (globalThis as any).HG.createGpuBackend('auto');
