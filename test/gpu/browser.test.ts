@@ -170,6 +170,28 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     }, 120_000);
   }
 
+  it('webgpu: fitGpu at batch 2048 (reductions over more than 1000 rows) matches fit', async () => {
+    const cfg = { inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0.2, seed: 9, backend: 'js' } as const;
+    const rows = 6000;
+    const gen = (i: number) => Math.sin(i * 0.61) + 0.3 * Math.cos(i * 1.7);
+    const x = Float32Array.from({ length: rows * 6 }, (_, i) => gen(i));
+    const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] + x[i * 6 + 2] > 0 ? 1 : 0));
+    const ref = new HamiltonianNN(cfg);
+    const h = await fit(ref, new AdvancedSymplecticOptimizer(ref.parameters(), { lr: 0.02 }), { x, y, rows, cols: 6 }, { epochs: 2, batchSize: 2048, seed: 3 });
+    const out = await page.evaluate(async ({ cfg, rows }) => {
+      const H = (globalThis as any).HG;
+      const gpu = await H.createGpuBackend('webgpu');
+      const gen = (i: number) => Math.sin(i * 0.61) + 0.3 * Math.cos(i * 1.7);
+      const x = Float32Array.from({ length: rows * 6 }, (_, i) => gen(i));
+      const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] + x[i * 6 + 2] > 0 ? 1 : 0));
+      const m = new H.HamiltonianNN(cfg);
+      const hist = await H.fitGpu(gpu, m, { x, y, rows, cols: 6 }, { epochs: 2, batchSize: 2048, seed: 3, lr: 0.02 });
+      return { losses: hist.epochs.map((e: { loss: number }) => e.loss), params: m.parameters().map((p: { data: Float32Array }) => Array.from(p.data)) };
+    }, { cfg, rows });
+    out.losses.forEach((l: number, i: number) => expect(l).toBeCloseTo(h.epochs[i].loss, 5));
+    out.params.forEach((p: number[], i: number) => p.forEach((v, j) => expect(Math.abs(v - ref.parameters()[i].data[j])).toBeLessThan(1e-4)));
+  }, 120_000);
+
   it('webgpu: chunked scoring at the 2^24 cap — a layer 8192 wide, chunks of 2048 rows, 3 chunks — equals the CPU', async () => {
     const cfg = { inputDim: 8, hiddenDims: [8192, 4], seed: 6, backend: 'js' } as const;
     const model = new HamiltonianNN(cfg);
