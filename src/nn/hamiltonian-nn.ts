@@ -78,6 +78,9 @@ function validateConfig(o: HamiltonianNNOptions): HamiltonianNNConfig {
   return { inputDim: o.inputDim, hiddenDims: [...o.hiddenDims], activation, dropoutRate, outputDim };
 }
 
+/** Rows per forward pass in `predictProba`: activations stay bounded (4096 × the widest layer) for any batch. */
+const PREDICT_CHUNK = 4096;
+
 /**
  * The multilayer perceptron of the original `hamiltonian_ai.models.HamiltonianNN`:
  * for each hidden width h, Linear → activation → Dropout; then a Linear layer to `outputDim` logits.
@@ -284,14 +287,22 @@ export class HamiltonianNN {
 
   /**
    * Class probabilities with dropout off (whatever the mode). For two classes, returns P(class 1) per
-   * row (length rows); otherwise rows × outputDim probabilities. Writes into `out` when given.
+   * row (length rows); otherwise rows × outputDim probabilities. Writes into `out` when given. Works through
+   * the rows in chunks of 4096, so any number of rows scores in bounded memory (the same bits as one pass).
    */
   predictProba(x: Float32Array, rows: number, out?: Float32Array): Float32Array {
-    const logits = this.forward(x, rows, { inference: true });
-    const k = this.config.outputDim;
-    if (k === 2) return positiveClassProbabilities(out ?? new Float32Array(rows), logits, rows);
-    const res = out ?? new Float32Array(rows * k);
-    return softmaxRows(res, logits, rows, k);
+    this.checkInput(x, rows);
+    const k = this.config.outputDim, d = this.config.inputDim;
+    const size = k === 2 ? rows : rows * k;
+    if (out && out.length < size) throw new RangeError(`predictProba: out holds ${out.length} values, ${rows} rows need ${size}`);
+    const res = out ?? new Float32Array(size);
+    for (let start = 0; start < rows; start += PREDICT_CHUNK) {
+      const n = Math.min(PREDICT_CHUNK, rows - start);
+      const logits = this.forward(x.subarray(start * d, (start + n) * d), n, { inference: true });
+      if (k === 2) positiveClassProbabilities(res, logits, n, 2, start);
+      else softmaxRows(res.subarray(start * k, (start + n) * k), logits, n, k);
+    }
+    return res;
   }
 
   /** A snapshot of architecture, weights and dropout-generator state (arrays are copies). */

@@ -83,3 +83,44 @@ describe('HamiltonianNN', () => {
     expect(() => HamiltonianNN.fromState(s)).toThrow(/layers.1.weight' has shape \[5,7\], expected \[5,6\]/);
   });
 });
+
+describe('predictProba in chunks', () => {
+  it('gives the bits of one unchunked pass, for two and for three classes, on both backends, and checks out', () => {
+    for (const backend of ['js', 'wasm'] as const) {
+      for (const outputDim of [2, 3]) {
+        const model = new HamiltonianNN({ inputDim: 5, hiddenDims: [12, 6], outputDim, seed: 4, backend });
+        const rng = new Rng(5);
+        const rows = 9000; // three chunks of 4096, the last partial
+        const x = Float32Array.from({ length: rows * 5 }, () => rng.normal());
+        const logits = model.forward(x, rows, { inference: true }).slice();
+        const p = model.predictProba(x, rows);
+        expect(p.length).toBe(outputDim === 2 ? rows : rows * outputDim);
+        for (const i of [0, 4095, 4096, 8191, 8192, rows - 1]) {
+          if (outputDim === 2) {
+            const d = logits[i * 2 + 1] - logits[i * 2];
+            expect(p[i]).toBe(Math.fround(d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d))));
+          } else {
+            const z = Array.from(logits.subarray(i * 3, i * 3 + 3));
+            const m = Math.max(...z), e = z.map((v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
+            e.forEach((v, j) => expect(p[i * 3 + j]).toBeCloseTo(v / s, 6));
+          }
+        }
+      }
+    }
+    const model = new HamiltonianNN({ inputDim: 2, hiddenDims: [3], seed: 1 });
+    expect(() => model.predictProba(new Float32Array(2 * 10), 10, new Float32Array(9))).toThrow(/out holds 9 values, 10 rows need 10/);
+    expect(() => model.predictProba(new Float32Array(5), 3)).toThrow(/at least rows·inputDim = 3·2 = 6 values, got 5/);
+  });
+
+  it('keeps the WASM memory bounded: 200,000 rows need no more than 4096 do', () => {
+    const model = new HamiltonianNN({ inputDim: 20, hiddenDims: [256, 64], seed: 2, backend: 'wasm' });
+    const rng = new Rng(3);
+    model.predictProba(Float32Array.from({ length: 4096 * 20 }, () => rng.normal()), 4096);
+    const arena = model.parameters()[0].arena!;
+    const before = arena.byteLength;
+    const big = Float32Array.from({ length: 200_000 * 20 }, () => rng.normal());
+    const p = model.predictProba(big, 200_000);
+    expect(arena.byteLength).toBe(before);
+    expect(p.every((v) => v > 0 && v < 1)).toBe(true);
+  });
+});
