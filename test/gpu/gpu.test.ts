@@ -167,6 +167,20 @@ describe('GPU model paths', () => {
     expect(a.dropoutRng.getState()).toEqual(b.dropoutRng.getState()); // the same number of dropout bits drawn
   });
 
+  it('fitGpu with three classes (validation on the CPU) follows fit', async () => {
+    const make = () => new HamiltonianNN({ inputDim: 4, hiddenDims: [7], outputDim: 3, dropoutRate: 0.1, seed: 3, backend: 'js' });
+    const a = make(), b = make();
+    const data = { ...fitData, y: Uint8Array.from({ length: fitData.rows }, (_, i) => (fitData.x[i * 4] > 0.3 ? 2 : fitData.x[i * 4 + 1] > 0 ? 1 : 0)) };
+    const o = { epochs: 2, batchSize: 16, seed: 2, validation: data, classWeights: [1, 2, 1] };
+    const hg = await fitGpu(cpu, a, data, { ...o, lr: 0.05 });
+    const hc = await fit(b, new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 }), data, o);
+    a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+    hg.epochs.forEach((e, i) => {
+      expect(e.loss).toBeCloseTo(hc.epochs[i].loss, 5);
+      expect(e.validation!.accuracy).toBe(hc.epochs[i].validation!.accuracy);
+    });
+  });
+
   it('fitGpu stops early and restores the best epoch exactly as fit does', async () => {
     const [a, b] = twin();
     const o = { epochs: 12, batchSize: 8, seed: 1, validation: fitData, earlyStopping: { monitor: 'val.loss' as const, patience: 1 } };
