@@ -93,6 +93,12 @@ export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOp
   /** Out-of-time split: the period column and the first period of the test part. */
   timeColumn?: string;
   ootFrom?: string;
+  /**
+   * Also carve a validation part out of the training rows (fraction or count, stratified, seeded), for early
+   * stopping and model selection, so the test part stays untouched until the final evaluation. The
+   * preprocessor is fitted and SMOTE applied on the remaining training rows only. Default: none.
+   */
+  validationSize?: number;
 }
 
 /** What `prepareTable` returns: encoded train/test datasets and the fitted preprocessor. */
@@ -100,8 +106,10 @@ export interface PreparedTable {
   preprocessor: Preprocessor;
   train: Dataset;
   test: Dataset;
+  /** The validation part, when `validationSize` was given. */
+  validation?: Dataset;
   /** Rows of the table in each part (before SMOTE; rows skipped by the preprocessor are not removed here). */
-  split: Split;
+  split: Split & { validation?: Uint32Array };
   /** Training rows before SMOTE (for reports: the real class balance). */
   trainRowsBeforeSmote: number;
   skipped: { row: number; line: number; reason: string }[];
@@ -131,8 +139,13 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
   const rng = toRng(options.seed);
   const splitRng = rng.fork();
   const smoteRng = rng.fork();
-  let split: Split;
+  const validationRng = rng.fork(); // forked after the others: runs without a validation part are unchanged
+  let split: Split & { validation?: Uint32Array };
   const exclude = [...(options.exclude ?? [])];
+  const ti = table.columns.indexOf(options.target);
+  if (ti < 0) throw new DataError(`target column '${options.target}' is not in the file (columns: ${table.columns.join(', ')})`, { source: options.source });
+  const positive = String(options.positive).trim();
+  const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
   if (options.timeColumn !== undefined || options.ootFrom !== undefined) {
     if (!options.timeColumn || options.ootFrom === undefined) throw new RangeError('an out-of-time split needs both timeColumn and ootFrom');
     const tc = table.columns.indexOf(options.timeColumn);
@@ -140,16 +153,18 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     split = outOfTimeSplit(table.rows.map((r) => r[tc]), options.ootFrom, table.lines, options.timeColumn);
     if (!exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
   } else {
-    const ti = table.columns.indexOf(options.target);
-    if (ti < 0) throw new DataError(`target column '${options.target}' is not in the file (columns: ${table.columns.join(', ')})`, { source: options.source });
-    const positive = String(options.positive).trim();
-    const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
     split = trainTestSplit(labels, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: splitRng });
+  }
+  if (options.validationSize !== undefined) {
+    const inner = trainTestSplit(Array.from(split.train, (i) => labels[i]), { testSize: options.validationSize, stratify: options.stratify ?? true, seed: validationRng });
+    split = { train: inner.train.map((j) => split.train[j]), test: split.test, validation: inner.test.map((j) => split.train[j]) };
   }
   const preprocessor = Preprocessor.fit(table, { ...options, exclude }, split.train);
   const tr = preprocessor.transform(table, split.train, { source: options.source });
   const te = preprocessor.transform(table, split.test, { source: options.source });
   if (tr.rows === 0 || te.rows === 0) throw new DataError(`the ${tr.rows === 0 ? 'training' : 'test'} part has no usable rows`, { source: options.source });
+  const va = split.validation ? preprocessor.transform(table, split.validation, { source: options.source }) : null;
+  if (va && va.rows === 0) throw new DataError('the validation part has no usable rows', { source: options.source });
   let train: Dataset = { x: tr.x, y: tr.y!, rows: tr.rows, cols: tr.cols };
   if (options.applySmote ?? true) {
     const s = smote(tr.x, tr.y!, tr.rows, tr.cols, { ...options.smote, seed: smoteRng });
@@ -159,8 +174,9 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     preprocessor,
     train,
     test: { x: te.x, y: te.y!, rows: te.rows, cols: te.cols },
+    ...(va ? { validation: { x: va.x, y: va.y!, rows: va.rows, cols: va.cols } } : {}),
     split,
     trainRowsBeforeSmote: tr.rows,
-    skipped: [...tr.skipped, ...te.skipped],
+    skipped: [...tr.skipped, ...te.skipped, ...(va?.skipped ?? [])],
   };
 }

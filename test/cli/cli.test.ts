@@ -151,6 +151,26 @@ describe('out-of-time training from the command line', () => {
   });
 });
 
+describe('--patience (early stopping)', () => {
+  it('watches a validation part carved from the training rows, never the test part, and reports on the untouched test part', () => {
+    const dir = tempDir();
+    const args = ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--epochs', '40', '--hidden', '8', '--json', '--no-smote'];
+    const plain = JSON.parse(cli([...args, '--epochs', '2', '--out', join(dir, 'a.safetensors'), '--quiet']).stdout);
+    const r = cli([...args, '--patience', '2', '--out', join(dir, 'b.safetensors')]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows.test).toBe(plain.rows.test);
+    expect(j.rows.validation).toBeGreaterThan(0);
+    expect(j.rows.train + j.rows.validation).toBe(plain.rows.train);
+    expect(j.epochs).toBeLessThan(40); // it stopped
+    expect(r.stderr).toMatch(/ val AUC /);
+    expect(cli([...args, '--epochs', '1', '--out', join(dir, 'c.safetensors')]).stderr).toMatch(/ test AUC /);
+    const bad = cli([...args, '--validation-size', '1.5', '--out', join(dir, 'd.safetensors')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--validation-size must be in \(0, 1\), got 1.5/);
+  });
+});
+
 describe('--backend gpu', () => {
   it('falls back to the CPU visibly where no GPU is usable, and still trains', () => {
     const dir = tempDir();

@@ -110,6 +110,40 @@ describe('splits', () => {
   });
 });
 
+describe('prepareTable with a validation part', () => {
+  const t = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
+  const base = { target: 'Status', positive: 'bad', seed: 4 } as const;
+
+  it('carves it from the training rows only: the test part is unchanged, the parts are disjoint, stratified, not oversampled', () => {
+    const without = prepareTable(t, base);
+    const prep = prepareTable(t, { ...base, validationSize: 0.2 });
+    expect([...prep.split.test]).toEqual([...without.split.test]); // same test rows, whatever the validation part
+    expect(prep.test.rows).toBe(without.test.rows);
+    const train = new Set(prep.split.train), val = new Set(prep.split.validation!);
+    expect([...val].some((i) => train.has(i))).toBe(false);
+    expect(new Set([...train, ...val])).toEqual(new Set(without.split.train));
+    expect(prep.validation!.rows).toBe(Math.ceil(0.2 * without.split.train.length));
+    const share = (y: ArrayLike<number>, n: number) => Array.from({ length: n }, (_, i) => y[i]).filter((v) => v === 1).length / n;
+    expect(share(prep.validation!.y, prep.validation!.rows)).toBeCloseTo(share(without.test.y, without.test.rows), 1);
+    expect(prep.train.rows).toBeGreaterThan(prep.trainRowsBeforeSmote); // SMOTE on the training rows…
+    expect(prep.validation!.rows).toBe(prep.split.validation!.length); // …and not on the validation rows
+    // Runs without a validation part draw exactly what they drew before it existed (its generator forks last).
+    expect(prepareTable(t, base).train.x).toEqual(without.train.x);
+  });
+
+  it('fits the preprocessor on the remaining training rows only', () => {
+    const prep = prepareTable(t, { ...base, validationSize: 0.3, applySmote: false });
+    const col = prep.preprocessor.columns.findIndex((c) => c === 'Income' || /income/i.test(c));
+    const mean = (d: { x: Float32Array; rows: number; cols: number }) => {
+      let s = 0;
+      for (let r = 0; r < d.rows; r++) s += d.x[r * d.cols + col];
+      return s / d.rows;
+    };
+    expect(Math.abs(mean(prep.train))).toBeLessThan(1e-5); // standardised on exactly these rows
+    expect(Math.abs(mean(prep.validation!))).toBeGreaterThan(1e-4);
+  });
+});
+
 describe('SMOTE', () => {
   it('synthetic points lie on segments to one of the k nearest minority neighbours; classes come out balanced', () => {
     fc.assert(

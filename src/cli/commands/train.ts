@@ -41,7 +41,8 @@ export const trainSpec: CommandSpec = {
     exclude: { type: 'names', arg: 'COL,COL', help: 'columns not to use as features (identifiers, free text)' },
     missing: { type: 'string', arg: 'POLICY', help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)", default: 'impute', check: oneOf(['impute', 'drop']) },
     unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: oneOf(['zeros', 'error']) },
-    patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch)' },
+    patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch); watches a validation part of the training rows, never the test part' },
+    'validation-size': { type: 'number', help: 'fraction of the training rows held out as the validation part (default 0.15 with --patience, else none)', check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: oneOf(['auto', 'wasm', 'js', 'gpu']) },
     threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: checks.probability },
@@ -77,6 +78,8 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     positive: o.positive as string,
     seed,
     testSize: o['test-size'] as number,
+    // Early stopping must not select on the test part (that would bias the reported metrics): it gets its own.
+    validationSize: (o['validation-size'] as number | undefined) ?? (o.patience !== undefined ? 0.15 : undefined),
     applySmote: o.smote as boolean,
     timeColumn: o['time-column'] as string | undefined,
     ootFrom: o['oot-from'] as string | undefined,
@@ -109,9 +112,10 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     batchSize: o['batch-size'] as number,
     seed,
     regCoeff: o.reg as number,
-    validation: prep.test,
+    // Without a validation part the test part is only watched (reported per epoch), never used to choose.
+    validation: prep.validation ?? prep.test,
     earlyStopping: o.patience !== undefined ? { monitor: 'val.auc' as const, patience: o.patience as number } : (false as const),
-    onEpoch: (e: EpochRecord) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  val AUC ${e.validation!.auc.toFixed(4)}`),
+    onEpoch: (e: EpochRecord) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`),
   };
   let history: History;
   if (gpu) {
@@ -136,7 +140,10 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     batchSize: o['batch-size'] as number,
     regCoeff: o.reg as number,
     smote: o.smote as boolean,
-    split: o['time-column'] ? { timeColumn: o['time-column'], ootFrom: o['oot-from'] } : { testSize: o['test-size'], stratified: true },
+    split: {
+      ...(o['time-column'] ? { timeColumn: o['time-column'], ootFrom: o['oot-from'] } : { testSize: o['test-size'], stratified: true }),
+      ...(prep.validation ? { validationRows: prep.validation.rows } : {}),
+    },
     dataFile: source,
     dataSha256: sha256(bytes),
     rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
@@ -151,7 +158,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     writeAtomic(o.report as string, buildReport({
       title: `hamiltonian-ai — ${source}`,
       subtitle: [
-        `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}, ${prep.test.rows} held-out rows`,
+        `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}${prep.validation ? `, ${prep.validation.rows} validation rows (early stopping)` : ''}, ${prep.test.rows} held-out rows`,
         `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs; seed ${seed}; library ${VERSION}`,
       ],
       evaluation: metrics,
@@ -165,7 +172,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     metrics: metricsRecord,
     confusion: metrics.confusion,
     threshold,
-    rows: { train: prep.trainRowsBeforeSmote, trainAfterSmote: prep.train.rows, test: prep.test.rows, skipped: prep.skipped.length },
+    rows: { train: prep.trainRowsBeforeSmote, trainAfterSmote: prep.train.rows, validation: prep.validation?.rows ?? 0, test: prep.test.rows, skipped: prep.skipped.length },
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.trainSeconds / history.epochs.length },
     epochs: history.epochs.length,
     backend: gpu ? `gpu:${gpu.mode}` : model.backend,
