@@ -5,10 +5,12 @@
  * kernels compile and compute the same numbers as the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit } from '../../src/index.js';
+import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit, parseCsv, prepareTable } from '../../src/index.js';
+import { encodeModel } from '../../src/io/model-file.js';
+import { loadScorerSync } from '../../src/score/index.js';
 import { ROOT } from '../cli/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -212,6 +214,26 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     }, { cfg, params, rows, want });
     expect(worst).toBeLessThan(1e-5);
   }, 180_000);
+
+  it('webgpu: createGpuScorer scores raw credit records as the edge scorer does', async () => {
+    const table = parseCsv(readFileSync(join(ROOT, 'data', 'credit_data.csv'), 'utf8'));
+    const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 3, applySmote: false });
+    const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [32, 16], activation: 'tanh', seed: 3 });
+    await fit(model, new AdvancedSymplecticOptimizer(model.parameters()), prep.train, { epochs: 1, seed: 3 });
+    const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON() });
+    const records = table.rows.slice(0, 500).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
+    const want = Array.from(loadScorerSync(bytes).scoreBatch(records));
+    const got: number[] = await page.evaluate(async ({ b64, records }) => {
+      const H = (globalThis as any).HG;
+      const gpu = await H.createGpuBackend('webgpu');
+      const scorer = await H.createGpuScorer(gpu, Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      const p = Array.from(await scorer.scoreBatch(records) as Float32Array);
+      scorer.release();
+      return p;
+    }, { b64: Buffer.from(bytes).toString('base64'), records });
+    expect(got.length).toBe(500);
+    got.forEach((p, i) => expect(Math.abs(p - want[i])).toBeLessThan(1e-5));
+  }, 120_000);
 
   it("'auto' picks WebGPU in a browser that has it and names the adapter", async () => {
     const out = await page.evaluate(async () => {

@@ -5,10 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GpuNetwork, createGpuBackend, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/backend/gpu/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeModel } from '../../src/io/model-file.js';
+import { loadScorerSync } from '../../src/score/index.js';
+import { ROOT } from '../cli/helpers.js';
+import { GpuNetwork, createGpuBackend, createGpuScorer, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/backend/gpu/index.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
+  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, parseCsv, prepareTable, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -96,6 +101,21 @@ describe('GPU model paths', () => {
     const got = await gpuPredictProba(cpu, model, x, 50, 16);
     const want = model.predictProba(x, 50);
     for (let i = 0; i < 50; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+  });
+
+  it('createGpuScorer: async scoreBatch of raw records equals the edge scorer; bad records and bare state dicts are named', async () => {
+    const table = parseCsv(readFileSync(join(ROOT, 'data', 'credit_data.csv'), 'utf8'));
+    const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 2, applySmote: false });
+    const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [16, 8], seed: 2 });
+    const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON() });
+    const records = table.rows.slice(0, 300).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
+    const scorer = await createGpuScorer(cpu, bytes, { chunk: 128 });
+    const got = await scorer.scoreBatch(records);
+    const want = loadScorerSync(bytes).scoreBatch(records);
+    for (let i = 0; i < records.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-6);
+    await expect(scorer.scoreBatch([records[0], { ...records[1], Income: 'lots' }])).rejects.toThrow(/record 1: .*Income/);
+    scorer.release();
+    await expect(createGpuScorer(cpu, encodeModel(model))).rejects.toThrow(/no preprocessor/);
   });
 
   it('a GPU training step matches the reference step (hamiltonianLoss with its default regulariser)', async () => {

@@ -18,6 +18,7 @@ import { provideNodeWebGPU } from './node-webgpu.js';
 export { nodeWebGPULoaded, releaseNodeWebGPU } from './node-webgpu.js';
 
 export { gpuSelfCheck, type GpuSelfCheck } from './selfcheck.js';
+export { createGpuScorer, type GpuScorer } from './scorer.js';
 export { MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 
 /** gpu.js modes: 'auto' tries WebGPU then WebGL; 'webasm' and 'cpu' run the same kernels on the CPU. */

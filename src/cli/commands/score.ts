@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { CsvStreamParser, formatCsvField, type CsvRecord, type Delimiter } from '../../index.js';
 import { Scorer } from '../../score/index.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
-import { GpuNetwork, type GpuBackend } from '../../backend/gpu/index.js';
-import { loadModel } from '../../io/load.js';
+import { createGpuScorer, type GpuBackend, type GpuScorer } from '../../backend/gpu/index.js';
 import { openGpuForCli } from '../gpu.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
@@ -40,13 +39,13 @@ export async function score(o: Parsed): Promise<void> {
     throw e;
   }
   const pre = scorer.preprocessor;
-  let gpuNet: GpuNetwork | null = null;
+  let gpuScorer: GpuScorer | null = null;
   let gpu: GpuBackend | null = null;
   let engine: string = scorer.engine;
   if (o.backend === 'gpu') {
     gpu = await openGpuForCli('scoring');
     if (gpu) {
-      gpuNet = await GpuNetwork.fromModel(gpu, loadModel(readBytes(modelPath), { backend: 'js' }).model);
+      gpuScorer = await createGpuScorer(gpu, readBytes(modelPath));
       engine = `gpu:${gpu.mode}`;
       if (!o.quiet) process.stderr.write(`note: scoring on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
     }
@@ -102,7 +101,7 @@ export async function score(o: Parsed): Promise<void> {
         errors[i] = (e as Error).message;
       }
     }
-    if (ok.length && gpuNet) probs.set(await gpuNet.predictProba(x, ok.length, ok.length));
+    if (ok.length && gpuScorer) probs.set(await gpuScorer.scoreEncoded(x, ok.length));
     else if (ok.length) scorer.scoreEncoded(x, ok.length, probs);
     let k = 0;
     let out = '';
@@ -184,7 +183,7 @@ export async function score(o: Parsed): Promise<void> {
     }
     throw e;
   } finally {
-    gpuNet?.release();
+    gpuScorer?.release();
     gpu?.destroy();
   }
   if (failed) {

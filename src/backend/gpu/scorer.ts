@@ -1,0 +1,54 @@
+/**
+ * The async `scoreBatch` of the GPU path: raw records are encoded on the CPU by the model file's preprocessor
+ * (the same code as the edge scorer) and scored on the device by a resident `GpuNetwork`, in chunks. The edge
+ * scorer (`hamiltonian-ai/score`) stays the synchronous, dependency-free path.
+ */
+import { DataError } from '../../data/errors.js';
+import type { Preprocessor } from '../../data/preprocessor.js';
+import { loadModel } from '../../io/load.js';
+import { ModelFormatError } from '../../io/safetensors.js';
+import { GpuNetwork, type GpuBackend } from './index.js';
+
+/** A model file loaded onto the device for scoring. */
+export interface GpuScorer {
+  readonly preprocessor: Preprocessor;
+  /** P(positive) for many raw records; a record that cannot be encoded throws a `DataError` naming its index. */
+  scoreBatch(records: readonly Record<string, unknown>[]): Promise<Float32Array>;
+  /** P(positive) for rows already encoded (rows × inputDim, as the preprocessor outputs). */
+  scoreEncoded(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** Frees the device memory. */
+  release(): void;
+}
+
+/**
+ * @example
+ * const scorer = await createGpuScorer(gpu, new Uint8Array(readFileSync('credit.safetensors')));
+ * const p = await scorer.scoreBatch(applicants);
+ * scorer.release();
+ */
+export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number } = {}): Promise<GpuScorer> {
+  const { model, preprocessor } = loadModel(modelBytes, { backend: 'js' });
+  if (!preprocessor) throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuNetwork, or train it with this library');
+  if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
+  const net = await GpuNetwork.fromModel(gpu, model);
+  const chunk = options.chunk ?? Math.max(1, Math.min(65536, Math.floor(2 ** 24 / Math.max(model.inputDim, ...model.config.hiddenDims))));
+  const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, chunk);
+  return {
+    preprocessor,
+    scoreEncoded,
+    async scoreBatch(records) {
+      const cols = preprocessor.cols;
+      const x = new Float32Array(records.length * cols);
+      records.forEach((r, i) => {
+        try {
+          preprocessor.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
+        } catch (e) {
+          if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
+          throw e;
+        }
+      });
+      return scoreEncoded(x, records.length);
+    },
+    release: () => net.release(),
+  };
+}
