@@ -55,6 +55,8 @@ describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
     const check = await gpuSelfCheck(capped);
     expect(check.ok).toBe(false);
     expect(check.failures.join()).toMatch(/matmulNN: .* > 0\.0001/);
+    const trusted = await createGpuBackend('cpu', { selfCheck: true });
+    expect(trusted.mode).toBe('cpu');
   });
 
   it('matmul, all transpose cases, random shapes including 1 and primes', async () => {

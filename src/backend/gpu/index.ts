@@ -17,6 +17,8 @@ import { provideNodeWebGPU } from './node-webgpu.js';
 
 export { nodeWebGPULoaded, releaseNodeWebGPU } from './node-webgpu.js';
 
+import { gpuSelfCheck } from './selfcheck.js';
+
 export { gpuSelfCheck, type GpuSelfCheck } from './selfcheck.js';
 export { createGpuScorer, type GpuScorer } from './scorer.js';
 export { MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
@@ -47,11 +49,22 @@ const ACT: Record<string, number> = { relu: 1, leaky_relu: 2, tanh: 3 };
  * Loads gpu.js and picks a mode. 'auto' tries WebGPU (setting up `navigator.gpu` from the `webgpu` package
  * in Node), then WebGL; it does not silently fall back to gpu.js's CPU modes — those are only used when
  * asked for by name (tests, benchmarks). Returns a `GpuUnavailable` with the reason instead of throwing.
+ * With `selfCheck: true` the device must also pass `gpuSelfCheck`, or the result is unavailable with the failures.
  * @example
- * const gpu = await createGpuBackend();
+ * const gpu = await createGpuBackend('auto', { selfCheck: true });
  * if (gpu.mode === null) console.log('CPU it is:', gpu.fallbackReason);
  */
-export async function createGpuBackend(mode: GpuMode = 'auto'): Promise<GpuBackend | GpuUnavailable> {
+export async function createGpuBackend(mode: GpuMode = 'auto', options: { selfCheck?: boolean } = {}): Promise<GpuBackend | GpuUnavailable> {
+  const gpu = await openGpuBackend(mode);
+  if (gpu.mode === null || !options.selfCheck) return gpu;
+  // Drivers and shader compilers differ: with selfCheck the device earns trust by matching the reference first.
+  const check = await gpuSelfCheck(gpu);
+  if (check.ok) return gpu;
+  gpu.destroy();
+  return { mode: null, fallbackReason: `the GPU (gpu.js ${gpu.mode}) disagrees with the reference kernels (${check.failures.join('; ')}); using the CPU backends` };
+}
+
+async function openGpuBackend(mode: GpuMode): Promise<GpuBackend | GpuUnavailable> {
   const reasons: string[] = [];
   let adapter: string | undefined;
   // In Node, navigator.gpu must exist before gpu.js is loaded (it may probe WebGPU support at import).
