@@ -57,7 +57,7 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
   }, 60_000);
   afterAll(async () => browser?.close());
 
-  for (const mode of ['webgpu', 'webgl2'] as const) {
+  for (const mode of ['webgpu', 'webgl2', 'webgl'] as const) {
     it(`${mode}: the self-check passes, fitGpu matches fit (dropout, regulariser, class weights), chunked scoring matches predictProba`, async () => {
       const out: BrowserRun = await page.evaluate(async ({ mode, x, y, rows, xs, scoreRows }) => {
         const H = (globalThis as any).HG;

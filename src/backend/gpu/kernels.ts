@@ -173,9 +173,9 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     const p = Math.exp(z[r * c + j] - mx) / se;
     return (p - (Math.floor(y[r] + 0.5) === j ? 1 : 0)) * rw[r];
   });
-  const cePartials = make(function (this: any, z: number[], y: number[], rw: number[], rows: number, c: number, parts: number) {
+  // Loop bounds are arguments, never locals: WebGL 1 (GLSL ES 1.0) only compiles loops gpu.js can bound by LOOP_MAX.
+  const cePartials = make(function (this: any, z: number[], y: number[], rw: number[], rows: number, c: number, parts: number, iters: number) {
     let s = 0;
-    const iters = Math.ceil(rows / parts);
     for (let t = 0; t < iters; t++) {
       const r = t * parts + this.thread.x;
       if (r < rows) {
@@ -197,9 +197,8 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
   const mom = make(function (this: any, m: number[], g: number[], beta: number) {
     return beta * m[this.thread.x] + (1 - beta) * g[this.thread.x];
   });
-  const sumSq = make(function (this: any, m: number[], g: number[], n: number, cg: number, parts: number) {
+  const sumSq = make(function (this: any, m: number[], g: number[], n: number, cg: number, parts: number, iters: number) {
     let s = 0;
-    const iters = Math.ceil(n / parts);
     for (let t = 0; t < iters; t++) {
       const i = t * parts + this.thread.x;
       if (i < n) s += m[i] * m[i] + cg * g[i] * g[i];
@@ -256,10 +255,10 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     activationBackward: (g, h, n, act, slope) => run(actBack, n, g, h, act, slope),
     colSum: (x, m, n) => run(colSum, n, x, m, n),
     softmaxCrossEntropyGrad: (z, y, rw, rows, c) => run(ceGrad, rows * c, z, y, rw, c),
-    crossEntropyPartials: (z, y, rw, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rw, rows, c, REDUCE_PARTIALS),
+    crossEntropyPartials: (z, y, rw, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rw, rows, c, REDUCE_PARTIALS, Math.ceil(rows / REDUCE_PARTIALS)),
     positiveClass: (z, rows) => run(positive, rows, z),
     momentum: (m, g, beta, n) => run(mom, n, m, g, beta),
-    sumSquaresPartials: (m, g, n, c) => run(sumSq, REDUCE_PARTIALS, m, g, n, c, REDUCE_PARTIALS),
+    sumSquaresPartials: (m, g, n, c) => run(sumSq, REDUCE_PARTIALS, m, g, n, c, REDUCE_PARTIALS, Math.ceil(n / REDUCE_PARTIALS)),
     regularizerScale: (p, lambda, l2, withGradient) => run(regScale, 2, p, REDUCE_PARTIALS, lambda, l2 ? 1 : 0, withGradient ? 1 : 0),
     addScaled: (g, theta, sc, n) => run(addScaled, n, g, theta, sc),
     multiply: (a, b, n) => run(mul, n, a, b),
