@@ -2,6 +2,7 @@
 # Run ON the GPU machine (Ubuntu 24.04, NVIDIA, no Node): unpacks Node and the Vulkan loader carried in
 # .gpu-carry/ (made by bench/gpu/prepare.sh), points Dawn at the NVIDIA ICD, then runs the agreement checks and
 # the benchmark table (bench/gpu/bench.mjs) within a few minutes. Output also goes to $OUT/gpu-bench.log.
+# It replaces node_modules with the carried subset and unpacks a .deb into /: run it there, or on a copy of the tree.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 C=.gpu-carry
