@@ -294,8 +294,6 @@ export class GpuNetwork {
           k.release(grad);
           grad = withReg;
         }
-        await this.addToSums(rs, 1, 2, 1, false);
-        await this.addToSums(rs, 1, 3, lambda);
         const m = await k.momentum(this.momenta[t], grad, beta, n);
         k.release(this.momenta[t]);
         this.momenta[t] = m;
@@ -304,9 +302,10 @@ export class GpuNetwork {
         const theta = await k.update(this.params[t], m, scale, n);
         k.release(this.params[t]);
         this.params[t] = theta;
-        await this.addToSums(scale, 1, 1, 1);
-        k.release(partials);
-        k.release(grad);
+        const acc = await k.accumulateTensor(this.acc, scale, rs, lambda);
+        k.release(this.acc);
+        this.acc = acc;
+        for (const done of [partials, grad, scale, rs]) k.release(done);
       }
       if (next) g = next;
     }
@@ -314,11 +313,11 @@ export class GpuNetwork {
     this.steps++;
   }
 
-  private async addToSums(v: GpuTensor, count: number, slot: number, mul: number, releaseV = true): Promise<void> {
+  private async addToSums(v: GpuTensor, count: number, slot: number, mul: number): Promise<void> {
     const k = this.gpu.kernels;
     const acc = await k.accumulate(this.acc, v, count, slot, mul);
     k.release(this.acc);
-    if (releaseV) k.release(v);
+    k.release(v);
     this.acc = acc;
   }
 

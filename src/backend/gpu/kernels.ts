@@ -72,6 +72,8 @@ export interface GpuKernels {
   multiply(a: GpuTensor, b: GpuTensor, n: number): Promise<GpuTensor>;
   /** acc[0..4) plus mul·Σ v[0..count) added at index `slot` (running sums kept on the device). */
   accumulate(acc: GpuTensor, v: GpuTensor, count: number, slot: number, mul: number): Promise<GpuTensor>;
+  /** One tensor's step into the sums in one call: acc[1] += H = scale[0], acc[2] += R = reg[0], acc[3] += λ·R. */
+  accumulateTensor(acc: GpuTensor, scale: GpuTensor, reg: GpuTensor, lambda: number): Promise<GpuTensor>;
 }
 
 type GPULike = { createKernel(fn: (...args: any[]) => number, settings?: Record<string, unknown>): any };
@@ -236,6 +238,13 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     for (let q = 0; q < count; q++) s += v[q];
     return a[this.thread.x] + mul * s;
   });
+  const accTensor = make(function (this: any, a: number[], sc: number[], rg: number[], lambda: number) {
+    const i = this.thread.x;
+    if (i === 1) return a[1] + sc[0];
+    if (i === 2) return a[2] + rg[0];
+    if (i === 3) return a[3] + lambda * rg[0];
+    return a[i];
+  });
   const run = (kernel: any, size: number, ...args: unknown[]): Promise<GpuTensor> => {
     if (size > MAX_KERNEL_OUTPUTS) {
       return Promise.reject(new RangeError(`GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`));
@@ -265,5 +274,6 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     symplecticScale: (p, lr, eps) => run(scale, 2, p, REDUCE_PARTIALS, lr, eps),
     update: (theta, m, sc, n) => run(update, n, theta, m, sc),
     accumulate: (a, v, count, slot, m) => run(acc, 4, a, v, count, slot, m),
+    accumulateTensor: (a, sc, rg, lambda) => run(accTensor, 4, a, sc, rg, lambda),
   };
 }

@@ -156,6 +156,9 @@ export async function gpuSelfCheck(gpu: GpuBackend, options: { seed?: number; to
       k.release(rs);
     }
     note('multiply', await down(k.multiply(hg, ht, n)), Float64Array.from(g, (v, i) => v * theta[i]));
+    const [hacc, hsc, hrg] = [await up(Float32Array.of(1, 2, 3, 4)), await up(Float32Array.of(0.5, 9)), await up(Float32Array.of(0.25, 9))];
+    note('accumulateTensor', await down(k.accumulateTensor(hacc, hsc, hrg, 0.1)), [1, 2.5, 3.25, 4.025]);
+    for (const t of [hacc, hsc, hrg]) k.release(t);
     for (const t of [hm, hg, ht, mNew, partials, scale, tp]) k.release(t);
   }
 
