@@ -357,6 +357,26 @@ export class Preprocessor {
     return out;
   }
 
+  /**
+   * Encodes many records into one row-major array (records.length × cols). A record that cannot be encoded
+   * throws a `DataError` naming its index and column.
+   * @example
+   * const x = pre.transformRecords([{ Income: 129, Home: 'rent' }, { Income: 80, Home: 'own' }]);
+   */
+  transformRecords(records: readonly Record<string, unknown>[]): Float32Array {
+    const cols = this.cols;
+    const x = new Float32Array(records.length * cols);
+    records.forEach((r, i) => {
+      try {
+        this.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
+      } catch (e) {
+        if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
+        throw e;
+      }
+    });
+    return x;
+  }
+
   /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */
   private encodeCells(out: Float32Array, cells: (string | undefined)[], scale: boolean): { column: string; reason: string; fatal: boolean } | null {
     const st = this.state;

@@ -5,7 +5,6 @@
  * with WebAssembly where the runtime allows it and plain JavaScript where it does not.
  */
 import { initWasm } from '../backend/wasm/module.js';
-import { DataError } from '../data/errors.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
@@ -126,17 +125,7 @@ export class Scorer {
    * `DataError` that names its index and column.
    */
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
-    const cols = this.preprocessor.cols;
-    const x = new Float32Array(records.length * cols);
-    records.forEach((r, i) => {
-      try {
-        this.preprocessor.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
-      } catch (e) {
-        if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
-        throw e;
-      }
-    });
-    return this.network.probabilities(x, records.length, out);
+    return this.network.probabilities(this.preprocessor.transformRecords(records), records.length, out);
   }
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */

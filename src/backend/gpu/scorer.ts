@@ -3,7 +3,6 @@
  * (the same code as the edge scorer) and scored on the device by a resident `GpuNetwork`, in chunks. The edge
  * scorer (`hamiltonian-ai/score`) stays the synchronous, dependency-free path.
  */
-import { DataError } from '../../data/errors.js';
 import type { Preprocessor } from '../../data/preprocessor.js';
 import { loadModel } from '../../io/load.js';
 import { ModelFormatError } from '../../io/safetensors.js';
@@ -36,19 +35,7 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
   return {
     preprocessor,
     scoreEncoded,
-    async scoreBatch(records) {
-      const cols = preprocessor.cols;
-      const x = new Float32Array(records.length * cols);
-      records.forEach((r, i) => {
-        try {
-          preprocessor.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
-        } catch (e) {
-          if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
-          throw e;
-        }
-      });
-      return scoreEncoded(x, records.length);
-    },
+    scoreBatch: async (records) => scoreEncoded(preprocessor.transformRecords(records), records.length),
     release: () => net.release(),
   };
 }
