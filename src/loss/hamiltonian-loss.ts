@@ -38,6 +38,27 @@ export interface HamiltonianLossResult {
 }
 
 /**
+ * The regulariser's settings from the loss options, checked, with their defaults (λ = 0.01, 'norm'): shared by
+ * `hamiltonianLoss` and the GPU training step so the two cannot drift. `where` prefixes the error messages.
+ * @example
+ * const { lambda, kind, withGrad } = regularizerSettings({ regCoeff: 0.02 });
+ */
+export function regularizerSettings(
+  options: Pick<HamiltonianLossOptions, 'regCoeff' | 'regularizer' | 'compat'>,
+  where = '',
+): { lambda: number; kind: Regularizer; withGrad: boolean } {
+  const lambda = options.regCoeff ?? 0.01;
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`${where}regCoeff must be a finite number ≥ 0, got ${lambda}`);
+  const kind = options.regularizer ?? 'norm';
+  if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`${where}regularizer must be 'norm' or 'l2', got '${kind}'`);
+  if (options.compat !== undefined && options.compat !== 'python') {
+    throw new RangeError(`${where}compat must be 'python' or absent, got '${options.compat}'`);
+  }
+  // 'python' reproduces the original's `.item()`: the regulariser is reported but has no gradient.
+  return { lambda, kind, withGrad: options.compat !== 'python' && lambda > 0 };
+}
+
+/**
  * The Hamiltonian loss of the original library: L = CE(logits, labels) + λ·R(θ), with R the potential
  * energy of the parameters. Unlike the original, the regulariser has a gradient: this call adds
  * λ·∂R/∂θ into every parameter's `grad` (∂‖θ‖/∂θ = θ/‖θ‖, taken as 0 at θ = 0; ∂(½‖θ‖²)/∂θ = θ), so
@@ -58,16 +79,9 @@ export function hamiltonianLoss(
   rows: number = labels.length,
 ): HamiltonianLossResult {
   const classes = model.outputDim ?? 2;
-  const lambda = options.regCoeff ?? 0.01;
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`regCoeff must be a finite number ≥ 0, got ${lambda}`);
-  const kind = options.regularizer ?? 'norm';
-  if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`regularizer must be 'norm' or 'l2', got '${kind}'`);
-  if (options.compat !== undefined && options.compat !== 'python') {
-    throw new RangeError(`compat must be 'python' or absent, got '${options.compat}'`);
-  }
+  const { lambda, kind, withGrad } = regularizerSettings(options);
   const ce = softmaxCrossEntropy(logits, labels, rows, classes, { classWeights: options.classWeights, gradOut: options.gradOut });
   let reg = 0;
-  const withGrad = options.compat !== 'python' && lambda > 0;
   for (const p of model.parameters()) {
     const data = p.data;
     const n = data.length;

@@ -11,7 +11,7 @@ import { rocAuc } from '../../metrics/ranking.js';
 import { EarlyStopper, TrainingDivergedError, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
-import type { Regularizer } from '../../loss/hamiltonian-loss.js';
+import { regularizerSettings, type Regularizer } from '../../loss/hamiltonian-loss.js';
 import { createGpuKernels, MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS, type GpuKernels, type GpuTensor } from './kernels.js';
 import { provideNodeWebGPU } from './node-webgpu.js';
 
@@ -219,11 +219,7 @@ export class GpuNetwork {
   /** Queues one optimiser step on rows of x (row-major, `rows × inputDim`) with integer labels y. */
   async trainStep(x: Float32Array, y: ArrayLike<number>, rows: number, options: GpuStepOptions = {}): Promise<void> {
     const lr = options.lr ?? 0.01, beta = options.beta ?? 0.9, eps = options.epsilon ?? 1e-8;
-    const lambda = options.regCoeff ?? 0.01;
-    const kind = options.regularizer ?? 'norm';
-    if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`GpuNetwork.trainStep: regCoeff must be a finite number ≥ 0, got ${lambda}`);
-    if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`GpuNetwork.trainStep: regularizer must be 'norm' or 'l2', got '${kind}'`);
-    if (options.compat !== undefined && options.compat !== 'python') throw new RangeError(`GpuNetwork.trainStep: compat must be 'python' or absent, got '${options.compat}'`);
+    const { lambda, kind, withGrad } = regularizerSettings(options, 'GpuNetwork.trainStep: ');
     const k = this.gpu.kernels;
     const L = this.shapes.length;
     const nin = this.shapes[0].nin, C = this.shapes[L - 1].nout;
@@ -287,9 +283,9 @@ export class GpuNetwork {
         let grad = gradient;
         // The regulariser: R and λ·∂R/∂θ from this tensor's θ before its update, as hamiltonianLoss does.
         const rp = await k.sumSquaresPartials(this.params[t], this.params[t], n, 0);
-        const rs = await k.regularizerScale(rp, lambda, kind === 'l2', options.compat !== 'python' && lambda > 0);
+        const rs = await k.regularizerScale(rp, lambda, kind === 'l2', withGrad);
         k.release(rp);
-        if (options.compat !== 'python' && lambda > 0) {
+        if (withGrad) {
           const withReg = await k.addScaled(grad, this.params[t], rs, n);
           k.release(grad);
           grad = withReg;
