@@ -120,10 +120,6 @@ function widestLayer(model: HamiltonianNN): number {
   return Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
 }
 
-/** Rows per scoring chunk: every array within MAX_KERNEL_OUTPUTS (2²⁴ floats, 64 MiB — also under WebGPU's 128 MiB). */
-function defaultChunk(model: HamiltonianNN): number {
-  return Math.max(1, Math.min(65536, Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model))));
-}
 
 /** Options of one GPU training step: the AdvancedSymplecticOptimizer's settings and `hamiltonianLoss`'s. */
 export interface GpuStepOptions {
@@ -176,6 +172,8 @@ export interface GpuStats {
 export class GpuNetwork {
   private acc: GpuTensor;
   private steps = 0;
+  /** The widest layer, input included: rows × this is the largest array a batch puts on the device. */
+  private readonly widest: number;
 
   private constructor(
     private readonly gpu: GpuBackend,
@@ -188,6 +186,12 @@ export class GpuNetwork {
     acc: GpuTensor,
   ) {
     this.acc = acc;
+    this.widest = widestLayer(model);
+  }
+
+  /** The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS. */
+  get maxRows(): number {
+    return Math.floor(MAX_KERNEL_OUTPUTS / this.widest);
   }
 
   /** Uploads the model's parameters (and momenta, zero unless given). The model's dropout generator is shared. */
@@ -226,8 +230,7 @@ export class GpuNetwork {
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`GpuNetwork.trainStep: rows must be an integer ≥ 1, got ${rows}`);
     if (x.length < rows * nin) throw new RangeError(`GpuNetwork.trainStep: x holds ${x.length} values, ${rows} rows × ${nin} inputs need ${rows * nin}`);
     if (y.length < rows) throw new RangeError(`GpuNetwork.trainStep: y holds ${y.length} labels, ${rows} rows need ${rows}`);
-    const widest = Math.max(...this.shapes.map((sh) => Math.max(sh.nin, sh.nout)));
-    if (rows * widest > MAX_KERNEL_OUTPUTS) throw new RangeError(`GpuNetwork.trainStep: ${rows} rows × a layer ${widest} wide exceed 2^24 elements (GPU kernels index in float32); use at most ${Math.floor(MAX_KERNEL_OUTPUTS / widest)} rows per step`);
+    if (rows > this.maxRows) throw new RangeError(`GpuNetwork.trainStep: ${rows} rows × a layer ${this.widest} wide exceed 2^24 elements (GPU kernels index in float32); use at most ${this.maxRows} rows per step`);
     const cw = options.classWeights;
     if (cw && cw.length !== C) throw new RangeError(`GpuNetwork.trainStep: classWeights must have ${C} entries, got ${cw.length}`);
     const labels = new Float32Array(rows), rowWeight = new Float32Array(rows);
@@ -329,8 +332,11 @@ export class GpuNetwork {
     return { loss: mean(sums[0] + sums[3]), baseLoss: mean(sums[0]), regLoss: mean(sums[2]), energy: mean(sums[1]), steps };
   }
 
-  /** P(class 1) for many rows, in chunks; the next chunk is queued before the previous one is read back. */
-  async predictProba(x: Float32Array, rows: number, chunk: number): Promise<Float32Array> {
+  /**
+   * P(class 1) for many rows, in chunks (default: up to 65536 rows, within `maxRows`); the next chunk is queued
+   * before the previous one is read back.
+   */
+  async predictProba(x: Float32Array, rows: number, chunk = Math.max(1, Math.min(65536, this.maxRows))): Promise<Float32Array> {
     if (this.shapes[this.shapes.length - 1].nout !== 2) throw new RangeError('predictProba on the GPU handles binary models');
     const k = this.gpu.kernels;
     const nin = this.shapes[0].nin;
@@ -378,7 +384,7 @@ export class GpuNetwork {
  * @example
  * const p = await gpuPredictProba(gpu, model, x, rows);
  */
-export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, rows: number, chunk = defaultChunk(model)): Promise<Float32Array> {
+export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, rows: number, chunk?: number): Promise<Float32Array> {
   if (model.outputDim !== 2) throw new RangeError('gpuPredictProba handles binary models');
   if (x.length < rows * model.inputDim) throw new RangeError(`gpuPredictProba: x holds ${x.length} values, ${rows} rows × ${model.inputDim} need ${rows * model.inputDim}`);
   const net = await GpuNetwork.fromModel(gpu, model);
@@ -427,7 +433,7 @@ export interface GpuFitOptions extends Omit<FitOptions, 'scheduler' | 'scheduler
 /** Validation metrics from P(class 1) computed on the device (binary), or `validate` on the CPU. */
 async function validateOnDevice(net: GpuNetwork, model: HamiltonianNN, data: Dataset): Promise<ValidationMetrics> {
   if (model.outputDim !== 2) return validate(model, data);
-  const p = await net.predictProba(data.x, data.rows, defaultChunk(model));
+  const p = await net.predictProba(data.x, data.rows);
   let loss = 0, correct = 0;
   const labels = new Array<number>(data.rows);
   for (let i = 0; i < data.rows; i++) {

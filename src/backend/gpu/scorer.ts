@@ -30,8 +30,7 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
   if (!preprocessor) throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuNetwork, or train it with this library');
   if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
   const net = await GpuNetwork.fromModel(gpu, model);
-  const chunk = options.chunk ?? Math.max(1, Math.min(65536, Math.floor(2 ** 24 / Math.max(model.inputDim, ...model.config.hiddenDims))));
-  const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, chunk);
+  const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, options.chunk);
   return {
     preprocessor,
     scoreEncoded,
