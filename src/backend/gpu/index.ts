@@ -252,15 +252,11 @@ export class GpuNetwork {
     for (let l = 0; l < L; l++) {
       const { nin: i, nout: o } = this.shapes[l];
       const h = await k.dense(inputs[l], this.params[2 * l], this.params[2 * l + 1], rows, i, o, l + 1 < L ? this.act : 0, LEAKY_RELU_SLOPE);
-      if (l + 1 === L) inputs.push(h);
-      else if (useDropout) {
-        acts.push(h);
+      if (l + 1 < L) acts.push(h);
+      if (l + 1 < L && useDropout) {
         masks.push(await k.upload(this.model.drawDropoutMask(l, rows)));
         inputs.push(await k.multiply(h, masks[l], rows * o));
-      } else {
-        acts.push(h);
-        inputs.push(h);
-      }
+      } else inputs.push(h);
     }
     const logits = inputs[L];
     let g = await k.softmaxCrossEntropyGrad(logits, yT, wT, rows, C);
@@ -308,7 +304,8 @@ export class GpuNetwork {
       }
       if (next) g = next;
     }
-    for (const t of [...inputs, ...acts.filter((a) => !inputs.includes(a)), ...masks, yT, wT]) k.release(t);
+    // Without dropout each activation is also the next layer's input: release it once.
+    for (const t of [...inputs, ...(useDropout ? acts : []), ...masks, yT, wT]) k.release(t);
     this.steps++;
   }
 
