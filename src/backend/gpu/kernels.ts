@@ -9,6 +9,8 @@
  * fresh result, so earlier results stay valid until `release`d. All tensors are flat row-major.
  *
  * gpu.js declares every loop variable at function scope in some modes: loops in one kernel need distinct names.
+ * The corrected row/column split is written out in the three kernels that need it: moving it into a gpu.js
+ * helper (`addFunction`) broke the browser backends when tried.
  *
  * Activation codes: 0 identity, 1 relu, 2 leaky_relu (slope in `slope`), 3 tanh.
  */
