@@ -34,13 +34,13 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 usage or input error). */
 /**
  * Whether the process must be ended with `process.exit` after `main`: Dawn (Node WebGPU, loaded by
  * `--backend gpu` on a machine that has it) keeps the event loop alive.
  */
 export { nodeWebGPULoaded as mustExitExplicitly } from '../backend/gpu/node-webgpu.js';
 
+/** Runs the CLI; returns the exit code (0 ok, 1 unexpected failure, 2 usage or input error). */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {

@@ -76,12 +76,16 @@ export class WasmEngine {
   /** Draws hidden layer l's dropout mask for `rows` rows with the WASM kernel (the bits `Dropout.drawMask` draws). */
   drawMask(l: number, rows: number, rng: Rng4): Float32Array {
     this.ensure(rows);
+    this.fillMask(l, rows, rng);
+    return this.dropouts[l].mask.subarray(0, rows * this.layers[l].outFeatures);
+  }
+
+  /** Fills layer l's mask (capacity already ensured) and advances `rng` past the draws. */
+  private fillMask(l: number, rows: number, rng: Rng4): void {
     const d = this.dropouts[l];
-    const n = rows * this.layers[l].outFeatures;
     this.words().set(rng.s);
-    this.arena.exports.dropoutMask(d.mask.byteOffset, n, d.p, this.words().byteOffset);
+    this.arena.exports.dropoutMask(d.mask.byteOffset, rows * this.layers[l].outFeatures, d.p, this.words().byteOffset);
     rng.s.set(this.words());
-    return d.mask.subarray(0, n);
   }
 
   forward(x: Float32Array, rows: number, useDropout: boolean, reuseMask: boolean, rng: Rng4): Float32Array {
@@ -96,7 +100,6 @@ export class WasmEngine {
       inPtr = b.input.byteOffset;
     }
     this.lastInputPtr = inPtr;
-    if (useDropout && !reuseMask) this.words().set(rng.s);
     let inWidth = inDim;
     for (let l = 0; l < this.dropouts.length; l++) {
       const layer = this.layers[l];
@@ -108,13 +111,12 @@ export class WasmEngine {
       const d = this.dropouts[l];
       if (useDropout && d.active) {
         mask = d.mask.byteOffset;
-        if (!reuseMask) ex.dropoutMask(mask, rows * h, d.p, this.words().byteOffset);
+        if (!reuseMask) this.fillMask(l, rows, rng);
       }
       ex.activate(post.byteOffset, pre.byteOffset, rows * h, this.act, this.slope, mask);
       inPtr = post.byteOffset;
       inWidth = h;
     }
-    if (useDropout && !reuseMask) rng.s.set(this.words());
     const last = this.layers[this.layers.length - 1];
     const out = last.outFeatures;
     ex.sgemm(0, 1, rows, out, inWidth, inPtr, inWidth, last.weight.data.byteOffset, inWidth, b.logits.byteOffset, out, 0, this.arena.work);
