@@ -87,6 +87,7 @@ export function sealChecksum(bytes: Uint8Array): Uint8Array {
 }
 
 const CRC_PLACEHOLDER = '00000000';
+const CRC_PLACEHOLDER_BYTES = new TextEncoder().encode(CRC_PLACEHOLDER);
 const CRC_KEY_TEXT = '"crc32":"';
 
 /** Offset of the 8 hex digits of `"crc32":"…"` in the header, or -1. */
@@ -106,9 +107,9 @@ function verifyChecksum(bytes: Uint8Array, stored: string): void {
   if (!/^[0-9a-f]{8}$/.test(stored)) throw new ModelFormatError(`__metadata__.crc32 '${stored}' is not 8 hex digits`);
   const at = crcFieldOffset(bytes);
   if (at < 0) throw new ModelFormatError('the crc32 field cannot be located in the header');
-  const copy = bytes.slice();
-  for (let i = 0; i < 8; i++) copy[at + i] = CRC_PLACEHOLDER.charCodeAt(i);
-  const actual = crc32(copy).toString(16).padStart(8, '0');
+  // The CRC as if the field held the placeholder, chained over the three parts instead of copying the file.
+  const withPlaceholder = crc32(bytes.subarray(at + 8), crc32(CRC_PLACEHOLDER_BYTES, crc32(bytes.subarray(0, at))));
+  const actual = withPlaceholder.toString(16).padStart(8, '0');
   if (actual !== stored) throw new ModelFormatError(`checksum mismatch (stored ${stored}, computed ${actual}): the file is corrupted`);
 }
 
