@@ -119,6 +119,22 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+/**
+ * Epochs and batch size with their defaults, and the data and validation sets, checked against the model — the
+ * checks `fit` and `fitGpu` share.
+ * @example
+ * const { epochs, batchSize } = checkFitInputs(model, train, { epochs: 5 });
+ */
+export function checkFitInputs(model: HamiltonianNN, data: Dataset, options: Pick<FitOptions, 'epochs' | 'batchSize' | 'validation'>): { epochs: number; batchSize: number } {
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be an integer ≥ 0, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  checkDataset(data, 'data', model.inputDim, model.outputDim);
+  if (options.validation) checkDataset(options.validation, 'validation', model.inputDim, model.outputDim);
+  return { epochs, batchSize };
+}
+
 function checkDataset(d: Dataset, what: string, inputDim: number, classes: number): void {
   if (!d || !(d.x instanceof Float32Array)) throw new TypeError(`${what}.x must be a Float32Array`);
   if (!Number.isInteger(d.rows) || d.rows < 1) throw new RangeError(`${what}.rows must be a positive integer, got ${d.rows}`);
@@ -234,14 +250,9 @@ export async function fit(
   data: Dataset,
   options: FitOptions = {},
 ): Promise<History> {
-  const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be an integer ≥ 0, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const { epochs, batchSize } = checkFitInputs(model, data, options);
   if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) throw new RangeError(`clipGradNorm must be > 0, got ${options.clipGradNorm}`);
   const classes = model.outputDim;
-  checkDataset(data, 'data', model.inputDim, classes);
-  if (options.validation) checkDataset(options.validation, 'validation', model.inputDim, classes);
 
   const rng = toRng(options.seed);
   const cols = data.cols;

@@ -8,7 +8,7 @@
  */
 import { toRng } from '../../core/rng.js';
 import { rocAuc } from '../../metrics/ranking.js';
-import { EarlyStopper, TrainingDivergedError, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
+import { EarlyStopper, TrainingDivergedError, checkFitInputs, gatherBatch, validate, type Dataset, type EpochRecord, type FitOptions, type History, type ValidationMetrics } from '../../train/fit.js';
 import { LEAKY_RELU_SLOPE } from '../../nn/activations.js';
 import type { HamiltonianNN } from '../../nn/hamiltonian-nn.js';
 import { regularizerSettings, type Regularizer } from '../../loss/hamiltonian-loss.js';
@@ -120,6 +120,11 @@ function widestLayer(model: HamiltonianNN): number {
   return Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
 }
 
+/** The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS. */
+function maxRowsFor(model: HamiltonianNN): number {
+  return Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model));
+}
+
 
 /** Options of one GPU training step: the AdvancedSymplecticOptimizer's settings and `hamiltonianLoss`'s. */
 export interface GpuStepOptions {
@@ -174,6 +179,8 @@ export class GpuNetwork {
   private steps = 0;
   /** The widest layer, input included: rows × this is the largest array a batch puts on the device. */
   private readonly widest: number;
+  /** The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS. */
+  readonly maxRows: number;
 
   private constructor(
     private readonly gpu: GpuBackend,
@@ -187,11 +194,7 @@ export class GpuNetwork {
   ) {
     this.acc = acc;
     this.widest = widestLayer(model);
-  }
-
-  /** The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS. */
-  get maxRows(): number {
-    return Math.floor(MAX_KERNEL_OUTPUTS / this.widest);
+    this.maxRows = maxRowsFor(model);
   }
 
   /** Uploads the model's parameters (and momenta, zero unless given). The model's dropout generator is shared. */
@@ -454,16 +457,12 @@ async function validateOnDevice(net: GpuNetwork, model: HamiltonianNN, data: Dat
  * if (gpu.mode !== null) await fitGpu(gpu, model, train, { epochs: 5, batchSize: 4096, validation: test });
  */
 export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Dataset, options: GpuFitOptions = {}): Promise<History> {
-  const epochs = options.epochs ?? 10, batch = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be an integer ≥ 0, got ${epochs}`);
-  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer, got ${batch}`);
+  const { epochs, batchSize: batch } = checkFitInputs(model, data, options);
   for (const unsupported of ['scheduler', 'clipGradNorm'] as const) {
     if ((options as Record<string, unknown>)[unsupported] !== undefined) throw new RangeError(`fitGpu does not support ${unsupported}; train with fit on the CPU for it`);
   }
-  if (data.cols !== model.inputDim) throw new RangeError(`data.cols is ${data.cols} but the model's inputDim is ${model.inputDim}`);
-  const maxBatch = Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model));
+  const maxBatch = maxRowsFor(model);
   if (batch > maxBatch) throw new RangeError(`batchSize ${batch} is too large for the GPU with a layer ${widestLayer(model)} wide: at most ${maxBatch} rows (GPU kernels index in float32, exact up to 2^24 elements)`);
-  if (data.x.length < data.rows * data.cols) throw new RangeError(`data.x holds ${data.x.length} values, fewer than rows·cols = ${data.rows * data.cols}`);
   const rng = toRng(options.seed);
   const order = new Uint32Array(data.rows).map((_, i) => i);
   const xb = new Float32Array(batch * data.cols);
