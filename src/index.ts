@@ -68,7 +68,7 @@ export {
   type StepFunction, type OrderMeasurement, type EnergyBehaviour, type VerifyOptions, type IntegratorReport,
 } from './integrators/verify.js';
 // Backends
-export { resolveBackend, registerKernel, getKernel, listKernels, type BackendName, type BackendChoice, type ResolvedBackend, type MatmulKernel, type KernelMap, type OpName } from './backend/registry.js';
+export { resolveBackend, createOps, opsOf, getKernel, type BackendName, type BackendChoice, type ResolvedBackend, type CreatedOps, type Ops, type MatmulKernel, type KernelMap, type OpName } from './backend/registry.js';
 export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
 export { WasmArena } from './backend/wasm/arena.js';
 export { welchTTest, incompleteBeta, logGamma, type TwoSampleTest } from './metrics/tests.js';

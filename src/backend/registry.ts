@@ -1,66 +1,14 @@
-import { matmul, matmulNT, matmulTN } from '../core/matrix.js';
-import { detectWasm } from './wasm/module.js';
-import { wasmMatmul } from './wasm/kernels.js';
+import { jsOps } from './js/index.js';
+import type { BackendName, MatmulKernel, Ops } from './ops.js';
+import { createWasmOps } from './wasm/index.js';
+import type { WasmArena } from './wasm/arena.js';
+import { detectWasm, type WasmFlavour } from './wasm/module.js';
+import { wasmMatmul } from './wasm/staging.js';
 
-/** Where kernels run: `js` is the reference implementation; `wasm` the AssemblyScript build; `gpu` gpu.js. */
-export type BackendName = 'js' | 'wasm' | 'gpu';
+export type { AdamStepConstants, BackendName, MatmulKernel, Ops, SgdStepConstants } from './ops.js';
+
 /** What a caller asks for: 'auto' or a backend by name. */
 export type BackendChoice = 'auto' | BackendName;
-
-/** out[m×n] (+)= op(a) · op(b); the op names say which operand is transposed (row-major storage). */
-export type MatmulKernel = (out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number, accumulate?: boolean) => Float32Array;
-
-/** The kernel signature of each op. */
-export interface KernelMap {
-  matmul: MatmulKernel;
-  matmulNT: MatmulKernel;
-  matmulTN: MatmulKernel;
-}
-
-/** Names of the ops in the registry. */
-export type OpName = keyof KernelMap;
-
-const kernels = new Map<string, unknown>();
-
-/**
- * Registers a kernel for an op on a backend (later registrations replace earlier ones).
- * @example
- * registerKernel('matmul', 'js', myMatmul);
- */
-export function registerKernel<K extends OpName>(op: K, backend: BackendName, fn: KernelMap[K]): void {
-  kernels.set(`${op}:${backend}`, fn);
-}
-
-/**
- * The kernel for `op` on `backend`; throws naming what is registered when it is missing.
- * @example
- * getKernel('matmulNT', 'wasm')(out, a, b, m, k, n);
- */
-export function getKernel<K extends OpName>(op: K, backend: BackendName): KernelMap[K] {
-  const fn = kernels.get(`${op}:${backend}`);
-  if (!fn) throw new RangeError(`no '${op}' kernel for backend '${backend}' (registered: ${[...kernels.keys()].join(', ')})`);
-  return fn as KernelMap[K];
-}
-
-/**
- * Every registered (op, backend) pair.
- * @example
- * listKernels(); // [{ op: 'matmul', backend: 'js' }, …]
- */
-export function listKernels(): Array<{ op: string; backend: string }> {
-  return [...kernels.keys()].map((k) => {
-    const [op, backend] = k.split(':');
-    return { op, backend };
-  });
-}
-
-// The reference kernels are always present.
-registerKernel('matmul', 'js', matmul);
-registerKernel('matmulNT', 'js', matmulNT);
-registerKernel('matmulTN', 'js', matmulTN);
-registerKernel('matmul', 'wasm', wasmMatmul.matmul);
-registerKernel('matmulNT', 'wasm', wasmMatmul.matmulNT);
-registerKernel('matmulTN', 'wasm', wasmMatmul.matmulTN);
 
 /** The backend `resolveBackend` chose, and why it differs from the request when it does. */
 export interface ResolvedBackend {
@@ -90,4 +38,84 @@ export function resolveBackend(choice: BackendChoice = 'auto'): ResolvedBackend 
   if (choice === 'gpu') base.fallbackReason = "backend 'gpu' needs the asynchronous GPU set-up (see src/backend/gpu); using the CPU";
   else if (!s.simd && s.reason) base.fallbackReason = s.reason;
   return base;
+}
+
+/** Which backend owns a tensor's memory: a WASM instance's buffer maps to its ops; anything else is js. */
+const owners = new WeakMap<ArrayBufferLike, Ops>();
+
+/** The CPU backends by name: each makes the ops a model (and everything acting on its tensors) runs on. */
+const BACKENDS: Record<Exclude<BackendName, 'gpu'>, (flavour?: WasmFlavour) => Ops> = {
+  js: () => jsOps,
+  wasm: (flavour) => {
+    let ops: Ops | undefined;
+    // The instance's memory may grow while it is being set up: its buffer is recorded once the ops exist.
+    const track = (arena: WasmArena) => ops && owners.set(arena.memory.buffer, ops);
+    const created = createWasmOps(flavour, track);
+    ops = created;
+    track(created.arena);
+    return created;
+  },
+};
+
+/** The ops a model got, and why they are not the backend asked for when they are not. */
+export interface CreatedOps {
+  ops: Ops;
+  fallbackReason?: string;
+}
+
+/**
+ * Ops for a new model: 'auto' gives a fresh WASM instance (falling back to js with a reason), 'js' the reference
+ * loops, 'wasm' insists. A WASM instance that cannot be compiled synchronously here (a browser's main thread)
+ * falls back to js under 'auto', naming `initWasm()`.
+ * @example
+ * const { ops } = createOps('auto');
+ */
+export function createOps(choice: BackendChoice = 'auto', flavour?: WasmFlavour): CreatedOps {
+  const resolved = flavour ? { backend: 'wasm' as const } : resolveBackend(choice);
+  if (resolved.backend !== 'wasm') return { ops: BACKENDS.js(), fallbackReason: resolved.fallbackReason };
+  try {
+    const created: CreatedOps = { ops: BACKENDS.wasm(flavour) };
+    if (resolved.fallbackReason) created.fallbackReason = resolved.fallbackReason;
+    return created;
+  } catch (e) {
+    // A browser's main thread refuses to compile large modules synchronously: `await initWasm()` first.
+    if (choice === 'wasm' || flavour) throw e;
+    return { ops: BACKENDS.js(), fallbackReason: `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it` };
+  }
+}
+
+/**
+ * The ops that own all of the given tensors (so their kernels can work on them in place): the WASM instance
+ * they live in, or the js reference when they are plain arrays or spread over several instances. Optimisers and
+ * losses dispatch through this, so they run on whatever backend holds a model's parameters.
+ * @example
+ * opsOf(p.data, p.grad).axpy(p.grad, lambda, p.data, n);
+ */
+export function opsOf(...tensors: Float32Array[]): Ops {
+  const ops = owners.get(tensors[0].buffer);
+  if (!ops) return jsOps;
+  for (let i = 1; i < tensors.length; i++) if (!ops.owns(tensors[i])) return jsOps;
+  return ops;
+}
+
+/** The matmul kernels `getKernel` hands out. */
+export interface KernelMap {
+  matmul: MatmulKernel;
+  matmulNT: MatmulKernel;
+  matmulTN: MatmulKernel;
+}
+
+/** Names of the ops `getKernel` hands out. */
+export type OpName = keyof KernelMap;
+
+/**
+ * A matmul kernel for arbitrary Float32Arrays (the wasm ones copy operands through a shared instance).
+ * @deprecated since 0.2: use `createOps(backend).matmul…` on tensors from `ops.alloc`; removed in 0.3.
+ * @example
+ * getKernel('matmulNT', 'wasm')(out, a, b, m, k, n);
+ */
+export function getKernel<K extends OpName>(op: K, backend: BackendName): KernelMap[K] {
+  if (backend === 'js') return jsOps[op];
+  if (backend === 'wasm') return wasmMatmul[op];
+  throw new RangeError(`no '${op}' kernel for backend '${backend}' (registered: js, wasm)`);
 }

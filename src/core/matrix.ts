@@ -2,8 +2,10 @@
  * Matrix helpers over row-major Float32Array, gl-matrix style: the output comes first and is returned,
  * nothing is allocated inside, and dimensions are passed explicitly (a matrix is just memory).
  *
- * These are the reference kernels: simple loops, accumulated in float64 locals, written for clarity
- * first and cache-friendly order second. Faster backends are tested against them.
+ * These are the reference kernels: simple loops written for clarity first and cache-friendly order second.
+ * `matmulNT` sums each dot product in a float64 local; `matmul` and `matmulTN` add each product into the
+ * float32 `out` (their loop order makes the output the accumulator). Every term is added, zeros included, so
+ * 0·∞ gives NaN here as it does in the WASM and GPU kernels. Faster backends are tested against them.
  */
 
 export type Matrix = Float32Array;
@@ -22,7 +24,6 @@ export function matmul(out: Matrix, a: Matrix, b: Matrix, m: number, k: number, 
     const aRow = i * k;
     for (let p = 0; p < k; p++) {
       const av = a[aRow + p];
-      if (av === 0) continue;
       const bRow = p * n;
       for (let j = 0; j < n; j++) out[oRow + j] += av * b[bRow + j];
     }
@@ -61,7 +62,6 @@ export function matmulTN(out: Matrix, a: Matrix, b: Matrix, m: number, k: number
     const bRow = p * n;
     for (let i = 0; i < m; i++) {
       const av = a[aRow + i];
-      if (av === 0) continue;
       const oRow = i * n;
       for (let j = 0; j < n; j++) out[oRow + j] += av * b[bRow + j];
     }

@@ -1,4 +1,4 @@
-import { norm2, sumSquares } from '../core/matrix.js';
+import { opsOf } from '../backend/registry.js';
 import type { HasParameters } from '../nn/parameter.js';
 import { softmaxCrossEntropy, type Labels } from './cross-entropy.js';
 
@@ -83,36 +83,17 @@ export function hamiltonianLoss(
   const ce = softmaxCrossEntropy(logits, labels, rows, classes, { classWeights: options.classWeights, gradOut: options.gradOut });
   let reg = 0;
   for (const p of model.parameters()) {
-    const data = p.data;
+    const { data, grad } = p;
     const n = data.length;
-    if (p.arena && p.arena.owns(data) && p.arena.owns(p.grad)) {
-      // Same formulas, SIMD kernels in place.
-      const ex = p.arena.exports;
-      const ss = ex.sumSquares(data.byteOffset, n);
-      if (kind === 'norm') {
-        const nrm = Math.sqrt(ss);
-        reg += nrm;
-        if (withGrad && nrm > 0) ex.axpy(p.grad.byteOffset, lambda / nrm, data.byteOffset, n);
-      } else {
-        reg += 0.5 * ss;
-        if (withGrad) ex.axpy(p.grad.byteOffset, lambda, data.byteOffset, n);
-      }
-      continue;
-    }
+    const ops = opsOf(data, grad);
+    const ss = ops.sumSquares(data, n);
     if (kind === 'norm') {
-      const nrm = norm2(data, n);
+      const nrm = Math.sqrt(ss);
       reg += nrm;
-      if (withGrad && nrm > 0) {
-        const c = lambda / nrm;
-        const g = p.grad;
-        for (let i = 0; i < n; i++) g[i] += c * data[i];
-      }
+      if (withGrad && nrm > 0) ops.axpy(grad, lambda / nrm, data, n);
     } else {
-      reg += 0.5 * sumSquares(data, n);
-      if (withGrad) {
-        const g = p.grad;
-        for (let i = 0; i < n; i++) g[i] += lambda * data[i];
-      }
+      reg += 0.5 * ss;
+      if (withGrad) ops.axpy(grad, lambda, data, n);
     }
   }
   return { loss: ce.loss + lambda * reg, baseLoss: ce.loss, regLoss: reg, grad: ce.grad };

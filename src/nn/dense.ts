@@ -1,5 +1,6 @@
-import { matmul, matmulNT, matmulTN, sumRows, addRowVector } from '../core/matrix.js';
 import type { Rng } from '../core/rng.js';
+import { jsOps } from '../backend/js/index.js';
+import type { Ops } from '../backend/ops.js';
 import { createParameter, type Parameter } from './parameter.js';
 
 /**
@@ -30,20 +31,20 @@ export class Dense {
     for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
   }
 
-  /** out[rows×out] = x[rows×in] · Wᵀ + b. */
-  forward(out: Float32Array, x: Float32Array, rows: number): Float32Array {
-    matmulNT(out, x, this.weight.data, rows, this.inFeatures, this.outFeatures);
-    return addRowVector(out, out, this.bias.data, rows, this.outFeatures);
+  /** out[rows×out] = x[rows×in] · Wᵀ + b, on `ops` (which must own the tensors; the js reference by default). */
+  forward(out: Float32Array, x: Float32Array, rows: number, ops: Ops = jsOps): Float32Array {
+    ops.matmulNT(out, x, this.weight.data, rows, this.inFeatures, this.outFeatures);
+    return ops.addBias(out, this.bias.data, rows, this.outFeatures);
   }
 
   /**
    * Accumulates dW += dYᵀ·X and db += Σ_rows dY; writes dX = dY·W when `dx` is given.
    * @param x the input the forward pass saw.
    */
-  backward(dx: Float32Array | null, dy: Float32Array, x: Float32Array, rows: number): void {
-    matmulTN(this.weight.grad, dy, x, this.outFeatures, rows, this.inFeatures, true);
-    sumRows(this.bias.grad, dy, rows, this.outFeatures, true);
-    if (dx) matmul(dx, dy, this.weight.data, rows, this.outFeatures, this.inFeatures);
+  backward(dx: Float32Array | null, dy: Float32Array, x: Float32Array, rows: number, ops: Ops = jsOps): void {
+    ops.matmulTN(this.weight.grad, dy, x, this.outFeatures, rows, this.inFeatures, true);
+    ops.sumRows(this.bias.grad, dy, rows, this.outFeatures, true);
+    if (dx) ops.matmul(dx, dy, this.weight.data, rows, this.outFeatures, this.inFeatures);
   }
 
   /** Weight and bias. */

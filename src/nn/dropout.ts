@@ -1,4 +1,5 @@
 import type { Rng4 } from '../core/rng.js';
+import { dropoutMask } from '../backend/js/dropout.js';
 
 /**
  * Inverted dropout (Srivastava et al., JMLR 2014, as implemented by PyTorch's `nn.Dropout`): in training
@@ -15,7 +16,6 @@ export class Dropout {
   /** Per-element multiplier of the last training forward pass: 0 or 1/(1−p). */
   mask: Float32Array = new Float32Array(0);
   private maskLength = 0;
-  private draws = new Float64Array(0);
 
   constructor(p: number) {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`dropoutRate must be in [0, 1], got ${p}`);
@@ -52,15 +52,9 @@ export class Dropout {
    */
   drawMask(n: number, rng: Rng4): Float32Array {
     if (this.mask.length < n) this.mask = new Float32Array(n);
-    const p = this.p;
-    const keepScale = p >= 1 ? 0 : 1 / (1 - p);
-    const mask = this.mask;
-    if (this.draws.length < n) this.draws = new Float64Array(n);
-    const u = this.draws.subarray(0, n);
-    rng.fillUniform(u);
-    for (let i = 0; i < n; i++) mask[i] = u[i] >= p ? keepScale : 0;
+    dropoutMask(this.mask, n, this.p, rng);
     this.maskLength = n;
-    return mask.subarray(0, n);
+    return this.mask.subarray(0, n);
   }
 
   /** dx = dy ⊙ mask (identity in eval mode); dx may alias dy. */

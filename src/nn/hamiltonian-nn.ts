@@ -1,12 +1,12 @@
+import { activationCode, type ActivationCode } from '../core/activations.js';
 import { Rng, Rng4, toRng, type Rng4State, type RngState } from '../core/rng.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Parameter } from './parameter.js';
 import { positiveClassProbabilities, softmaxRows } from '../loss/softmax.js';
-import { resolveBackend, type BackendChoice, type BackendName } from '../backend/registry.js';
-import { LEAKY_RELU_SLOPE } from './activations.js';
-import { WasmEngine } from './wasm-engine.js';
+import { createOps, type BackendChoice, type BackendName, type Ops } from '../backend/registry.js';
+import type { WasmOps } from '../backend/wasm/index.js';
 
 /** Constructor options (the original’s arguments plus seed and backend). */
 export interface HamiltonianNNOptions {
@@ -102,52 +102,53 @@ export class HamiltonianNN {
   readonly rng: Rng;
   /** Four interleaved streams for dropout masks (the same bits on the JS and WASM backends). */
   readonly dropoutRng: Rng4;
-  private training = true;
-  private capacity = 0;
-  private pre: Float32Array[] = [];
-  private post: Float32Array[] = [];
-  private logits: Float32Array = new Float32Array(0);
-  private gradA: Float32Array = new Float32Array(0);
-  private gradB: Float32Array = new Float32Array(0);
-  private lastInput: Float32Array | null = null;
-  private lastRows = 0;
-  private lastUsedDropout = false;
-  private readonly engine: WasmEngine | null = null;
+  /** The op layer forward and backward run on (and that owns the parameters' memory). */
+  readonly ops: Ops;
   /** The backend in use. */
   readonly backend: BackendName;
   /** Why the requested backend is not the one in use, if it is not. */
   readonly fallbackReason?: string;
+  private training = true;
+  private capacity = 0;
+  private readonly act: ActivationCode;
+  /** Work buffers in the ops' memory, grown with the batch (see `ensureCapacity`). */
+  private readonly bufs: {
+    input: Float32Array; logits: Float32Array; dLogits: Float32Array; gradA: Float32Array; gradB: Float32Array; dInput: Float32Array;
+    pre: Float32Array[]; post: Float32Array[];
+  } = { input: new Float32Array(0), logits: new Float32Array(0), dLogits: new Float32Array(0), gradA: new Float32Array(0), gradB: new Float32Array(0), dInput: new Float32Array(0), pre: [], post: [] };
+  /** The last forward's input: the caller's array, or 'staged' for the copy in `bufs.input` (re-read: memory may grow). */
+  private lastInput: Float32Array | 'staged' | null = null;
+  private lastRows = 0;
+  private lastUsedDropout = false;
+  /** Rows the current dropout masks were drawn for (a reused mask must cover the same rows). */
+  private maskRows = 0;
 
   constructor(options: HamiltonianNNOptions) {
     this.config = validateConfig(options);
     this.rng = toRng(options.seed);
     this.activation = getActivation(this.config.activation);
+    this.act = activationCode(this.config.activation);
     const dims = [this.config.inputDim, ...this.config.hiddenDims, this.config.outputDim];
     this.layers = [];
     for (let l = 0; l + 1 < dims.length; l++) this.layers.push(new Dense(dims[l], dims[l + 1], this.rng, `layers.${l}`));
     this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
     this.dropoutRng = new Rng4(this.rng);
-    const resolved = options.wasmFlavour ? { backend: 'wasm' as const } : resolveBackend(options.backend ?? 'auto');
-    let backend = resolved.backend;
-    let reason = resolved.fallbackReason;
-    if (backend === 'wasm') {
-      const slope = this.config.activation === 'leaky_relu' ? LEAKY_RELU_SLOPE : 0;
-      try {
-        this.engine = new WasmEngine(this.layers, this.dropouts, this.config.activation, slope, options.wasmFlavour);
-      } catch (e) {
-        // A browser's main thread refuses to compile large modules synchronously: `await initWasm()` first.
-        if (options.backend === 'wasm' || options.wasmFlavour) throw e;
-        backend = 'js';
-        reason = `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it`;
+    const { ops, fallbackReason } = createOps(options.backend ?? 'auto', options.wasmFlavour);
+    this.ops = ops;
+    this.backend = ops.backend;
+    if (fallbackReason) this.fallbackReason = fallbackReason;
+    // Parameters move into the ops' memory (values kept), so every kernel works on them in place.
+    for (const p of this.parameters()) {
+      for (const key of ['data', 'grad'] as const) {
+        const values = p[key];
+        if (!ops.owns(values)) ops.alloc(p, key, values.length).set(values);
       }
     }
-    this.backend = backend;
-    if (reason) this.fallbackReason = reason;
   }
 
   /** For the wasm backend: which build runs ('simd' or 'scalar'). */
   get wasmFlavour(): 'simd' | 'scalar' | null {
-    return this.engine ? this.engine.arena.flavour : null;
+    return this.ops.backend === 'wasm' ? (this.ops as WasmOps).flavour : null;
   }
 
   get inputDim(): number {
@@ -167,8 +168,9 @@ export class HamiltonianNN {
    */
   drawDropoutMask(layer: number, rows: number): Float32Array {
     if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length)) throw new RangeError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
-    if (this.engine) return this.engine.drawMask(layer, rows, this.dropoutRng);
-    return this.dropouts[layer].drawMask(rows * this.layers[layer].outFeatures, this.dropoutRng);
+    this.ensureCapacity(rows);
+    const n = rows * this.layers[layer].outFeatures;
+    return this.ops.dropoutMask(this.dropouts[layer].mask, n, this.dropouts[layer].p, this.dropoutRng).subarray(0, n);
   }
 
   /** Training mode: dropout active. Returns this. */
@@ -203,13 +205,19 @@ export class HamiltonianNN {
   private ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
     const cap = Math.max(rows, this.capacity * 2, 1);
-    const hidden = this.config.hiddenDims;
-    this.pre = hidden.map((h) => new Float32Array(cap * h));
-    this.post = hidden.map((h) => new Float32Array(cap * h));
-    this.logits = new Float32Array(cap * this.config.outputDim);
-    const widest = Math.max(1, ...hidden);
-    this.gradA = new Float32Array(cap * widest);
-    this.gradB = new Float32Array(cap * widest);
+    const { ops, bufs } = this;
+    const { outputDim, hiddenDims } = this.config;
+    const widest = Math.max(1, ...hiddenDims);
+    // Staging for arrays the ops do not own (an input from elsewhere): sized on first use, see `onDevice`.
+    for (const key of ['input', 'dLogits', 'dInput'] as const) if (bufs[key].length > 0) ops.alloc(bufs, key, bufs[key].length / this.capacity * cap);
+    ops.alloc(bufs, 'logits', cap * outputDim);
+    ops.alloc(bufs, 'gradA', cap * widest);
+    ops.alloc(bufs, 'gradB', cap * widest);
+    hiddenDims.forEach((h, l) => {
+      ops.alloc(bufs.pre, String(l), cap * h);
+      ops.alloc(bufs.post, String(l), cap * h);
+      ops.alloc(this.dropouts[l], 'mask', cap * h);
+    });
     this.capacity = cap;
   }
 
@@ -221,33 +229,50 @@ export class HamiltonianNN {
     }
   }
 
+  /** A staging buffer in the ops' memory for arrays they do not own (allocated on first use). */
+  private staging(key: 'input' | 'dLogits' | 'dInput', width: number): Float32Array {
+    if (this.bufs[key].length === 0) this.ops.alloc(this.bufs, key, this.capacity * width);
+    return this.bufs[key];
+  }
+
+  /** The first rows·width values of `a` where the ops can work on them: `a` itself when they own it, else a copy. */
+  private onDevice(a: Float32Array, rows: number, width: number, key: 'input' | 'dLogits'): Float32Array {
+    if (this.ops.owns(a)) return a;
+    const copy = this.staging(key, width);
+    copy.set(a.subarray(0, rows * width));
+    return copy;
+  }
+
   /**
    * Logits for `rows` rows of `x` (row-major, rows × inputDim). Returns a view of an internal buffer
    * (rows × outputDim) valid until the next call. Keeps what `backward` needs.
    */
   forward(x: Float32Array, rows: number, options: ForwardOptions = {}): Float32Array {
     this.checkInput(x, rows);
-    const useDropout = this.training && !options.inference;
-    if (this.engine) {
-      this.lastRows = rows;
-      this.lastInput = x;
-      return this.engine.forward(x, rows, useDropout, options.reuseDropoutMask ?? false, this.dropoutRng);
-    }
     this.ensureCapacity(rows);
-    let input = x;
-    for (let l = 0; l < this.dropouts.length; l++) {
-      const width = this.layers[l].outFeatures;
-      const n = rows * width;
-      const pre = this.pre[l];
-      const post = this.post[l];
-      this.layers[l].forward(pre, input, rows);
-      this.activation.forward(post, pre, n);
-      if (useDropout) this.dropouts[l].forward(post, post, n, this.dropoutRng, options.reuseDropoutMask ?? false);
+    const { ops, bufs, layers, dropouts } = this;
+    const useDropout = this.training && !options.inference;
+    const reuseMask = options.reuseDropoutMask ?? false;
+    if (useDropout && reuseMask && dropouts.some((d) => d.active) && this.maskRows !== rows) {
+      throw new Error(`Dropout: cannot reuse masks drawn for ${this.maskRows} rows for ${rows}`);
+    }
+    let input = this.onDevice(x, rows, this.config.inputDim, 'input');
+    this.lastInput = input === x ? x : 'staged';
+    for (let l = 0; l < dropouts.length; l++) {
+      const n = rows * layers[l].outFeatures;
+      const pre = bufs.pre[l], post = bufs.post[l], d = dropouts[l];
+      layers[l].forward(pre, input, rows, ops);
+      let mask: Float32Array | null = null;
+      if (useDropout && d.active) {
+        if (!reuseMask) ops.dropoutMask(d.mask, n, d.p, this.dropoutRng);
+        mask = d.mask;
+      }
+      ops.activate(post, pre, n, this.act, mask);
       input = post;
     }
-    const out = this.logits.subarray(0, rows * this.config.outputDim);
-    this.layers[this.layers.length - 1].forward(out, input, rows);
-    this.lastInput = x;
+    if (useDropout && !reuseMask) this.maskRows = rows;
+    const last = layers[layers.length - 1];
+    const out = last.forward(bufs.logits.subarray(0, rows * last.outFeatures), input, rows, ops);
     this.lastRows = rows;
     this.lastUsedDropout = useDropout;
     return out;
@@ -259,26 +284,24 @@ export class HamiltonianNN {
    * when given.
    */
   backward(dLogits: Float32Array, rows: number = this.lastRows, dInput?: Float32Array): void {
-    const x = this.lastInput;
-    if (!x || rows !== this.lastRows) throw new Error('HamiltonianNN.backward: call forward on the same rows first');
-    if (this.engine) {
-      this.engine.backward(dLogits, rows, dInput);
-      return;
-    }
-    const L = this.layers.length;
-    let g: Float32Array = dLogits;
-    let scratch: Float32Array = this.gradA;
-    let other: Float32Array = this.gradB;
-    for (let l = L - 1; l >= 0; l--) {
-      const input = l === 0 ? x : this.post[l - 1];
+    if (!this.lastInput || rows !== this.lastRows) throw new Error('HamiltonianNN.backward: call forward on the same rows first');
+    const { ops, bufs, layers, dropouts } = this;
+    // Staging is allocated before any view is taken below (an allocation can grow WASM memory and detach views).
+    if (dInput && !ops.owns(dInput)) this.staging('dInput', this.config.inputDim);
+    let g = this.onDevice(dLogits, rows, this.config.outputDim, 'dLogits');
+    const x = this.lastInput === 'staged' ? bufs.input : this.lastInput;
+    let scratch = bufs.gradA, other = bufs.gradB;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const nin = layers[l].inFeatures;
       if (l === 0) {
-        this.layers[0].backward(dInput ?? null, g, input, rows);
+        const target = !dInput || ops.owns(dInput) ? dInput : bufs.dInput;
+        layers[0].backward(target ?? null, g, x, rows, ops);
+        if (dInput && target !== dInput) dInput.set(target!.subarray(0, rows * nin));
         break;
       }
-      this.layers[l].backward(scratch, g, input, rows);
-      const n = rows * this.layers[l].inFeatures;
-      if (this.lastUsedDropout) this.dropouts[l - 1].backward(scratch, scratch, n);
-      this.activation.backward(scratch, this.pre[l - 1], scratch, n);
+      layers[l].backward(scratch, g, bufs.post[l - 1], rows, ops);
+      const d = dropouts[l - 1];
+      ops.activateBackward(scratch, bufs.pre[l - 1], rows * nin, this.act, this.lastUsedDropout && d.active ? d.mask : null);
       g = scratch;
       scratch = other;
       other = g;

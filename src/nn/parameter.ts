@@ -1,5 +1,3 @@
-import type { WasmArena } from '../backend/wasm/arena.js';
-
 /**
  * A trainable tensor: its values and the gradient accumulated into it by backward passes.
  * Optimisers act on these (never on models), so they work on any model that exposes `parameters()`.
@@ -11,13 +9,11 @@ export interface Parameter {
   readonly shape: readonly number[];
   /** Values (row-major). */
   data: Float32Array;
-  /** Gradient of the loss w.r.t. `data`; backward passes add into it, `zeroGrad()` clears it. */
-  grad: Float32Array;
   /**
-   * Set when `data` and `grad` are views into a WASM arena (models on the wasm backend): losses and
-   * optimisers then run their SIMD kernels in place, and allocate their own state in the same arena.
+   * Gradient of the loss w.r.t. `data`; backward passes add into it, `zeroGrad()` clears it. On a model with a
+   * WASM backend both are views into its memory, and losses and optimisers find its ops from them (`opsOf`).
    */
-  arena?: WasmArena;
+  grad: Float32Array;
 }
 
 /** Anything that exposes its trainable tensors, e.g. a `HamiltonianNN`. */

@@ -44,26 +44,12 @@ export class Adam extends Optimizer<AdamOptions> {
         this.setCounter(p, 'step', t);
         const m = this.buffer(p, 'expAvg');
         const v = this.buffer(p, 'expAvgSq');
-        const theta = p.data;
-        const g = p.grad;
         const bc1 = 1 - Math.pow(beta1, t);
-        const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
-        const stepSize = lr / bc1;
-        const shrink = decoupled ? 1 - lr * weightDecay : 1;
-        const l2 = decoupled ? 0 : weightDecay;
-        if (this.onArena(p)) {
-          p.arena!.exports.adamStep(p.data.byteOffset, p.grad.byteOffset, m.byteOffset, v.byteOffset, theta.length, stepSize, beta1, beta2, sqrtBc2, epsilon, l2, shrink);
-          energy += 0.5 * p.arena!.exports.sumSquares(m.byteOffset, m.length);
-          continue;
-        }
-        for (let i = 0, n = theta.length; i < n; i++) {
-          const gi = g[i] + l2 * theta[i];
-          m[i] = beta1 * m[i] + (1 - beta1) * gi;
-          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-          const mi = m[i];
-          energy += 0.5 * mi * mi;
-          theta[i] = theta[i] * shrink - (stepSize * mi) / (Math.sqrt(v[i]) / sqrtBc2 + epsilon);
-        }
+        const constants = {
+          stepSize: lr / bc1, beta1, beta2, sqrtBc2: Math.sqrt(1 - Math.pow(beta2, t)), epsilon,
+          l2: decoupled ? 0 : weightDecay, shrink: decoupled ? 1 - lr * weightDecay : 1,
+        };
+        energy = this.opsFor(p).adamStep(p.data, p.grad, m, v, p.data.length, constants, energy);
       }
     }
     this.energy = energy;

@@ -43,29 +43,9 @@ export class AdvancedSymplecticOptimizer extends Optimizer<AdvancedSymplecticOpt
     let energy = 0;
     for (const { params, options } of this.groups) {
       const { lr, beta, epsilon } = options;
-      const oneMinusBeta = 1 - beta;
       for (const p of params) {
         const m = this.buffer(p, 'momentum');
-        if (this.onArena(p)) {
-          energy += p.arena!.exports.advancedSymplecticStep(p.data.byteOffset, p.grad.byteOffset, m.byteOffset, p.data.length, lr, beta, epsilon);
-          this.setCounter(p, 'step', this.counter(p, 'step') + 1);
-          continue;
-        }
-        const g = p.grad;
-        const theta = p.data;
-        const n = theta.length;
-        let mm = 0;
-        let gg = 0;
-        for (let i = 0; i < n; i++) {
-          m[i] = beta * m[i] + oneMinusBeta * g[i];
-          const mi = m[i]; // the stored float32 value, as the update below uses
-          mm += mi * mi;
-          gg += g[i] * g[i];
-        }
-        const h = 0.5 * mm + 0.5 * gg;
-        energy += h;
-        const stepSize = lr / (Math.sqrt(h) + epsilon);
-        for (let i = 0; i < n; i++) theta[i] -= stepSize * m[i];
+        energy += this.opsFor(p).advancedSymplecticStep(p.data, p.grad, m, p.data.length, lr, beta, epsilon);
         this.setCounter(p, 'step', this.counter(p, 'step') + 1);
       }
     }

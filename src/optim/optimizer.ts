@@ -1,3 +1,4 @@
+import { opsOf, type Ops } from '../backend/registry.js';
 import type { Parameter } from '../nn/parameter.js';
 
 /**
@@ -117,20 +118,19 @@ export abstract class Optimizer<O extends BaseOptions> {
   abstract step(closure?: Closure): number | undefined;
 
   /**
-   * Per-parameter buffer, created zero-filled on first use — in the parameter's WASM arena when it has
-   * one (so the SIMD kernels update it in place; the view is kept current when the arena grows).
+   * Per-parameter buffer, created zero-filled on first use in the memory of the parameter's backend (so its
+   * kernels update it in place; the view is kept current when that memory grows).
    */
   protected buffer(p: Parameter, key: string): Float32Array {
     let st = this.perParam.get(p);
     if (!st) this.perParam.set(p, (st = {}));
-    let b = st[key];
-    if (!(b instanceof Float32Array)) b = p.arena ? p.arena.allocBound(st, key, p.data.length) : (st[key] = new Float32Array(p.data.length));
-    return b;
+    const b = st[key];
+    return b instanceof Float32Array ? b : opsOf(p.data, p.grad).alloc(st, key, p.data.length);
   }
 
-  /** True when the parameter and its gradient are views into a WASM arena (the kernel path applies). */
-  protected onArena(p: Parameter): boolean {
-    return !!p.arena && p.arena.owns(p.data) && p.arena.owns(p.grad);
+  /** The ops that run this parameter's update: the backend holding its data and gradient (js for plain arrays). */
+  protected opsFor(p: Parameter): Ops {
+    return opsOf(p.data, p.grad);
   }
 
   /** A per-parameter counter (0 when unset). */

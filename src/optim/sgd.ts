@@ -17,6 +17,8 @@ export interface SGDOptions extends BaseOptions {
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
  */
+const EMPTY = new Float32Array(0);
+
 export class SGD extends Optimizer<SGDOptions> {
   readonly type = 'sgd';
 
@@ -38,27 +40,10 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const { params, options } of this.groups) {
       const { lr, momentum, dampening, nesterov, weightDecay } = options;
       for (const p of params) {
-        const theta = p.data;
-        const g = p.grad;
-        const n = theta.length;
-        if (momentum === 0) {
-          for (let i = 0; i < n; i++) {
-            const gi = g[i] + weightDecay * theta[i];
-            energy += 0.5 * gi * gi;
-            theta[i] -= lr * gi;
-          }
-          continue;
-        }
-        const buf = this.buffer(p, 'momentum');
+        const buf = momentum === 0 ? EMPTY : this.buffer(p, 'momentum');
         const first = this.counter(p, 'step') === 0;
-        for (let i = 0; i < n; i++) {
-          const gi = g[i] + weightDecay * theta[i];
-          buf[i] = first ? gi : momentum * buf[i] + (1 - dampening) * gi;
-          const bi = buf[i];
-          energy += 0.5 * bi * bi;
-          theta[i] -= lr * (nesterov ? gi + momentum * bi : bi);
-        }
-        this.setCounter(p, 'step', this.counter(p, 'step') + 1);
+        energy = this.opsFor(p).sgdStep(p.data, p.grad, buf, p.data.length, { lr, momentum, dampening, nesterov, weightDecay, first }, energy);
+        if (momentum !== 0) this.setCounter(p, 'step', this.counter(p, 'step') + 1);
       }
     }
     this.energy = energy;

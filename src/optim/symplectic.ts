@@ -75,39 +75,19 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
         const b = c * options.lr;
         // Conformal rule shared with the integrators: momentum decays by (1 − friction)^c per kick of weight c.
         const decay = options.friction > 0 ? Math.pow(1 - options.friction, c) : 1;
-        for (const p of params) {
-          const m = this.buffer(p, 'momentum');
-          if (this.onArena(p)) {
-            p.arena!.exports.kick(m.byteOffset, p.grad.byteOffset, m.length, decay, b);
-            continue;
-          }
-          const g = p.grad;
-          for (let i = 0, n = m.length; i < n; i++) m[i] = decay * m[i] - b * g[i];
-        }
+        for (const p of params) this.opsFor(p).kick(this.buffer(p, 'momentum'), p.grad, p.data.length, decay, b);
       }
     };
     const drift = (c: number) => {
       for (const { params, options } of this.groups) {
         const a = c * options.lr;
-        for (const p of params) {
-          const m = this.buffer(p, 'momentum');
-          if (this.onArena(p)) {
-            p.arena!.exports.drift(p.data.byteOffset, m.byteOffset, m.length, a);
-            continue;
-          }
-          const theta = p.data;
-          for (let i = 0, n = theta.length; i < n; i++) theta[i] += a * m[i];
-        }
+        for (const p of params) this.opsFor(p).drift(p.data, this.buffer(p, 'momentum'), p.data.length, a);
       }
       gradIsCurrent = false;
     };
     forEachStage(this.stages, kick, drift);
     let kinetic = 0;
-    for (const p of this.params()) {
-      const m = this.buffer(p, 'momentum');
-      if (this.onArena(p)) kinetic += p.arena!.exports.sumSquares(m.byteOffset, m.length);
-      else for (let i = 0; i < m.length; i++) kinetic += m[i] * m[i];
-    }
+    for (const p of this.params()) kinetic = this.opsFor(p).sumSquares(this.buffer(p, 'momentum'), p.data.length, kinetic);
     this.energy = 0.5 * kinetic;
     this.stepCount++;
     return loss;

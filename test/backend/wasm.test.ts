@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { WasmArena } from '../../src/backend/wasm/arena.js';
 import { decodeBase64, detectWasm } from '../../src/backend/wasm/module.js';
+import type { WasmOps } from '../../src/backend/wasm/index.js';
 import {
   Adam, AdvancedSymplecticOptimizer, Dropout, HamiltonianNN, Leapfrog, Rng, Rng4, SymplecticEuler, createParameter, evaluateModel, fit,
-  getKernel, hamiltonianLoss, parseCsv, prepareTable, resolveBackend, type Parameter,
+  createOps, getKernel, hamiltonianLoss, opsOf, parseCsv, prepareTable, resolveBackend, type Parameter,
 } from '../../src/index.js';
 
 const FLAVOURS = ['simd', 'scalar'] as const;
@@ -130,16 +131,16 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
   it('optimiser steps on arena parameters match the JS loops', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 67 }), fc.nat(), (n, seed) => {
-        const arena = new WasmArena(flavour);
-        const mk = (onArena: boolean): Parameter => {
+        const ops = createOps('wasm', flavour).ops;
+        const mk = (inWasm: boolean): Parameter => {
           const p = createParameter('p', [n]);
           const r = new Rng(seed);
           p.data.set(Float32Array.from({ length: n }, () => r.normal()));
-          if (onArena) {
+          if (inWasm) {
             const v = p.data;
-            arena.allocBound(p, 'data', n).set(v);
-            arena.allocBound(p, 'grad', n);
-            Object.defineProperty(p, 'arena', { value: arena, enumerable: false });
+            ops.alloc(p, 'data', n).set(v);
+            ops.alloc(p, 'grad', n);
+            expect(opsOf(p.data, p.grad)).toBe(ops); // the optimisers dispatch to the WASM kernels
           }
           return p;
         };
@@ -255,7 +256,7 @@ describe('the arena', () => {
     opt.step();
     const afterStep = model.parameters().map((p) => p.data.slice());
     const momentum = opt.state().params.map((s) => (s.momentum as Float32Array).slice());
-    const arena = model.parameters()[0].arena!;
+    const arena = (model.ops as WasmOps).arena;
     const grows = arena.grows;
     // A batch of 20,000 rows makes the activations outgrow the memory.
     const big = Float32Array.from({ length: 8 * 20_000 }, () => rng.normal());

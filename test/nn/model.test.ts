@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dropout, HamiltonianNN, Rng, Rng4 } from '../../src/index.js';
+import type { WasmOps } from '../../src/backend/wasm/index.js';
 
 describe('Dropout', () => {
   it('preserves the expectation in training (inverted scaling) and is the identity in eval', () => {
@@ -116,7 +117,7 @@ describe('predictProba in chunks', () => {
     const model = new HamiltonianNN({ inputDim: 20, hiddenDims: [256, 64], seed: 2, backend: 'wasm' });
     const rng = new Rng(3);
     model.predictProba(Float32Array.from({ length: 4096 * 20 }, () => rng.normal()), 4096);
-    const arena = model.parameters()[0].arena!;
+    const arena = (model.ops as WasmOps).arena;
     const before = arena.byteLength;
     const big = Float32Array.from({ length: 200_000 * 20 }, () => rng.normal());
     const p = model.predictProba(big, 200_000);

@@ -25,19 +25,26 @@ export class WasmArena {
   private readonly bindings: Binding[] = [];
   /** sgemm scratch. */
   readonly work: number;
-  /** 16 bytes for the dropout generator's state. */
-  readonly rngState: number;
   /** Number of times the memory grew (for tests). */
   grows = 0;
 
-  constructor(flavour?: WasmFlavour) {
+  /** `onGrow` runs after the memory grew (and bound views were refreshed): the registry tracks the new buffer. */
+  constructor(flavour?: WasmFlavour, private readonly onGrow?: (arena: WasmArena) => void) {
     const { exports, flavour: f } = instantiateWasm(flavour);
     this.exports = exports;
     this.flavour = f;
     this.top = align16(exports.heapBase());
     this.work = this.allocBytes(exports.sgemmWorkBytes());
-    this.rngState = this.allocBytes(16);
   }
+
+  /**
+   * The byte offset of `a` for a kernel call; throws when `a` is not a view into this arena's current memory
+   * (a kernel would otherwise read or write unrelated memory at that offset).
+   */
+  readonly pointer = (a: Float32Array): number => {
+    if (a.buffer !== this.exports.memory.buffer) throw new RangeError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
+    return a.byteOffset;
+  };
 
   get memory(): WebAssembly.Memory {
     return this.exports.memory;
@@ -57,6 +64,7 @@ export class WasmArena {
       this.exports.memory.grow(Math.max(need, Math.ceil(have / PAGE / 2))); // grow geometrically
       this.grows++;
       this.refresh();
+      this.onGrow?.(this);
     }
     this.top = end;
     // Pages added by grow() are zero by the spec: only memory that was already there needs clearing.

@@ -1,0 +1,45 @@
+import { ACTIVATION_CODES, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
+import { addRowVector, sumRows as sumRowsRef } from '../../core/matrix.js';
+
+export { matmul, matmulNT, matmulTN } from '../../core/matrix.js';
+
+const { relu: RELU, leaky_relu: LEAKY, tanh: TANH } = ACTIVATION_CODES;
+
+/** out[r×c] += bias[c]. */
+export function addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array {
+  return addRowVector(out, out, bias, rows, cols);
+}
+
+/** out[c] (+)= Σ_rows x. */
+export function sumRows(out: Float32Array, x: Float32Array, rows: number, cols: number, accumulate: boolean): Float32Array {
+  return sumRowsRef(out, x, rows, cols, accumulate);
+}
+
+/** act(x) for one element, in float64 (the caller stores it as float32). */
+function activation(act: ActivationCode, v: number): number {
+  if (act === RELU) return v > 0 ? v : 0;
+  if (act === LEAKY) return v > 0 ? v : v * LEAKY_RELU_SLOPE;
+  if (act === TANH) return Math.tanh(v);
+  return v;
+}
+
+/** post = act(pre), then ⊙ mask: the activation is stored as float32 before the mask multiplies it. */
+export function activate(post: Float32Array, pre: Float32Array, n: number, act: ActivationCode, mask: Float32Array | null): Float32Array {
+  if (mask) for (let i = 0; i < n; i++) post[i] = Math.fround(activation(act, pre[i])) * mask[i];
+  else for (let i = 0; i < n; i++) post[i] = activation(act, pre[i]);
+  return post;
+}
+
+/** g = (g ⊙ mask) ⊙ act′(pre): the mask is applied (and stored) first, then the derivative. */
+export function activateBackward(g: Float32Array, pre: Float32Array, n: number, act: ActivationCode, mask: Float32Array | null): Float32Array {
+  if (mask) for (let i = 0; i < n; i++) g[i] = g[i] * mask[i];
+  if (act === RELU) for (let i = 0; i < n; i++) g[i] = pre[i] > 0 ? g[i] : 0;
+  else if (act === LEAKY) for (let i = 0; i < n; i++) g[i] = pre[i] > 0 ? g[i] : g[i] * LEAKY_RELU_SLOPE;
+  else if (act === TANH) {
+    for (let i = 0; i < n; i++) {
+      const t = Math.tanh(pre[i]);
+      g[i] = g[i] * (1 - t * t);
+    }
+  }
+  return g;
+}

@@ -1,0 +1,82 @@
+import type { ActivationCode } from '../core/activations.js';
+import type { Rng4 } from '../core/rng.js';
+
+/** Where kernels run: `js` is the reference implementation; `wasm` the AssemblyScript build; `gpu` gpu.js. */
+export type BackendName = 'js' | 'wasm' | 'gpu';
+
+/** out[m×n] (+)= op(a) · op(b); the op names say which operand is transposed (row-major storage). */
+export type MatmulKernel = (out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number, accumulate?: boolean) => Float32Array;
+
+/** Adam's per-step constants (bias corrections folded in by the optimiser). */
+export interface AdamStepConstants {
+  stepSize: number;
+  beta1: number;
+  beta2: number;
+  /** √(1 − β₂ᵗ). */
+  sqrtBc2: number;
+  epsilon: number;
+  /** Coefficient of θ added to the gradient (L2 weight decay; 0 for AdamW). */
+  l2: number;
+  /** θ's factor before the update (1 − lr·wd for AdamW, else 1). */
+  shrink: number;
+}
+
+/** SGD's constants (PyTorch's `torch.optim.SGD`). */
+export interface SgdStepConstants {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** True on a tensor's first step: the momentum buffer starts as the gradient. */
+  first: boolean;
+}
+
+/**
+ * The CPU op layer: every formula of the forward pass, the backward pass, the regulariser and the optimiser
+ * updates, over `Float32Array` tensors, written once per backend (`backend/js` is the reference, `backend/wasm`
+ * runs the AssemblyScript kernels in place on its memory). Models, losses and optimisers are written once
+ * against this interface. Tensors are flat row-major; `out` comes first and is returned where there is one.
+ *
+ * A backend's ops work only on tensors it owns (`owns`): memory from its `alloc`. Ops that reduce return
+ * `acc` plus their sum, accumulated in the backend's own order (so every backend keeps its bits).
+ */
+export interface Ops {
+  readonly backend: Exclude<BackendName, 'gpu'>;
+  /** A description for reports, e.g. 'wasm-simd'. */
+  readonly label: string;
+  /** Allocates n zero floats in this backend's memory and keeps `holder[key]` a current view of them. */
+  alloc(holder: object, key: string, n: number): Float32Array;
+  /** True when the ops can work on `a` in place. */
+  owns(a: Float32Array): boolean;
+  /** out[m×n] (+)= a[m×k] · b[k×n]. */
+  matmul: MatmulKernel;
+  /** out[m×n] (+)= a[m×k] · b[n×k]ᵀ (x · Wᵀ with PyTorch-layout W). */
+  matmulNT: MatmulKernel;
+  /** out[m×n] (+)= a[k×m]ᵀ · b[k×n] (dYᵀ · X). */
+  matmulTN: MatmulKernel;
+  /** out[r×c] += bias[c], broadcast over rows. */
+  addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
+  /** out[c] (+)= Σ_rows x[r×c]. */
+  sumRows(out: Float32Array, x: Float32Array, rows: number, cols: number, accumulate: boolean): Float32Array;
+  /** post = act(pre) ⊙ mask for n elements (no mask: no dropout); post may alias pre. */
+  activate(post: Float32Array, pre: Float32Array, n: number, act: ActivationCode, mask: Float32Array | null): Float32Array;
+  /** In place: g = g ⊙ mask ⊙ act′(pre) for n elements. */
+  activateBackward(g: Float32Array, pre: Float32Array, n: number, act: ActivationCode, mask: Float32Array | null): Float32Array;
+  /** mask[i] = 1/(1 − p) when the i-th uniform of `rng` is ≥ p, else 0; advances `rng` past the draws. */
+  dropoutMask(mask: Float32Array, n: number, p: number, rng: Rng4): Float32Array;
+  /** acc + Σ x². */
+  sumSquares(x: Float32Array, n: number, acc?: number): number;
+  /** y += c · x. */
+  axpy(y: Float32Array, c: number, x: Float32Array, n: number): Float32Array;
+  /** AdvancedSymplecticOptimizer on one tensor: m ← βm + (1−β)g; H = ½Σm² + ½Σg²; θ ← θ − lr·m/(√H + ε). Returns H. */
+  advancedSymplecticStep(theta: Float32Array, grad: Float32Array, m: Float32Array, n: number, lr: number, beta: number, epsilon: number): number;
+  /** Kick: m ← decay·m − b·g. */
+  kick(m: Float32Array, grad: Float32Array, n: number, decay: number, b: number): void;
+  /** Drift: θ ← θ + a·m. */
+  drift(theta: Float32Array, m: Float32Array, n: number, a: number): void;
+  /** Adam / AdamW on one tensor; returns acc + ½Σm² (the optimiser's energy). */
+  adamStep(theta: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, n: number, c: AdamStepConstants, acc: number): number;
+  /** SGD (momentum, dampening, Nesterov, weight decay) on one tensor; returns acc + ½Σb² (b the step direction). */
+  sgdStep(theta: Float32Array, grad: Float32Array, buf: Float32Array, n: number, c: SgdStepConstants, acc: number): number;
+}
