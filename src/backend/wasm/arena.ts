@@ -27,12 +27,18 @@ export class WasmArena {
   readonly work: number;
   /** Number of times the memory grew (for tests). */
   grows = 0;
+  /**
+   * The memory's current buffer, cached: reading `memory.buffer` is a native accessor call, and the ownership
+   * checks run several times per kernel call. Only `allocBytes` grows the memory (the kernels never do).
+   */
+  private buffer: ArrayBuffer;
 
   /** `onGrow` runs after the memory grew (and bound views were refreshed): the registry tracks the new buffer. */
   constructor(flavour?: WasmFlavour, private readonly onGrow?: (arena: WasmArena) => void) {
     const { exports, flavour: f } = instantiateWasm(flavour);
     this.exports = exports;
     this.flavour = f;
+    this.buffer = exports.memory.buffer;
     this.top = align16(exports.heapBase());
     this.work = this.allocBytes(exports.sgemmWorkBytes());
   }
@@ -42,7 +48,7 @@ export class WasmArena {
    * (a kernel would otherwise read or write unrelated memory at that offset).
    */
   readonly pointer = (a: Float32Array): number => {
-    if (a.buffer !== this.exports.memory.buffer) throw new RangeError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
+    if (a.buffer !== this.buffer) throw new RangeError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
     return a.byteOffset;
   };
 
@@ -89,10 +95,11 @@ export class WasmArena {
 
   /** True when `a` is a view into this arena's current memory. */
   owns(a: ArrayBufferView): boolean {
-    return a.buffer === this.exports.memory.buffer;
+    return a.buffer === this.buffer;
   }
 
   private refresh(): void {
+    this.buffer = this.exports.memory.buffer;
     for (const b of this.bindings) b.target[b.key] = this.view(b.offset, b.length);
   }
 }
