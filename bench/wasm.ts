@@ -49,7 +49,7 @@ if (ONLY === 'all' || ONLY === 'gemm') {
         new Float32Array(ar.memory.buffer).set(A, a >> 2);
         new Float32Array(ar.memory.buffer).set(B, b >> 2);
         const lda = ta ? m : k, ldb = tb ? k : n;
-        return gf(timeIt(() => ar.exports.sgemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, 0, ar.work), inner));
+        return gf(timeIt(() => ar.exports.sgemm(ta === 1, tb === 1, m, n, k, a, lda, b, ldb, c, n, false, ar.work), inner));
       };
       const gSimd = ours(simd), gScalar = ours(scalar);
       const out = new Float32Array(m * n);

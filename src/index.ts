@@ -27,20 +27,13 @@ export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/reduce
 // Integrator method table
 export * from './integrators/methods.js';
 // Training
-export {
-  fit,
-  validate,
-  gatherBatch,
-  TrainingDivergedError,
-  type Dataset,
-  type FitOptions,
-  type History,
-  type EpochRecord,
-  type ValidationMetrics,
-  EarlyStopper,
-  type EarlyStoppingOptions,
-  type Monitor,
-} from './train/fit.js';
+export { fit, checkFitInputs, type FitOptions } from './train/fit.js';
+export { validate } from './train/validate.js';
+export { EarlyStopper, type EarlyStoppingOptions } from './train/early-stopping.js';
+export { monitorValue, type History, type EpochRecord, type ValidationMetrics, type Monitor } from './train/history.js';
+export { runEpochs, type EpochDriver, type EpochStats, type EpochLoopOptions } from './train/epochs.js';
+export { gatherBatch, checkDataset, type Dataset } from './core/dataset.js';
+export { HamiltonianAIError, UsageError, TrainingDivergedError } from './core/errors.js';
 // Metrics
 export { rocAuc } from './metrics/ranking.js';
 export { rocCurve, prCurve, averagePrecision, ksStatistic, gini, youdenThreshold, thresholdForApprovalRate, type RocCurve, type PrCurve } from './metrics/ranking.js';
@@ -77,4 +70,4 @@ export { encodeModel, decodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type Mode
 export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTES, type SafetensorsContent, type TensorEntry } from './io/safetensors.js';
 export { loadModel, type LoadedModelFile } from './io/load.js';
 export { exportOnnx } from './io/onnx.js';
-export { VERSION } from './version.js';
+export { VERSION } from './core/version.js';

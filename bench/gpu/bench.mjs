@@ -1,7 +1,7 @@
 // GPU benchmark and agreement check (run by bench/gpu/run.sh on the GPU machine; `--mode webasm --quick` runs it
 // on a CPU machine to check the script itself). Uses the built library (dist/) and gpu.js. Every number is
 // measured beside the WASM backend in the same run, on the same machine.
-import { GpuNetwork, createGpuBackend, gpuPredictProba, gpuSelfCheck } from '../../dist/backend/gpu/index.js';
+import { GpuNetwork, createGpuBackend, gpuPredictProba, gpuSelfCheck } from '../../dist/gpu.js';
 import { AdvancedSymplecticOptimizer, HamiltonianNN, Rng, fit } from '../../dist/index.js';
 
 const args = process.argv.slice(2);

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { jsOps } from './js/index.js';
 import type { BackendName, MatmulKernel, Ops } from './ops.js';
 import { createWasmOps } from './wasm/index.js';
@@ -28,10 +29,10 @@ export interface ResolvedBackend {
  */
 export function resolveBackend(choice: BackendChoice = 'auto'): ResolvedBackend {
   if (choice === 'js') return { backend: 'js' };
-  if (!['auto', 'wasm', 'gpu'].includes(choice)) throw new RangeError(`backend must be 'auto', 'js', 'wasm' or 'gpu', got '${choice}'`);
+  if (!['auto', 'wasm', 'gpu'].includes(choice)) throw new UsageError(`backend must be 'auto', 'js', 'wasm' or 'gpu', got '${choice}'`);
   const s = detectWasm();
   if (!s.wasm) {
-    if (choice === 'wasm') throw new Error(`backend 'wasm' is not available: ${s.reason}`);
+    if (choice === 'wasm') throw new UsageError(`backend 'wasm' is not available: ${s.reason}`);
     return { backend: 'js', fallbackReason: s.reason };
   }
   const base: ResolvedBackend = { backend: 'wasm', simd: s.simd };
@@ -117,5 +118,5 @@ export type OpName = keyof KernelMap;
 export function getKernel<K extends OpName>(op: K, backend: BackendName): KernelMap[K] {
   if (backend === 'js') return jsOps[op];
   if (backend === 'wasm') return wasmMatmul[op];
-  throw new RangeError(`no '${op}' kernel for backend '${backend}' (registered: js, wasm)`);
+  throw new UsageError(`no '${op}' kernel for backend '${backend}' (registered: js, wasm)`);
 }

@@ -1,7 +1,5 @@
-import { DataError } from '../data/errors.js';
-import { ModelFormatError } from '../io/safetensors.js';
-import { TrainingDivergedError } from '../train/fit.js';
-import { VERSION } from '../version.js';
+import { HamiltonianAIError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { helpText, parseArgs, type CommandSpec, type Parsed } from './args.js';
 import { demo, demoSpec } from './commands/demo.js';
 import { evaluate, evaluateSpec } from './commands/evaluate.js';
@@ -10,7 +8,6 @@ import { integrate, integrateSpec } from './commands/integrate.js';
 import { reasoning, reasoningSpec } from './commands/reasoning.js';
 import { score, scoreSpec } from './commands/score.js';
 import { train, trainSpec } from './commands/train.js';
-import { UsageError } from './errors.js';
 
 const COMMANDS: Array<[CommandSpec, (o: Parsed) => Promise<void>]> = [
   [demoSpec, demo],
@@ -65,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     await entry[1](parsed);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof DataError || e instanceof ModelFormatError || e instanceof RangeError || e instanceof TrainingDivergedError) {
+    // Our own errors (bad input, bad file, bad option, a diverged run) are the user's to fix; anything else is a bug.
+    if (e instanceof HamiltonianAIError) {
       process.stderr.write(`hamiltonian-ai ${cmd}: ${(e as Error).message}\n`);
       return 2;
     }

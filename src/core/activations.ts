@@ -1,3 +1,4 @@
+import { UsageError } from './errors.js';
 /**
  * The activation table every backend reads: names, the integer code each kernel switches on, and the one
  * constant (leaky ReLU's negative slope, PyTorch's default). Adding an activation starts with a line here.
@@ -22,6 +23,6 @@ export const LEAKY_RELU_SLOPE = 0.01;
  * activationCode('tanh'); // 3
  */
 export function activationCode(name: string): ActivationCode {
-  if (!(ACTIVATIONS as readonly string[]).includes(name)) throw new RangeError(`activation: unknown name '${name}' (known: ${ACTIVATIONS.join(', ')})`);
+  if (!(ACTIVATIONS as readonly string[]).includes(name)) throw new UsageError(`activation: unknown name '${name}' (known: ${ACTIVATIONS.join(', ')})`);
   return ACTIVATION_CODES[name as ActivationName];
 }

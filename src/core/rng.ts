@@ -1,3 +1,4 @@
+import { UsageError } from './errors.js';
 /**
  * The one seeded pseudo-random generator used by every random choice in the library
  * (weight initialisation, dropout masks, shuffling, splits, SMOTE).
@@ -50,7 +51,7 @@ export class Rng {
    */
   constructor(seed: number = 0) {
     if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError(`seed must be a non-negative safe integer, got ${seed}`);
+      throw new UsageError(`seed must be a non-negative safe integer, got ${seed}`);
     }
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO_POW_32) >>> 0;
@@ -93,7 +94,7 @@ export class Rng {
   /** Unbiased integer in [0, n) (rejection sampling), n ≤ 2^32. */
   int(n: number): number {
     if (!(n >= 1 && n <= TWO_POW_32 && Number.isInteger(n))) {
-      throw new RangeError(`int(n): n must be an integer in [1, 2^32], got ${n}`);
+      throw new UsageError(`int(n): n must be an integer in [1, 2^32], got ${n}`);
     }
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
     let x = this.nextUint32();
@@ -158,9 +159,9 @@ export class Rng {
   setState(state: RngState): this {
     const s = state?.s;
     if (!Array.isArray(s) || s.length !== 4 || s.some((w) => !Number.isInteger(w) || w < 0 || w >= TWO_POW_32)) {
-      throw new TypeError('Rng.setState: state.s must be four 32-bit unsigned integers');
+      throw new UsageError('Rng.setState: state.s must be four 32-bit unsigned integers');
     }
-    if ((s[0] | s[1] | s[2] | s[3]) === 0) throw new RangeError('Rng.setState: the all-zero state is invalid');
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) throw new UsageError('Rng.setState: the all-zero state is invalid');
     this.s0 = s[0] | 0;
     this.s1 = s[1] | 0;
     this.s2 = s[2] | 0;
@@ -246,7 +247,7 @@ export class Rng4 {
   /** Restores `getState()`. */
   setState(state: Rng4State): this {
     if (!Array.isArray(state?.s) || state.s.length !== 16 || state.s.some((w) => !Number.isInteger(w) || w < 0 || w >= TWO_POW_32)) {
-      throw new TypeError('Rng4.setState: s must be sixteen 32-bit unsigned integers');
+      throw new UsageError('Rng4.setState: s must be sixteen 32-bit unsigned integers');
     }
     this.s.set(state.s);
     return this;

@@ -5,6 +5,7 @@
  * Every error names the line (1-based, in the file) and, where it applies, the column.
  */
 
+import { UsageError } from '../core/errors.js';
 import { DataError } from './errors.js';
 
 /** Field separators the reader knows. */
@@ -94,7 +95,7 @@ export class CsvStreamParser {
 
   constructor(options: Pick<CsvOptions, 'delimiter' | 'source'> = {}) {
     const d = options.delimiter ?? 'auto';
-    if (d !== 'auto' && !DELIMS.includes(d)) throw new RangeError(`delimiter must be ',', ';', tab or 'auto', got '${d}'`);
+    if (d !== 'auto' && !DELIMS.includes(d)) throw new UsageError(`delimiter must be ',', ';', tab or 'auto', got '${d}'`);
     this.delimiter = d === 'auto' ? null : d;
     this.source = options.source;
   }

@@ -1,10 +1,12 @@
+import { HamiltonianAIError } from '../core/errors.js';
+
 /**
  * A problem with input data, naming where it is: source (file), line (1-based) and column.
  * @example
  * new DataError('not a number', { source: 'in.csv', line: 4, column: 'Income' }).message;
  * // 'in.csv, line 4, column 'Income': not a number'
  */
-export class DataError extends Error {
+export class DataError extends HamiltonianAIError {
   constructor(
     message: string,
     readonly where: { source?: string; line?: number; column?: number | string } = {},

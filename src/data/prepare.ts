@@ -1,5 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import { Rng, toRng } from '../core/rng.js';
-import type { Dataset } from '../train/fit.js';
+import type { Dataset } from '../core/dataset.js';
 import type { CsvTable } from './csv.js';
 import { DataError } from './errors.js';
 import { Preprocessor, type PreprocessorOptions } from './preprocessor.js';
@@ -31,18 +32,18 @@ export interface PreparedData {
 
 function toMatrix(X: Float32Array | ArrayLike<ArrayLike<number>>, cols?: number): { x: Float32Array; rows: number; cols: number } {
   if (X instanceof Float32Array) {
-    if (!cols || X.length % cols !== 0) throw new RangeError('prepareData: with a flat Float32Array, pass cols (its length must be a multiple)');
+    if (!cols || X.length % cols !== 0) throw new UsageError('prepareData: with a flat Float32Array, pass cols (its length must be a multiple)');
     return { x: X, rows: X.length / cols, cols };
   }
   const rows = X.length;
-  if (rows === 0) throw new RangeError('prepareData: X has no rows');
+  if (rows === 0) throw new UsageError('prepareData: X has no rows');
   const c = X[0].length;
   const x = new Float32Array(rows * c);
   for (let i = 0; i < rows; i++) {
     const r = X[i];
-    if (r.length !== c) throw new RangeError(`prepareData: row ${i} has ${r.length} values, expected ${c}`);
+    if (r.length !== c) throw new UsageError(`prepareData: row ${i} has ${r.length} values, expected ${c}`);
     for (let j = 0; j < c; j++) {
-      if (!Number.isFinite(r[j])) throw new RangeError(`prepareData: X[${i}][${j}] is ${r[j]}, expected a finite number`);
+      if (!Number.isFinite(r[j])) throw new UsageError(`prepareData: X[${i}][${j}] is ${r[j]}, expected a finite number`);
       x[i * c + j] = r[j];
     }
   }
@@ -68,7 +69,7 @@ export function prepareData(
   options: PrepareOptions & { cols?: number } = {},
 ): PreparedData {
   const m = toMatrix(X, options.cols);
-  if (y.length !== m.rows) throw new RangeError(`prepareData: X has ${m.rows} rows but y has ${y.length} labels`);
+  if (y.length !== m.rows) throw new UsageError(`prepareData: X has ${m.rows} rows but y has ${y.length} labels`);
   const rng = toRng(options.seed);
   const split = trainTestSplit(y, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: rng.fork() });
   const scaler = new StandardScaler();
@@ -147,7 +148,7 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
   const positive = String(options.positive).trim();
   const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
   if (options.timeColumn !== undefined || options.ootFrom !== undefined) {
-    if (!options.timeColumn || options.ootFrom === undefined) throw new RangeError('an out-of-time split needs both timeColumn and ootFrom');
+    if (!options.timeColumn || options.ootFrom === undefined) throw new UsageError('an out-of-time split needs both timeColumn and ootFrom');
     const tc = table.columns.indexOf(options.timeColumn);
     if (tc < 0) throw new DataError(`time column '${options.timeColumn}' is not in the file`, { source: options.source });
     split = outOfTimeSplit(table.rows.map((r) => r[tc]), options.ootFrom, table.lines, options.timeColumn);

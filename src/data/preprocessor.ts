@@ -1,3 +1,5 @@
+import { columnMoments } from './standardize.js';
+import { UsageError } from '../core/errors.js';
 import type { CsvTable } from './csv.js';
 import { DataError } from './errors.js';
 
@@ -158,9 +160,9 @@ export class Preprocessor {
     const ti = need(options.target, 'target');
     for (const c of [...(options.numeric ?? []), ...(options.categorical ?? []), ...(options.exclude ?? [])]) need(c, 'named');
     const missing = options.missing ?? 'impute';
-    if (missing !== 'drop' && missing !== 'impute') throw new RangeError(`missing must be 'drop' or 'impute', got '${missing}'`);
+    if (missing !== 'drop' && missing !== 'impute') throw new UsageError(`missing must be 'drop' or 'impute', got '${missing}'`);
     const unseen = options.unseen ?? 'zeros';
-    if (unseen !== 'zeros' && unseen !== 'error') throw new RangeError(`unseen must be 'zeros' or 'error', got '${unseen}'`);
+    if (unseen !== 'zeros' && unseen !== 'error') throw new UsageError(`unseen must be 'zeros' or 'error', got '${unseen}'`);
     const maxCategories = options.maxCategories ?? 200;
     const rows = rowIndices ? Array.from(rowIndices) : table.rows.map((_, i) => i);
     if (rows.length === 0) throw new DataError('no rows to fit on', { source: src });
@@ -184,7 +186,7 @@ export class Preprocessor {
     const excluded = new Set([options.target, ...(options.exclude ?? [])]);
     const forcedNum = new Set(options.numeric ?? []);
     const forcedCat = new Set(options.categorical ?? []);
-    for (const c of forcedNum) if (forcedCat.has(c)) throw new RangeError(`column '${c}' is named both numeric and categorical`);
+    for (const c of forcedNum) if (forcedCat.has(c)) throw new UsageError(`column '${c}' is named both numeric and categorical`);
     // Rows usable for fitting: with 'drop', those with no missing feature.
     const featureIdx = table.columns.map((c, i) => [c, i] as const).filter(([c]) => !excluded.has(c));
     if (featureIdx.length === 0) throw new DataError('no feature columns left after excluding the target', { source: src });
@@ -271,19 +273,11 @@ export class Preprocessor {
     });
     // Standardisation statistics from the (imputed, encoded) training rows.
     const raw = pre.transform(table, usable, { scale: false, source: src });
-    const n = raw.rows, cols = columns.length;
-    for (let j = 0; j < cols; j++) {
+    const { mean, scale } = columnMoments(raw.x, raw.rows, columns.length);
+    for (let j = 0; j < columns.length; j++) {
       if (isIndicator[j] && !options.scaleIndicators) continue;
-      let mean = 0, m2 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = raw.x[i * cols + j];
-        const d = v - mean;
-        mean += d / (i + 1);
-        m2 += d * (v - mean);
-      }
-      const sd = Math.sqrt(m2 / n);
-      pre.state.mean[j] = mean;
-      pre.state.scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+      pre.state.mean[j] = mean[j];
+      pre.state.scale[j] = scale[j];
     }
     return pre;
   }
@@ -426,7 +420,7 @@ export class Preprocessor {
   /** Rebuilds from `toJSON()`, validating the structure. */
   static fromJSON(state: PreprocessorState): Preprocessor {
     const fail = (m: string): never => {
-      throw new TypeError(`preprocessor: ${m}`);
+      throw new UsageError(`preprocessor: ${m}`);
     };
     if (state?.format !== 'hamiltonian-ai/preprocessor') fail('not a hamiltonian-ai preprocessor');
     if (state.version !== 1) fail(`unsupported version ${state.version}`);

@@ -1,3 +1,5 @@
+import { columnMoments } from './standardize.js';
+import { UsageError } from '../core/errors.js';
 /**
  * Standardisation z = (x − mean) / std per column, as scikit-learn's `StandardScaler` (population std,
  * ddof = 0). A column with zero variance gets std 1, so it maps to 0 instead of NaN.
@@ -32,33 +34,15 @@ export class StandardScaler {
    * s.mean; // [2, 20]
    */
   fit(x: ArrayLike<number>, rows: number, cols: number): this {
-    const mean = new Float64Array(cols);
-    const m2 = new Float64Array(cols);
-    const count = new Float64Array(cols);
-    // Welford's update: stable for large offsets (incomes in the millions, say).
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const v = x[i * cols + j];
-        if (Number.isNaN(v)) continue;
-        const c = ++count[j];
-        const d = v - mean[j];
-        mean[j] += d / c;
-        m2[j] += d * (v - mean[j]);
-      }
-    }
-    const scale = new Float64Array(cols);
-    for (let j = 0; j < cols; j++) {
-      const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
-      scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
-    }
+    const { mean, scale } = columnMoments(x, rows, cols);
     this.mean = mean;
     this.scale = scale;
     return this;
   }
 
   private check(cols: number): void {
-    if (!this.fitted) throw new Error('StandardScaler: call fit first');
-    if (cols !== this.cols) throw new RangeError(`StandardScaler: fitted on ${this.cols} columns, given ${cols}`);
+    if (!this.fitted) throw new UsageError('StandardScaler: call fit first');
+    if (cols !== this.cols) throw new UsageError(`StandardScaler: fitted on ${this.cols} columns, given ${cols}`);
   }
 
   /** out = (x − mean) / scale; out may alias x. */
@@ -86,10 +70,10 @@ export class StandardScaler {
   static fromJSON(state: StandardScalerState): StandardScaler {
     const s = new StandardScaler();
     if (!Array.isArray(state?.mean) || !Array.isArray(state.scale) || state.mean.length !== state.scale.length) {
-      throw new TypeError('StandardScaler.fromJSON: mean and scale must be arrays of equal length');
+      throw new UsageError('StandardScaler.fromJSON: mean and scale must be arrays of equal length');
     }
     if (![...state.mean, ...state.scale].every(Number.isFinite) || state.scale.some((v) => v <= 0)) {
-      throw new RangeError('StandardScaler.fromJSON: mean must be finite and scale finite and positive');
+      throw new UsageError('StandardScaler.fromJSON: mean must be finite and scale finite and positive');
     }
     s.mean = Float64Array.from(state.mean);
     s.scale = Float64Array.from(state.scale);

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
@@ -37,7 +38,7 @@ export interface SmoteResult {
  */
 export function smote(x: Float32Array, y: ArrayLike<number>, rows: number, cols: number, options: SmoteOptions = {}): SmoteResult {
   const k = options.k ?? 5;
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`SMOTE: k must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) throw new UsageError(`SMOTE: k must be a positive integer, got ${k}`);
   const rng = toRng(options.seed);
   const counts = new Map<number, number[]>();
   for (let i = 0; i < rows; i++) {
@@ -55,12 +56,12 @@ export function smote(x: Float32Array, y: ArrayLike<number>, rows: number, cols:
   if (strategy === 'auto') {
     for (const c of classes) if (c !== majority) wanted.set(c, nMajor - counts.get(c)!.length);
   } else {
-    if (!(typeof strategy === 'number' && strategy > 0 && strategy <= 1)) throw new RangeError(`SMOTE: samplingStrategy must be 'auto' or a ratio in (0, 1], got ${strategy}`);
-    if (classes.length !== 2) throw new RangeError('SMOTE: a ratio samplingStrategy applies to binary data only');
+    if (!(typeof strategy === 'number' && strategy > 0 && strategy <= 1)) throw new UsageError(`SMOTE: samplingStrategy must be 'auto' or a ratio in (0, 1], got ${strategy}`);
+    if (classes.length !== 2) throw new UsageError('SMOTE: a ratio samplingStrategy applies to binary data only');
     const minority = classes.find((c) => c !== majority)!;
     const target = Math.floor(strategy * nMajor);
     const have = counts.get(minority)!.length;
-    if (target < have) throw new RangeError(`SMOTE: samplingStrategy ${strategy} asks for ${target} minority rows but there are already ${have}`);
+    if (target < have) throw new UsageError(`SMOTE: samplingStrategy ${strategy} asks for ${target} minority rows but there are already ${have}`);
     wanted.set(minority, target - have);
   }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
@@ -19,7 +20,7 @@ export interface SplitOptions {
 function testCount(n: number, testSize: number): number {
   if (testSize > 0 && testSize < 1) return Math.ceil(testSize * n); // scikit-learn rounds the test part up
   if (Number.isInteger(testSize) && testSize >= 1 && testSize < n) return testSize;
-  throw new RangeError(`testSize must be a fraction in (0, 1) or a row count in [1, ${n - 1}], got ${testSize}`);
+  throw new UsageError(`testSize must be a fraction in (0, 1) or a row count in [1, ${n - 1}], got ${testSize}`);
 }
 
 function groupByClass(labels: ArrayLike<number>): Map<number, number[]> {
@@ -44,10 +45,10 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
   const rng = toRng(options.seed);
   const labels = typeof labelsOrCount === 'number' ? null : labelsOrCount;
   const n = labels ? labels.length : (labelsOrCount as number);
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`trainTestSplit needs at least 2 rows, got ${n}`);
+  if (!Number.isInteger(n) || n < 2) throw new UsageError(`trainTestSplit needs at least 2 rows, got ${n}`);
   const nTest = testCount(n, options.testSize ?? 0.2);
   const stratify = options.stratify ?? labels !== null;
-  if (stratify && !labels) throw new RangeError('stratify needs labels');
+  if (stratify && !labels) throw new UsageError('stratify needs labels');
   if (!stratify) {
     const perm = rng.permutation(n);
     return { test: perm.slice(0, nTest).sort(), train: perm.slice(nTest).sort() };
@@ -85,7 +86,7 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
  * for (const { train, test } of kFold(100, 5, { seed: 1 })) { … }
  */
 export function kFold(n: number, k: number, options: { shuffle?: boolean; seed?: number | Rng } = {}): Split[] {
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new RangeError(`kFold: k must be an integer in [2, ${n}], got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > n) throw new UsageError(`kFold: k must be an integer in [2, ${n}], got ${k}`);
   const idx = options.shuffle ?? true ? toRng(options.seed).permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
   const folds: Split[] = [];
   let start = 0;
@@ -107,7 +108,7 @@ export function kFold(n: number, k: number, options: { shuffle?: boolean; seed?:
  */
 export function stratifiedKFold(labels: ArrayLike<number>, k: number, options: { seed?: number | Rng } = {}): Split[] {
   const n = labels.length;
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new RangeError(`stratifiedKFold: k must be an integer in [2, ${n}], got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > n) throw new UsageError(`stratifiedKFold: k must be an integer in [2, ${n}], got ${k}`);
   const rng = toRng(options.seed);
   const foldOf = new Int32Array(n);
   let offset = 0;
@@ -137,7 +138,7 @@ export function groupKFold(groups: ArrayLike<string | number>, k: number, option
     if (!byGroup.has(g)) byGroup.set(g, []);
     byGroup.get(g)!.push(i);
   }
-  if (!Number.isInteger(k) || k < 2 || k > byGroup.size) throw new RangeError(`groupKFold: k must be an integer in [2, ${byGroup.size}] (the number of groups), got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > byGroup.size) throw new UsageError(`groupKFold: k must be an integer in [2, ${byGroup.size}] (the number of groups), got ${k}`);
   const keys = toRng(options.seed).shuffle([...byGroup.keys()]);
   keys.sort((a, b) => byGroup.get(b)!.length - byGroup.get(a)!.length); // stable: big groups first
   const sizes = new Array(k).fill(0);
@@ -183,7 +184,7 @@ export function parsePeriod(value: string): number {
  */
 export function outOfTimeSplit(periods: readonly string[], from: string, lines?: readonly number[], column = 'period'): Split {
   const cut = parsePeriod(from);
-  if (Number.isNaN(cut)) throw new RangeError(`out-of-time split: cannot read '${from}' as a number, date (YYYY-MM-DD, YYYY-MM) or Mon-YYYY`);
+  if (Number.isNaN(cut)) throw new UsageError(`out-of-time split: cannot read '${from}' as a number, date (YYYY-MM-DD, YYYY-MM) or Mon-YYYY`);
   const train: number[] = [];
   const test: number[] = [];
   periods.forEach((p, i) => {

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import type { MethodName } from './methods.js';
 import { createStepper } from './stepper.js';
 import type { HamiltonianSystem, Vec } from './system.js';
@@ -45,9 +46,9 @@ export interface Trajectory {
  */
 export function integrate(system: HamiltonianSystem, method: MethodName, q0: Vec, p0: Vec, options: IntegrateOptions): Trajectory {
   const { h, steps } = options;
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be an integer ≥ 0, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new UsageError(`steps must be an integer ≥ 0, got ${steps}`);
   const n = system.dim;
-  if (q0.length !== n || p0.length !== n) throw new RangeError(`q0 and p0 must have ${n} entries (the system's dim), got ${q0.length} and ${p0.length}`);
+  if (q0.length !== n || p0.length !== n) throw new UsageError(`q0 and p0 must have ${n} entries (the system's dim), got ${q0.length} and ${p0.length}`);
   const stepper = createStepper(system, method, { h, friction: options.friction });
   const every = options.record ?? Math.max(1, Math.floor(steps / 1000));
   const records = every > 0 ? Math.floor(steps / every) + 1 : 1;

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * Integration methods as data: their order, whether they are symplectic and symmetric, and — for the
  * splitting (symplectic) methods — their stages. One table, used by the integrators and by the
@@ -157,7 +158,7 @@ export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
  */
 export function getMethod(name: string): MethodInfo {
   if (!Object.hasOwn(METHODS, name)) {
-    throw new RangeError(`unknown integration method '${name}' (known: ${METHOD_NAMES.join(', ')})`);
+    throw new UsageError(`unknown integration method '${name}' (known: ${METHOD_NAMES.join(', ')})`);
   }
   return METHODS[name as MethodName];
 }

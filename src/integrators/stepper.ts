@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodInfo, type MethodName, type Stage } from './methods.js';
 import type { HamiltonianSystem, SeparableSystem, Vec } from './system.js';
 
@@ -37,7 +38,7 @@ export interface Stepper {
 
 function requireSeparable(system: HamiltonianSystem, method: MethodInfo): SeparableSystem {
   if (system.kind !== 'separable') {
-    throw new RangeError(`method '${method.name}' needs a separable Hamiltonian H = T(p) + V(q); '${system.name}' is general — use 'euler' or 'rk4'`);
+    throw new UsageError(`method '${method.name}' needs a separable Hamiltonian H = T(p) + V(q); '${system.name}' is general — use 'euler' or 'rk4'`);
   }
   return system;
 }
@@ -53,8 +54,8 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   const info = typeof method === 'string' ? getMethod(method) : method;
   const { h } = options;
   const gamma = options.friction ?? 0;
-  if (!(Number.isFinite(h) && h !== 0)) throw new RangeError(`h must be a finite non-zero number, got ${h}`);
-  if (!(gamma >= 0 && Number.isFinite(gamma))) throw new RangeError(`friction must be a finite number ≥ 0, got ${gamma}`);
+  if (!(Number.isFinite(h) && h !== 0)) throw new UsageError(`h must be a finite non-zero number, got ${h}`);
+  if (!(gamma >= 0 && Number.isFinite(gamma))) throw new UsageError(`friction must be a finite number ≥ 0, got ${gamma}`);
   const n = system.dim;
   const decay = Math.exp(-gamma * h);
 
@@ -132,5 +133,5 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
       },
     };
   }
-  throw new RangeError(`method '${info.name}' has no stepper`);
+  throw new UsageError(`method '${info.name}' has no stepper`);
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * Hamiltonian systems. A separable system H(q, p) = T(p) + V(q) is given by ∇T and ∇V (what splitting
  * methods need); a general one by ∂H/∂q and ∂H/∂p (enough for explicit Euler and RK4). Vectors are
@@ -53,7 +54,7 @@ export function separableSystem(spec: {
   invariants?: Record<string, (q: Vec, p: Vec) => number>;
   exact?: SystemBase['exact'];
 }): SeparableSystem {
-  if (!Number.isInteger(spec.dim) || spec.dim < 1) throw new RangeError(`system '${spec.name}': dim must be a positive integer, got ${spec.dim}`);
+  if (!Number.isInteger(spec.dim) || spec.dim < 1) throw new UsageError(`system '${spec.name}': dim must be a positive integer, got ${spec.dim}`);
   const kinetic = spec.kinetic ?? ((p: Vec) => {
     let s = 0;
     for (let i = 0; i < p.length; i++) s += p[i] * p[i];
@@ -79,7 +80,7 @@ export function separableSystem(spec: {
  */
 export function harmonicOscillator(options: { stiffness?: number[]; dim?: number } = {}): SeparableSystem {
   const k = options.stiffness ?? new Array(options.dim ?? 1).fill(1);
-  if (!k.every((v) => v > 0)) throw new RangeError('harmonicOscillator: stiffness must be positive');
+  if (!k.every((v) => v > 0)) throw new UsageError('harmonicOscillator: stiffness must be positive');
   const w = k.map(Math.sqrt);
   return separableSystem({
     name: 'harmonic',

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodName } from './methods.js';
 import { createStepper } from './stepper.js';
 import { harmonicOscillator, henonHeiles, pendulum, type HamiltonianSystem, type Vec } from './system.js';
@@ -114,7 +115,7 @@ export interface OrderMeasurement {
  * measureOrder(methodStep(ho, 'leapfrog'), ho, q0, p0).order; // ≈ 2
  */
 export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, options: { T?: number; hs?: number[] } = {}): OrderMeasurement {
-  if (!system.exact) throw new RangeError(`measureOrder needs a system with an exact solution; '${system.name}' has none`);
+  if (!system.exact) throw new UsageError(`measureOrder needs a system with an exact solution; '${system.name}' has none`);
   const T = options.T ?? 4;
   const hs = options.hs ?? [0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625];
   const n = system.dim;

@@ -1,7 +1,7 @@
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
 import type { PreprocessorState } from '../data/preprocessor.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { crc32 } from './crc32.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 

@@ -6,7 +6,7 @@
  * Written by a small protobuf encoder here (no dependency).
  */
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 class Writer {
   private parts: number[] = [];

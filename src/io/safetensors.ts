@@ -1,3 +1,4 @@
+import { HamiltonianAIError } from '../core/errors.js';
 /**
  * The safetensors container (https://huggingface.co/docs/safetensors): an 8-byte little-endian header
  * length N, N bytes of JSON header (tensor name → { dtype, shape, data_offsets }, plus an optional
@@ -11,12 +12,7 @@
  * try { decodeModel(bytes); } catch (e) { if (e instanceof ModelFormatError) console.log(e.message); }
  */
 
-export class ModelFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFormatError';
-  }
-}
+export class ModelFormatError extends HamiltonianAIError {}
 
 /** One decoded tensor. */
 export interface TensorEntry {

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { logSumExp } from './softmax.js';
 
 /** Class labels: integer class index per row. */
@@ -21,7 +22,7 @@ export interface CrossEntropyResult {
 
 function checkLabel(y: number, k: number, row: number): void {
   if (!Number.isInteger(y) || y < 0 || y >= k) {
-    throw new RangeError(`cross-entropy: label at row ${row} is ${y}, expected an integer class in [0, ${k - 1}]`);
+    throw new UsageError(`cross-entropy: label at row ${row} is ${y}, expected an integer class in [0, ${k - 1}]`);
   }
 }
 
@@ -41,7 +42,7 @@ export function softmaxCrossEntropy(
   options: CrossEntropyOptions = {},
 ): CrossEntropyResult {
   const w = options.classWeights;
-  if (w && w.length !== classes) throw new RangeError(`classWeights must have ${classes} entries, got ${w.length}`);
+  if (w && w.length !== classes) throw new UsageError(`classWeights must have ${classes} entries, got ${w.length}`);
   const grad = options.gradOut ?? new Float32Array(rows * classes);
   let weightSum = 0;
   for (let i = 0; i < rows; i++) {
@@ -49,7 +50,7 @@ export function softmaxCrossEntropy(
     checkLabel(y, classes, i);
     weightSum += w ? w[y] : 1;
   }
-  if (!(weightSum > 0)) throw new RangeError('cross-entropy: the total class weight of the batch is zero');
+  if (!(weightSum > 0)) throw new UsageError('cross-entropy: the total class weight of the batch is zero');
   const invW = 1 / weightSum;
   let total = 0;
   for (let i = 0; i < rows; i++) {

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { opsOf } from '../backend/registry.js';
 import type { HasParameters } from '../nn/parameter.js';
 import { softmaxCrossEntropy, type Labels } from './cross-entropy.js';
@@ -48,11 +49,11 @@ export function regularizerSettings(
   where = '',
 ): { lambda: number; kind: Regularizer; withGrad: boolean } {
   const lambda = options.regCoeff ?? 0.01;
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`${where}regCoeff must be a finite number ≥ 0, got ${lambda}`);
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new UsageError(`${where}regCoeff must be a finite number ≥ 0, got ${lambda}`);
   const kind = options.regularizer ?? 'norm';
-  if (kind !== 'norm' && kind !== 'l2') throw new RangeError(`${where}regularizer must be 'norm' or 'l2', got '${kind}'`);
+  if (kind !== 'norm' && kind !== 'l2') throw new UsageError(`${where}regularizer must be 'norm' or 'l2', got '${kind}'`);
   if (options.compat !== undefined && options.compat !== 'python') {
-    throw new RangeError(`${where}compat must be 'python' or absent, got '${options.compat}'`);
+    throw new UsageError(`${where}compat must be 'python' or absent, got '${options.compat}'`);
   }
   // 'python' reproduces the original's `.item()`: the regulariser is reported but has no gradient.
   return { lambda, kind, withGrad: options.compat !== 'python' && lambda > 0 };

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { classificationReport, confusionAt, type Confusion, type PRF, type ZeroDivision } from './classification.js';
 import { brierScore, calibrationBins, logLoss, type CalibrationBin } from './probabilistic.js';
 import { ksStatistic, prCurve, rocAuc, rocCurve, averagePrecision, type PrCurve, type RocCurve } from './ranking.js';
@@ -75,7 +76,7 @@ export interface Evaluation {
  * console.log(m.auc, m.ks, m.gini);
  */
 export function evaluateModel(model: ProbabilisticModel, data: EvaluationData, options: EvaluateOptions = {}): Evaluation {
-  if (model.outputDim !== 2) throw new RangeError(`evaluateModel handles binary models; this one has ${model.outputDim} outputs`);
+  if (model.outputDim !== 2) throw new UsageError(`evaluateModel handles binary models; this one has ${model.outputDim} outputs`);
   const chunk = options.chunk ?? 8192;
   const probs = new Float32Array(data.rows);
   for (let start = 0; start < data.rows; start += chunk) {
@@ -92,12 +93,12 @@ export function evaluateModel(model: ProbabilisticModel, data: EvaluationData, o
  */
 export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<number>, options: EvaluateOptions = {}): Evaluation {
   const threshold = options.threshold ?? 0.5;
-  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${threshold}`);
   const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === 1 ? 1 : 0));
   const aucFrom = options.aucFrom ?? 'scores';
-  if (aucFrom !== 'scores' && aucFrom !== 'labels') throw new RangeError(`aucFrom must be 'scores' or 'labels', got '${aucFrom}'`);
+  if (aucFrom !== 'scores' && aucFrom !== 'labels') throw new UsageError(`aucFrom must be 'scores' or 'labels', got '${aucFrom}'`);
   const average = options.average ?? 'binary';
-  if (!['binary', 'weighted', 'macro'].includes(average)) throw new RangeError(`average must be 'binary', 'weighted' or 'macro', got '${average}'`);
+  if (!['binary', 'weighted', 'macro'].includes(average)) throw new UsageError(`average must be 'binary', 'weighted' or 'macro', got '${average}'`);
   const confusion = confusionAt(y, probs, threshold);
   const report = classificationReport(confusion, options.zeroDivision ?? 1);
   const scoreAuc = rocAuc(y, probs);

@@ -1,10 +1,11 @@
+import { UsageError } from '../core/errors.js';
 /**
  * Mean negative log-likelihood of binary labels under probabilities p (clipped to [eps, 1 − eps]).
  * @example
  * logLoss([1, 0], [0.9, 0.2]); // (−ln 0.9 − ln 0.8)/2
  */
 export function logLoss(labels: ArrayLike<number | boolean>, probs: ArrayLike<number>, eps = 1e-15): number {
-  if (labels.length !== probs.length) throw new RangeError(`logLoss: ${labels.length} labels but ${probs.length} probabilities`);
+  if (labels.length !== probs.length) throw new UsageError(`logLoss: ${labels.length} labels but ${probs.length} probabilities`);
   let s = 0;
   for (let i = 0; i < labels.length; i++) {
     const p = Math.min(Math.max(probs[i], eps), 1 - eps);
@@ -19,7 +20,7 @@ export function logLoss(labels: ArrayLike<number | boolean>, probs: ArrayLike<nu
  * brierScore([1, 0], [0.9, 0.2]); // (0.01 + 0.04)/2
  */
 export function brierScore(labels: ArrayLike<number | boolean>, probs: ArrayLike<number>): number {
-  if (labels.length !== probs.length) throw new RangeError(`brierScore: ${labels.length} labels but ${probs.length} probabilities`);
+  if (labels.length !== probs.length) throw new UsageError(`brierScore: ${labels.length} labels but ${probs.length} probabilities`);
   let s = 0;
   for (let i = 0; i < labels.length; i++) {
     const d = probs[i] - (labels[i] ? 1 : 0);

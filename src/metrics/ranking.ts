@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * Area under the ROC curve from scores, by ranks (Mann–Whitney U / (n₊·n₋)), ties given average rank.
  * O(n log n). Returns NaN when one class is absent.
@@ -7,10 +8,10 @@
  */
 export function rocAuc(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   const n = labels.length;
-  if (scores.length !== n) throw new RangeError(`rocAuc: ${n} labels but ${scores.length} scores`);
+  if (scores.length !== n) throw new UsageError(`rocAuc: ${n} labels but ${scores.length} scores`);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    if (Number.isNaN(scores[i])) throw new RangeError(`rocAuc: score at index ${i} is NaN`);
+    if (Number.isNaN(scores[i])) throw new UsageError(`rocAuc: score at index ${i} is NaN`);
     order[i] = i;
   }
   order.sort((a, b) => scores[a] - scores[b]);
@@ -36,8 +37,8 @@ export function rocAuc(labels: ArrayLike<number | boolean>, scores: ArrayLike<nu
 }
 
 function checkPair(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, what: string): void {
-  if (labels.length !== scores.length) throw new RangeError(`${what}: ${labels.length} labels but ${scores.length} scores`);
-  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new RangeError(`${what}: score at index ${i} is NaN`);
+  if (labels.length !== scores.length) throw new UsageError(`${what}: ${labels.length} labels but ${scores.length} scores`);
+  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new UsageError(`${what}: score at index ${i} is NaN`);
 }
 
 /** ROC curve points. */
@@ -166,10 +167,10 @@ export function youdenThreshold(labels: ArrayLike<number | boolean>, scores: Arr
  * thresholdForApprovalRate([0.1, 0.2, 0.3, 0.4], 0.5); // 0.3: scores 0.1 and 0.2 are approved
  */
 export function thresholdForApprovalRate(scores: ArrayLike<number>, rate: number): number {
-  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`approval rate must be in [0, 1], got ${rate}`);
+  if (!(rate >= 0 && rate <= 1)) throw new UsageError(`approval rate must be in [0, 1], got ${rate}`);
   const s = Float64Array.from(scores).sort();
   const n = s.length;
-  if (n === 0) throw new RangeError('thresholdForApprovalRate: no scores');
+  if (n === 0) throw new UsageError('thresholdForApprovalRate: no scores');
   const k = Math.round(rate * n);
   if (k >= n) return Infinity;
   return s[k];

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /** One bin’s shares and its PSI term. */
 export interface PsiBin {
   lo: number;
@@ -23,7 +24,7 @@ export interface PsiResult {
  * const ref = referenceDistribution(devScores); // { edges: [9 cut points], shares: [10 shares] }
  */
 export function referenceDistribution(values: ArrayLike<number>, bins = 10): { edges: number[]; shares: number[] } {
-  if (values.length === 0) throw new RangeError('referenceDistribution: no values');
+  if (values.length === 0) throw new UsageError('referenceDistribution: no values');
   const s = Float64Array.from(values).sort();
   const edges: number[] = [];
   for (let i = 1; i < bins; i++) {
@@ -58,7 +59,7 @@ function binShares(edges: readonly number[], values: ArrayLike<number>): number[
  * psi(devScores, newScores).psi;
  */
 export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, options: { bins?: number; edges?: number[]; epsilon?: number } = {}): PsiResult {
-  if (expected.length === 0 || actual.length === 0) throw new RangeError('psi: both samples need values');
+  if (expected.length === 0 || actual.length === 0) throw new UsageError('psi: both samples need values');
   const reference = options.edges
     ? { edges: options.edges.filter((e) => Number.isFinite(e)), shares: [] as number[] }
     : referenceDistribution(expected, options.bins ?? 10);
@@ -74,8 +75,8 @@ export function psi(expected: ArrayLike<number>, actual: ArrayLike<number>, opti
  */
 export function psiAgainst(reference: { edges: number[]; shares: number[] }, actual: ArrayLike<number>, epsilon = 1e-4): PsiResult {
   const { edges, shares } = reference;
-  if (shares.length !== edges.length + 1) throw new RangeError(`psiAgainst: ${edges.length} edges need ${edges.length + 1} shares, got ${shares.length}`);
-  if (actual.length === 0) throw new RangeError('psiAgainst: no values');
+  if (shares.length !== edges.length + 1) throw new UsageError(`psiAgainst: ${edges.length} edges need ${edges.length + 1} shares, got ${shares.length}`);
+  if (actual.length === 0) throw new UsageError('psiAgainst: no values');
   const actualShares = binShares(edges, actual);
   const bins: PsiBin[] = [];
   let total = 0;

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * ln Γ(x) (Lanczos, g = 7, n = 9; |error| < 2e-15 for x > 0).
  * @example
@@ -62,7 +63,7 @@ export interface TwoSampleTest {
  * welchTTest([1, 2, 3, 4], [2, 3, 4, 5, 6]).p;
  */
 export function welchTTest(a: readonly number[], b: readonly number[]): TwoSampleTest {
-  if (a.length < 2 || b.length < 2) throw new RangeError('welchTTest needs at least two values in each sample');
+  if (a.length < 2 || b.length < 2) throw new UsageError('welchTTest needs at least two values in each sample');
   const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
   const vr = (x: readonly number[], m: number) => x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1);
   const ma = mean(a), mb = mean(b), va = vr(a, ma), vb = vr(b, mb);

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { jsOps } from '../backend/js/index.js';
 import type { Ops } from '../backend/ops.js';
@@ -18,7 +19,7 @@ export class Dense {
 
   constructor(inFeatures: number, outFeatures: number, rng: Rng, name = 'dense') {
     for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Dense: ${k} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new UsageError(`Dense: ${k} must be a positive integer, got ${v}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

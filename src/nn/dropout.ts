@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import type { Rng4 } from '../core/rng.js';
 import { dropoutMask } from '../backend/js/dropout.js';
 
@@ -18,7 +19,7 @@ export class Dropout {
   private maskLength = 0;
 
   constructor(p: number) {
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`dropoutRate must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw new UsageError(`dropoutRate must be in [0, 1], got ${p}`);
     this.p = p;
   }
 
@@ -39,7 +40,7 @@ export class Dropout {
       return out;
     }
     if (reuseMask) {
-      if (this.maskLength !== n) throw new Error(`Dropout: cannot reuse a mask of ${this.maskLength} elements for ${n}`);
+      if (this.maskLength !== n) throw new UsageError(`Dropout: cannot reuse a mask of ${this.maskLength} elements for ${n}`);
     } else this.drawMask(n, rng);
     const mask = this.mask;
     for (let i = 0; i < n; i++) out[i] = x[i] * mask[i];

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { activationCode, type ActivationCode } from '../core/activations.js';
 import { Rng, Rng4, toRng, type Rng4State, type RngState } from '../core/rng.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
@@ -62,17 +63,17 @@ export interface ForwardOptions {
 
 function validateConfig(o: HamiltonianNNOptions): HamiltonianNNConfig {
   const isPosInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
-  if (!isPosInt(o.inputDim)) throw new RangeError(`HamiltonianNN: inputDim must be a positive integer, got ${o.inputDim}`);
+  if (!isPosInt(o.inputDim)) throw new UsageError(`HamiltonianNN: inputDim must be a positive integer, got ${o.inputDim}`);
   if (!Array.isArray(o.hiddenDims) || !o.hiddenDims.every(isPosInt)) {
-    throw new RangeError(`HamiltonianNN: hiddenDims must be an array of positive integers, got ${JSON.stringify(o.hiddenDims)}`);
+    throw new UsageError(`HamiltonianNN: hiddenDims must be an array of positive integers, got ${JSON.stringify(o.hiddenDims)}`);
   }
   const outputDim = o.outputDim ?? 2;
   if (!Number.isInteger(outputDim) || outputDim < 2) {
-    throw new RangeError(`HamiltonianNN: outputDim must be an integer ≥ 2, got ${outputDim}`);
+    throw new UsageError(`HamiltonianNN: outputDim must be an integer ≥ 2, got ${outputDim}`);
   }
   const dropoutRate = o.dropoutRate ?? 0.2;
   if (!(dropoutRate >= 0 && dropoutRate < 1)) {
-    throw new RangeError(`HamiltonianNN: dropoutRate must be in [0, 1), got ${dropoutRate}`);
+    throw new UsageError(`HamiltonianNN: dropoutRate must be in [0, 1), got ${dropoutRate}`);
   }
   const activation = getActivation(o.activation ?? 'leaky_relu').name;
   return { inputDim: o.inputDim, hiddenDims: [...o.hiddenDims], activation, dropoutRate, outputDim };
@@ -167,7 +168,7 @@ export class HamiltonianNN {
    * The array is reused by the next draw. Used by the GPU path, which applies the mask on the device.
    */
   drawDropoutMask(layer: number, rows: number): Float32Array {
-    if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length)) throw new RangeError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
+    if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length)) throw new UsageError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
     this.ensureCapacity(rows);
     const n = rows * this.layers[layer].outFeatures;
     return this.ops.dropoutMask(this.dropouts[layer].mask, n, this.dropouts[layer].p, this.dropoutRng).subarray(0, n);
@@ -222,10 +223,10 @@ export class HamiltonianNN {
   }
 
   private checkInput(x: Float32Array, rows: number): void {
-    if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, got ${rows}`);
+    if (!Number.isInteger(rows) || rows < 1) throw new UsageError(`rows must be a positive integer, got ${rows}`);
     const need = rows * this.config.inputDim;
     if (!(x instanceof Float32Array) || x.length < need) {
-      throw new RangeError(`input must be a Float32Array of at least rows·inputDim = ${rows}·${this.config.inputDim} = ${need} values, got ${x?.length}`);
+      throw new UsageError(`input must be a Float32Array of at least rows·inputDim = ${rows}·${this.config.inputDim} = ${need} values, got ${x?.length}`);
     }
   }
 
@@ -254,7 +255,7 @@ export class HamiltonianNN {
     const useDropout = this.training && !options.inference;
     const reuseMask = options.reuseDropoutMask ?? false;
     if (useDropout && reuseMask && dropouts.some((d) => d.active) && this.maskRows !== rows) {
-      throw new Error(`Dropout: cannot reuse masks drawn for ${this.maskRows} rows for ${rows}`);
+      throw new UsageError(`Dropout: cannot reuse masks drawn for ${this.maskRows} rows for ${rows}`);
     }
     let input = this.onDevice(x, rows, this.config.inputDim, 'input');
     this.lastInput = input === x ? x : 'staged';
@@ -284,7 +285,7 @@ export class HamiltonianNN {
    * when given.
    */
   backward(dLogits: Float32Array, rows: number = this.lastRows, dInput?: Float32Array): void {
-    if (!this.lastInput || rows !== this.lastRows) throw new Error('HamiltonianNN.backward: call forward on the same rows first');
+    if (!this.lastInput || rows !== this.lastRows) throw new UsageError('HamiltonianNN.backward: call forward on the same rows first');
     const { ops, bufs, layers, dropouts } = this;
     // Staging is allocated before any view is taken below (an allocation can grow WASM memory and detach views).
     if (dInput && !ops.owns(dInput)) this.staging('dInput', this.config.inputDim);
@@ -317,7 +318,7 @@ export class HamiltonianNN {
     this.checkInput(x, rows);
     const k = this.config.outputDim, d = this.config.inputDim;
     const size = k === 2 ? rows : rows * k;
-    if (out && out.length < size) throw new RangeError(`predictProba: out holds ${out.length} values, ${rows} rows need ${size}`);
+    if (out && out.length < size) throw new UsageError(`predictProba: out holds ${out.length} values, ${rows} rows need ${size}`);
     const res = out ?? new Float32Array(size);
     for (let start = 0; start < rows; start += PREDICT_CHUNK) {
       const n = Math.min(PREDICT_CHUNK, rows - start);
@@ -346,9 +347,9 @@ export class HamiltonianNN {
   loadState(state: HamiltonianNNState): this {
     for (const p of this.parameters()) {
       const t = state.tensors?.[p.name];
-      if (!t) throw new Error(`loadState: tensor '${p.name}' is missing`);
+      if (!t) throw new UsageError(`loadState: tensor '${p.name}' is missing`);
       if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i]) || t.data.length !== p.data.length) {
-        throw new Error(`loadState: tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
+        throw new UsageError(`loadState: tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
       }
       p.data.set(t.data);
     }
@@ -359,8 +360,8 @@ export class HamiltonianNN {
 
   /** Rebuilds a model from `state()`. */
   static fromState(state: HamiltonianNNState, options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> = {}): HamiltonianNN {
-    if (state?.format !== 'hamiltonian-ai/model-state') throw new Error('fromState: not a hamiltonian-ai model state');
-    if (state.version !== 1) throw new Error(`fromState: unsupported state version ${state.version}`);
+    if (state?.format !== 'hamiltonian-ai/model-state') throw new UsageError('fromState: not a hamiltonian-ai model state');
+    if (state.version !== 1) throw new UsageError(`fromState: unsupported state version ${state.version}`);
     const model = new HamiltonianNN({ ...state.config, seed: 0, ...options });
     return model.loadState(state);
   }

@@ -1,4 +1,4 @@
-import type { Parameter } from '../nn/parameter.js';
+import type { Parameter } from '../core/parameter.js';
 import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
 
 export interface AdvancedSymplecticOptions extends BaseOptions {

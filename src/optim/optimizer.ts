@@ -1,5 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import { opsOf, type Ops } from '../backend/registry.js';
-import type { Parameter } from '../nn/parameter.js';
+import type { Parameter } from '../core/parameter.js';
 
 /**
  * Recomputes the loss and the gradients at the current parameters (zeroing them first), returning the
@@ -71,12 +72,12 @@ export abstract class Optimizer<O extends BaseOptions> {
     const seen = new Set<Parameter>();
     this.groups = inputs.map((g, gi) => {
       const { params: ps, ...overrides } = g;
-      if (!Array.isArray(ps) || ps.length === 0) throw new RangeError(`parameter group ${gi} has no parameters`);
+      if (!Array.isArray(ps) || ps.length === 0) throw new UsageError(`parameter group ${gi} has no parameters`);
       for (const p of ps) {
         if (!(p?.data instanceof Float32Array) || !(p.grad instanceof Float32Array) || p.grad.length !== p.data.length) {
-          throw new TypeError(`parameter group ${gi}: each parameter needs Float32Array data and grad of equal length`);
+          throw new UsageError(`parameter group ${gi}: each parameter needs Float32Array data and grad of equal length`);
         }
-        if (seen.has(p)) throw new RangeError(`parameter '${p.name}' appears in more than one group`);
+        if (seen.has(p)) throw new UsageError(`parameter '${p.name}' appears in more than one group`);
         seen.add(p);
       }
       const options = { ...defaults, ...(overrides as unknown as Partial<O>) } as O;
@@ -92,7 +93,7 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   /** Throws "Class where: rule, got value" unless `ok`; the one message shape every optimiser uses. */
   protected requireOption(ok: boolean, where: string, rule: string, value: unknown): void {
-    if (!ok) throw new RangeError(`${this.constructor.name} ${where}: ${rule}, got ${value}`);
+    if (!ok) throw new UsageError(`${this.constructor.name} ${where}: ${rule}, got ${value}`);
   }
 
   /** All parameters, groups in order. */
@@ -110,7 +111,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     return this.groups[0].options.lr;
   }
   set lr(value: number) {
-    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`lr must be a finite number ≥ 0, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0)) throw new UsageError(`lr must be a finite number ≥ 0, got ${value}`);
     for (const g of this.groups) g.options.lr = value;
   }
 
@@ -163,10 +164,10 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   /** Restores `state()` taken from an optimiser of the same type over parameters of the same shapes. */
   loadState(state: OptimizerState): this {
-    if (state.type !== this.type) throw new Error(`loadState: state is for '${state.type}', this is '${this.type}'`);
+    if (state.type !== this.type) throw new UsageError(`loadState: state is for '${state.type}', this is '${this.type}'`);
     const ps = this.params();
     if (state.params.length !== ps.length || state.groups.length !== this.groups.length) {
-      throw new Error(`loadState: state has ${state.params.length} parameters in ${state.groups.length} groups, expected ${ps.length} in ${this.groups.length}`);
+      throw new UsageError(`loadState: state has ${state.params.length} parameters in ${state.groups.length} groups, expected ${ps.length} in ${this.groups.length}`);
     }
     state.groups.forEach((o, i) => {
       const options = { ...this.groups[i].options, ...(o as Partial<O>) };
@@ -175,7 +176,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     ps.forEach((p, i) => {
       for (const [k, v] of Object.entries(state.params[i])) {
-        if (v instanceof Float32Array && v.length !== p.data.length) throw new Error(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
+        if (v instanceof Float32Array && v.length !== p.data.length) throw new UsageError(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
       }
     });
     ps.forEach((p, i) => {

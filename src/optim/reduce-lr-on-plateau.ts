@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import type { BaseOptions, Optimizer } from './optimizer.js';
 
 /** Options of `ReduceLROnPlateau` (PyTorch’s names). */
@@ -41,10 +42,10 @@ export class ReduceLROnPlateau {
     this.threshold = options.threshold ?? 1e-4;
     this.minLr = options.minLr ?? 1e-5;
     this.cooldown = options.cooldown ?? 0;
-    if (this.mode !== 'min' && this.mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${this.mode}'`);
-    if (!(this.factor > 0 && this.factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}`);
-    if (!(Number.isInteger(this.patience) && this.patience >= 0)) throw new RangeError(`ReduceLROnPlateau: patience must be an integer ≥ 0, got ${this.patience}`);
-    if (!(this.minLr >= 0)) throw new RangeError(`ReduceLROnPlateau: minLr must be ≥ 0, got ${this.minLr}`);
+    if (this.mode !== 'min' && this.mode !== 'max') throw new UsageError(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${this.mode}'`);
+    if (!(this.factor > 0 && this.factor < 1)) throw new UsageError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}`);
+    if (!(Number.isInteger(this.patience) && this.patience >= 0)) throw new UsageError(`ReduceLROnPlateau: patience must be an integer ≥ 0, got ${this.patience}`);
+    if (!(this.minLr >= 0)) throw new UsageError(`ReduceLROnPlateau: minLr must be ≥ 0, got ${this.minLr}`);
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 

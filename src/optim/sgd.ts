@@ -1,4 +1,5 @@
-import type { Parameter } from '../nn/parameter.js';
+import { UsageError } from '../core/errors.js';
+import type { Parameter } from '../core/parameter.js';
 import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
@@ -31,7 +32,7 @@ export class SGD extends Optimizer<SGDOptions> {
     this.requireOption(o.momentum >= 0 && o.momentum < 1, where, 'momentum must be in [0, 1)', o.momentum);
     this.requireOption(o.weightDecay >= 0, where, 'weightDecay must be ≥ 0', o.weightDecay);
     this.requireOption(o.dampening >= 0 && o.dampening <= 1, where, 'dampening must be in [0, 1]', o.dampening);
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError(`SGD ${where}: nesterov needs momentum > 0 and dampening = 0`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new UsageError(`SGD ${where}: nesterov needs momentum > 0 and dampening = 0`);
   }
 
   step(closure?: Closure): number | undefined {

@@ -1,6 +1,7 @@
+import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodInfo, type MethodName, type Stage } from '../integrators/methods.js';
 import { forEachStage } from '../integrators/stepper.js';
-import type { Parameter } from '../nn/parameter.js';
+import type { Parameter } from '../core/parameter.js';
 import { Optimizer, type BaseOptions, type Closure, type ParamGroupInput } from './optimizer.js';
 
 export interface SymplecticOptions extends BaseOptions {
@@ -39,7 +40,7 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
   ) {
     super(params, { friction: 0, ...options });
     const info = getMethod(method);
-    if (!info.stages) throw new RangeError(`SymplecticOptimizer: '${method}' is not a symplectic splitting method`);
+    if (!info.stages) throw new UsageError(`SymplecticOptimizer: '${method}' is not a symplectic splitting method`);
     this.method = info;
     this.stages = info.stages;
     this.type = `symplectic:${method}`;
@@ -66,7 +67,7 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
     const kick = (c: number) => {
       if (!gradIsCurrent) {
         if (!closure) {
-          throw new Error(`${this.constructor.name}.step needs a closure that recomputes the loss and gradients (method '${this.method.name}' evaluates the gradient ${this.method.forceEvaluations} times per step)`);
+          throw new UsageError(`${this.constructor.name}.step needs a closure that recomputes the loss and gradients (method '${this.method.name}' evaluates the gradient ${this.method.forceEvaluations} times per step)`);
         }
         loss = closure();
         gradIsCurrent = true;

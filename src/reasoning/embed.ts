@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * Text → vectors without network access. Pluggable: anything with `embed(texts)` works, e.g. vectors from a
  * sentence-transformer computed elsewhere (`precomputedEmbedder`).
@@ -96,8 +97,8 @@ export function precomputedEmbedder(table: Map<string, Float32Array>, dim: numbe
     embed(texts) {
       return texts.map((t) => {
         const v = table.get(t);
-        if (!v) throw new RangeError(`precomputed embedder: no vector for text '${t.slice(0, 60)}'`);
-        if (v.length !== dim) throw new RangeError(`precomputed embedder: vector for '${t.slice(0, 60)}' has ${v.length} dimensions, expected ${dim}`);
+        if (!v) throw new UsageError(`precomputed embedder: no vector for text '${t.slice(0, 60)}'`);
+        if (v.length !== dim) throw new UsageError(`precomputed embedder: vector for '${t.slice(0, 60)}' has ${v.length} dimensions, expected ${dim}`);
         return v;
       });
     },

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 /**
  * A chain as a trajectory in embedding space: positions x₀ = question, x₁ = fact 1, x₂ = fact 2, x₃ = answer;
  * momenta pᵢ = xᵢ₊₁ − xᵢ. Per step: kinetic T = ½‖p‖², potential V = 1 − cos(xᵢ₊₁, question) (low when the
@@ -52,7 +53,7 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * const f = trajectoryFeatures([q, f1, f1, a]); // identical facts: the middle step has T = 0
  */
 export function trajectoryFeatures(points: readonly ArrayLike<number>[]): ChainFeatures {
-  if (points.length < 3) throw new RangeError(`a trajectory needs at least 3 points, got ${points.length}`);
+  if (points.length < 3) throw new UsageError(`a trajectory needs at least 3 points, got ${points.length}`);
   const q = points[0];
   const d = q.length;
   const momenta = points.slice(1).map((x, i) => Float64Array.from({ length: d }, (_, k) => x[k] - points[i][k]));

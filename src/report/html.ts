@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
 import { chart, escapeXml } from './svg.js';
 
@@ -33,7 +34,7 @@ function histogram(values: number[], bins: number): { x: number[]; y: number[] }
 export function buildReport(r: ReportInput): string {
   const ev = r.evaluation;
   const curves = ev.curves;
-  if (!curves) throw new Error('buildReport needs an evaluation with curves (evaluateModel(…, { curves: true }))');
+  if (!curves) throw new UsageError('buildReport needs an evaluation with curves (evaluateModel(…, { curves: true }))');
   const pos: number[] = [], neg: number[] = [];
   for (let i = 0; i < r.labels.length; i++) (r.labels[i] === 1 ? pos : neg).push(r.probabilities[i]);
   const roc = chart(

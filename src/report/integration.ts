@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodName } from '../integrators/methods.js';
 import { integrate, type Trajectory } from '../integrators/integrate.js';
 import { SYSTEMS, type SystemName } from '../integrators/system.js';
@@ -29,7 +30,7 @@ export const DEFAULT_STATES: Record<SystemName, { q: number[]; p: number[] }> = 
  * getSystem('pendulum').energy(Float64Array.of(1), Float64Array.of(0));
  */
 export function getSystem(name: string) {
-  if (!Object.hasOwn(SYSTEMS, name)) throw new RangeError(`unknown system '${name}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
+  if (!Object.hasOwn(SYSTEMS, name)) throw new UsageError(`unknown system '${name}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
   return SYSTEMS[name as SystemName]();
 }
 

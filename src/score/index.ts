@@ -4,6 +4,7 @@
  * built-ins, no `eval`/`new Function`: it runs in Node, Deno, Bun, browsers and Workers-style runtimes,
  * with WebAssembly where the runtime allows it and plain JavaScript where it does not.
  */
+import { UsageError } from '../core/errors.js';
 import { initWasm } from '../backend/wasm/module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
@@ -78,7 +79,7 @@ export class Scorer {
     this.positiveLabel = pre.positive;
     this.features = pre.features.map((f) => f.name);
     this.threshold = options.threshold ?? 0.5;
-    if (!(this.threshold >= 0 && this.threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${this.threshold}`);
+    if (!(this.threshold >= 0 && this.threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${this.threshold}`);
     const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
     const layers = dims.slice(0, -1).map((nin, l) => ({
       weight: model.tensors.get(`layers.${l}.weight`)!.data,
@@ -130,7 +131,7 @@ export class Scorer {
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
   scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
-    if (x.length < rows * this.network.inputDim) throw new RangeError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
+    if (x.length < rows * this.network.inputDim) throw new UsageError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
     return this.network.probabilities(x, rows, out);
   }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { WasmArena } from '../backend/wasm/arena.js';
 import { detectWasm } from '../backend/wasm/module.js';
 import { addRowVector, matmulNT } from '../core/matrix.js';
@@ -52,7 +53,7 @@ export class InferenceNetwork {
           if (engine === 'wasm') throw e;
           this.fallbackReason = `WebAssembly could not be instantiated here: ${(e as Error).message}`;
         }
-      } else if (engine === 'wasm') throw new Error(s.reason);
+      } else if (engine === 'wasm') throw new UsageError(s.reason ?? 'WebAssembly is not available');
       else this.fallbackReason = s.reason;
     }
     this.engine = use;
@@ -67,7 +68,7 @@ export class InferenceNetwork {
         this.bPtr.push(b);
         if (l.outFeatures >= 8 && l.outFeatures <= ar.exports.packedMaxN()) {
           const p = ar.allocBytes(ar.exports.packedBytes(l.inFeatures, l.outFeatures));
-          ar.exports.packWeights(1, w, l.inFeatures, l.inFeatures, l.outFeatures, p);
+          ar.exports.packWeights(true, w, l.inFeatures, l.inFeatures, l.outFeatures, p);
           this.packedPtr.push(p);
         } else this.packedPtr.push(0);
       }
@@ -109,9 +110,9 @@ export class InferenceNetwork {
         const { inFeatures: nin, outFeatures: nout } = this.layers[l];
         const last = l + 1 === this.layers.length;
         if (last) dst = this.bufs.out.byteOffset + start * k * 4;
-        if (n < 8 || nout < 8) ex.dotRows(n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0);
-        else if (this.packedPtr[l]) ex.sgemmPacked(0, n, nout, nin, src, nin, this.packedPtr[l], dst, nout, 0, ar.work);
-        else ex.sgemm(0, 1, n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, 0, ar.work);
+        if (n < 8 || nout < 8) ex.dotRows(n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, false);
+        else if (this.packedPtr[l]) ex.sgemmPacked(false, n, nout, nin, src, nin, this.packedPtr[l], dst, nout, false, ar.work);
+        else ex.sgemm(false, true, n, nout, nin, src, nin, this.wPtr[l], nin, dst, nout, false, ar.work);
         ex.addBias(dst, this.bPtr[l], n, nout);
         if (!last) ex.activate(dst, dst, n * nout, this.act, SLOPE, 0);
         [src, dst] = [dst, src];

@@ -52,7 +52,7 @@ describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for ever
           for (let i = 0; i < bRows * ldb; i++) h[(B >> 2) + i] = rng.uniform(-1, 1);
           for (let i = 0; i < m * ldc; i++) h[(C >> 2) + i] = rng.uniform(-1, 1);
           const c0 = h.slice(C >> 2, (C >> 2) + m * ldc);
-          arena.exports.sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, A, lda, B, ldb, C, ldc, acc ? 1 : 0, arena.work);
+          arena.exports.sgemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc, acc, arena.work);
           h = heap();
           const a = (i: number, p: number) => h[(A >> 2) + (ta ? p * lda + i : i * lda + p)];
           const b = (p: number, j: number) => h[(B >> 2) + (tb ? j * ldb + p : p * ldb + j)];

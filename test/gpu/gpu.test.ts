@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 import { ROOT } from '../cli/helpers.js';
-import { GpuNetwork, createGpuBackend, createGpuScorer, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/backend/gpu/index.js';
+import { GpuNetwork, createGpuBackend, createGpuScorer, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/gpu.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, parseCsv, prepareTable, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
+  Adam, AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, parseCsv, prepareTable, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -43,11 +43,36 @@ async function onDevice(gpu: GpuBackend, inputs: Float32Array[], run: (...t: Gpu
 }
 
 describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
-  it('the self-check passes: every kernel, loops longer than 1000, and two whole training steps', async () => {
+  it('the self-check passes: every kernel, loops longer than 1000', async () => {
     const check = await gpuSelfCheck(cpu);
     expect(check.failures).toEqual([]);
     expect(Object.keys(check.worst).length).toBeGreaterThanOrEqual(14);
     expect(check.worst.matmulNN).toBeLessThan(1e-6);
+  });
+
+  it('two whole training steps (tanh, dropout, regulariser, class weights) match the CPU model, loss and optimiser', async () => {
+    const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [5, 4], activation: 'tanh', dropoutRate: 0.25, seed: 7, backend: 'js' });
+    const a = make(), b = make();
+    const rng = new Rng(4);
+    const rows = 50, x = rand(rng, rows * 6), y = Array.from({ length: rows }, () => rng.int(2));
+    const lossOptions = { regCoeff: 0.02, classWeights: [1, 3] };
+    const net = await GpuNetwork.fromModel(cpu, a);
+    const opt = new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 });
+    const losses: number[] = [];
+    b.train();
+    for (let s = 0; s < 2; s++) {
+      await net.trainStep(x, y, rows, { lr: 0.05, ...lossOptions });
+      b.zeroGrad();
+      const res = hamiltonianLoss(b.forward(x, rows), y, b, lossOptions, rows);
+      b.backward(res.grad, rows);
+      opt.step();
+      losses.push(res.loss);
+    }
+    const stats = await net.takeStats();
+    expect(Math.abs(stats.loss - (losses[0] + losses[1]) / 2)).toBeLessThan(1e-5);
+    await net.toModel(a);
+    net.release();
+    a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
   });
 
   it('the self-check fails loudly on a wrong kernel (here: dot products cut at 1000 terms, the gpu.js default)', async () => {
@@ -211,6 +236,16 @@ describe('GPU model paths', () => {
     expect(hc.stoppedEarly).toBe(true);
     expect({ n: hg.epochs.length, stopped: hg.stoppedEarly, best: hg.bestEpoch }).toEqual({ n: hc.epochs.length, stopped: true, best: hc.bestEpoch });
     a.parameters().forEach((p, i) => p.data.forEach((v, j) => expect(Math.abs(v - b.parameters()[i].data[j])).toBeLessThan(1e-5)));
+  });
+
+  it('fit(…, { device }) is the one fit: the same run as fitGpu, the optimiser read from the instance; others refused by name', async () => {
+    const [a, b] = twin();
+    const o = { epochs: 2, batchSize: 8, seed: 1, validation: fitData };
+    const hd = await fit(a, new AdvancedSymplecticOptimizer(a.parameters(), { lr: 0.2, beta: 0.8 }), fitData, { ...o, device: cpu });
+    const hg = await fitGpu(cpu, b, fitData, { ...o, lr: 0.2, beta: 0.8 });
+    expect(hd.epochs.map((e) => [e.loss, e.energy, e.lr])).toEqual(hg.epochs.map((e) => [e.loss, e.energy, e.lr]));
+    a.parameters().forEach((p, i) => expect(p.data).toEqual(b.parameters()[i].data));
+    await expect(fit(a, new Adam(a.parameters()), fitData, { device: cpu })).rejects.toThrow(/fit on a GPU device runs AdvancedSymplecticOptimizer with one parameter group \(got Adam with 1\)/);
   });
 
   it('fitGpu: divergence restores the last good weights; unsupported options are refused by name', async () => {

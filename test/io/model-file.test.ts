@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { HamiltonianNN, Rng } from '../../src/index.js';
 import { decodeModel, encodeModel, sealChecksum } from '../../src/io/model-file.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/core/version.js';
 
 const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url);
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 /**
  * gpu.js kernels for dense layers, their gradients, the loss and the optimiser update — the same formulas as
  * the reference kernels in src/core/matrix.ts, src/loss and src/optim (property-tested against them in gpu.js's
@@ -249,7 +250,7 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
   });
   const run = (kernel: any, size: number, ...args: unknown[]): Promise<GpuTensor> => {
     if (size > MAX_KERNEL_OUTPUTS) {
-      return Promise.reject(new RangeError(`GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`));
+      return Promise.reject(new UsageError(`GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`));
     }
     kernel.setOutput([size]);
     return Promise.resolve(kernel(...args));

@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 import { instantiateWasm, type WasmExports, type WasmFlavour } from './module.js';
 
 const PAGE = 65536;
@@ -48,7 +49,7 @@ export class WasmArena {
    * (a kernel would otherwise read or write unrelated memory at that offset).
    */
   readonly pointer = (a: Float32Array): number => {
-    if (a.buffer !== this.buffer) throw new RangeError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
+    if (a.buffer !== this.buffer) throw new UsageError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
     return a.byteOffset;
   };
 

@@ -7,18 +7,17 @@ type DenseOps = Pick<Ops, 'matmul' | 'matmulNT' | 'matmulTN' | 'addBias' | 'sumR
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
   const ex = ar.exports, at = ar.pointer, work = ar.work;
-  // sgemm(transA, transB, m, n, k, A, lda, B, ldb, C, ldc, accumulate, work): C = op(A)·op(B).
   return {
     matmul(out, a, b, m, k, n, accumulate = false) {
-      ex.sgemm(0, 0, m, n, k, at(a), k, at(b), n, at(out), n, accumulate ? 1 : 0, work);
+      ex.sgemm(false, false, m, n, k, at(a), k, at(b), n, at(out), n, accumulate, work);
       return out;
     },
     matmulNT(out, a, b, m, k, n, accumulate = false) {
-      ex.sgemm(0, 1, m, n, k, at(a), k, at(b), k, at(out), n, accumulate ? 1 : 0, work);
+      ex.sgemm(false, true, m, n, k, at(a), k, at(b), k, at(out), n, accumulate, work);
       return out;
     },
     matmulTN(out, a, b, m, k, n, accumulate = false) {
-      ex.sgemm(1, 0, m, n, k, at(a), m, at(b), n, at(out), n, accumulate ? 1 : 0, work);
+      ex.sgemm(true, false, m, n, k, at(a), m, at(b), n, at(out), n, accumulate, work);
       return out;
     },
     addBias(out, bias, rows, cols) {
@@ -26,7 +25,7 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       return out;
     },
     sumRows(out, x, rows, cols, accumulate) {
-      ex.sumRows(at(out), at(x), rows, cols, accumulate ? 1 : 0);
+      ex.sumRows(at(out), at(x), rows, cols, accumulate);
       return out;
     },
     activate(post, pre, n, act, mask) {

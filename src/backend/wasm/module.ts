@@ -1,28 +1,8 @@
+import { UsageError } from '../../core/errors.js';
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/bytes.js';
+import type { WasmExports } from './generated/exports.js';
 
-/** The functions exported by assembly/index.ts (pointers are byte offsets into the instance's memory). */
-export interface WasmExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  sgemmWorkBytes(): number;
-  sgemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number): void;
-  packedBytes(k: number, n: number): number;
-  packWeights(transB: number, b: number, ldb: number, k: number, n: number, dst: number): void;
-  sgemmPacked(transA: number, m: number, n: number, k: number, a: number, lda: number, packed: number, c: number, ldc: number, accumulate: number, work: number): void;
-  packedMaxN(): number;
-  dotRows(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
-  addBias(out: number, bias: number, rows: number, cols: number): void;
-  activate(post: number, pre: number, n: number, act: number, slope: number, mask: number): void;
-  activateBackward(g: number, pre: number, n: number, act: number, slope: number, mask: number): void;
-  sumRows(out: number, x: number, rows: number, cols: number, accumulate: number): void;
-  dropoutMask(mask: number, n: number, p: number, state: number): void;
-  sumSquares(x: number, n: number): number;
-  axpy(g: number, c: number, theta: number, n: number): void;
-  advancedSymplecticStep(theta: number, grad: number, m: number, n: number, lr: number, beta: number, eps: number): number;
-  kick(m: number, grad: number, n: number, decay: number, b: number): void;
-  drift(theta: number, m: number, n: number, a: number): void;
-  adamStep(theta: number, grad: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, sqrtBc2: number, eps: number, l2: number, shrink: number): void;
-}
+export type { WasmExports } from './generated/exports.js';
 
 /** The two builds of assembly/index.ts: 'simd' (f32x4) and 'scalar'. */
 export type WasmFlavour = 'simd' | 'scalar';
@@ -106,8 +86,8 @@ export function provideWasmModule(flavour: WasmFlavour, module: WebAssembly.Modu
  */
 export function compileWasmSync(flavour?: WasmFlavour): { module: WebAssembly.Module; flavour: WasmFlavour } {
   const f = flavour ?? (detectWasm().simd ? 'simd' : 'scalar');
-  if (!detectWasm().wasm) throw new Error(detectWasm().reason);
-  if (f === 'simd' && !detectWasm().simd) throw new Error('WebAssembly SIMD is not supported by this runtime');
+  if (!detectWasm().wasm) throw new UsageError(detectWasm().reason ?? 'WebAssembly is not available');
+  if (f === 'simd' && !detectWasm().simd) throw new UsageError('WebAssembly SIMD is not supported by this runtime');
   const m = (modules[f] ??= new WebAssembly.Module(wasmBytes(f) as BufferSource));
   return { module: m, flavour: f };
 }

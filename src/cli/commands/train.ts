@@ -4,9 +4,9 @@ import {
 } from '../../index.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
-import { fitGpu, type GpuBackend } from '../../backend/gpu/index.js';
+import type { GpuBackend } from '../../backend/gpu/index.js';
 import { openGpuForCli } from '../gpu.js';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../core/version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { decodeUtf8, readBytes, sha256, writeAtomic } from '../files.js';
@@ -118,13 +118,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     onEpoch: (e: EpochRecord) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`),
   };
   let history: History;
-  if (gpu) {
-    try {
-      history = await fitGpu(gpu, model, prep.train, { ...fitOptions, lr: settings.lr as number, beta: settings.beta as number });
-    } finally {
-      gpu.destroy();
-    }
-  } else history = await fit(model, optimizer, prep.train, fitOptions);
+  try {
+    history = await fit(model, optimizer, prep.train, { ...fitOptions, device: gpu ?? undefined });
+  } finally {
+    gpu?.destroy();
+  }
   const threshold = o.threshold as number;
   const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
   const probs = model.predictProba(prep.test.x, prep.test.rows);

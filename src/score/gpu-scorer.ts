@@ -1,12 +1,13 @@
 /**
  * The async `scoreBatch` of the GPU path: raw records are encoded on the CPU by the model file's preprocessor
- * (the same code as the edge scorer) and scored on the device by a resident `GpuNetwork`, in chunks. The edge
+ * (the same code as the edge scorer) and scored on the device by a resident `GpuModel`, in chunks. The edge
  * scorer (`hamiltonian-ai/score`) stays the synchronous, dependency-free path.
  */
-import type { Preprocessor } from '../../data/preprocessor.js';
-import { loadModel } from '../../io/load.js';
-import { ModelFormatError } from '../../io/safetensors.js';
-import { GpuNetwork, type GpuBackend } from './index.js';
+import type { GpuBackend } from '../backend/gpu/index.js';
+import type { Preprocessor } from '../data/preprocessor.js';
+import { loadModel } from '../io/load.js';
+import { ModelFormatError } from '../io/safetensors.js';
+import { GpuModel } from '../nn/gpu-model.js';
 
 /** A model file loaded onto the device for scoring. */
 export interface GpuScorer {
@@ -27,9 +28,9 @@ export interface GpuScorer {
  */
 export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number } = {}): Promise<GpuScorer> {
   const { model, preprocessor } = loadModel(modelBytes, { backend: 'js' });
-  if (!preprocessor) throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuNetwork, or train it with this library');
+  if (!preprocessor) throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuModel, or train it with this library');
   if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
-  const net = await GpuNetwork.fromModel(gpu, model);
+  const net = await GpuModel.fromModel(gpu, model);
   const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, options.chunk);
   return {
     preprocessor,

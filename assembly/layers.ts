@@ -1,0 +1,96 @@
+// Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
+
+// ---------------------------------------------------------------------------------------------------
+// Layer kernels
+// ---------------------------------------------------------------------------------------------------
+
+// act: 0 = identity, 1 = relu, 2 = leaky_relu (slope), 3 = tanh
+
+/** dst[0:n] += src[0:n] (the row add under addBias and sumRows). */
+// @ts-ignore: decorator
+@inline
+function addInto(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= n; j += 4) {
+      const o = dst + (<usize>j << 2);
+      v128.store(o, f32x4.add(v128.load(o), v128.load(src + (<usize>j << 2))));
+    }
+  }
+  for (; j < n; j++) {
+    const o = dst + (<usize>j << 2);
+    store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>j << 2)));
+  }
+}
+
+/** out[r×c] += bias (broadcast over rows), in place. */
+export function addBias(out: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) addInto(out + (<usize>(i * cols) << 2), bias, cols);
+}
+
+/** post = dropoutMask ⊙ act(pre) for n elements (mask = 0 means no dropout). */
+export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (act == 1 || act == 2) {
+      const s = f32x4.splat(act == 1 ? <f32>0 : slope);
+      const zero = f32x4.splat(0);
+      for (; i + 4 <= n; i += 4) {
+        const off = <usize>i << 2;
+        const x = v128.load(pre + off);
+        let y = v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
+        if (mask) y = f32x4.mul(y, v128.load(mask + off));
+        v128.store(post + off, y);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const x = load<f32>(pre + off);
+    let y: f32 = x;
+    if (act == 1) y = x > 0 ? x : 0;
+    else if (act == 2) y = x > 0 ? x : x * slope;
+    else if (act == 3) y = <f32>Math.tanh(<f64>x);
+    if (mask) y *= load<f32>(mask + off);
+    store<f32>(post + off, y);
+  }
+}
+
+/** In place: g = g ⊙ mask ⊙ act′(pre) for n elements (mask = 0: none). */
+export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (act == 1 || act == 2) {
+      const s = f32x4.splat(act == 1 ? <f32>0 : slope);
+      const one = f32x4.splat(1);
+      const zero = f32x4.splat(0);
+      for (; i + 4 <= n; i += 4) {
+        const off = <usize>i << 2;
+        const d = v128.bitselect(one, s, f32x4.gt(v128.load(pre + off), zero));
+        let y = f32x4.mul(v128.load(g + off), d);
+        if (mask) y = f32x4.mul(y, v128.load(mask + off));
+        v128.store(g + off, y);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const x = load<f32>(pre + off);
+    let d: f32 = 1;
+    if (act == 1) d = x > 0 ? 1 : 0;
+    else if (act == 2) d = x > 0 ? 1 : slope;
+    else if (act == 3) {
+      const t = <f32>Math.tanh(<f64>x);
+      d = 1 - t * t;
+    }
+    let y = load<f32>(g + off) * d;
+    if (mask) y *= load<f32>(mask + off);
+    store<f32>(g + off, y);
+  }
+}
+
+/** out[c] (+)= Σ_rows x[r×c]. */
+export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: bool): void {
+  if (!accumulate) memory.fill(out, 0, <usize>cols << 2);
+  for (let i = 0; i < rows; i++) addInto(out, x + (<usize>(i * cols) << 2), cols);
+}
