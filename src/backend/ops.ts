@@ -32,6 +32,17 @@ export interface SgdStepConstants {
   first: boolean;
 }
 
+/** A linear layer's weights prepared once for repeated inference (`Ops.prepareLinear`), in the ops' memory. */
+export interface PreparedLinear {
+  readonly nin: number;
+  readonly nout: number;
+  /** [nout, nin] (PyTorch layout). */
+  weight: Float32Array;
+  bias: Float32Array;
+  /** The weights re-laid for the batch kernel, where the backend has one and the shape suits it. */
+  packed: Float32Array | null;
+}
+
 /**
  * The CPU op layer: every formula of the forward pass, the backward pass, the regulariser and the optimiser
  * updates, over `Float32Array` tensors, written once per backend (`backend/js` is the reference, `backend/wasm`
@@ -55,6 +66,13 @@ export interface Ops {
   matmulNT: MatmulKernel;
   /** out[m×n] (+)= a[k×m]ᵀ · b[k×n] (dYᵀ · X). */
   matmulTN: MatmulKernel;
+  /** Copies a linear layer's weights into the ops' memory, prepared for `linearInference`. */
+  prepareLinear(weight: Float32Array, bias: Float32Array, nin: number, nout: number): PreparedLinear;
+  /**
+   * out[rows×nout] = x·Wᵀ + b with the kernel fastest for the shape (dot products for a few rows, the packed
+   * sgemm for batches): scoring's op. Its summation order may differ from `matmulNT`'s, so it is not used in training.
+   */
+  linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

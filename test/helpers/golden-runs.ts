@@ -10,6 +10,7 @@ import {
   parseCsv, prepareTable, type Optimizer, type BaseOptions, type Parameter,
 } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
+import { loadScorerSync } from '../../src/score/index.js';
 
 type Backend = { backend: 'js' } | { backend: 'wasm'; wasmFlavour: 'simd' | 'scalar' };
 const BACKENDS: Record<string, Backend> = {
@@ -66,6 +67,19 @@ export function goldenRuns(): Record<string, () => Promise<Record<string, string
         };
       };
     }
+  }
+  // The edge scorer's probabilities (one row at a time: dot products; batches: the packed sgemm) on each engine.
+  for (const engine of ['js', 'wasm'] as const) {
+    runs[`scorer-${engine}`] = async () => {
+      const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [24, 9], seed: 3, backend: 'js' });
+      await fit(model, new AdvancedSymplecticOptimizer(model.parameters()), prep.train, { epochs: 2, seed: 3 });
+      const scorer = loadScorerSync(encodeModel(model, { preprocessor: prep.preprocessor.toJSON() }), { engine });
+      const { x, rows, cols } = prep.test;
+      const one = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) one[r] = scorer.scoreEncoded(x.subarray(r * cols, (r + 1) * cols), 1)[0];
+      const raw = Float32Array.from(table.rows.slice(0, 50), (row) => scorer.score(Object.fromEntries(table.columns.map((c, j) => [c, row[j]]))));
+      return { oneRow: sha(one), batch: sha(scorer.scoreEncoded(x, rows)), raw: sha(raw) };
+    };
   }
   return runs;
 }

@@ -1,5 +1,6 @@
 import { ACTIVATION_CODES, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
-import { addRowVector, sumRows as sumRowsRef } from '../../core/matrix.js';
+import { addRowVector, matmulNT, sumRows as sumRowsRef } from '../../core/matrix.js';
+import type { PreparedLinear } from '../ops.js';
 
 export { matmul, matmulNT, matmulTN } from '../../core/matrix.js';
 
@@ -8,6 +9,17 @@ const { relu: RELU, leaky_relu: LEAKY, tanh: TANH } = ACTIVATION_CODES;
 /** out[r×c] += bias[c]. */
 export function addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array {
   return addRowVector(out, out, bias, rows, cols);
+}
+
+/** The js backend keeps a layer's weights as they are (copies, so the caller's arrays may change). */
+export function prepareLinear(weight: Float32Array, bias: Float32Array, nin: number, nout: number): PreparedLinear {
+  return { nin, nout, weight: weight.slice(0, nin * nout), bias: bias.slice(0, nout), packed: null };
+}
+
+/** out = x·Wᵀ + b (the training kernels: there is no faster inference kernel in plain JS). */
+export function linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array {
+  matmulNT(out, x, layer.weight, rows, layer.nin, layer.nout);
+  return addRowVector(out, out, layer.bias, rows, layer.nout);
 }
 
 /** out[c] (+)= Σ_rows x. */

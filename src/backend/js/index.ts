@@ -1,5 +1,5 @@
 import type { Ops } from '../ops.js';
-import { activate, activateBackward, addBias, matmul, matmulNT, matmulTN, sumRows } from './dense.js';
+import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, sumRows } from './dense.js';
 import { dropoutMask } from './dropout.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
@@ -13,7 +13,7 @@ export const jsOps: Ops = {
     return a;
   },
   owns: () => true,
-  matmul, matmulNT, matmulTN, addBias, sumRows, activate, activateBackward,
+  matmul, matmulNT, matmulTN, prepareLinear, linearInference, addBias, sumRows, activate, activateBackward,
   dropoutMask,
   sumSquares, axpy, advancedSymplecticStep, kick, drift, adamStep, sgdStep,
 };

@@ -1,8 +1,18 @@
 import { LEAKY_RELU_SLOPE } from '../../core/activations.js';
-import type { Ops } from '../ops.js';
+import type { Ops, PreparedLinear } from '../ops.js';
 import type { WasmArena } from './arena.js';
 
-type DenseOps = Pick<Ops, 'matmul' | 'matmulNT' | 'matmulTN' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'>;
+type DenseOps = Pick<Ops, 'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'>;
+
+/** A prepared layer with the byte offsets of its weights, bias and packed weights (0: none) in the arena. */
+interface WasmPreparedLinear extends PreparedLinear {
+  w: number;
+  b: number;
+  p: number;
+}
+
+/** Fewer rows (or outputs) than this: one dot product per output beats packing panels. */
+const DOT_ROWS_BELOW = 8;
 
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
@@ -18,6 +28,28 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
     },
     matmulTN(out, a, b, m, k, n, accumulate = false) {
       ex.sgemm(true, false, m, n, k, at(a), m, at(b), n, at(out), n, accumulate, work);
+      return out;
+    },
+    prepareLinear(weight, bias, nin, nout) {
+      const layer: WasmPreparedLinear = { nin, nout, weight: new Float32Array(0), bias: new Float32Array(0), packed: null, w: 0, b: 0, p: 0 };
+      ar.allocBound(layer, 'weight', nin * nout).set(weight.subarray(0, nin * nout));
+      ar.allocBound(layer, 'bias', nout).set(bias.subarray(0, nout));
+      if (nout >= DOT_ROWS_BELOW && nout <= ex.packedMaxN()) {
+        layer.p = at(ar.allocBound(layer, 'packed', Math.ceil(ex.packedBytes(nin, nout) / 4)));
+        ex.packWeights(true, at(layer.weight), nin, nin, nout, layer.p);
+      }
+      // Offsets outlive memory growth (only the views are renewed): the scoring calls below use them unchecked.
+      layer.w = at(layer.weight);
+      layer.b = at(layer.bias);
+      return layer;
+    },
+    linearInference(out, x, prepared, rows) {
+      const layer = prepared as WasmPreparedLinear;
+      const nin = layer.nin, nout = layer.nout, o = at(out);
+      if (rows < DOT_ROWS_BELOW || nout < DOT_ROWS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
+      else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
+      else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
+      ex.addBias(o, layer.b, rows, nout);
       return out;
     },
     addBias(out, bias, rows, cols) {
