@@ -38,7 +38,8 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
         const x = v128.load(pre + off);
-        let y = v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
+        // ReLU is max(x, 0): NaN stays NaN (as in PyTorch), −∞ and −0 give +0.
+        let y = act == 1 ? f32x4.max(x, zero) : v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
         v128.store(post + off, y);
       }
@@ -48,7 +49,7 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
     const off = <usize>i << 2;
     const x = load<f32>(pre + off);
     let y: f32 = x;
-    if (act == 1) y = x > 0 ? x : 0;
+    if (act == 1) y = max<f32>(x, 0);
     else if (act == 2) y = x > 0 ? x : x * slope;
     else if (act == 3) y = <f32>Math.tanh(<f64>x);
     if (mask) y *= load<f32>(mask + off);
@@ -56,7 +57,10 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
   }
 }
 
-/** In place: g = g ⊙ mask ⊙ act′(pre) for n elements (mask = 0: none). */
+/**
+ * In place: g = g ⊙ mask ⊙ act′(pre) for n elements (mask = 0: none). ReLU's derivative selects (0 where
+ * pre ≤ 0, as PyTorch's threshold_backward) rather than multiplies, so a NaN or ∞ gradient there gives 0, not NaN.
+ */
 export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -66,9 +70,10 @@ export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: 
       const zero = f32x4.splat(0);
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
-        const d = v128.bitselect(one, s, f32x4.gt(v128.load(pre + off), zero));
-        let y = f32x4.mul(v128.load(g + off), d);
+        const pos = f32x4.gt(v128.load(pre + off), zero);
+        let y = act == 1 ? v128.load(g + off) : f32x4.mul(v128.load(g + off), v128.bitselect(one, s, pos));
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
+        if (act == 1) y = v128.and(y, pos);
         v128.store(g + off, y);
       }
     }
@@ -77,14 +82,14 @@ export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: 
     const off = <usize>i << 2;
     const x = load<f32>(pre + off);
     let d: f32 = 1;
-    if (act == 1) d = x > 0 ? 1 : 0;
-    else if (act == 2) d = x > 0 ? 1 : slope;
+    if (act == 2) d = x > 0 ? 1 : slope;
     else if (act == 3) {
       const t = <f32>Math.tanh(<f64>x);
       d = 1 - t * t;
     }
     let y = load<f32>(g + off) * d;
     if (mask) y *= load<f32>(mask + off);
+    if (act == 1 && !(x > 0)) y = 0;
     store<f32>(g + off, y);
   }
 }

@@ -84,7 +84,13 @@ describe('the study', () => {
       expect(j.table).toHaveLength(13);
       const majority = j.models.find((m: { name: string }) => m.name.startsWith('majority'));
       expect(majority.accuracy).toBeCloseTo(0.905, 3);
-      for (const m of j.models) for (const k of ['auc', 'prAuc', 'f1', 'accuracy']) expect(m[k]).toBeGreaterThanOrEqual(0);
+      for (const m of j.models) {
+        for (const k of ['auc', 'prAuc', 'f1', 'accuracy']) {
+          expect(Number.isFinite(m[k]), `${m.name} ${k}`).toBe(true);
+          expect(m[k]).toBeGreaterThanOrEqual(0);
+          expect(m[k]).toBeLessThanOrEqual(1);
+        }
+      }
       // The feature model ranks better than chance (out of fold, grouped by question).
       expect(j.models[0].auc).toBeGreaterThan(0.55);
     }

@@ -99,12 +99,10 @@ describe('model-file fuzzing', () => {
     expect(() => decodeModel(shapes)).toThrow(/'layers.0.bias' has shape \[3\], the architecture needs \[2\]/);
   });
 
-  it('random byte strings are rejected, quickly', () => {
-    const t0 = performance.now();
+  it('random byte strings are rejected', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
       expect(check(b)).toBe('rejected');
     }), { numRuns: RUNS });
-    expect(performance.now() - t0).toBeLessThan(LONG ? 120_000 : 10_000);
   });
 
   it('the scorer refuses what decodeModel refuses, with the same error class', () => {

@@ -29,7 +29,7 @@ export function sumRows(out: Float32Array, x: Float32Array, rows: number, cols: 
 
 /** act(x) for one element, in float64 (the caller stores it as float32). */
 function activation(act: ActivationCode, v: number): number {
-  if (act === RELU) return v > 0 ? v : 0;
+  if (act === RELU) return Math.max(v, 0); // NaN stays NaN, as in PyTorch (a bad input must not pass as 0)
   if (act === LEAKY) return v > 0 ? v : v * LEAKY_RELU_SLOPE;
   if (act === TANH) return Math.tanh(v);
   return v;
