@@ -1,5 +1,22 @@
 // Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
 
+// GELU, tanh form (src/core/activations.ts): ½x(1 + tanh(√(2/π)(x + 0.044715x³))), in f64 like the js op.
+const GELU_K: f64 = 0.7978845608028654;
+const GELU_A: f64 = 0.044715;
+
+// @ts-ignore: decorator
+@inline
+function gelu(x: f64): f64 {
+  return 0.5 * x * (1 + Math.tanh(GELU_K * (x + GELU_A * x * x * x)));
+}
+
+// @ts-ignore: decorator
+@inline
+function geluDerivative(x: f64): f64 {
+  const t = Math.tanh(GELU_K * (x + GELU_A * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_K * (1 + 3 * GELU_A * x * x);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Layer kernels
 // ---------------------------------------------------------------------------------------------------
@@ -52,6 +69,7 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
     if (act == 1) y = max<f32>(x, 0);
     else if (act == 2) y = x > 0 ? x : x * slope;
     else if (act == 3) y = <f32>Math.tanh(<f64>x);
+    else if (act == 4) y = <f32>gelu(<f64>x);
     if (mask) y *= load<f32>(mask + off);
     store<f32>(post + off, y);
   }
@@ -86,7 +104,7 @@ export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: 
     else if (act == 3) {
       const t = <f32>Math.tanh(<f64>x);
       d = 1 - t * t;
-    }
+    } else if (act == 4) d = <f32>geluDerivative(<f64>x);
     let y = load<f32>(g + off) * d;
     if (mask) y *= load<f32>(mask + off);
     if (act == 1 && !(x > 0)) y = 0;

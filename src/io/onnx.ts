@@ -1,10 +1,12 @@
 /**
  * ONNX export of a HamiltonianNN (opset 13): input "input" [N, inputDim] float → per hidden layer
- * Gemm(transB = 1) and the activation (Relu, LeakyRelu α = 0.01, Tanh) → Gemm → Softmax(axis 1) →
+ * Gemm(transB = 1) and the activation (Relu, LeakyRelu α = 0.01, Tanh, or GELU's tanh form as Mul/Add/Tanh) → Gemm → Softmax(axis 1) →
  * "probabilities" [N, outputDim]. Dropout is omitted (inference). The preprocessor is not part of the
  * graph: feed rows already encoded as `Preprocessor.transform` outputs them.
  * Written by a small protobuf encoder here (no dependency).
  */
+import { GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, type ActivationName } from '../core/activations.js';
+import { UsageError } from '../core/errors.js';
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
 import { VERSION } from '../core/version.js';
 
@@ -79,6 +81,34 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
 const intAttr = (name: string, v: number) => new Writer().string(1, name).int(3, v).int(20, 2);
 const floatAttr = (name: string, v: number) => new Writer().string(1, name).float(2, v).int(20, 1);
 
+/** The scalars GELU's decomposition multiplies and adds (opset 13 has no Gelu operator). */
+const GELU_CONSTANTS: Array<[string, number]> = [['gelu_cubic', GELU_CUBIC], ['gelu_k', GELU_SQRT_2_OVER_PI], ['gelu_one', 1], ['gelu_half', 0.5]];
+
+/** The nodes computing `activation` from `input` into `output` (every activation of core/activations.ts). */
+function activationNodes(activation: ActivationName, input: string, output: string, name: string): Writer[] {
+  switch (activation) {
+    case 'relu': return [node('Relu', [input], [output], name)];
+    case 'leaky_relu': return [node('LeakyRelu', [input], [output], name, [floatAttr('alpha', LEAKY_RELU_SLOPE)])];
+    case 'tanh': return [node('Tanh', [input], [output], name)];
+    case 'gelu': {
+      // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), the tanh form the library computes.
+      const t = (s: string) => `${name}_${s}`;
+      return [
+        node('Mul', [input, input], [t('x2')], t('x2')),
+        node('Mul', [t('x2'), input], [t('x3')], t('x3')),
+        node('Mul', [t('x3'), 'gelu_cubic'], [t('ax3')], t('ax3')),
+        node('Add', [input, t('ax3')], [t('inner')], t('inner')),
+        node('Mul', [t('inner'), 'gelu_k'], [t('u')], t('u')),
+        node('Tanh', [t('u')], [t('tanh')], t('tanh')),
+        node('Add', [t('tanh'), 'gelu_one'], [t('onePlus')], t('onePlus')),
+        node('Mul', [input, t('onePlus')], [t('xOnePlus')], t('xOnePlus')),
+        node('Mul', [t('xOnePlus'), 'gelu_half'], [output], name),
+      ];
+    }
+    default: throw new UsageError(`ONNX export: no operator for activation '${activation as string}'`);
+  }
+}
+
 /**
  * Serialises the network as an ONNX model.
  * @example
@@ -94,14 +124,13 @@ export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: strin
     prev = gemmOut;
     if (l + 2 < dims.length) {
       const actOut = `hidden_${l}`;
-      if (config.activation === 'relu') graph.message(1, node('Relu', [prev], [actOut], `act_${l}`));
-      else if (config.activation === 'leaky_relu') graph.message(1, node('LeakyRelu', [prev], [actOut], `act_${l}`, [floatAttr('alpha', 0.01)]));
-      else graph.message(1, node('Tanh', [prev], [actOut], `act_${l}`));
+      for (const n of activationNodes(config.activation, prev, actOut, `act_${l}`)) graph.message(1, n);
       prev = actOut;
     }
   }
   graph.message(1, node('Softmax', ['logits'], ['probabilities'], 'softmax', [intAttr('axis', 1)]));
   graph.string(2, 'hamiltonian_nn');
+  if (config.activation === 'gelu') for (const [name, v] of GELU_CONSTANTS) graph.message(5, tensor(name, [], Float32Array.of(v)));
   for (let l = 0; l + 1 < dims.length; l++) {
     graph.message(5, tensor(`layers.${l}.weight`, [dims[l + 1], dims[l]], tensorData(`layers.${l}.weight`)));
     graph.message(5, tensor(`layers.${l}.bias`, [dims[l + 1]], tensorData(`layers.${l}.bias`)));

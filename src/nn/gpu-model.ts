@@ -20,6 +20,8 @@ export interface GpuActivations {
   inputs: GpuTensor[];
   /** Hidden layer l's activation output (before dropout). */
   acts: GpuTensor[];
+  /** Hidden layer l's pre-activation, when asked for (training: the activation's derivative is taken there). */
+  pres: GpuTensor[];
 }
 
 /**
@@ -66,20 +68,26 @@ export class GpuModel {
 
   /**
    * Queues the forward pass of x (on the device): dense + activation per layer (the identity on the logits),
-   * each hidden output multiplied by its dropout mask when `masks` are given.
+   * each hidden output multiplied by its dropout mask when `masks` are given. With `keepPre` (training) the
+   * activation runs as its own kernel and the pre-activations are kept; otherwise it is fused into the dense one.
    */
-  async forward(x: GpuTensor, rows: number, masks?: readonly GpuTensor[]): Promise<GpuActivations> {
+  async forward(x: GpuTensor, rows: number, masks?: readonly GpuTensor[], keepPre = false): Promise<GpuActivations> {
     const k = this.gpu.kernels;
-    const inputs = [x], acts: GpuTensor[] = [];
+    const inputs = [x], acts: GpuTensor[] = [], pres: GpuTensor[] = [];
     const L = this.shapes.length;
     for (let l = 0; l < L; l++) {
       const { nin, nout } = this.shapes[l];
       const hidden = l + 1 < L;
-      const h = await k.dense(inputs[l], this.params[2 * l], this.params[2 * l + 1], rows, nin, nout, hidden ? this.act : ACTIVATION_CODES.identity, LEAKY_RELU_SLOPE);
+      const fused = hidden && !keepPre ? this.act : ACTIVATION_CODES.identity;
+      let h = await k.dense(inputs[l], this.params[2 * l], this.params[2 * l + 1], rows, nin, nout, fused, LEAKY_RELU_SLOPE);
+      if (hidden && keepPre) {
+        pres.push(h);
+        h = await k.activate(h, rows * nout, this.act, LEAKY_RELU_SLOPE);
+      }
       if (hidden) acts.push(h);
       inputs.push(hidden && masks ? await k.multiply(h, masks[l], rows * nout) : h);
     }
-    return { inputs, acts };
+    return { inputs, acts, pres };
   }
 
   /**

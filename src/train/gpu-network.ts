@@ -104,7 +104,7 @@ export class GpuNetwork extends GpuModel {
     const useDropout = options.dropout !== false && this.model.config.dropoutRate > 0;
     const masks: GpuTensor[] = [];
     if (useDropout) for (let l = 0; l + 1 < L; l++) masks.push(await k.upload(this.model.drawDropoutMask(l, rows)));
-    const { inputs, acts } = await this.forward(await k.upload(x.subarray(0, rows * nin)), rows, useDropout ? masks : undefined);
+    const { inputs, acts, pres } = await this.forward(await k.upload(x.subarray(0, rows * nin)), rows, useDropout ? masks : undefined, true);
     const logits = inputs[L];
     let g = await k.softmaxCrossEntropyGrad(logits, yT, wT, rows, C);
     await this.addToSums(await k.crossEntropyPartials(logits, yT, wT, rows, C), REDUCE_PARTIALS, 0, 1);
@@ -121,7 +121,7 @@ export class GpuNetwork extends GpuModel {
           k.release(dX);
           dX = masked;
         }
-        next = await k.activationBackward(dX, acts[l - 1], rows * i, this.act, LEAKY_RELU_SLOPE);
+        next = await k.activationBackward(dX, pres[l - 1], rows * i, this.act, LEAKY_RELU_SLOPE);
         k.release(dX);
       }
       k.release(g);
@@ -152,7 +152,7 @@ export class GpuNetwork extends GpuModel {
       if (next) g = next;
     }
     // Without dropout each activation is also the next layer's input: release it once.
-    for (const t of [...inputs, ...(useDropout ? acts : []), ...masks, yT, wT]) k.release(t);
+    for (const t of [...inputs, ...(useDropout ? acts : []), ...pres, ...masks, yT, wT]) k.release(t);
     this.steps++;
   }
 

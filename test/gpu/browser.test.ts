@@ -43,7 +43,7 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)`);
     const { build } = await import('esbuild');
     // The built package, bundled as a user's bundler would (the browser field keeps the Node-only `webgpu` out).
-    const entry = `export * from ${JSON.stringify(join(ROOT, 'dist', 'backend', 'gpu', 'index.js'))}; export { HamiltonianNN } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`;
+    const entry = `export * from ${JSON.stringify(join(ROOT, 'dist', 'gpu.js'))}; export { HamiltonianNN, AdvancedSymplecticOptimizer, fit } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`;
     const lib = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'js' }, bundle: true, format: 'iife', globalName: 'HG', platform: 'browser', write: false, logLevel: 'silent' });
     expect(lib.outputFiles[0].text).not.toMatch(/from ["']node:|require\(["']node:|dawn\.node/);
     browser = await chromium.launch({
@@ -84,6 +84,24 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
         expect(h.validation.auc).toBeCloseTo(referenceHistory.epochs[i].validation!.auc, 5);
       });
       for (let i = 0; i < scoreRows; i++) expect(Math.abs(out.scores![i] - wantScores[i])).toBeLessThan(1e-4);
+    }, 120_000);
+  }
+
+  for (const mode of ['webgpu', 'webgl'] as const) {
+    it(`${mode}: a GELU network trains through fit(…, { device }) as on the CPU (activation kernel, derivative from the pre-activation)`, async () => {
+      const cfg = { inputDim: 6, hiddenDims: [12, 6], activation: 'gelu', dropoutRate: 0.2, seed: 8, backend: 'js' } as const;
+      const cpu = new HamiltonianNN(cfg);
+      await fit(cpu, new AdvancedSymplecticOptimizer(cpu.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 64, seed: 5 });
+      const out = await page.evaluate(async ({ mode, cfg, x, y, rows }) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend(mode);
+        const model = new H.HamiltonianNN(cfg);
+        const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
+        await H.fit(model, new H.AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 64, seed: 5, device: gpu });
+        gpu.destroy();
+        return model.parameters().map((p: any) => Array.from(p.data) as number[]);
+      }, { mode, cfg, x: Array.from(x), y: Array.from(y), rows });
+      (out as number[][]).forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - cpu.parameters()[i].data[j])).toBeLessThan(1e-4)));
     }, 120_000);
   }
 

@@ -101,22 +101,20 @@ describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
     }), { numRuns: 40 });
   });
 
-  it('dense forward (bias + activation), activation backward from the output, and column sums', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom(0, 1, 2, 3), fc.nat(), async (m, k, n, act, seed) => {
+  it('dense forward (bias + activation), the activation alone, its backward from the pre-activation, and column sums', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom(0, 1, 2, 3, 4), fc.nat(), async (m, k, n, act, seed) => {
       const rng = new Rng(seed);
       const x = rand(rng, m * k), w = rand(rng, n * k), b = rand(rng, n);
       const got = await onDevice(cpu, [x, w, b], (hx, hw, hb) => cpu.kernels.dense(hx, hw, hb, m, k, n, act, 0.01));
       const z = matmulNT(new Float32Array(m * n), x, w, m, k, n);
-      const name = (['relu', 'relu', 'leaky_relu', 'tanh'] as const)[act];
-      for (let i = 0; i < m * n; i++) {
-        const s = z[i] + b[i % n];
-        const want = act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : s;
-        expect(Math.abs(got[i] - want)).toBeLessThan(1e-5);
-      }
-      const g = rand(rng, m * n);
-      const back = await onDevice(cpu, [g, got], (hg, hh) => cpu.kernels.activationBackward(hg, hh, m * n, act, 0.01));
-      // The reference derivative takes the pre-activation; the GPU kernel the output — they must agree.
+      const name = (['relu', 'relu', 'leaky_relu', 'tanh', 'gelu'] as const)[act];
       const pre = Float32Array.from(z, (v, i) => v + b[i % n]);
+      const forward = act === 0 ? pre : getActivation(name).forward(new Float32Array(m * n), pre, m * n);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - forward[i])).toBeLessThan(1e-5);
+      const alone = await onDevice(cpu, [pre], (hp) => cpu.kernels.activate(hp, m * n, act, 0.01));
+      for (let i = 0; i < m * n; i++) expect(Math.abs(alone[i] - forward[i])).toBeLessThan(1e-5);
+      const g = rand(rng, m * n);
+      const back = await onDevice(cpu, [g, pre], (hg, hp) => cpu.kernels.activationBackward(hg, hp, m * n, act, 0.01));
       const want = act === 0 ? g : getActivation(name).backward(new Float32Array(m * n), pre, g, m * n);
       for (let i = 0; i < m * n; i++) expect(Math.abs(back[i] - want[i])).toBeLessThan(1e-5);
       const cs = await onDevice(cpu, [x], (hx) => cpu.kernels.colSum(hx, m, k));

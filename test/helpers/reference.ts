@@ -2,11 +2,13 @@
  * Float64 reference computations for gradient checks: an independent, plain re-implementation of the
  * forward pass and losses (not calling the code under test), differentiated by central differences.
  */
-export type Act = 'relu' | 'leaky_relu' | 'tanh';
+export type Act = 'relu' | 'leaky_relu' | 'tanh' | 'gelu';
 
 export function act64(name: Act, v: number): number {
   if (name === 'relu') return v > 0 ? v : 0;
   if (name === 'leaky_relu') return v > 0 ? v : 0.01 * v;
+  // GELU, tanh form, with PyTorch's literal constants (torch.nn.functional.gelu(approximate='tanh')).
+  if (name === 'gelu') return 0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v ** 3)));
   return Math.tanh(v);
 }
 

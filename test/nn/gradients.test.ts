@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Dense, HamiltonianNN, Rng, getActivation, hamiltonianLoss, softmaxCrossEntropy, type ActivationName,
+  ACTIVATIONS, Dense, HamiltonianNN, Rng, getActivation, hamiltonianLoss, softmaxCrossEntropy, type ActivationName,
 } from '../../src/index.js';
 import { act64, close, numericGrad, refCrossEntropy, refLogits, refReg, type RefNet } from '../helpers/reference.js';
 
@@ -30,7 +30,7 @@ const arch = fc.record({
   hiddenDims: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 3 }),
   outputDim: fc.integer({ min: 2, max: 4 }),
   rows: fc.integer({ min: 1, max: 5 }),
-  activation: fc.constantFrom<ActivationName>('relu', 'leaky_relu', 'tanh'),
+  activation: fc.constantFrom<ActivationName>(...ACTIVATIONS),
   dropoutRate: fc.constantFrom(0, 0.3),
   regularizer: fc.constantFrom<'norm' | 'l2'>('norm', 'l2'),
   regCoeff: fc.constantFrom(0, 0.01, 0.5),
@@ -40,7 +40,7 @@ const arch = fc.record({
 
 describe('gradients match central differences of an independent float64 reference', () => {
   it('activations: f′ matches (away from the kink)', () => {
-    for (const name of ['relu', 'leaky_relu', 'tanh'] as const) {
+    for (const name of ACTIVATIONS) {
       const a = getActivation(name);
       const rng = new Rng(1);
       const x = randomInput(rng, 64, 3);
@@ -55,7 +55,7 @@ describe('gradients match central differences of an independent float64 referenc
         expect(close(dx[i], d * dy[i], 1e-6, 1e-5), `${name} at ${x[i]}`).toBe(true);
       }
     }
-    expect(() => getActivation('sigmoid')).toThrow(/unknown name 'sigmoid'.*relu, leaky_relu, tanh/);
+    expect(() => getActivation('sigmoid')).toThrow(/unknown name 'sigmoid'.*relu, leaky_relu, tanh, gelu/);
     expect(() => getActivation('toString')).toThrow(/unknown name/);
   });
 

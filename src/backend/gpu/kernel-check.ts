@@ -73,7 +73,21 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
   for (const [m, kk, n, scale] of [[5, 7, 3, 1], [9, 1100, 5, 1], [4, 3, 6, 150]]) {
     const x = Float32Array.from(rand(m * kk), (v) => v * scale), w = rand(n * kk), b = rand(n);
     const [hx, hw, hb] = [await up(x), await up(w), await up(b)];
-    for (const act of [0, 1, 2, 3]) {
+    // The activations in float64, as written in their papers (GELU: the tanh form with its literal constants).
+    const K = 0.7978845608028654, A = 0.044715;
+    const f = (act: number, s: number) => (act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : act === 4 ? 0.5 * s * (1 + Math.tanh(K * (s + A * s ** 3))) : s);
+    const df = (act: number, s: number) => {
+      if (act === 1) return s > 0 ? 1 : 0;
+      if (act === 2) return s > 0 ? 1 : 0.01;
+      if (act === 3) return 1 - Math.tanh(s) ** 2;
+      if (act === 4) {
+        const t = Math.tanh(K * (s + A * s ** 3));
+        return 0.5 * (1 + t) + 0.5 * s * (1 - t * t) * K * (1 + 3 * A * s * s);
+      }
+      return 1;
+    };
+    const pre = new Float64Array(m * n);
+    for (const act of [0, 1, 2, 3, 4]) {
       const want = new Float64Array(m * n), scale = new Float64Array(m * n);
       for (let r = 0; r < m; r++) {
         for (let j = 0; j < n; j++) {
@@ -82,18 +96,21 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
             s += x[r * kk + p] * w[j * kk + p];
             z += Math.abs(x[r * kk + p] * w[j * kk + p]);
           }
-          want[r * n + j] = act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : s;
+          want[r * n + j] = f(act, s);
+          pre[r * n + j] = s;
           scale[r * n + j] = z;
         }
       }
-      const h = await down(k.dense(hx, hw, hb, m, kk, n, act, 0.01));
-      note(`dense(act ${act})`, h, want, scale);
+      note(`dense(act ${act})`, await down(k.dense(hx, hw, hb, m, kk, n, act, 0.01)), want, scale);
+      // The unfused path training takes: the linear part, then the activation on its own, then its derivative.
+      const linear = await k.dense(hx, hw, hb, m, kk, n, 0, 0.01);
+      const p32 = await k.read(linear);
+      note(`activate(act ${act})`, await down(k.activate(linear, m * n, act, 0.01)), Array.from(p32, (s) => f(act, s)));
       const g = rand(m * n);
-      const d = (y: number) => (act === 1 ? (y > 0 ? 1 : 0) : act === 2 ? (y > 0 ? 1 : 0.01) : act === 3 ? 1 - y * y : 1);
-      const [hg, hh] = [await up(g), await up(h)];
-      note(`activationBackward(act ${act})`, await down(k.activationBackward(hg, hh, m * n, act, 0.01)), Array.from(g, (v, i) => v * d(h[i])));
+      const hg = await up(g);
+      note(`activationBackward(act ${act})`, await down(k.activationBackward(hg, linear, m * n, act, 0.01)), Array.from(g, (v, i) => v * df(act, p32[i])));
       k.release(hg);
-      k.release(hh);
+      k.release(linear);
     }
     for (const t of [hx, hw, hb]) k.release(t);
   }

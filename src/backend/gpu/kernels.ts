@@ -13,7 +13,7 @@ import { UsageError } from '../../core/errors.js';
  * The corrected row/column split is written out in the three kernels that need it: moving it into a gpu.js
  * helper (`addFunction`) broke the browser backends when tried.
  *
- * Activation codes: 0 identity, 1 relu, 2 leaky_relu (slope in `slope`), 3 tanh.
+ * Activation codes (src/core/activations.ts): 0 identity, 1 relu, 2 leaky_relu (slope in `slope`), 3 tanh, 4 gelu (tanh form).
  */
 
 /** A result that lives on the device; read it with `read`, free it with `release`. */
@@ -43,8 +43,10 @@ export interface GpuKernels {
   dense(x: GpuTensor, w: GpuTensor, b: GpuTensor, m: number, k: number, n: number, act: number, slope: number): Promise<GpuTensor>;
   /** out[m×n] = op(a)·op(b), op = transpose where asked (a is m×k after op, b is k×n after op). */
   matmul(a: GpuTensor, b: GpuTensor, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<GpuTensor>;
-  /** g ⊙ act′, with act′ taken from the layer's *output* h (relu: h > 0; leaky: h > 0 ? 1 : slope; tanh: 1 − h²). */
-  activationBackward(g: GpuTensor, h: GpuTensor, n: number, act: number, slope: number): Promise<GpuTensor>;
+  /** act(x), elementwise (the activation the dense kernel fuses, for when training keeps the pre-activation). */
+  activate(x: GpuTensor, n: number, act: number, slope: number): Promise<GpuTensor>;
+  /** g ⊙ act′(pre), from the layer's pre-activation (as the CPU ops: GELU's derivative cannot be had from its output). */
+  activationBackward(g: GpuTensor, pre: GpuTensor, n: number, act: number, slope: number): Promise<GpuTensor>;
   /** Column sums of x[m×n]. */
   colSum(x: GpuTensor, m: number, n: number): Promise<GpuTensor>;
   /**
@@ -125,6 +127,15 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     if (act === 2) return s > 0 ? s : s * slope;
     // WGSL/GLSL tanh may overflow to NaN for large |s| (gpuweb#4458); tanh(±15) is already ±1 in f32.
     if (act === 3) return Math.tanh(Math.min(15, Math.max(-15, s)));
+    if (act === 4) return 0.5 * s * (1 + Math.tanh(Math.min(15, Math.max(-15, 0.7978845608028654 * (s + 0.044715 * s * s * s)))));
+    return s;
+  });
+  const act1 = make(function (this: any, x: number[], act: number, slope: number) {
+    const s = x[this.thread.x];
+    if (act === 1) return s > 0 ? s : 0;
+    if (act === 2) return s > 0 ? s : s * slope;
+    if (act === 3) return Math.tanh(Math.min(15, Math.max(-15, s)));
+    if (act === 4) return 0.5 * s * (1 + Math.tanh(Math.min(15, Math.max(-15, 0.7978845608028654 * (s + 0.044715 * s * s * s)))));
     return s;
   });
   const mm = make(function (this: any, a: number[], b: number[], m: number, k: number, n: number, ta: number, tb: number) {
@@ -146,13 +157,20 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     }
     return s;
   });
-  const actBack = make(function (this: any, g: number[], h: number[], act: number, slope: number) {
+  const actBack = make(function (this: any, g: number[], pre: number[], act: number, slope: number) {
     const i = this.thread.x;
-    const y = h[i];
+    const x = pre[i];
     let d = 1;
-    if (act === 1) d = y > 0 ? 1 : 0;
-    if (act === 2) d = y > 0 ? 1 : slope;
-    if (act === 3) d = 1 - y * y;
+    if (act === 1) d = x > 0 ? 1 : 0;
+    if (act === 2) d = x > 0 ? 1 : slope;
+    if (act === 3) {
+      const t = Math.tanh(Math.min(15, Math.max(-15, x)));
+      d = 1 - t * t;
+    }
+    if (act === 4) {
+      const u = Math.tanh(Math.min(15, Math.max(-15, 0.7978845608028654 * (x + 0.044715 * x * x * x))));
+      d = 0.5 * (1 + u) + 0.5 * x * (1 - u * u) * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
+    }
     return g[i] * d;
   });
   const colSum = make(function (this: any, x: number[], m: number, n: number) {
@@ -264,7 +282,8 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
     },
     dense: (x, w, b, m, k, n, act, slope) => run(dense, m * n, x, w, b, k, n, act, slope),
     matmul: (a, b, m, k, n, transA, transB) => run(mm, m * n, a, b, m, k, n, transA ? 1 : 0, transB ? 1 : 0),
-    activationBackward: (g, h, n, act, slope) => run(actBack, n, g, h, act, slope),
+    activate: (x, n, act, slope) => run(act1, n, x, act, slope),
+    activationBackward: (g, pre, n, act, slope) => run(actBack, n, g, pre, act, slope),
     colSum: (x, m, n) => run(colSum, n, x, m, n),
     softmaxCrossEntropyGrad: (z, y, rw, rows, c) => run(ceGrad, rows * c, z, y, rw, c),
     crossEntropyPartials: (z, y, rw, rows, c) => run(cePartials, REDUCE_PARTIALS, z, y, rw, rows, c, REDUCE_PARTIALS, Math.ceil(rows / REDUCE_PARTIALS)),

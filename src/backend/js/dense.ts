@@ -1,10 +1,10 @@
-import { ACTIVATION_CODES, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
+import { ACTIVATION_CODES, GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
 import { addRowVector, matmulNT, sumRows as sumRowsRef } from '../../core/matrix.js';
 import type { PreparedLinear } from '../ops.js';
 
 export { matmul, matmulNT, matmulTN } from '../../core/matrix.js';
 
-const { relu: RELU, leaky_relu: LEAKY, tanh: TANH } = ACTIVATION_CODES;
+const { relu: RELU, leaky_relu: LEAKY, tanh: TANH, gelu: GELU } = ACTIVATION_CODES;
 
 /** out[r×c] += bias[c]. */
 export function addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array {
@@ -32,7 +32,14 @@ function activation(act: ActivationCode, v: number): number {
   if (act === RELU) return Math.max(v, 0); // NaN stays NaN, as in PyTorch (a bad input must not pass as 0)
   if (act === LEAKY) return v > 0 ? v : v * LEAKY_RELU_SLOPE;
   if (act === TANH) return Math.tanh(v);
+  if (act === GELU) return 0.5 * v * (1 + Math.tanh(GELU_SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)));
   return v;
+}
+
+/** d gelu/dx for the tanh form: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)). */
+function geluDerivative(v: number): number {
+  const t = Math.tanh(GELU_SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
+  return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * v * v);
 }
 
 /** post = act(pre), then ⊙ mask: the activation is stored as float32 before the mask multiplies it. */
@@ -52,6 +59,6 @@ export function activateBackward(g: Float32Array, pre: Float32Array, n: number, 
       const t = Math.tanh(pre[i]);
       g[i] = g[i] * (1 - t * t);
     }
-  }
+  } else if (act === GELU) for (let i = 0; i < n; i++) g[i] = g[i] * geluDerivative(pre[i]);
   return g;
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import {
   HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, referenceDistribution, type EpochRecord, type Evaluation, type History, type PreparedTable,
 } from '../../index.js';
+import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
 import type { GpuBackend } from '../../backend/gpu/index.js';
@@ -23,7 +24,7 @@ export const trainSpec: CommandSpec = {
     positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class (e.g. bad, 1, yes)', required: true },
     out: { type: 'string', arg: 'MODEL', help: 'where to write the model file (.safetensors)', required: true },
     hidden: { type: 'list', arg: 'N,N', help: 'hidden layer widths', default: [64, 32] },
-    activation: { type: 'string', arg: 'NAME', help: 'relu, leaky_relu or tanh', default: 'leaky_relu', check: oneOf(['relu', 'leaky_relu', 'tanh']) },
+    activation: { type: 'string', arg: 'NAME', help: ACTIVATIONS.join(', '), default: 'leaky_relu', check: oneOf([...ACTIVATIONS]) },
     dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: checks.belowOne },
     optimizer: { type: 'string', arg: 'NAME', help: OPTIMIZER_NAMES.join(' | '), default: 'advanced-symplectic' },
     lr: { type: 'number', help: 'learning rate / time step (default depends on the optimiser)', check: checks.positive },
