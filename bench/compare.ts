@@ -22,7 +22,9 @@ console.log(`bench/compare — ${cpus()[0].model}, Node ${process.version}; othe
 type Case = { name: string; unit: 'µs' | 'ms'; make: (t: (typeof trees)['this']) => () => void; inner: number };
 
 const stepCase = (hidden: number[], inner: number): Case => ({
-  name: `training step [${hidden}] (batch 32, input 110)`, unit: 'µs', inner,
+  name: `training step [${hidden}] (batch 32, input 110)`,
+  unit: 'µs',
+  inner,
   make: ({ lib }) => {
     const model = new lib.HamiltonianNN({ inputDim: 110, hiddenDims: hidden, seed: 1 });
     const opt = new lib.AdvancedSymplecticOptimizer(model.parameters());
@@ -41,7 +43,9 @@ const stepCase = (hidden: number[], inner: number): Case => ({
 });
 
 const gemmCase: Case = {
-  name: 'matmulNT 256×256×256 via a model-sized layer forward (rows 256)', unit: 'ms', inner: 20,
+  name: 'matmulNT 256×256×256 via a model-sized layer forward (rows 256)',
+  unit: 'ms',
+  inner: 20,
   make: ({ lib }) => {
     const model = new lib.HamiltonianNN({ inputDim: 256, hiddenDims: [], outputDim: 256, seed: 1 });
     const rng = new lib.Rng(3);
@@ -54,10 +58,18 @@ const scorerCases = (): Case[] => {
   const mk = ({ lib, score }: (typeof trees)['this']) => {
     const net = new lib.HamiltonianNN({ inputDim: 110, hiddenDims: [64, 32], seed: 1, backend: 'js' });
     const pre = {
-      format: 'hamiltonian-ai/preprocessor', version: 1, target: 'y', positive: '1', negatives: ['0'],
+      format: 'hamiltonian-ai/preprocessor',
+      version: 1,
+      target: 'y',
+      positive: '1',
+      negatives: ['0'],
       features: Array.from({ length: 110 }, (_, i) => ({ name: `f${i}`, kind: 'numeric', median: 0, indicator: false })),
-      columns: Array.from({ length: 110 }, (_, i) => `f${i}`), mean: new Array(110).fill(0), scale: new Array(110).fill(1),
-      missing: 'impute', unseen: 'zeros', missingValues: [''],
+      columns: Array.from({ length: 110 }, (_, i) => `f${i}`),
+      mean: new Array(110).fill(0),
+      scale: new Array(110).fill(1),
+      missing: 'impute',
+      unseen: 'zeros',
+      missingValues: [''],
     };
     const scorer = score.loadScorerSync(lib.encodeModel(net, { preprocessor: pre as never }));
     const rng = new lib.Rng(2);
@@ -66,9 +78,35 @@ const scorerCases = (): Case[] => {
     return { scorer, X, record };
   };
   return [
-    { name: 'scorer, one encoded row', unit: 'µs', inner: 20000, make: (t) => { const { scorer, X } = mk(t); const o = new Float32Array(1); return () => void scorer.scoreEncoded(X.subarray(0, 110), 1, o); } },
-    { name: 'scorer, 10k encoded rows', unit: 'ms', inner: 20, make: (t) => { const { scorer, X } = mk(t); const o = new Float32Array(10_000); return () => void scorer.scoreEncoded(X, 10_000, o); } },
-    { name: 'scorer, one raw record (110 fields)', unit: 'µs', inner: 5000, make: (t) => { const { scorer, record } = mk(t); return () => void scorer.score(record); } },
+    {
+      name: 'scorer, one encoded row',
+      unit: 'µs',
+      inner: 20000,
+      make: (t) => {
+        const { scorer, X } = mk(t);
+        const o = new Float32Array(1);
+        return () => void scorer.scoreEncoded(X.subarray(0, 110), 1, o);
+      },
+    },
+    {
+      name: 'scorer, 10k encoded rows',
+      unit: 'ms',
+      inner: 20,
+      make: (t) => {
+        const { scorer, X } = mk(t);
+        const o = new Float32Array(10_000);
+        return () => void scorer.scoreEncoded(X, 10_000, o);
+      },
+    },
+    {
+      name: 'scorer, one raw record (110 fields)',
+      unit: 'µs',
+      inner: 5000,
+      make: (t) => {
+        const { scorer, record } = mk(t);
+        return () => void scorer.score(record);
+      },
+    },
   ];
 };
 
@@ -86,6 +124,7 @@ for (const c of [stepCase([64, 32], 2000), stepCase([512, 256], 100), gemmCase, 
     }
   }
   const scale = c.unit === 'µs' ? 1000 : 1;
-  const a = median(times.this) * scale, b = median(times.other) * scale;
+  const a = median(times.this) * scale,
+    b = median(times.other) * scale;
   console.log(`| ${c.name} | ${a.toFixed(2)} ${c.unit} | ${b.toFixed(2)} ${c.unit} | ${(a / b).toFixed(3)} |`);
 }

@@ -5,12 +5,32 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  Adam, AdvancedSymplecticOptimizer, ForestRuth, HamiltonianNN, Leapfrog, METHOD_NAMES, METHODS, SGD, SymplecticEuler,
-  SymplecticOptimizer, createParameter, fit, harmonicOscillator, integrate, measureOrder, methodStep, parseCsv, pendulum, prepareTable, validate,
-  type BaseOptions, type Optimizer, type Parameter,
+  Adam,
+  AdvancedSymplecticOptimizer,
+  ForestRuth,
+  HamiltonianNN,
+  Leapfrog,
+  METHOD_NAMES,
+  METHODS,
+  SGD,
+  SymplecticEuler,
+  SymplecticOptimizer,
+  createParameter,
+  fit,
+  harmonicOscillator,
+  integrate,
+  measureOrder,
+  methodStep,
+  parseCsv,
+  pendulum,
+  prepareTable,
+  validate,
+  type BaseOptions,
+  type Optimizer,
+  type Parameter,
 } from '../src/index.js';
 
-console.log('Integrators — pendulum H = ½p² + 1 − cos q, q₀ = 1, p₀ = 0, h = 0.1, 100,000 steps (Node ' + process.version + ')');
+console.log(`Integrators — pendulum H = ½p² + 1 − cos q, q₀ = 1, p₀ = 0, h = 0.1, 100,000 steps (Node ${process.version})`);
 console.log('| method | declared order | measured order (harmonic oscillator) | max relative energy error | final | steps/s |');
 console.log('|---|---|---|---|---|---|');
 for (const method of METHOD_NAMES) {
@@ -19,7 +39,9 @@ for (const method of METHOD_NAMES) {
   integrate(pendulum(), method, Float64Array.of(1), Float64Array.of(0), { h: 0.1, steps: 20_000, record: 0 }); // warm-up
   const tr = integrate(pendulum(), method, Float64Array.of(1), Float64Array.of(0), { h: 0.1, steps: 100_000, record: 0 });
   const e = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
-  console.log(`| ${method} | ${METHODS[method].order} | ${ord.order.toFixed(2)} | ${e(tr.maxEnergyError)} | ${e(tr.finalEnergyError)} | ${(tr.stepsPerSecond / 1e6).toFixed(2)} M |`);
+  console.log(
+    `| ${method} | ${METHODS[method].order} | ${ord.order.toFixed(2)} | ${e(tr.maxEnergyError)} | ${e(tr.finalEnergyError)} | ${(tr.stepsPerSecond / 1e6).toFixed(2)} M |`,
+  );
 }
 
 // ---- Optimisers on Rosenbrock --------------------------------------------------------------------
@@ -69,14 +91,18 @@ for (const [name, make, lrs] of OPTIMIZERS) {
     const r = rosenbrock(make, lr, 20_000, 1e-4);
     if (r.iterations < best.iterations) best = { lr, ...r };
   }
-  console.log(`| ${name} | ${Number.isNaN(best.lr) ? '—' : best.lr} | ${Number.isFinite(best.iterations) ? best.iterations : 'not reached'} | ${Number.isFinite(best.evals) ? best.evals : '—'} |`);
+  console.log(
+    `| ${name} | ${Number.isNaN(best.lr) ? '—' : best.lr} | ${Number.isFinite(best.iterations) ? best.iterations : 'not reached'} | ${Number.isFinite(best.evals) ? best.evals : '—'} |`,
+  );
 }
 
 // ---- Optimisers on a small MLP (credit_data) ------------------------------------------------------
 const table = parseCsv(readFileSync(new URL('../data/credit_data.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 42, applySmote: false });
 const TARGET = 0.4;
-console.log(`\ncredit_data, HamiltonianNN [64, 32], batch 32: epochs until the training cross-entropy (eval mode) ≤ ${TARGET}, at most 30; test AUC at that point`);
+console.log(
+  `\ncredit_data, HamiltonianNN [64, 32], batch 32: epochs until the training cross-entropy (eval mode) ≤ ${TARGET}, at most 30; test AUC at that point`,
+);
 console.log('| optimiser | lr | epochs | gradient evaluations | test AUC |');
 console.log('|---|---|---|---|---|');
 const MLP: Array<[string, Make, number]> = [
@@ -92,7 +118,9 @@ for (const [name, make, lr] of MLP) {
   let reached = 0;
   let auc = NaN;
   await fit(model, opt, prep.train, {
-    epochs: 30, seed: 42, regCoeff: 0,
+    epochs: 30,
+    seed: 42,
+    regCoeff: 0,
     onEpoch: (e) => {
       const m = validate(model, prep.train);
       if (!reached && m.loss <= TARGET) {
@@ -104,5 +132,7 @@ for (const [name, make, lr] of MLP) {
   });
   const batches = Math.ceil(prep.train.rows / 32);
   const perStep = opt.requiresClosure ? 2 : 1;
-  console.log(`| ${name} | ${lr} | ${reached || 'not reached'} | ${reached ? reached * batches * perStep : '—'} | ${Number.isNaN(auc) ? '—' : auc.toFixed(3)} |`);
+  console.log(
+    `| ${name} | ${lr} | ${reached || 'not reached'} | ${reached ? reached * batches * perStep : '—'} | ${Number.isNaN(auc) ? '—' : auc.toFixed(3)} |`,
+  );
 }

@@ -28,17 +28,33 @@ function load(file: string, target: string, seed: number, applySmote: boolean): 
   return prepareTable(parseCsv(text, { source: file }), { target, positive: 'bad', seed, applySmote });
 }
 
-interface PeerResult { auc?: number; aucFromLabels?: number; secondsPerEpoch?: number; torch?: string; error?: string }
+interface PeerResult {
+  auc?: number;
+  aucFromLabels?: number;
+  secondsPerEpoch?: number;
+  torch?: string;
+  error?: string;
+}
 
 function runTorch(prep: PreparedTable, hidden: number[], epochs: number, seed: number): PeerResult {
   if (!existsSync(PY)) return { error: `${PY} not found` };
   const dir = join(tmpdir(), 'hamiltonian-ai-bench');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `data-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify({
-    xTrain: Array.from(prep.train.x), yTrain: Array.from(prep.train.y), xTest: Array.from(prep.test.x), yTest: Array.from(prep.test.y),
-    cols: prep.train.cols, hidden, epochs, lr: 0.01, seed,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      xTrain: Array.from(prep.train.x),
+      yTrain: Array.from(prep.train.y),
+      xTest: Array.from(prep.test.x),
+      yTest: Array.from(prep.test.y),
+      cols: prep.train.cols,
+      hidden,
+      epochs,
+      lr: 0.01,
+      seed,
+    }),
+  );
   try {
     const out = execFileSync(PY, [join(here, 'torch_original.py'), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').at(-1)!);
@@ -71,13 +87,18 @@ if (ONLY === 'all' || ONLY === 'train') {
   console.log('| network | ours, wasm (default) | ours, js reference | PyTorch | PyTorch / ours (wasm) |');
   console.log('|---|---|---|---|---|');
   const prep = load('credit_data.csv', 'Status', 42, false);
-  for (const hidden of [[64, 32], [512, 256]]) {
+  for (const hidden of [
+    [64, 32],
+    [512, 256],
+  ]) {
     const epochs = hidden[0] > 100 ? Math.min(EPOCHS, 3) : EPOCHS;
     const a = await ours(prep, hidden, epochs, 42);
     const j = await ours(prep, hidden, hidden[0] > 100 ? 1 : epochs, 42, 'js');
     const b = runTorch(prep, hidden, epochs, 42);
     const ratio = b.secondsPerEpoch ? b.secondsPerEpoch / a.secondsPerEpoch : NaN;
-    console.log(`| ${prep.train.cols} → [${hidden}] → 2 | ${fmt(a.secondsPerEpoch)} s | ${fmt(j.secondsPerEpoch)} s | ${b.error ? `(${b.error})` : fmt(b.secondsPerEpoch) + ' s'} | ${fmt(ratio, 2)}× |`);
+    console.log(
+      `| ${prep.train.cols} → [${hidden}] → 2 | ${fmt(a.secondsPerEpoch)} s | ${fmt(j.secondsPerEpoch)} s | ${b.error ? `(${b.error})` : `${fmt(b.secondsPerEpoch)} s`} | ${fmt(ratio, 2)}× |`,
+    );
     results[`train-${hidden.join('x')}`] = { ours: a, js: j, torch: b };
   }
 }
@@ -86,7 +107,10 @@ if (ONLY === 'all' || ONLY === 'quality') {
   console.log(`\nTest metrics, [64, 32], ${EPOCHS} epochs, same prepared data for both (stratified 80/20 split, seed 42)`);
   console.log('| data | ours AUC | ours KS | PyTorch original AUC | original AUC from 0/1 labels (as it reported) |');
   console.log('|---|---|---|---|---|');
-  for (const [file, target, smote] of [['credit_data.csv', 'Status', false], ['lending_club.csv', 'Class', true]] as const) {
+  for (const [file, target, smote] of [
+    ['credit_data.csv', 'Status', false],
+    ['lending_club.csv', 'Class', true],
+  ] as const) {
     const prep = load(file, target, 42, smote);
     const a = await ours(prep, [64, 32], EPOCHS, 42);
     const b = runTorch(prep, [64, 32], EPOCHS, 42);

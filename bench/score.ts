@@ -28,16 +28,25 @@ const rng = new Rng(2);
 const N = 10_000;
 const X = Float32Array.from({ length: N * 110 }, () => rng.normal());
 const fakePre = {
-  format: 'hamiltonian-ai/preprocessor', version: 1, target: 'y', positive: '1', negatives: ['0'],
+  format: 'hamiltonian-ai/preprocessor',
+  version: 1,
+  target: 'y',
+  positive: '1',
+  negatives: ['0'],
   features: Array.from({ length: 110 }, (_, i) => ({ name: `f${i}`, kind: 'numeric', median: 0, indicator: false })),
-  columns: Array.from({ length: 110 }, (_, i) => `f${i}`), mean: new Array(110).fill(0), scale: new Array(110).fill(1),
-  missing: 'impute', unseen: 'zeros', missingValues: [''],
+  columns: Array.from({ length: 110 }, (_, i) => `f${i}`),
+  mean: new Array(110).fill(0),
+  scale: new Array(110).fill(1),
+  missing: 'impute',
+  unseen: 'zeros',
+  missingValues: [''],
 } as const;
 const bytes = encodeModel(net, { preprocessor: fakePre as never });
 const scorer = loadScorerSync(bytes);
 const jsScorer = loadScorerSync(bytes, { engine: 'js' });
 const one = X.subarray(0, 110);
-const out1 = new Float32Array(1), outN = new Float32Array(N);
+const out1 = new Float32Array(1),
+  outN = new Float32Array(N);
 
 const rows: Array<[string, string, string, string]> = [];
 const us = (s: number) => `${(s * 1e6).toFixed(2)} µs`;
@@ -67,8 +76,12 @@ ort.env.logLevel = 'error';
 const session = await ort.InferenceSession.create(exportOnnx(net.config, (n) => net.parameters().find((p) => p.name === n)!.data));
 const t1 = new ort.Tensor('float32', one, [1, 110]);
 const tN = new ort.Tensor('float32', X, [N, 110]);
-const ortOne = await timeAsync(async () => { await session.run({ input: t1 }); }, 2000);
-const ortBatch = await timeAsync(async () => { await session.run({ input: tN }); }, 10);
+const ortOne = await timeAsync(async () => {
+  await session.run({ input: t1 });
+}, 2000);
+const ortBatch = await timeAsync(async () => {
+  await session.run({ input: tN });
+}, 10);
 rows.push([`onnxruntime-web ${ort.env.versions.web} (wasm)`, us(ortOne), ms(ortBatch), '']);
 
 // TensorFlow.js wasm backend
@@ -76,17 +89,27 @@ await tf.setBackend('wasm');
 await tf.ready();
 const ws = [0, 1, 2].map((l) => tf.tensor2d(net.layers[l].weight.data, [net.layers[l].outFeatures, net.layers[l].inFeatures]));
 const bs = [0, 1, 2].map((l) => tf.tensor1d(net.layers[l].bias.data));
-const tfScore = (x: tf.Tensor2D) => tf.tidy(() => {
-  let h: tf.Tensor2D = x;
-  for (let l = 0; l < 3; l++) {
-    h = tf.add(tf.matMul(h, ws[l], false, true), bs[l]) as tf.Tensor2D;
-    if (l < 2) h = tf.leakyRelu(h, 0.01) as tf.Tensor2D;
-  }
-  return tf.softmax(h);
-});
-const x1 = tf.tensor2d(one, [1, 110]), xN = tf.tensor2d(X, [N, 110]);
-const tfOne = time(() => { const r = tfScore(x1); r.dataSync(); r.dispose(); }, 2000);
-const tfBatch = time(() => { const r = tfScore(xN); r.dataSync(); r.dispose(); }, 10);
+const tfScore = (x: tf.Tensor2D) =>
+  tf.tidy(() => {
+    let h: tf.Tensor2D = x;
+    for (let l = 0; l < 3; l++) {
+      h = tf.add(tf.matMul(h, ws[l], false, true), bs[l]) as tf.Tensor2D;
+      if (l < 2) h = tf.leakyRelu(h, 0.01) as tf.Tensor2D;
+    }
+    return tf.softmax(h);
+  });
+const x1 = tf.tensor2d(one, [1, 110]),
+  xN = tf.tensor2d(X, [N, 110]);
+const tfOne = time(() => {
+  const r = tfScore(x1);
+  r.dataSync();
+  r.dispose();
+}, 2000);
+const tfBatch = time(() => {
+  const r = tfScore(xN);
+  r.dataSync();
+  r.dispose();
+}, 10);
 rows.push([`TensorFlow.js ${tf.version_core} (wasm)`, us(tfOne), ms(tfBatch), '']);
 
 // PyTorch (Debian python3-torch) through a small script, if present
@@ -95,7 +118,12 @@ if (existsSync('/usr/bin/python3')) {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'hai-score-'));
     writeFileSync(join(dir, 'm.safetensors'), bytes);
-    const r = JSON.parse(execFileSync('/usr/bin/python3', [join(here, 'torch_score.py'), join(dir, 'm.safetensors')], { encoding: 'utf8' }).trim().split('\n').at(-1)!);
+    const r = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(here, 'torch_score.py'), join(dir, 'm.safetensors')], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
     torchRow = [`PyTorch ${r.torch} (1 thread)`, us(r.oneSeconds), ms(r.batchSeconds), ''];
   } catch (e) {
     torchRow = ['PyTorch', `(failed: ${(e as Error).message.split('\n')[0]})`, '', ''];
@@ -120,6 +148,10 @@ console.log(`Scoring 110 → [64, 32] → 2 (leaky ReLU, softmax), one thread, N
 console.log('| scorer | one encoded record | 10,000-record batch |');
 console.log('|---|---|---|');
 for (const r of rows) console.log(`| ${r[0]} | ${r[1]} | ${r[2]} |`);
-console.log(`\nhamiltonian-ai, lending_club model (22 raw columns → 119 encoded): one raw record (preprocessing included) ${us(raw)}; with 3 reason codes ${us(explain)}`);
+console.log(
+  `\nhamiltonian-ai, lending_club model (22 raw columns → 119 encoded): one raw record (preprocessing included) ${us(raw)}; with 3 reason codes ${us(explain)}`,
+);
 console.log(`cold start (fresh process: import → load model → first score), median of 7: ${median(colds).toFixed(1)} ms`);
-console.log(`ratios: 10k batch — onnxruntime-web / ours ${(ortBatch / oursBatch).toFixed(2)}×, TF.js / ours ${(tfBatch / oursBatch).toFixed(2)}×; one record — onnxruntime-web / ours ${(ortOne / oursOne).toFixed(1)}×`);
+console.log(
+  `ratios: 10k batch — onnxruntime-web / ours ${(ortBatch / oursBatch).toFixed(2)}×, TF.js / ours ${(tfBatch / oursBatch).toFixed(2)}×; one record — onnxruntime-web / ours ${(ortOne / oursOne).toFixed(1)}×`,
+);

@@ -16,7 +16,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { timeIt } from './timing.js';
 import { WasmArena } from '../src/backend/wasm/arena.js';
 import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, Rng, evaluateModel, fit, hamiltonianLoss, matmul, matmulNT, matmulTN, parseCsv,
+  AdvancedSymplecticOptimizer,
+  HamiltonianNN,
+  Rng,
+  evaluateModel,
+  fit,
+  hamiltonianLoss,
+  matmul,
+  matmulNT,
+  matmulTN,
+  parseCsv,
   prepareTable,
 } from '../src/index.js';
 
@@ -34,32 +43,52 @@ if (ONLY === 'all' || ONLY === 'gemm') {
   console.log('\nsgemm, float32, one thread: GFLOP/s (2mnk / time)');
   console.log('| m×k×n | case | ours SIMD | ours scalar | JS reference | TF.js wasm | ours / TF.js |');
   console.log('|---|---|---|---|---|---|---|');
-  const shapes: Array<[number, number, number]> = QUICK ? [[256, 256, 256]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [32, 110, 512], [32, 512, 256]];
-  const simd = new WasmArena('simd'), scalar = new WasmArena('scalar');
+  const shapes: Array<[number, number, number]> = QUICK
+    ? [[256, 256, 256]]
+    : [
+        [256, 256, 256],
+        [512, 512, 512],
+        [1024, 1024, 1024],
+        [32, 110, 512],
+        [32, 512, 256],
+      ];
+  const simd = new WasmArena('simd'),
+    scalar = new WasmArena('scalar');
   for (const [m, k, n] of shapes) {
     const flops = 2 * m * n * k;
     const inner = Math.max(1, Math.round(2e8 / flops));
     const rng = new Rng(1);
     const A = Float32Array.from({ length: m * k }, () => rng.uniform(-1, 1));
     const B = Float32Array.from({ length: k * n }, () => rng.uniform(-1, 1));
-    for (const [name, ta, tb, ref] of [['NN', 0, 0, matmul], ['NT', 0, 1, matmulNT], ['TN', 1, 0, matmulTN]] as const) {
+    for (const [name, ta, tb, ref] of [
+      ['NN', 0, 0, matmul],
+      ['NT', 0, 1, matmulNT],
+      ['TN', 1, 0, matmulTN],
+    ] as const) {
       const gf = (sec: number) => flops / sec / 1e9;
       const ours = (ar: WasmArena) => {
-        const a = ar.allocBytes(m * k * 4), b = ar.allocBytes(k * n * 4), c = ar.allocBytes(m * n * 4);
+        const a = ar.allocBytes(m * k * 4),
+          b = ar.allocBytes(k * n * 4),
+          c = ar.allocBytes(m * n * 4);
         new Float32Array(ar.memory.buffer).set(A, a >> 2);
         new Float32Array(ar.memory.buffer).set(B, b >> 2);
-        const lda = ta ? m : k, ldb = tb ? k : n;
+        const lda = ta ? m : k,
+          ldb = tb ? k : n;
         return gf(timeIt(() => ar.exports.sgemm(ta === 1, tb === 1, m, n, k, a, lda, b, ldb, c, n, false, ar.work), inner));
       };
-      const gSimd = ours(simd), gScalar = ours(scalar);
+      const gSimd = ours(simd),
+        gScalar = ours(scalar);
       const out = new Float32Array(m * n);
       const gJs = m * n * k <= 256 ** 3 ? gf(timeIt(() => ref(out, A, B, m, k, n), 1, 3)) : NaN;
-      const ta2 = tf.tensor2d(A, ta ? [k, m] : [m, k]), tb2 = tf.tensor2d(B, tb ? [n, k] : [k, n]);
-      const gTf = gf(timeIt(() => {
-        const r = tf.matMul(ta2, tb2, !!ta, !!tb);
-        r.dataSync();
-        r.dispose();
-      }, inner));
+      const ta2 = tf.tensor2d(A, ta ? [k, m] : [m, k]),
+        tb2 = tf.tensor2d(B, tb ? [n, k] : [k, n]);
+      const gTf = gf(
+        timeIt(() => {
+          const r = tf.matMul(ta2, tb2, !!ta, !!tb);
+          r.dataSync();
+          r.dispose();
+        }, inner),
+      );
       ta2.dispose();
       tb2.dispose();
       const f = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(1));
@@ -73,19 +102,38 @@ function tfStep(hidden: number[]): number {
   // written out (the transposed products dYᵀ·X and dY·Wᵀ that TF.js's own gradients also use).
   const rng = new Rng(1);
   const dims = [110, ...hidden, 2];
-  const W: tf.Variable[] = [], B: tf.Variable[] = [];
+  const W: tf.Variable[] = [],
+    B: tf.Variable[] = [];
   for (let l = 0; l + 1 < dims.length; l++) {
     const bound = 1 / Math.sqrt(dims[l]);
-    W.push(tf.variable(tf.tensor2d(Float32Array.from({ length: dims[l] * dims[l + 1] }, () => rng.uniform(-bound, bound)), [dims[l], dims[l + 1]])));
+    W.push(
+      tf.variable(
+        tf.tensor2d(
+          Float32Array.from({ length: dims[l] * dims[l + 1] }, () => rng.uniform(-bound, bound)),
+          [dims[l], dims[l + 1]],
+        ),
+      ),
+    );
     B.push(tf.variable(tf.tensor1d(Float32Array.from({ length: dims[l + 1] }, () => rng.uniform(-bound, bound)))));
   }
   const vars = [...W, ...B];
   const mom = vars.map((v) => tf.variable(tf.zerosLike(v)));
-  const x = tf.tensor2d(Float32Array.from({ length: 32 * 110 }, () => rng.normal()), [32, 110]);
-  const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 32 }, () => rng.int(2)), 'int32'), 2);
+  const x = tf.tensor2d(
+    Float32Array.from({ length: 32 * 110 }, () => rng.normal()),
+    [32, 110],
+  );
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Int32Array.from({ length: 32 }, () => rng.int(2)),
+      'int32',
+    ),
+    2,
+  );
   const step = () => {
     tf.tidy(() => {
-      const inputs: tf.Tensor[] = [], pres: tf.Tensor[] = [], masks: tf.Tensor[] = [];
+      const inputs: tf.Tensor[] = [],
+        pres: tf.Tensor[] = [],
+        masks: tf.Tensor[] = [];
       let h: tf.Tensor = x;
       for (let l = 0; l < W.length; l++) {
         inputs.push(h);
@@ -116,10 +164,14 @@ function tfStep(hidden: number[]): number {
       });
     });
   };
-  const sec = timeIt(() => {
-    step();
-    W[0].dataSync();
-  }, hidden[0] > 100 ? 10 : 50, 5);
+  const sec = timeIt(
+    () => {
+      step();
+      W[0].dataSync();
+    },
+    hidden[0] > 100 ? 10 : 50,
+    5,
+  );
   [...vars, ...mom, x, y].forEach((t) => t.dispose());
   return sec;
 }
@@ -131,18 +183,27 @@ function oursStep(hidden: number[], backend: 'wasm' | 'js'): number {
   const model = new HamiltonianNN({ inputDim: 110, hiddenDims: hidden, seed: 1, backend });
   const opt = new AdvancedSymplecticOptimizer(model.parameters());
   const g = new Float32Array(64);
-  return timeIt(() => {
-    opt.zeroGrad();
-    const l = hamiltonianLoss(model.forward(x, 32), y, model, { gradOut: g }, 32);
-    model.backward(l.grad, 32);
-    opt.step();
-  }, backend === 'js' ? (hidden[0] > 100 ? 5 : 100) : hidden[0] > 100 ? 200 : 2000, 7);
+  return timeIt(
+    () => {
+      opt.zeroGrad();
+      const l = hamiltonianLoss(model.forward(x, 32), y, model, { gradOut: g }, 32);
+      model.backward(l.grad, 32);
+      opt.step();
+    },
+    backend === 'js' ? (hidden[0] > 100 ? 5 : 100) : hidden[0] > 100 ? 200 : 2000,
+    7,
+  );
 }
 
 function torch(args: string[]): Record<string, number> | { error: string } {
   if (!existsSync(PY)) return { error: `${PY} not found` };
   try {
-    return JSON.parse(execFileSync(PY, [join(here, 'torch_step.py'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1)!);
+    return JSON.parse(
+      execFileSync(PY, [join(here, 'torch_step.py'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
   } catch (e) {
     const out = String((e as { stdout?: string }).stdout ?? '');
     try {
@@ -157,13 +218,18 @@ if (ONLY === 'all' || ONLY === 'step') {
   console.log('\nTraining step: forward + backward + AdvancedSymplecticOptimizer, batch 32, input 110, leaky ReLU, dropout 0.2 (ms, median)');
   console.log('| network | ours wasm | ours js | TF.js wasm | PyTorch | PyTorch / ours | TF.js / ours |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const hidden of [[64, 32], [512, 256]]) {
+  for (const hidden of [
+    [64, 32],
+    [512, 256],
+  ]) {
     const w = oursStep(hidden, 'wasm') * 1e3;
     const j = oursStep(hidden, 'js') * 1e3;
     const t = tfStep(hidden) * 1e3;
     const p = torch(['--hidden', hidden.join(',')]);
     const pt = 'stepMs' in p ? p.stepMs : NaN;
-    console.log(`| 110 → [${hidden}] → 2 | ${w.toFixed(3)} | ${j.toFixed(3)} | ${t.toFixed(3)} | ${Number.isNaN(pt) ? `(${(p as { error: string }).error})` : pt.toFixed(3)} | ${(pt / w).toFixed(2)}× | ${(t / w).toFixed(1)}× |`);
+    console.log(
+      `| 110 → [${hidden}] → 2 | ${w.toFixed(3)} | ${j.toFixed(3)} | ${t.toFixed(3)} | ${Number.isNaN(pt) ? `(${(p as { error: string }).error})` : pt.toFixed(3)} | ${(pt / w).toFixed(2)}× | ${(t / w).toFixed(1)}× |`,
+    );
   }
 }
 
@@ -180,7 +246,7 @@ if (ONLY === 'all' || ONLY === 'full') {
   const pt = 'totalSeconds' in p ? p.totalSeconds : NaN;
   console.log('| | ours (wasm) | Python original (PyTorch, pandas, imblearn) |');
   console.log('|---|---|---|');
-  console.log(`| end to end | ${total.toFixed(2)} s | ${Number.isNaN(pt) ? `(${(p as { error: string }).error})` : pt.toFixed(2) + ' s'} |`);
-  console.log(`| training, per epoch | ${(h.trainSeconds / 10).toFixed(3)} s | ${'epochSeconds' in p ? p.epochSeconds.toFixed(3) + ' s' : '—'} |`);
+  console.log(`| end to end | ${total.toFixed(2)} s | ${Number.isNaN(pt) ? `(${(p as { error: string }).error})` : `${pt.toFixed(2)} s`} |`);
+  console.log(`| training, per epoch | ${(h.trainSeconds / 10).toFixed(3)} s | ${'epochSeconds' in p ? `${p.epochSeconds.toFixed(3)} s` : '—'} |`);
   console.log(`| test AUC | ${auc.toFixed(3)} | ${'auc' in p ? p.auc.toFixed(3) : '—'} |`);
 }

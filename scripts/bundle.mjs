@@ -19,9 +19,17 @@ const wasmAsModule = {
 
 export async function bundleScorer(target) {
   const common = { bundle: true, minify: true, write: false, legalComments: 'none', target: 'es2022', logLevel: 'silent' };
-  const result = target === 'browser'
-    ? await build({ ...common, entryPoints: [join(root, 'src/score/index.ts')], platform: 'browser', format: 'iife', globalName: 'HamiltonianScore' })
-    : await build({ ...common, entryPoints: [join(root, 'src/score/edge.ts')], platform: 'neutral', format: 'esm', conditions: ['workerd'], plugins: [wasmAsModule] });
+  const result =
+    target === 'browser'
+      ? await build({ ...common, entryPoints: [join(root, 'src/score/index.ts')], platform: 'browser', format: 'iife', globalName: 'HamiltonianScore' })
+      : await build({
+          ...common,
+          entryPoints: [join(root, 'src/score/edge.ts')],
+          platform: 'neutral',
+          format: 'esm',
+          conditions: ['workerd'],
+          plugins: [wasmAsModule],
+        });
   const code = result.outputFiles[0].text;
   return { code, bytes: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
 }
@@ -29,6 +37,8 @@ export async function bundleScorer(target) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const t of ['browser', 'workerd']) {
     const b = await bundleScorer(t);
-    console.log(`scorer bundle (${t}): ${(b.bytes / 1024).toFixed(1)} KB minified, ${(b.gzip / 1024).toFixed(1)} KB gzipped${t === 'workerd' ? ' (+ the .wasm modules)' : ' (WASM included)'}`);
+    console.log(
+      `scorer bundle (${t}): ${(b.bytes / 1024).toFixed(1)} KB minified, ${(b.gzip / 1024).toFixed(1)} KB gzipped${t === 'workerd' ? ' (+ the .wasm modules)' : ' (WASM included)'}`,
+    );
   }
 }

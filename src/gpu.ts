@@ -12,8 +12,18 @@ import { fit, type FitOptions } from './train/fit.js';
 import type { EpochRecord, History } from './train/history.js';
 
 export {
-  createGpuBackend, gpuSelfCheck, nodeWebGPULoaded, releaseNodeWebGPU, MAX_KERNEL_OUTPUTS, REDUCE_PARTIALS,
-  type GpuBackend, type GpuMode, type GpuUnavailable, type GpuSelfCheck, type GpuKernels, type GpuTensor,
+  createGpuBackend,
+  gpuSelfCheck,
+  nodeWebGPULoaded,
+  releaseNodeWebGPU,
+  MAX_KERNEL_OUTPUTS,
+  REDUCE_PARTIALS,
+  type GpuBackend,
+  type GpuMode,
+  type GpuUnavailable,
+  type GpuSelfCheck,
+  type GpuKernels,
+  type GpuTensor,
 } from './backend/gpu/index.js';
 export { GpuModel, gpuPredictProba, maxRowsFor, widestLayer, type GpuActivations } from './nn/gpu-model.js';
 export { GpuNetwork, gpuTrainStep, type GpuStepOptions, type GpuStats } from './train/gpu-network.js';
@@ -41,7 +51,8 @@ export interface GpuFitOptions extends Omit<FitOptions, 'scheduler' | 'scheduler
 export async function fitGpu(gpu: GpuBackend, model: HamiltonianNN, data: Dataset, options: GpuFitOptions = {}): Promise<History> {
   const { lr, beta, epsilon, ...rest } = options;
   for (const unsupported of ['scheduler', 'clipGradNorm'] as const) {
-    if ((options as Record<string, unknown>)[unsupported] !== undefined) throw new UsageError(`fitGpu does not support ${unsupported}; train with fit on the CPU for it`);
+    if ((options as Record<string, unknown>)[unsupported] !== undefined)
+      throw new UsageError(`fitGpu does not support ${unsupported}; train with fit on the CPU for it`);
   }
   const optimizer = new AdvancedSymplecticOptimizer(model.parameters(), { lr: lr ?? 0.01, beta: beta ?? 0.9, epsilon: epsilon ?? 1e-8 });
   return fit(model, optimizer, data, { ...rest, device: gpu });

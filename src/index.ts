@@ -36,37 +36,111 @@ export { gatherBatch, checkDataset, type Dataset } from './core/dataset.js';
 export { HamiltonianAIError, UsageError, TrainingDivergedError } from './core/errors.js';
 // Metrics
 export { rocAuc } from './metrics/ranking.js';
-export { rocCurve, prCurve, averagePrecision, ksStatistic, gini, youdenThreshold, thresholdForApprovalRate, type RocCurve, type PrCurve } from './metrics/ranking.js';
+export {
+  rocCurve,
+  prCurve,
+  averagePrecision,
+  ksStatistic,
+  gini,
+  youdenThreshold,
+  thresholdForApprovalRate,
+  type RocCurve,
+  type PrCurve,
+} from './metrics/ranking.js';
 export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
 export { logLoss, brierScore, calibrationBins, type CalibrationBin } from './metrics/probabilistic.js';
 export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data
 export { DataError } from './data/errors.js';
-export { parseCsv, CsvStreamParser, CsvError, detectDelimiter, recordsToTable, formatCsv, formatCsvField, type CsvTable, type CsvOptions, type CsvRecord, type Delimiter } from './data/csv.js';
+export {
+  parseCsv,
+  CsvStreamParser,
+  CsvError,
+  detectDelimiter,
+  recordsToTable,
+  formatCsv,
+  formatCsvField,
+  type CsvTable,
+  type CsvOptions,
+  type CsvRecord,
+  type Delimiter,
+} from './data/csv.js';
 export { StandardScaler, type StandardScalerState } from './data/scaler.js';
-export { Preprocessor, parseNumber, DEFAULT_MISSING, type PreprocessorOptions, type PreprocessorState, type FeatureSpec, type EncodedData, type MissingPolicy, type UnseenPolicy } from './data/preprocessor.js';
+export {
+  Preprocessor,
+  parseNumber,
+  DEFAULT_MISSING,
+  type PreprocessorOptions,
+  type PreprocessorState,
+  type FeatureSpec,
+  type EncodedData,
+  type MissingPolicy,
+  type UnseenPolicy,
+} from './data/preprocessor.js';
 export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
 export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';
 // Integrators
 export {
-  separableSystem, harmonicOscillator, pendulum, kepler, henonHeiles, SYSTEMS,
-  type HamiltonianSystem, type SeparableSystem, type GeneralSystem, type Vec, type SystemName,
+  separableSystem,
+  harmonicOscillator,
+  pendulum,
+  kepler,
+  henonHeiles,
+  SYSTEMS,
+  type HamiltonianSystem,
+  type SeparableSystem,
+  type GeneralSystem,
+  type Vec,
+  type SystemName,
 } from './integrators/system.js';
 export { createStepper, forEachStage, type Stepper, type StepperOptions } from './integrators/stepper.js';
 export { integrate, type IntegrateOptions, type Trajectory } from './integrators/integrate.js';
 export {
-  verifyIntegrator, measureOrder, energyBehaviour, reversibilityError, oneStepJacobian, symplecticResidual, determinant, slope, methodStep,
-  type StepFunction, type OrderMeasurement, type EnergyBehaviour, type VerifyOptions, type IntegratorReport,
+  verifyIntegrator,
+  measureOrder,
+  energyBehaviour,
+  reversibilityError,
+  oneStepJacobian,
+  symplecticResidual,
+  determinant,
+  slope,
+  methodStep,
+  type StepFunction,
+  type OrderMeasurement,
+  type EnergyBehaviour,
+  type VerifyOptions,
+  type IntegratorReport,
 } from './integrators/verify.js';
 // Backends
-export { resolveBackend, createOps, opsOf, getKernel, type BackendName, type BackendChoice, type ResolvedBackend, type CreatedOps, type Ops, type MatmulKernel, type KernelMap, type OpName } from './backend/registry.js';
+export {
+  resolveBackend,
+  createOps,
+  opsOf,
+  getKernel,
+  type BackendName,
+  type BackendChoice,
+  type ResolvedBackend,
+  type CreatedOps,
+  type Ops,
+  type MatmulKernel,
+  type KernelMap,
+  type OpName,
+} from './backend/registry.js';
 export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
 export { WasmArena } from './backend/wasm/arena.js';
 export { welchTTest, incompleteBeta, logGamma, type TwoSampleTest } from './metrics/tests.js';
 // Model files and export
-export { encodeModel, decodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFileContent, type TrainingRecord, type SavableModel } from './io/model-file.js';
+export {
+  encodeModel,
+  decodeModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelFileContent,
+  type TrainingRecord,
+  type SavableModel,
+} from './io/model-file.js';
 export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTES, type SafetensorsContent, type TensorEntry } from './io/safetensors.js';
 export { loadModel, type LoadedModelFile } from './io/load.js';
 export { exportOnnx } from './io/onnx.js';

@@ -14,18 +14,23 @@ if (gpu.mode === null) {
   process.exit(3);
 }
 const k = gpu.kernels;
-console.log(`gpu.js mode: ${gpu.mode}${gpu.adapter ? `, adapter: ${gpu.adapter}` : ''}; WASM beside it: ${new HamiltonianNN({ inputDim: 2, hiddenDims: [2] }).backend}`);
+console.log(
+  `gpu.js mode: ${gpu.mode}${gpu.adapter ? `, adapter: ${gpu.adapter}` : ''}; WASM beside it: ${new HamiltonianNN({ inputDim: 2, hiddenDims: [2] }).backend}`,
+);
 const rng = new Rng(1);
 const rand = (n) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 
 // 1. Every kernel against the reference, on this device.
 let t0 = t();
 const check = await gpuSelfCheck(gpu);
-console.log(`self-check ${check.ok ? 'OK' : 'FAIL'} in ${((t() - t0) / 1000).toFixed(1)} s; worst normalised error ${Math.max(...Object.values(check.worst)).toExponential(2)}${check.ok ? '' : `; ${check.failures.join('; ')}`}`);
+console.log(
+  `self-check ${check.ok ? 'OK' : 'FAIL'} in ${((t() - t0) / 1000).toFixed(1)} s; worst normalised error ${Math.max(...Object.values(check.worst)).toExponential(2)}${check.ok ? '' : `; ${check.failures.join('; ')}`}`,
+);
 
 // 2. matmul throughput: with transfers (upload a, b, read the product) and resident (inputs and product on the device).
 for (const size of quick ? [128] : [1024, 4096]) {
-  const a = rand(size * size), b = rand(size * size);
+  const a = rand(size * size),
+    b = rand(size * size);
   const flops = 2 * size ** 3;
   const once = async () => {
     const [ha, hb] = [await k.upload(a), await k.upload(b)];
@@ -50,7 +55,9 @@ for (const size of quick ? [128] : [1024, 4096]) {
   await k.read(last); // one readback ends the run: the device has finished every product
   const resident = (t() - t0) / 1000 / (reps * 3);
   for (const x of [ha, hb, last]) k.release(x);
-  console.log(`matmul ${size}²: ${(flops / resident / 1e9).toFixed(1)} GFLOP/s resident, ${(flops / withTransfers / 1e9).toFixed(1)} GFLOP/s with transfers (gpu.js ${gpu.mode})`);
+  console.log(
+    `matmul ${size}²: ${(flops / resident / 1e9).toFixed(1)} GFLOP/s resident, ${(flops / withTransfers / 1e9).toFixed(1)} GFLOP/s with transfers (gpu.js ${gpu.mode})`,
+  );
 }
 
 // 3. Scoring [512, 256]: GPU (chunked, weights uploaded once) vs the WASM path on this machine.
@@ -63,17 +70,21 @@ const pg = await gpuPredictProba(gpu, model, x, rows);
 const gpuS = (t() - t0) / 1000;
 t0 = t();
 const pw = new Float32Array(rows);
-for (let s = 0; s < rows; s += 8192) model.predictProba(x.subarray(s * 110, Math.min(rows, s + 8192) * 110), Math.min(8192, rows - s), pw.subarray(s, Math.min(rows, s + 8192)));
+for (let s = 0; s < rows; s += 8192)
+  model.predictProba(x.subarray(s * 110, Math.min(rows, s + 8192) * 110), Math.min(8192, rows - s), pw.subarray(s, Math.min(rows, s + 8192)));
 const wasmS = (t() - t0) / 1000;
 let diff = 0;
 for (let i = 0; i < rows; i++) diff = Math.max(diff, Math.abs(pg[i] - pw[i]));
-console.log(`score ${rows} rows [512,256]: GPU ${gpuS.toFixed(2)} s, WASM ${wasmS.toFixed(2)} s, GPU speed-up ${(wasmS / gpuS).toFixed(1)}×, max |Δp| ${diff.toExponential(1)}`);
+console.log(
+  `score ${rows} rows [512,256]: GPU ${gpuS.toFixed(2)} s, WASM ${wasmS.toFixed(2)} s, GPU speed-up ${(wasmS / gpuS).toFixed(1)}×, max |Δp| ${diff.toExponential(1)}`,
+);
 
 // 4. Training steps of [512, 256] with the defaults (dropout 0.2, regulariser λ = 0.01, AdvancedSymplecticOptimizer) —
 //    the same computation on both sides; on the GPU the model stays resident, dropout masks are drawn by the WASM kernel.
 for (const batch of [4096, 1024, 32]) {
   const steps = quick ? 2 : batch === 32 ? 50 : 65536 / batch;
-  const xs = rand(steps * batch * 110), ys = Uint8Array.from({ length: steps * batch }, () => rng.int(2));
+  const xs = rand(steps * batch * 110),
+    ys = Uint8Array.from({ length: steps * batch }, () => rng.int(2));
   const a = new HamiltonianNN({ inputDim: 110, hiddenDims: [512, 256], seed: 2 });
   const net = await GpuNetwork.fromModel(gpu, a);
   await net.trainStep(xs, ys, batch); // compile
@@ -89,7 +100,9 @@ for (const batch of [4096, 1024, 32]) {
   await fit(b, new AdvancedSymplecticOptimizer(b.parameters()), { x: xs, y: ys, rows: wasmSteps * batch, cols: 110 }, { epochs: 1, batchSize: batch });
   const wasmStep = (t() - t0) / 1000 / wasmSteps;
   const epoch = (s) => `${(s * (65536 / batch)).toFixed(2)} s`;
-  console.log(`train [512,256] batch ${batch}: GPU ${(gpuStep * 1e3).toFixed(2)} ms/step, WASM ${(wasmStep * 1e3).toFixed(2)} ms/step, GPU speed-up ${(wasmStep / gpuStep).toFixed(2)}× (epoch of 65,536 rows: GPU ${epoch(gpuStep)}, WASM ${epoch(wasmStep)}; GPU loss ${stats.loss.toFixed(4)})`);
+  console.log(
+    `train [512,256] batch ${batch}: GPU ${(gpuStep * 1e3).toFixed(2)} ms/step, WASM ${(wasmStep * 1e3).toFixed(2)} ms/step, GPU speed-up ${(wasmStep / gpuStep).toFixed(2)}× (epoch of 65,536 rows: GPU ${epoch(gpuStep)}, WASM ${epoch(wasmStep)}; GPU loss ${stats.loss.toFixed(4)})`,
+  );
 }
 gpu.destroy();
 process.exit(check.ok ? 0 : 1);

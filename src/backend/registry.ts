@@ -81,7 +81,10 @@ export function createOps(choice: BackendChoice = 'auto', flavour?: WasmFlavour)
   } catch (e) {
     // A browser's main thread refuses to compile large modules synchronously: `await initWasm()` first.
     if (choice === 'wasm' || flavour) throw e;
-    return { ops: BACKENDS.js(), fallbackReason: `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it` };
+    return {
+      ops: BACKENDS.js(),
+      fallbackReason: `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it`,
+    };
   }
 }
 

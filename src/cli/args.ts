@@ -77,7 +77,9 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
       continue;
     }
     if (!o) {
-      const known = Object.keys(spec.options).map((k) => `--${k}`).join(', ');
+      const known = Object.keys(spec.options)
+        .map((k) => `--${k}`)
+        .join(', ');
       throw new UsageError(`unknown option --${name} (known: ${known})`);
     }
     if (o.type === 'boolean') {

@@ -41,11 +41,11 @@ export { nodeWebGPULoaded as mustExitExplicitly } from '../backend/gpu/node-webg
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(mainHelp() + '\n');
+    process.stdout.write(`${mainHelp()}\n`);
     return cmd ? 0 : 2;
   }
   if (cmd === '--version' || cmd === '-v') {
-    process.stdout.write(VERSION + '\n');
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS.find(([s]) => s.name === cmd);
@@ -56,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const parsed = parseArgs(entry[0], rest);
     if (parsed === 'help') {
-      process.stdout.write(helpText(entry[0]) + '\n');
+      process.stdout.write(`${helpText(entry[0])}\n`);
       return 0;
     }
     await entry[1](parsed);

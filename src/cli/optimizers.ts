@@ -6,10 +6,19 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Default learning rate per optimiser (the step size each is usually run with). */
 export const DEFAULT_LR: Record<OptimizerName, number> = {
-  'advanced-symplectic': 0.01, 'symplectic-euler': 0.3, leapfrog: 0.3, 'forest-ruth': 0.2, adam: 0.001, sgd: 0.01,
+  'advanced-symplectic': 0.01,
+  'symplectic-euler': 0.3,
+  leapfrog: 0.3,
+  'forest-ruth': 0.2,
+  adam: 0.001,
+  sgd: 0.01,
 };
 
-export function makeOptimizer(name: string, params: Parameter[], o: { lr?: number; beta?: number; friction?: number; momentum?: number }): { optimizer: Optimizer<BaseOptions>; settings: Record<string, number | string> } {
+export function makeOptimizer(
+  name: string,
+  params: Parameter[],
+  o: { lr?: number; beta?: number; friction?: number; momentum?: number },
+): { optimizer: Optimizer<BaseOptions>; settings: Record<string, number | string> } {
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) throw new UsageError(`--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${name}'`);
   const n = name as OptimizerName;
   const lr = o.lr ?? DEFAULT_LR[n];

@@ -2,7 +2,11 @@
 export class Progress {
   private readonly tty = !!process.stderr.isTTY;
   private readonly start = performance.now();
-  constructor(private readonly label: string, private readonly total: number, private readonly quiet = false) {}
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly quiet = false,
+  ) {}
 
   update(done: number, note = ''): void {
     if (this.quiet) return;
@@ -11,7 +15,9 @@ export class Progress {
     if (this.tty) {
       const width = 24;
       const fill = Math.round((done / this.total) * width);
-      process.stderr.write(`\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ${Number.isFinite(eta) ? `ETA ${eta.toFixed(1)}s` : ''} ${note}\x1b[K`);
+      process.stderr.write(
+        `\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ${Number.isFinite(eta) ? `ETA ${eta.toFixed(1)}s` : ''} ${note}\x1b[K`,
+      );
       if (done >= this.total) process.stderr.write('\n');
     } else {
       process.stderr.write(`${this.label} ${done}/${this.total}${note ? `  ${note}` : ''}\n`);

@@ -13,6 +13,8 @@ const BRAND = Symbol.for('hamiltonian-ai.error');
 export class HamiltonianAIError extends Error {
   /** True for the library's errors when asked of `HamiltonianAIError`; the usual prototype test for its subclasses. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class `instanceof` was asked about: the base answers by brand, subclasses as usual.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is the point (inherited by every subclass)
     if (this !== HamiltonianAIError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
@@ -42,7 +44,11 @@ Object.defineProperty(UsageError.prototype, BRAND, { value: true });
  * try { await fit(model, opt, data); } catch (e) { if (e instanceof TrainingDivergedError) console.log(e.epoch, e.batch); }
  */
 export class TrainingDivergedError extends HamiltonianAIError {
-  constructor(readonly epoch: number, readonly batch: number, readonly loss: number) {
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    readonly loss: number,
+  ) {
     super(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batch}; the model was restored to the end of epoch ${epoch - 1}`);
   }
 }

@@ -68,8 +68,10 @@ export class Rng {
 
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
-    const s0 = this.s0, s1 = this.s1;
-    let s2 = this.s2, s3 = this.s3;
+    const s0 = this.s0,
+      s1 = this.s1;
+    let s2 = this.s2,
+      s3 = this.s3;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
@@ -118,7 +120,7 @@ export class Rng {
   }
 
   /** Fisher–Yates shuffle in place; returns `arr`. */
-  shuffle<T extends { length: number; [i: number]: any }>(arr: T): T {
+  shuffle<T extends { length: number; [i: number]: unknown }>(arr: T): T {
     for (let i = arr.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = arr[i];
@@ -218,8 +220,10 @@ export class Rng4 {
     for (let g = 0; g < n; g += 4) {
       for (let j = 0; j < 4; j++) {
         const o = 4 * j;
-        const s0 = s[o], s1 = s[o + 1];
-        let s2 = s[o + 2], s3 = s[o + 3];
+        const s0 = s[o],
+          s1 = s[o + 1];
+        let s2 = s[o + 2],
+          s3 = s[o + 3];
         const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
         const t = s1 << 9;
         s2 ^= s0;

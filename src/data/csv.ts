@@ -289,5 +289,5 @@ export function formatCsvField(s: string, delimiter: Delimiter = ','): string {
  */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[], delimiter: Delimiter = ','): string {
   const line = (r: readonly string[]) => r.map((f) => formatCsvField(f, delimiter)).join(delimiter);
-  return [line(columns), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(columns), ...rows.map(line)].join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { Rng, toRng } from '../core/rng.js';
+import { type Rng, toRng } from '../core/rng.js';
 import type { Dataset } from '../core/dataset.js';
 import type { CsvTable } from './csv.js';
 import { DataError } from './errors.js';
@@ -136,7 +136,10 @@ export function prepareTable(table: CsvTable, options: PrepareTableOptions): Pre
 }
 
 function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): PreparedTable {
-  if (table.rows.length < 2) throw new DataError(`${table.rows.length} data row${table.rows.length === 1 ? '' : 's'}: training needs at least 2 (and enough of each class for the split)`);
+  if (table.rows.length < 2)
+    throw new DataError(
+      `${table.rows.length} data row${table.rows.length === 1 ? '' : 's'}: training needs at least 2 (and enough of each class for the split)`,
+    );
   const rng = toRng(options.seed);
   const splitRng = rng.fork();
   const smoteRng = rng.fork();
@@ -151,13 +154,21 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     if (!options.timeColumn || options.ootFrom === undefined) throw new UsageError('an out-of-time split needs both timeColumn and ootFrom');
     const tc = table.columns.indexOf(options.timeColumn);
     if (tc < 0) throw new DataError(`time column '${options.timeColumn}' is not in the file`, { source: options.source });
-    split = outOfTimeSplit(table.rows.map((r) => r[tc]), options.ootFrom, table.lines, options.timeColumn);
+    split = outOfTimeSplit(
+      table.rows.map((r) => r[tc]),
+      options.ootFrom,
+      table.lines,
+      options.timeColumn,
+    );
     if (!exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
   } else {
     split = trainTestSplit(labels, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: splitRng });
   }
   if (options.validationSize !== undefined) {
-    const inner = trainTestSplit(Array.from(split.train, (i) => labels[i]), { testSize: options.validationSize, stratify: options.stratify ?? true, seed: validationRng });
+    const inner = trainTestSplit(
+      Array.from(split.train, (i) => labels[i]),
+      { testSize: options.validationSize, stratify: options.stratify ?? true, seed: validationRng },
+    );
     split = { train: inner.train.map((j) => split.train[j]), test: split.test, validation: inner.test.map((j) => split.train[j]) };
   }
   const preprocessor = Preprocessor.fit(table, { ...options, exclude }, split.train);

@@ -1,3 +1,4 @@
+import { DEFAULT_MISSING, badNumberReason, median, parseNumber } from './cells.js';
 import { columnMoments } from './standardize.js';
 import { UsageError } from '../core/errors.js';
 import type { CsvTable } from './csv.js';
@@ -82,39 +83,7 @@ export interface EncodedData {
   skipped: { row: number; line: number; reason: string }[];
 }
 
-/** Cell texts read as missing by default (pandas' common `na_values`). */
-export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'];
-
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * Parses a plain decimal number ('12', '-3.5', '1e3'); anything else (including 'NaN', '1,000') gives NaN.
- * @example
- * parseNumber(' 1e3 '); // 1000
- * parseNumber('1,000'); // NaN
- */
-export function parseNumber(text: string): number {
-  const s = text.trim();
-  if (!NUMBER_RE.test(s)) return NaN;
-  const v = Number(s);
-  return Number.isFinite(v) ? v : NaN;
-}
-
-/** Describes why a cell is not a usable number. */
-function badNumberReason(cell: string): string {
-  const s = cell.trim();
-  if (/^[+-]?(inf|infinity|nan)$/i.test(s)) return `'${cell}' is not a finite number`;
-  if (NUMBER_RE.test(s)) return `'${cell}' overflows a double`;
-  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return `'${cell}' has thousands separators; write plain digits`;
-  return `'${cell}' is not a number`;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = Float64Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export { DEFAULT_MISSING, parseNumber } from './cells.js';
 
 /**
  * A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`.
@@ -177,7 +146,10 @@ export class Preprocessor {
     }
     const positive = String(options.positive).trim();
     if (!targetCounts.has(positive)) {
-      throw new DataError(`positive label '${positive}' never appears in target column '${options.target}' (values: ${[...targetCounts.keys()].slice(0, 10).join(', ') || 'none'})`, { source: src, column: options.target });
+      throw new DataError(
+        `positive label '${positive}' never appears in target column '${options.target}' (values: ${[...targetCounts.keys()].slice(0, 10).join(', ') || 'none'})`,
+        { source: src, column: options.target },
+      );
     }
     if (targetCounts.size < 2) {
       throw new DataError(`target column '${options.target}' has only one class ('${positive}'): nothing to learn`, { source: src, column: options.target });
@@ -213,7 +185,10 @@ export class Preprocessor {
       if (!allNumeric && !forcedCat.has(name) && !forcedNum.has(name) && numericCount >= 0.9 * present.length && numericCount >= 10) {
         // Almost all numbers: a stray cell ('Infinity', '1,200', '1e999') is far likelier a data error than a category.
         const r = usable.find((row) => !isMissing(table.rows[row][j]) && Number.isNaN(parseNumber(table.rows[row][j])))!;
-        throw new DataError(`${badNumberReason(table.rows[r][j])} in column '${name}', whose other values are numbers; fix the cell, or declare the column categorical`, { source: src, line: table.lines[r], column: name });
+        throw new DataError(
+          `${badNumberReason(table.rows[r][j])} in column '${name}', whose other values are numbers; fix the cell, or declare the column categorical`,
+          { source: src, line: table.lines[r], column: name },
+        );
       }
       const kind = forcedCat.has(name) ? 'categorical' : forcedNum.has(name) || allNumeric ? 'numeric' : 'categorical';
       if (kind === 'numeric') {
@@ -222,7 +197,7 @@ export class Preprocessor {
           const cell = table.rows[r][j];
           if (isMissing(cell)) continue;
           const v = parseNumber(cell);
-          if (Number.isNaN(v)) throw new DataError(badNumberReason(cell) + ` in numeric column '${name}'`, { source: src, line: table.lines[r], column: name });
+          if (Number.isNaN(v)) throw new DataError(`${badNumberReason(cell)} in numeric column '${name}'`, { source: src, line: table.lines[r], column: name });
           values.push(v);
         }
         features.push({ name, kind, median: median(values), indicator: missing === 'impute' && missingCount > 0 });
@@ -230,7 +205,10 @@ export class Preprocessor {
         const counts = new Map<string, number>();
         for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
         if (counts.size > maxCategories) {
-          throw new DataError(`categorical column '${name}' has ${counts.size} distinct values (more than maxCategories = ${maxCategories}); exclude it or raise the limit`, { source: src, column: name });
+          throw new DataError(
+            `categorical column '${name}' has ${counts.size} distinct values (more than maxCategories = ${maxCategories}); exclude it or raise the limit`,
+            { source: src, column: name },
+          );
         }
         const categories = [...counts.keys()].sort();
         let mode = categories[0];
@@ -287,16 +265,14 @@ export class Preprocessor {
    * feature under the 'drop' policy, or (with `invalid: 'skip'`) an unusable cell, go to `skipped`
    * with their line and reason; otherwise an unusable cell throws a `DataError` naming line and column.
    */
-  transform(
-    table: CsvTable,
-    rowIndices?: ArrayLike<number>,
-    options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {},
-  ): EncodedData {
+  transform(table: CsvTable, rowIndices?: ArrayLike<number>, options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {}): EncodedData {
     const st = this.state;
     const colIndex = new Map(table.columns.map((c, i) => [c, i]));
     const missingCols = st.features.filter((f) => !colIndex.has(f.name)).map((f) => f.name);
     if (missingCols.length) {
-      throw new DataError(`the file lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `'${c}'`).join(', ')} that the model needs`, { source: options.source });
+      throw new DataError(`the file lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `'${c}'`).join(', ')} that the model needs`, {
+        source: options.source,
+      });
     }
     const featureCols = st.features.map((f) => colIndex.get(f.name)!);
     const ti = colIndex.get(st.target);
@@ -394,7 +370,11 @@ export class Preprocessor {
         const value = isMissing ? spec.mode : cell!.trim();
         const at = spec.categories.indexOf(value);
         if (at < 0 && st.unseen === 'error') {
-          return { column: spec.name, reason: `category '${value}' was not seen in training (known: ${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''})`, fatal: true };
+          return {
+            column: spec.name,
+            reason: `category '${value}' was not seen in training (known: ${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''})`,
+            fatal: true,
+          };
         }
         for (let c = 0; c < spec.categories.length; c++) out[k + c] = c === at ? 1 : 0;
         k += spec.categories.length;

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { Rng, toRng } from '../core/rng.js';
+import { type Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
 /** Options of `smote`. */
@@ -56,7 +56,8 @@ export function smote(x: Float32Array, y: ArrayLike<number>, rows: number, cols:
   if (strategy === 'auto') {
     for (const c of classes) if (c !== majority) wanted.set(c, nMajor - counts.get(c)!.length);
   } else {
-    if (!(typeof strategy === 'number' && strategy > 0 && strategy <= 1)) throw new UsageError(`SMOTE: samplingStrategy must be 'auto' or a ratio in (0, 1], got ${strategy}`);
+    if (!(typeof strategy === 'number' && strategy > 0 && strategy <= 1))
+      throw new UsageError(`SMOTE: samplingStrategy must be 'auto' or a ratio in (0, 1], got ${strategy}`);
     if (classes.length !== 2) throw new UsageError('SMOTE: a ratio samplingStrategy applies to binary data only');
     const minority = classes.find((c) => c !== majority)!;
     const target = Math.floor(strategy * nMajor);
@@ -109,7 +110,9 @@ export function smote(x: Float32Array, y: ArrayLike<number>, rows: number, cols:
       const a = Math.floor(pick / k);
       const b = nn[pick];
       const u = rng.float();
-      const ra = members[a] * cols, rb = members[b] * cols, ro = next * cols;
+      const ra = members[a] * cols,
+        rb = members[b] * cols,
+        ro = next * cols;
       for (let j = 0; j < cols; j++) outX[ro + j] = x[ra + j] + u * (x[rb + j] - x[ra + j]);
       outY[next] = c;
       origins.push({ from: members[a], to: members[b], u });

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { Rng, toRng } from '../core/rng.js';
+import { type Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
 
 /** Row indices of the two parts. */
@@ -87,7 +87,7 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
  */
 export function kFold(n: number, k: number, options: { shuffle?: boolean; seed?: number | Rng } = {}): Split[] {
   if (!Number.isInteger(k) || k < 2 || k > n) throw new UsageError(`kFold: k must be an integer in [2, ${n}], got ${k}`);
-  const idx = options.shuffle ?? true ? toRng(options.seed).permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
+  const idx = (options.shuffle ?? true) ? toRng(options.seed).permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
   const folds: Split[] = [];
   let start = 0;
   for (let f = 0; f < k; f++) {
@@ -138,7 +138,8 @@ export function groupKFold(groups: ArrayLike<string | number>, k: number, option
     if (!byGroup.has(g)) byGroup.set(g, []);
     byGroup.get(g)!.push(i);
   }
-  if (!Number.isInteger(k) || k < 2 || k > byGroup.size) throw new UsageError(`groupKFold: k must be an integer in [2, ${byGroup.size}] (the number of groups), got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > byGroup.size)
+    throw new UsageError(`groupKFold: k must be an integer in [2, ${byGroup.size}] (the number of groups), got ${k}`);
   const keys = toRng(options.seed).shuffle([...byGroup.keys()]);
   keys.sort((a, b) => byGroup.get(b)!.length - byGroup.get(a)!.length); // stable: big groups first
   const sizes = new Array(k).fill(0);

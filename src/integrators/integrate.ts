@@ -52,15 +52,21 @@ export function integrate(system: HamiltonianSystem, method: MethodName, q0: Vec
   const stepper = createStepper(system, method, { h, friction: options.friction });
   const every = options.record ?? Math.max(1, Math.floor(steps / 1000));
   const records = every > 0 ? Math.floor(steps / every) + 1 : 1;
-  const q = Float64Array.from(q0), p = Float64Array.from(p0);
-  const T = new Float64Array(records), Q = new Float64Array(records * n), P = new Float64Array(records * n);
-  const E = new Float64Array(records), EE = new Float64Array(records);
+  const q = Float64Array.from(q0),
+    p = Float64Array.from(p0);
+  const T = new Float64Array(records),
+    Q = new Float64Array(records * n),
+    P = new Float64Array(records * n);
+  const E = new Float64Array(records),
+    EE = new Float64Array(records);
   const H0 = system.energy(q, p);
   const denom = H0 !== 0 ? Math.abs(H0) : 1;
   const inv = Object.entries(system.invariants ?? {});
   const inv0 = inv.map(([, f]) => f(q, p));
   const invErr = new Float64Array(inv.length);
-  let maxErr = 0, err = 0, r = 0;
+  let maxErr = 0,
+    err = 0,
+    r = 0;
   const save = (i: number) => {
     T[r] = i * h;
     Q.set(q, r * n);

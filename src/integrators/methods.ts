@@ -9,16 +9,7 @@ import { UsageError } from '../core/errors.js';
  *   drift c:  q ← q + c·h·∇T(p)
  */
 
-export type MethodName =
-  | 'euler'
-  | 'rk4'
-  | 'symplectic-euler'
-  | 'symplectic-euler-b'
-  | 'leapfrog'
-  | 'leapfrog-position'
-  | 'forest-ruth'
-  | 'pefrl'
-  | 'yoshida6';
+export type MethodName = 'euler' | 'rk4' | 'symplectic-euler' | 'symplectic-euler-b' | 'leapfrog' | 'leapfrog-position' | 'forest-ruth' | 'pefrl' | 'yoshida6';
 
 /** One stage of a splitting method: a kick (momentum) or a drift (position) of weight c. */
 export interface Stage {
@@ -98,52 +89,92 @@ const T = FOREST_RUTH_THETA;
 /** Every method by name. */
 export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
   euler: {
-    name: 'euler', order: 1, symplectic: false, symmetric: false, forceEvaluations: 1,
+    name: 'euler',
+    order: 1,
+    symplectic: false,
+    symmetric: false,
+    forceEvaluations: 1,
     description: 'explicit Euler: q ← q + h∇T(p), p ← p − h∇V(q), both from the old state (not symplectic)',
   },
   rk4: {
-    name: 'rk4', order: 4, symplectic: false, symmetric: false, forceEvaluations: 4,
+    name: 'rk4',
+    order: 4,
+    symplectic: false,
+    symmetric: false,
+    forceEvaluations: 4,
     description: 'classical 4th-order Runge–Kutta (not symplectic: energy drifts)',
   },
   'symplectic-euler': {
-    name: 'symplectic-euler', order: 1, symplectic: true, symmetric: false, forceEvaluations: 1,
+    name: 'symplectic-euler',
+    order: 1,
+    symplectic: true,
+    symmetric: false,
+    forceEvaluations: 1,
     stages: [kick(1), drift(1)],
     description: 'symplectic Euler, kick–drift: p ← p − h∇V(q), then q ← q + h∇T(p)',
   },
   'symplectic-euler-b': {
-    name: 'symplectic-euler-b', order: 1, symplectic: true, symmetric: false, forceEvaluations: 1,
+    name: 'symplectic-euler-b',
+    order: 1,
+    symplectic: true,
+    symmetric: false,
+    forceEvaluations: 1,
     stages: [drift(1), kick(1)],
     description: 'symplectic Euler, drift–kick: q ← q + h∇T(p), then p ← p − h∇V(q)',
   },
   leapfrog: {
-    name: 'leapfrog', order: 2, symplectic: true, symmetric: true, forceEvaluations: 2,
+    name: 'leapfrog',
+    order: 2,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 2,
     stages: LEAPFROG_KDK,
     description: 'Störmer–Verlet / leapfrog, velocity form (kick ½, drift 1, kick ½)',
   },
   'leapfrog-position': {
-    name: 'leapfrog-position', order: 2, symplectic: true, symmetric: true, forceEvaluations: 1,
+    name: 'leapfrog-position',
+    order: 2,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 1,
     stages: LEAPFROG_DKD,
     description: 'Störmer–Verlet / leapfrog, position form (drift ½, kick 1, drift ½)',
   },
   'forest-ruth': {
-    name: 'forest-ruth', order: 4, symplectic: true, symmetric: true, forceEvaluations: 3,
+    name: 'forest-ruth',
+    order: 4,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 3,
     stages: [drift(T / 2), kick(T), drift((1 - T) / 2), kick(1 - 2 * T), drift((1 - T) / 2), kick(T), drift(T / 2)],
     description: 'Forest–Ruth 4th order, θ = 1/(2 − 2^(1/3))',
   },
   pefrl: {
-    name: 'pefrl', order: 4, symplectic: true, symmetric: true, forceEvaluations: 4,
+    name: 'pefrl',
+    order: 4,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 4,
     stages: [
-      drift(PEFRL_XI), kick((1 - 2 * PEFRL_LAMBDA) / 2), drift(PEFRL_CHI), kick(PEFRL_LAMBDA),
+      drift(PEFRL_XI),
+      kick((1 - 2 * PEFRL_LAMBDA) / 2),
+      drift(PEFRL_CHI),
+      kick(PEFRL_LAMBDA),
       drift(1 - 2 * (PEFRL_CHI + PEFRL_XI)),
-      kick(PEFRL_LAMBDA), drift(PEFRL_CHI), kick((1 - 2 * PEFRL_LAMBDA) / 2), drift(PEFRL_XI),
+      kick(PEFRL_LAMBDA),
+      drift(PEFRL_CHI),
+      kick((1 - 2 * PEFRL_LAMBDA) / 2),
+      drift(PEFRL_XI),
     ],
     description: 'PEFRL, Omelyan–Mryglod–Folk optimised 4th order',
   },
   yoshida6: {
-    name: 'yoshida6', order: 6, symplectic: true, symmetric: true, forceEvaluations: 7,
-    stages: composeStages(LEAPFROG_DKD, [
-      YOSHIDA6_W3, YOSHIDA6_W2, YOSHIDA6_W1, YOSHIDA6_W0, YOSHIDA6_W1, YOSHIDA6_W2, YOSHIDA6_W3,
-    ]),
+    name: 'yoshida6',
+    order: 6,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 7,
+    stages: composeStages(LEAPFROG_DKD, [YOSHIDA6_W3, YOSHIDA6_W2, YOSHIDA6_W1, YOSHIDA6_W0, YOSHIDA6_W1, YOSHIDA6_W2, YOSHIDA6_W3]),
     description: 'Yoshida 6th order (solution A), leapfrog composed with 7 weights',
   },
 };

@@ -62,7 +62,8 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   if (info.stages) {
     const sys = requireSeparable(system, info);
     const tmp = new Float64Array(n);
-    let Q: Vec = tmp, P: Vec = tmp;
+    let Q: Vec = tmp,
+      P: Vec = tmp;
     const kick = (c: number) => {
       sys.gradV(tmp, Q);
       const d = decay === 1 ? 1 : Math.pow(decay, c);
@@ -76,7 +77,9 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
     };
     const stages = info.stages;
     return {
-      method: info, h, friction: gamma,
+      method: info,
+      h,
+      friction: gamma,
       step(q, p) {
         Q = q;
         P = p;
@@ -98,9 +101,12 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   };
 
   if (info.name === 'euler') {
-    const dq = new Float64Array(n), dp = new Float64Array(n);
+    const dq = new Float64Array(n),
+      dp = new Float64Array(n);
     return {
-      method: info, h, friction: gamma,
+      method: info,
+      h,
+      friction: gamma,
       step(q, p) {
         field(dq, dp, q, p);
         for (let i = 0; i < n; i++) {
@@ -112,9 +118,12 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   }
   if (info.name === 'rk4') {
     const k = Array.from({ length: 4 }, () => [new Float64Array(n), new Float64Array(n)] as const);
-    const tq = new Float64Array(n), tp = new Float64Array(n);
+    const tq = new Float64Array(n),
+      tp = new Float64Array(n);
     return {
-      method: info, h, friction: gamma,
+      method: info,
+      h,
+      friction: gamma,
       step(q, p) {
         field(k[0][0], k[0][1], q, p);
         for (let s = 1; s < 4; s++) {

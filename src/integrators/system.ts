@@ -55,11 +55,13 @@ export function separableSystem(spec: {
   exact?: SystemBase['exact'];
 }): SeparableSystem {
   if (!Number.isInteger(spec.dim) || spec.dim < 1) throw new UsageError(`system '${spec.name}': dim must be a positive integer, got ${spec.dim}`);
-  const kinetic = spec.kinetic ?? ((p: Vec) => {
-    let s = 0;
-    for (let i = 0; i < p.length; i++) s += p[i] * p[i];
-    return 0.5 * s;
-  });
+  const kinetic =
+    spec.kinetic ??
+    ((p: Vec) => {
+      let s = 0;
+      for (let i = 0; i < p.length; i++) s += p[i] * p[i];
+      return 0.5 * s;
+    });
   const gradT = spec.gradT ?? ((out: Vec, p: Vec) => out.set(p));
   return {
     kind: 'separable',
@@ -95,7 +97,8 @@ export function harmonicOscillator(options: { stiffness?: number[]; dim?: number
     },
     exact: (t, q0, p0, outQ, outP) => {
       for (let i = 0; i < k.length; i++) {
-        const c = Math.cos(w[i] * t), s = Math.sin(w[i] * t);
+        const c = Math.cos(w[i] * t),
+          s = Math.sin(w[i] * t);
         outQ[i] = q0[i] * c + (p0[i] / w[i]) * s;
         outP[i] = -q0[i] * w[i] * s + p0[i] * c;
       }
@@ -158,7 +161,8 @@ export function henonHeiles(): SeparableSystem {
     dim: 2,
     potential: (q) => 0.5 * (q[0] * q[0] + q[1] * q[1]) + q[0] * q[0] * q[1] - (q[1] * q[1] * q[1]) / 3,
     gradV: (out, q) => {
-      const x = q[0], y = q[1];
+      const x = q[0],
+        y = q[1];
       out[0] = x + 2 * x * y;
       out[1] = y + x * x - y * y;
     },

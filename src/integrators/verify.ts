@@ -16,7 +16,8 @@ export function oneStepJacobian(step: (q: Float64Array, p: Float64Array) => void
   const n = q0.length;
   const m = 2 * n;
   const J = new Float64Array(m * m);
-  const q = new Float64Array(n), p = new Float64Array(n);
+  const q = new Float64Array(n),
+    p = new Float64Array(n);
   const plus = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     for (const sign of [1, -1]) {
@@ -90,8 +91,10 @@ export function determinant(A: Float64Array, m: number): number {
  */
 export function slope(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0;
+  const mx = x.reduce((s, v) => s + v, 0) / n,
+    my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;
@@ -119,10 +122,12 @@ export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: 
   const T = options.T ?? 4;
   const hs = options.hs ?? [0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625];
   const n = system.dim;
-  const eq = new Float64Array(n), ep = new Float64Array(n);
+  const eq = new Float64Array(n),
+    ep = new Float64Array(n);
   const errors = hs.map((h) => {
     const steps = Math.round(T / h);
-    const q = Float64Array.from(q0), p = Float64Array.from(p0);
+    const q = Float64Array.from(q0),
+      p = Float64Array.from(p0);
     for (let i = 0; i < steps; i++) step(q, p, h);
     system.exact!(steps * h, q0, p0, eq, ep);
     let e = 0;
@@ -130,7 +135,13 @@ export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: 
     return e;
   });
   const pts = hs.map((h, i) => [h, errors[i]] as const).filter(([, e]) => e > 1e-12 && e < 1e-1);
-  const order = pts.length >= 2 ? slope(pts.map(([h]) => Math.log(h)), pts.map(([, e]) => Math.log(e))) : NaN;
+  const order =
+    pts.length >= 2
+      ? slope(
+          pts.map(([h]) => Math.log(h)),
+          pts.map(([, e]) => Math.log(e)),
+        )
+      : NaN;
   return { order, hs, errors, used: pts.length };
 }
 
@@ -151,11 +162,16 @@ export interface EnergyBehaviour {
  * energyBehaviour(methodStep(pend, 'euler'), pend, q0, p0, 0.1, 10_000).trendPerTime; // > 0: energy grows
  */
 export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, h: number, steps: number): EnergyBehaviour {
-  const q = Float64Array.from(q0), p = Float64Array.from(p0);
+  const q = Float64Array.from(q0),
+    p = Float64Array.from(p0);
   const H0 = system.energy(q, p);
   const denom = H0 !== 0 ? Math.abs(H0) : 1;
-  let first = 0, second = 0;
-  let st = 0, se = 0, stt = 0, ste = 0;
+  let first = 0,
+    second = 0;
+  let st = 0,
+    se = 0,
+    stt = 0,
+    ste = 0;
   for (let i = 1; i <= steps; i++) {
     step(q, p, h);
     const e = (system.energy(q, p) - H0) / denom;
@@ -163,7 +179,10 @@ export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q
     if (i <= steps / 2) first = Math.max(first, a);
     else second = Math.max(second, a);
     const t = i * h;
-    st += t; se += e; stt += t * t; ste += t * e;
+    st += t;
+    se += e;
+    stt += t * t;
+    ste += t * e;
   }
   const trend = (steps * ste - st * se) / (steps * stt - st * st);
   return { maxError: Math.max(first, second), firstHalf: first, secondHalf: second, trendPerTime: trend };
@@ -175,7 +194,8 @@ export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q
  * reversibilityError(methodStep(sys, 'leapfrog'), q0, p0, 0.1, 100); // ~1e-16
  */
 export function reversibilityError(step: StepFunction, q0: Vec, p0: Vec, h: number, n: number): number {
-  const q = Float64Array.from(q0), p = Float64Array.from(p0);
+  const q = Float64Array.from(q0),
+    p = Float64Array.from(p0);
   for (let i = 0; i < n; i++) step(q, p, h);
   for (let i = 0; i < p.length; i++) p[i] = -p[i];
   for (let i = 0; i < n; i++) step(q, p, h);

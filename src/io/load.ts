@@ -19,7 +19,10 @@ export interface LoadedModelFile {
  * @example
  * const { model, preprocessor } = loadModel(new Uint8Array(readFileSync('credit.safetensors')));
  */
-export function loadModel(bytes: Uint8Array, options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> & { activation?: ActivationName } = {}): LoadedModelFile {
+export function loadModel(
+  bytes: Uint8Array,
+  options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> & { activation?: ActivationName } = {},
+): LoadedModelFile {
   const content = decodeModel(bytes, { activation: options.activation });
   let preprocessor: Preprocessor | null = null;
   if (content.preprocessor) {

@@ -69,7 +69,12 @@ export function encodeModel(model: SavableModel, extra: { preprocessor?: Preproc
   if (extra.preprocessor) metadata.preprocessor = JSON.stringify(extra.preprocessor);
   if (extra.training) metadata.training = JSON.stringify(extra.training);
   metadata.crc32 = CRC_PLACEHOLDER;
-  return sealChecksum(encodeSafetensors(model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]), metadata));
+  return sealChecksum(
+    encodeSafetensors(
+      model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]),
+      metadata,
+    ),
+  );
 }
 
 /**
@@ -158,7 +163,8 @@ function checkConfig(c: HamiltonianNNConfig): void {
  */
 export function decodeModel(bytes: Uint8Array, options: { activation?: ActivationName } = {}): ModelFileContent {
   const { tensors, metadata } = decodeSafetensors(bytes);
-  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT && metadata.format !== 'pt') throw new ModelFormatError(`__metadata__.format is '${metadata.format}', not '${MODEL_FORMAT}'`);
+  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT && metadata.format !== 'pt')
+    throw new ModelFormatError(`__metadata__.format is '${metadata.format}', not '${MODEL_FORMAT}'`);
   if (metadata.format_version !== undefined && metadata.format_version !== String(MODEL_FORMAT_VERSION)) {
     throw new ModelFormatError(`model format version ${metadata.format_version} is not supported by this library (reads version ${MODEL_FORMAT_VERSION})`);
   }
@@ -178,7 +184,8 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   for (const [name, shape] of expected) {
     const t = tensors.get(name);
     if (!t) throw new ModelFormatError(`tensor '${name}' is missing`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new ModelFormatError(`tensor '${name}' has shape [${t.shape}], the architecture needs [${shape}]`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      throw new ModelFormatError(`tensor '${name}' has shape [${t.shape}], the architecture needs [${shape}]`);
     for (let i = 0; i < t.data.length; i++) {
       if (!Number.isFinite(t.data[i])) throw new ModelFormatError(`tensor '${name}' holds a non-finite value (${t.data[i]}) at index ${i}`);
     }

@@ -82,14 +82,22 @@ const intAttr = (name: string, v: number) => new Writer().string(1, name).int(3,
 const floatAttr = (name: string, v: number) => new Writer().string(1, name).float(2, v).int(20, 1);
 
 /** The scalars GELU's decomposition multiplies and adds (opset 13 has no Gelu operator). */
-const GELU_CONSTANTS: Array<[string, number]> = [['gelu_cubic', GELU_CUBIC], ['gelu_k', GELU_SQRT_2_OVER_PI], ['gelu_one', 1], ['gelu_half', 0.5]];
+const GELU_CONSTANTS: Array<[string, number]> = [
+  ['gelu_cubic', GELU_CUBIC],
+  ['gelu_k', GELU_SQRT_2_OVER_PI],
+  ['gelu_one', 1],
+  ['gelu_half', 0.5],
+];
 
 /** The nodes computing `activation` from `input` into `output` (every activation of core/activations.ts). */
 function activationNodes(activation: ActivationName, input: string, output: string, name: string): Writer[] {
   switch (activation) {
-    case 'relu': return [node('Relu', [input], [output], name)];
-    case 'leaky_relu': return [node('LeakyRelu', [input], [output], name, [floatAttr('alpha', LEAKY_RELU_SLOPE)])];
-    case 'tanh': return [node('Tanh', [input], [output], name)];
+    case 'relu':
+      return [node('Relu', [input], [output], name)];
+    case 'leaky_relu':
+      return [node('LeakyRelu', [input], [output], name, [floatAttr('alpha', LEAKY_RELU_SLOPE)])];
+    case 'tanh':
+      return [node('Tanh', [input], [output], name)];
     case 'gelu': {
       // ½x(1 + tanh(√(2/π)(x + 0.044715x³))), the tanh form the library computes.
       const t = (s: string) => `${name}_${s}`;
@@ -105,7 +113,8 @@ function activationNodes(activation: ActivationName, input: string, output: stri
         node('Mul', [t('xOnePlus'), 'gelu_half'], [output], name),
       ];
     }
-    default: throw new UsageError(`ONNX export: no operator for activation '${activation as string}'`);
+    default:
+      throw new UsageError(`ONNX export: no operator for activation '${activation as string}'`);
   }
 }
 
@@ -138,11 +147,6 @@ export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: strin
   graph.string(10, 'HamiltonianNN exported by hamiltonian-ai; inputs are preprocessed (encoded, standardised) rows');
   graph.message(11, valueInfo('input', ['N', config.inputDim]));
   graph.message(12, valueInfo('probabilities', ['N', config.outputDim]));
-  const model = new Writer()
-    .int(1, 8)
-    .string(2, 'hamiltonian-ai')
-    .string(3, VERSION)
-    .message(7, graph)
-    .message(8, new Writer().string(1, '').int(2, 13));
+  const model = new Writer().int(1, 8).string(2, 'hamiltonian-ai').string(3, VERSION).message(7, graph).message(8, new Writer().string(1, '').int(2, 13));
   return model.finish();
 }

@@ -113,9 +113,11 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
     const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (!t || typeof t !== 'object') throw new ModelFormatError(`tensor '${name}': entry must be an object`);
     if (t.dtype !== 'F32') throw new ModelFormatError(`tensor '${name}': dtype ${JSON.stringify(t.dtype)} is not supported (only F32)`);
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ModelFormatError(`tensor '${name}': shape must be an array of non-negative integers`);
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new ModelFormatError(`tensor '${name}': shape must be an array of non-negative integers`);
     const off = t.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ModelFormatError(`tensor '${name}': data_offsets must be two non-negative integers`);
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new ModelFormatError(`tensor '${name}': data_offsets must be two non-negative integers`);
     const [begin, end] = off as [number, number];
     if (begin > end) throw new ModelFormatError(`tensor '${name}': data_offsets [${begin}, ${end}] are reversed`);
     if (end > dataLength) throw new ModelFormatError(`tensor '${name}': data_offsets [${begin}, ${end}] run past the ${dataLength} bytes of data`);

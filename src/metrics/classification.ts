@@ -67,7 +67,8 @@ export function classificationReport(c: Confusion, zeroDivision: ZeroDivision = 
   const n = c.tp + c.fp + c.tn + c.fn;
   const pos = prf(c.tp, c.fp, c.fn, zeroDivision);
   const neg = prf(c.tn, c.fn, c.fp, zeroDivision);
-  const sPos = c.tp + c.fn, sNeg = c.tn + c.fp;
+  const sPos = c.tp + c.fn,
+    sNeg = c.tn + c.fp;
   const avg = (a: number, b: number, wa: number, wb: number) => (wa + wb > 0 ? (a * wa + b * wb) / (wa + wb) : NaN);
   return {
     accuracy: n ? (c.tp + c.tn) / n : NaN,

@@ -51,6 +51,10 @@ export function calibrationBins(labels: ArrayLike<number | boolean>, probs: Arra
     out[b].meanPredicted += probs[i];
     out[b].observedRate += labels[i] ? 1 : 0;
   }
-  for (const b of out) if (b.count) { b.meanPredicted /= b.count; b.observedRate /= b.count; }
+  for (const b of out)
+    if (b.count) {
+      b.meanPredicted /= b.count;
+      b.observedRate /= b.count;
+    }
   return out;
 }

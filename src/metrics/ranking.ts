@@ -63,8 +63,11 @@ export function rocCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<
   let P = 0;
   for (let i = 0; i < n; i++) if (labels[i]) P++;
   const N = n - P;
-  const fpr = [0], tpr = [0], thresholds = [Infinity];
-  let tp = 0, fp = 0;
+  const fpr = [0],
+    tpr = [0],
+    thresholds = [Infinity];
+  let tp = 0,
+    fp = 0;
   for (let i = 0; i < n; i++) {
     if (labels[order[i]]) tp++;
     else fp++;
@@ -94,9 +97,12 @@ export function prCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<n
   let P = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]) P++;
   const N = labels.length - P;
-  const precision: number[] = [], recall: number[] = [], thresholds: number[] = [];
+  const precision: number[] = [],
+    recall: number[] = [],
+    thresholds: number[] = [];
   for (let i = 1; i < roc.thresholds.length; i++) {
-    const tp = roc.tpr[i] * P, fp = roc.fpr[i] * N;
+    const tp = roc.tpr[i] * P,
+      fp = roc.fpr[i] * N;
     precision.push(tp + fp > 0 ? tp / (tp + fp) : 1);
     recall.push(P ? roc.tpr[i] : NaN);
     thresholds.push(roc.thresholds[i]);
@@ -112,7 +118,8 @@ export function prCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<n
  */
 export function averagePrecision(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   const pr = prCurve(labels, scores);
-  let ap = 0, prevR = 0;
+  let ap = 0,
+    prevR = 0;
   for (let i = 0; i < pr.recall.length; i++) {
     ap += (pr.recall[i] - prevR) * pr.precision[i];
     prevR = pr.recall[i];
@@ -149,7 +156,8 @@ export function gini(labels: ArrayLike<number | boolean>, scores: ArrayLike<numb
  */
 export function youdenThreshold(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   const roc = rocCurve(labels, scores);
-  let best = 1, bestJ = -Infinity;
+  let best = 1,
+    bestJ = -Infinity;
   for (let i = 1; i < roc.thresholds.length; i++) {
     const j = roc.tpr[i] - roc.fpr[i];
     if (j > bestJ) {

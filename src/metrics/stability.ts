@@ -39,7 +39,8 @@ function binShares(edges: readonly number[], values: ArrayLike<number>): number[
   const counts = new Float64Array(edges.length + 1);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    let lo = 0, hi = edges.length;
+    let lo = 0,
+      hi = edges.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (v >= edges[mid]) lo = mid + 1;
@@ -81,8 +82,10 @@ export function psiAgainst(reference: { edges: number[]; shares: number[] }, act
   const bins: PsiBin[] = [];
   let total = 0;
   for (let i = 0; i < shares.length; i++) {
-    const e = shares[i], a = actualShares[i];
-    const ei = Math.max(e, epsilon), ai = Math.max(a, epsilon);
+    const e = shares[i],
+      a = actualShares[i];
+    const ei = Math.max(e, epsilon),
+      ai = Math.max(a, epsilon);
     const contribution = (ai - ei) * Math.log(ai / ei);
     total += contribution;
     bins.push({ lo: i === 0 ? -Infinity : edges[i - 1], hi: i === edges.length ? Infinity : edges[i], expected: e, actual: a, contribution });

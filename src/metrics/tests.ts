@@ -5,8 +5,10 @@ import { UsageError } from '../core/errors.js';
  * logGamma(5); // ln 24
  */
 export function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -26,7 +28,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
   if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
   const tiny = 1e-300;
-  let f = 1, c = 1, d = 0;
+  let f = 1,
+    c = 1,
+    d = 0;
   for (let m = 0; m <= 300; m++) {
     for (const even of [true, false]) {
       let num: number;
@@ -66,7 +70,10 @@ export function welchTTest(a: readonly number[], b: readonly number[]): TwoSampl
   if (a.length < 2 || b.length < 2) throw new UsageError('welchTTest needs at least two values in each sample');
   const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
   const vr = (x: readonly number[], m: number) => x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1);
-  const ma = mean(a), mb = mean(b), va = vr(a, ma), vb = vr(b, mb);
+  const ma = mean(a),
+    mb = mean(b),
+    va = vr(a, ma),
+    vb = vr(b, mb);
   const se2 = va / a.length + vb / b.length;
   const t = se2 > 0 ? (ma - mb) / Math.sqrt(se2) : 0;
   const df = se2 > 0 ? se2 ** 2 / ((va / a.length) ** 2 / (a.length - 1) + (vb / b.length) ** 2 / (b.length - 1)) : a.length + b.length - 2;

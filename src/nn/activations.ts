@@ -19,14 +19,17 @@ export interface Activation {
 const BY_NAME = Object.fromEntries(
   ACTIVATIONS.map((name): [ActivationName, Activation] => {
     const code = ACTIVATION_CODES[name];
-    return [name, {
+    return [
       name,
-      forward: (out, x, n) => activate(out, x, n, code, null),
-      backward(dx, x, dy, n) {
-        if (dx !== dy) dx.set(dy.subarray(0, n));
-        return activateBackward(dx, x, n, code, null);
+      {
+        name,
+        forward: (out, x, n) => activate(out, x, n, code, null),
+        backward(dx, x, dy, n) {
+          if (dx !== dy) dx.set(dy.subarray(0, n));
+          return activateBackward(dx, x, n, code, null);
+        },
       },
-    }];
+    ];
   }),
 ) as Record<ActivationName, Activation>;
 

@@ -18,7 +18,10 @@ export class Dense {
   readonly bias: Parameter;
 
   constructor(inFeatures: number, outFeatures: number, rng: Rng, name = 'dense') {
-    for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    for (const [k, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new UsageError(`Dense: ${k} must be a positive integer, got ${v}`);
     }
     this.inFeatures = inFeatures;

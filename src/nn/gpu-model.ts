@@ -73,7 +73,9 @@ export class GpuModel {
    */
   async forward(x: GpuTensor, rows: number, masks?: readonly GpuTensor[], keepPre = false): Promise<GpuActivations> {
     const k = this.gpu.kernels;
-    const inputs = [x], acts: GpuTensor[] = [], pres: GpuTensor[] = [];
+    const inputs = [x],
+      acts: GpuTensor[] = [],
+      pres: GpuTensor[] = [];
     const L = this.shapes.length;
     for (let l = 0; l < L; l++) {
       const { nin, nout } = this.shapes[l];
@@ -138,7 +140,8 @@ export class GpuModel {
  */
 export async function gpuPredictProba(gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, rows: number, chunk?: number): Promise<Float32Array> {
   if (model.outputDim !== 2) throw new UsageError('gpuPredictProba handles binary models');
-  if (x.length < rows * model.inputDim) throw new UsageError(`gpuPredictProba: x holds ${x.length} values, ${rows} rows × ${model.inputDim} need ${rows * model.inputDim}`);
+  if (x.length < rows * model.inputDim)
+    throw new UsageError(`gpuPredictProba: x holds ${x.length} values, ${rows} rows × ${model.inputDim} need ${rows * model.inputDim}`);
   const net = await GpuModel.fromModel(gpu, model);
   try {
     return await net.predictProba(x, rows, chunk);

@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { activationCode, type ActivationCode } from '../core/activations.js';
-import { Rng, Rng4, toRng, type Rng4State, type RngState } from '../core/rng.js';
+import { type Rng, Rng4, toRng, type Rng4State, type RngState } from '../core/rng.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -114,9 +114,24 @@ export class HamiltonianNN {
   private readonly act: ActivationCode;
   /** Work buffers in the ops' memory, grown with the batch (see `ensureCapacity`). */
   private readonly bufs: {
-    input: Float32Array; logits: Float32Array; dLogits: Float32Array; gradA: Float32Array; gradB: Float32Array; dInput: Float32Array;
-    pre: Float32Array[]; post: Float32Array[];
-  } = { input: new Float32Array(0), logits: new Float32Array(0), dLogits: new Float32Array(0), gradA: new Float32Array(0), gradB: new Float32Array(0), dInput: new Float32Array(0), pre: [], post: [] };
+    input: Float32Array;
+    logits: Float32Array;
+    dLogits: Float32Array;
+    gradA: Float32Array;
+    gradB: Float32Array;
+    dInput: Float32Array;
+    pre: Float32Array[];
+    post: Float32Array[];
+  } = {
+    input: new Float32Array(0),
+    logits: new Float32Array(0),
+    dLogits: new Float32Array(0),
+    gradA: new Float32Array(0),
+    gradB: new Float32Array(0),
+    dInput: new Float32Array(0),
+    pre: [],
+    post: [],
+  };
   /** The last forward's input: the caller's array, or 'staged' for the copy in `bufs.input` (re-read: memory may grow). */
   private lastInput: Float32Array | 'staged' | null = null;
   private lastRows = 0;
@@ -168,7 +183,8 @@ export class HamiltonianNN {
    * The array is reused by the next draw. Used by the GPU path, which applies the mask on the device.
    */
   drawDropoutMask(layer: number, rows: number): Float32Array {
-    if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length)) throw new UsageError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
+    if (!(Number.isInteger(layer) && layer >= 0 && layer < this.dropouts.length))
+      throw new UsageError(`drawDropoutMask: layer must be a hidden layer index in [0, ${this.dropouts.length}), got ${layer}`);
     this.ensureCapacity(rows);
     const n = rows * this.layers[layer].outFeatures;
     return this.ops.dropoutMask(this.dropouts[layer].mask, n, this.dropouts[layer].p, this.dropoutRng).subarray(0, n);
@@ -210,7 +226,7 @@ export class HamiltonianNN {
     const { outputDim, hiddenDims } = this.config;
     const widest = Math.max(1, ...hiddenDims);
     // Staging for arrays the ops do not own (an input from elsewhere): sized on first use, see `onDevice`.
-    for (const key of ['input', 'dLogits', 'dInput'] as const) if (bufs[key].length > 0) ops.alloc(bufs, key, bufs[key].length / this.capacity * cap);
+    for (const key of ['input', 'dLogits', 'dInput'] as const) if (bufs[key].length > 0) ops.alloc(bufs, key, (bufs[key].length / this.capacity) * cap);
     ops.alloc(bufs, 'logits', cap * outputDim);
     ops.alloc(bufs, 'gradA', cap * widest);
     ops.alloc(bufs, 'gradB', cap * widest);
@@ -261,7 +277,9 @@ export class HamiltonianNN {
     this.lastInput = input === x ? x : 'staged';
     for (let l = 0; l < dropouts.length; l++) {
       const n = rows * layers[l].outFeatures;
-      const pre = bufs.pre[l], post = bufs.post[l], d = dropouts[l];
+      const pre = bufs.pre[l],
+        post = bufs.post[l],
+        d = dropouts[l];
       layers[l].forward(pre, input, rows, ops);
       let mask: Float32Array | null = null;
       if (useDropout && d.active) {
@@ -291,7 +309,8 @@ export class HamiltonianNN {
     if (dInput && !ops.owns(dInput)) this.staging('dInput', this.config.inputDim);
     let g = this.onDevice(dLogits, rows, this.config.outputDim, 'dLogits');
     const x = this.lastInput === 'staged' ? bufs.input : this.lastInput;
-    let scratch = bufs.gradA, other = bufs.gradB;
+    let scratch = bufs.gradA,
+      other = bufs.gradB;
     for (let l = layers.length - 1; l >= 0; l--) {
       const nin = layers[l].inFeatures;
       if (l === 0) {
@@ -316,7 +335,8 @@ export class HamiltonianNN {
    */
   predictProba(x: Float32Array, rows: number, out?: Float32Array): Float32Array {
     this.checkInput(x, rows);
-    const k = this.config.outputDim, d = this.config.inputDim;
+    const k = this.config.outputDim,
+      d = this.config.inputDim;
     const size = k === 2 ? rows : rows * k;
     if (out && out.length < size) throw new UsageError(`predictProba: out holds ${out.length} values, ${rows} rows need ${size}`);
     const res = out ?? new Float32Array(size);

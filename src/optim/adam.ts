@@ -46,8 +46,13 @@ export class Adam extends Optimizer<AdamOptions> {
         const v = this.buffer(p, 'expAvgSq');
         const bc1 = 1 - Math.pow(beta1, t);
         const constants = {
-          stepSize: lr / bc1, beta1, beta2, sqrtBc2: Math.sqrt(1 - Math.pow(beta2, t)), epsilon,
-          l2: decoupled ? 0 : weightDecay, shrink: decoupled ? 1 - lr * weightDecay : 1,
+          stepSize: lr / bc1,
+          beta1,
+          beta2,
+          sqrtBc2: Math.sqrt(1 - Math.pow(beta2, t)),
+          epsilon,
+          l2: decoupled ? 0 : weightDecay,
+          shrink: decoupled ? 1 - lr * weightDecay : 1,
         };
         energy = this.opsFor(p).adamStep(p.data, p.grad, m, v, p.data.length, constants, energy);
       }

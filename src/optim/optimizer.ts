@@ -167,7 +167,9 @@ export abstract class Optimizer<O extends BaseOptions> {
     if (state.type !== this.type) throw new UsageError(`loadState: state is for '${state.type}', this is '${this.type}'`);
     const ps = this.params();
     if (state.params.length !== ps.length || state.groups.length !== this.groups.length) {
-      throw new UsageError(`loadState: state has ${state.params.length} parameters in ${state.groups.length} groups, expected ${ps.length} in ${this.groups.length}`);
+      throw new UsageError(
+        `loadState: state has ${state.params.length} parameters in ${state.groups.length} groups, expected ${ps.length} in ${this.groups.length}`,
+      );
     }
     state.groups.forEach((o, i) => {
       const options = { ...this.groups[i].options, ...(o as Partial<O>) };
@@ -176,7 +178,8 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     ps.forEach((p, i) => {
       for (const [k, v] of Object.entries(state.params[i])) {
-        if (v instanceof Float32Array && v.length !== p.data.length) throw new UsageError(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
+        if (v instanceof Float32Array && v.length !== p.data.length)
+          throw new UsageError(`loadState: buffer '${k}' of parameter ${i} has ${v.length} values, expected ${p.data.length}`);
       }
     });
     ps.forEach((p, i) => {

@@ -35,7 +35,10 @@ export class ReduceLROnPlateau {
   badEpochs = 0;
   private cooldownLeft = 0;
 
-  constructor(private readonly optimizer: Optimizer<BaseOptions>, options: ReduceLROnPlateauOptions = {}) {
+  constructor(
+    private readonly optimizer: Optimizer<BaseOptions>,
+    options: ReduceLROnPlateauOptions = {},
+  ) {
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.5;
     this.patience = options.patience ?? 3;
@@ -44,13 +47,15 @@ export class ReduceLROnPlateau {
     this.cooldown = options.cooldown ?? 0;
     if (this.mode !== 'min' && this.mode !== 'max') throw new UsageError(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${this.mode}'`);
     if (!(this.factor > 0 && this.factor < 1)) throw new UsageError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}`);
-    if (!(Number.isInteger(this.patience) && this.patience >= 0)) throw new UsageError(`ReduceLROnPlateau: patience must be an integer ≥ 0, got ${this.patience}`);
+    if (!(Number.isInteger(this.patience) && this.patience >= 0))
+      throw new UsageError(`ReduceLROnPlateau: patience must be an integer ≥ 0, got ${this.patience}`);
     if (!(this.minLr >= 0)) throw new UsageError(`ReduceLROnPlateau: minLr must be ≥ 0, got ${this.minLr}`);
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
   private improved(value: number): boolean {
-    return this.mode === 'min' ? value < this.best * (1 - Math.sign(this.best) * this.threshold) || this.best === Infinity
+    return this.mode === 'min'
+      ? value < this.best * (1 - Math.sign(this.best) * this.threshold) || this.best === Infinity
       : value > this.best * (1 + Math.sign(this.best) * this.threshold) || this.best === -Infinity;
   }
 

@@ -33,11 +33,7 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
   readonly method: MethodInfo;
   private readonly stages: readonly Stage[];
 
-  constructor(
-    params: Parameter[] | ParamGroupInput<SymplecticOptions>[],
-    method: MethodName,
-    options: Partial<SymplecticOptions> & { lr: number },
-  ) {
+  constructor(params: Parameter[] | ParamGroupInput<SymplecticOptions>[], method: MethodName, options: Partial<SymplecticOptions> & { lr: number }) {
     super(params, { friction: 0, ...options });
     const info = getMethod(method);
     if (!info.stages) throw new UsageError(`SymplecticOptimizer: '${method}' is not a symplectic splitting method`);
@@ -67,7 +63,9 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
     const kick = (c: number) => {
       if (!gradIsCurrent) {
         if (!closure) {
-          throw new UsageError(`${this.constructor.name}.step needs a closure that recomputes the loss and gradients (method '${this.method.name}' evaluates the gradient ${this.method.forceEvaluations} times per step)`);
+          throw new UsageError(
+            `${this.constructor.name}.step needs a closure that recomputes the loss and gradients (method '${this.method.name}' evaluates the gradient ${this.method.forceEvaluations} times per step)`,
+          );
         }
         loss = closure();
         gradIsCurrent = true;

@@ -45,7 +45,10 @@ export function chainTrajectories(chains: readonly Chain[], embedder: Embedder):
 }
 
 function scores(y: Uint8Array, p: Float32Array): Omit<ModelResult, 'name'> {
-  let tp = 0, fp = 0, fn = 0, correct = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    correct = 0;
   for (let i = 0; i < y.length; i++) {
     const pred = p[i] >= 0.5 ? 1 : 0;
     if (pred === y[i]) correct++;
@@ -62,7 +65,10 @@ function scores(y: Uint8Array, p: Float32Array): Omit<ModelResult, 'name'> {
  * each training part.
  */
 export async function groupedCrossValidation(
-  x: Float32Array, d: number, y: Uint8Array, groups: readonly string[],
+  x: Float32Array,
+  d: number,
+  y: Uint8Array,
+  groups: readonly string[],
   options: { hidden: number[]; optimizer: 'advanced-symplectic' | 'adam'; folds?: number; epochs?: number; seed?: number; lr?: number },
 ): Promise<{ oof: Float32Array; foldQids: string[][] }> {
   const n = y.length;
@@ -76,7 +82,8 @@ export async function groupedCrossValidation(
       idx.forEach((r, i) => out.set(x.subarray(r * d, (r + 1) * d), i * d));
       return out;
     };
-    const xtr = take(train), xte = take(test);
+    const xtr = take(train),
+      xte = take(test);
     const sc = new StandardScaler().fit(xtr, train.length, d);
     sc.transform(xtr, xtr, train.length, d);
     sc.transform(xte, xte, test.length, d);
@@ -84,10 +91,16 @@ export async function groupedCrossValidation(
     const pos = ytr.reduce((s, v) => s + v, 0);
     const weights = [train.length / (2 * Math.max(1, train.length - pos)), train.length / (2 * Math.max(1, pos))];
     const model = new HamiltonianNN({ inputDim: d, hiddenDims: options.hidden, dropoutRate: options.hidden.length ? 0.2 : 0, seed: options.seed ?? 0 });
-    const opt = options.optimizer === 'adam'
-      ? new Adam(model.parameters(), { lr: options.lr ?? 1e-3 })
-      : new AdvancedSymplecticOptimizer(model.parameters(), { lr: options.lr ?? 0.01 });
-    await fit(model, opt, { x: xtr, y: ytr, rows: train.length, cols: d }, { epochs: options.epochs ?? 30, seed: options.seed ?? 0, classWeights: weights, regCoeff: 0.001 });
+    const opt =
+      options.optimizer === 'adam'
+        ? new Adam(model.parameters(), { lr: options.lr ?? 1e-3 })
+        : new AdvancedSymplecticOptimizer(model.parameters(), { lr: options.lr ?? 0.01 });
+    await fit(
+      model,
+      opt,
+      { x: xtr, y: ytr, rows: train.length, cols: d },
+      { epochs: options.epochs ?? 30, seed: options.seed ?? 0, classWeights: weights, regCoeff: 0.001 },
+    );
     const p = model.predictProba(xte, test.length);
     test.forEach((r, i) => (oof[r] = p[i]));
   }
@@ -100,7 +113,11 @@ export async function groupedCrossValidation(
  * @example
  * const r = await analyseChains(loadChains(text), hashEmbedder());
  */
-export async function analyseChains(chains: readonly Chain[], embedder: Embedder, options: { folds?: number; seed?: number; epochs?: number } = {}): Promise<ReasoningResult> {
+export async function analyseChains(
+  chains: readonly Chain[],
+  embedder: Embedder,
+  options: { folds?: number; seed?: number; epochs?: number } = {},
+): Promise<ReasoningResult> {
   const { features, vectors } = chainTrajectories(chains, embedder);
   const y = Uint8Array.from(chains, (c) => (c.valid ? 1 : 0));
   const groups = chains.map((c) => c.qid);
@@ -133,5 +150,15 @@ export async function analyseChains(chains: readonly Chain[], embedder: Embedder
   }
   const base = y.reduce((s, v) => s + v, 0) / y.length;
   models.push({ name: 'majority class ("always invalid")', auc: 0.5, prAuc: base, f1: 0, accuracy: 1 - base });
-  return { embedder: embedder.name, chains: chains.length, valid: y.reduce((s, v) => s + v, 0), questions: new Set(groups).size, folds: cv.folds, features, table, models, foldQids };
+  return {
+    embedder: embedder.name,
+    chains: chains.length,
+    valid: y.reduce((s, v) => s + v, 0),
+    questions: new Set(groups).size,
+    folds: cv.folds,
+    features,
+    table,
+    models,
+    foldQids,
+  };
 }

@@ -32,13 +32,26 @@ export interface ChainFeatures {
 }
 
 export const FEATURE_NAMES = [
-  'kinetic', 'potential', 'hamiltonian', 'lagrangianLike', 'energyDrift', 'conservation', 'pathLength',
-  'relFact1', 'relFact2', 'factOverlap', 'fact2Answer', 'questionAnswer', 'curvature',
+  'kinetic',
+  'potential',
+  'hamiltonian',
+  'lagrangianLike',
+  'energyDrift',
+  'conservation',
+  'pathLength',
+  'relFact1',
+  'relFact2',
+  'factOverlap',
+  'fact2Answer',
+  'questionAnswer',
+  'curvature',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += a[i] * b[i];
     aa += a[i] * a[i];

@@ -35,7 +35,8 @@ export function buildReport(r: ReportInput): string {
   const ev = r.evaluation;
   const curves = ev.curves;
   if (!curves) throw new UsageError('buildReport needs an evaluation with curves (evaluateModel(…, { curves: true }))');
-  const pos: number[] = [], neg: number[] = [];
+  const pos: number[] = [],
+    neg: number[] = [];
   for (let i = 0; i < r.labels.length; i++) (r.labels[i] === 1 ? pos : neg).push(r.probabilities[i]);
   const roc = chart(
     [
@@ -55,7 +56,8 @@ export function buildReport(r: ReportInput): string {
     ],
     { title: `KS curve (KS = ${ev.ks.toFixed(3)})`, xLabel: 'score threshold', yLabel: 'cumulative share below', xRange: [0, 1], yRange: [0, 1] },
   );
-  const hb = histogram(pos, 20), hg = histogram(neg, 20);
+  const hb = histogram(pos, 20),
+    hg = histogram(neg, 20);
   const dist = chart(
     [
       { name: 'bad', ...hb, color: '#d62728' },
@@ -82,16 +84,32 @@ export function buildReport(r: ReportInput): string {
         { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'loss' },
       )
     : '';
-  const energy = h.length ? chart([{ name: 'optimiser energy (mean per step)', x: h.map((e) => e.epoch), y: h.map((e) => e.energy), color: '#9467bd' }], { title: 'optimiser energy per epoch', xLabel: 'epoch', yLabel: 'energy' }) : '';
+  const energy = h.length
+    ? chart([{ name: 'optimiser energy (mean per step)', x: h.map((e) => e.epoch), y: h.map((e) => e.energy), color: '#9467bd' }], {
+        title: 'optimiser energy per epoch',
+        xLabel: 'epoch',
+        yLabel: 'energy',
+      })
+    : '';
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
   const metricRows: Array<[string, string]> = [
-    ['AUC', f(ev.auc)], ['KS', f(ev.ks)], ['Gini', f(ev.gini)], ['PR-AUC (average precision)', f(ev.prAuc)],
-    ['accuracy', f(ev.accuracy)], ['precision (positive class)', f(ev.binary.precision)], ['recall (positive class)', f(ev.binary.recall)],
-    ['F1 (positive class)', f(ev.binary.f1)], ['Brier score', f(ev.brier)], ['log loss', f(ev.logLoss)],
-    ['threshold', String(ev.threshold)], ['rows / positives', `${ev.rows} / ${ev.positives} (${(100 * ev.baseRate).toFixed(1)} %)`],
+    ['AUC', f(ev.auc)],
+    ['KS', f(ev.ks)],
+    ['Gini', f(ev.gini)],
+    ['PR-AUC (average precision)', f(ev.prAuc)],
+    ['accuracy', f(ev.accuracy)],
+    ['precision (positive class)', f(ev.binary.precision)],
+    ['recall (positive class)', f(ev.binary.recall)],
+    ['F1 (positive class)', f(ev.binary.f1)],
+    ['Brier score', f(ev.brier)],
+    ['log loss', f(ev.logLoss)],
+    ['threshold', String(ev.threshold)],
+    ['rows / positives', `${ev.rows} / ${ev.positives} (${(100 * ev.baseRate).toFixed(1)} %)`],
   ];
   const c = ev.confusion;
-  const settings = Object.entries(r.settings ?? {}).map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`).join('');
+  const settings = Object.entries(r.settings ?? {})
+    .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
 <style>

@@ -56,9 +56,10 @@ export function runIntegration(systemName: string, method: string, options: { h:
     finalEnergyError: tr.finalEnergyError,
     stepsPerSecond: Math.round(tr.stepsPerSecond),
   };
-  const contrast = options.contrast === false || info.name === 'euler'
-    ? null
-    : integrate(system, 'euler', Float64Array.from(s0.q), Float64Array.from(s0.p), { h: options.h, steps: options.steps });
+  const contrast =
+    options.contrast === false || info.name === 'euler'
+      ? null
+      : integrate(system, 'euler', Float64Array.from(s0.q), Float64Array.from(s0.p), { h: options.h, steps: options.steps });
   return { summary, trajectory: tr, contrast };
 }
 
@@ -74,9 +75,14 @@ export function integrationSvg(tr: Trajectory, contrast: Trajectory | null): str
   const clipQ = (t: Trajectory) => {
     // Keep the contrast run's portrait readable: stop it where it leaves 3× the method's range.
     const lim = 3 * Math.max(...Array.from(qs(tr), Math.abs), ...Array.from(ps(tr), Math.abs), 1e-9);
-    const q = qs(t), p = ps(t);
+    const q = qs(t),
+      p = ps(t);
     let end = q.length;
-    for (let i = 0; i < q.length; i++) if (Math.abs(q[i]) > lim || Math.abs(p[i]) > lim) { end = i; break; }
+    for (let i = 0; i < q.length; i++)
+      if (Math.abs(q[i]) > lim || Math.abs(p[i]) > lim) {
+        end = i;
+        break;
+      }
     return { x: q.subarray(0, end), y: p.subarray(0, end) };
   };
   const portrait = chart(

@@ -14,11 +14,24 @@ export function buildReasoningReport(r: ReasoningResult, labels: readonly boolea
       { name: `invalid (${r.chains - r.valid})`, x: pick(false).map((f) => f.kinetic), y: pick(false).map((f) => f.potential), style: 'points', color: '#999' },
       { name: `valid (${r.valid})`, x: pick(true).map((f) => f.kinetic), y: pick(true).map((f) => f.potential), style: 'points', color: '#d62728' },
     ],
-    { title: `phase space: kinetic T vs potential V per chain (${r.embedder})`, xLabel: 'mean T = ½‖Δx‖²', yLabel: 'mean V = 1 − cos(x, question)', width: 620, height: 440 },
+    {
+      title: `phase space: kinetic T vs potential V per chain (${r.embedder})`,
+      xLabel: 'mean T = ½‖Δx‖²',
+      yLabel: 'mean V = 1 − cos(x, question)',
+      width: 620,
+      height: 440,
+    },
   );
   const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
-  const table = r.table.map((t) => `<tr><td>${t.feature}</td><td>${f3(t.meanA)}</td><td>${f3(t.meanB)}</td><td>${f3(t.t)}</td><td>${t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4)}</td><td>${f3(t.cohensD)}</td></tr>`).join('');
-  const models = r.models.map((m) => `<tr><td>${escapeXml(m.name)}</td><td>${f3(m.auc)}</td><td>${f3(m.prAuc)}</td><td>${f3(m.f1)}</td><td>${f3(m.accuracy)}</td></tr>`).join('');
+  const table = r.table
+    .map(
+      (t) =>
+        `<tr><td>${t.feature}</td><td>${f3(t.meanA)}</td><td>${f3(t.meanB)}</td><td>${f3(t.t)}</td><td>${t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4)}</td><td>${f3(t.cohensD)}</td></tr>`,
+    )
+    .join('');
+  const models = r.models
+    .map((m) => `<tr><td>${escapeXml(m.name)}</td><td>${f3(m.auc)}</td><td>${f3(m.prAuc)}</td><td>${f3(m.f1)}</td><td>${f3(m.accuracy)}</td></tr>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reasoning chains — phase-space analysis</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1100px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ddd;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>
 <h1>Multi-hop reasoning chains as trajectories</h1>

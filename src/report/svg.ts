@@ -64,7 +64,8 @@ function fmt(v: number): string {
  * const svg = chart([{ name: 'energy error', x: t, y: err }], { title: 'pendulum', logY: true });
  */
 export function chart(series: Series[], options: ChartOptions = {}): string {
-  const W = options.width ?? 560, H = options.height ?? 340;
+  const W = options.width ?? 560,
+    H = options.height ?? 340;
   const m = { l: 64, r: 16, t: options.title ? 30 : 12, b: 44 };
   const maxPoints = options.maxPoints ?? 2000;
   const tf = (v: number) => (options.logY ? Math.log10(v) : v);
@@ -95,7 +96,8 @@ export function chart(series: Series[], options: ChartOptions = {}): string {
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`);
   if (options.title) out.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`);
   out.push(`<g stroke="#ccc" stroke-width="0.5">`);
-  const xt = niceTicks(x0, x1), yt = options.logY ? niceTicks(Math.ceil(y0), Math.floor(y1), 6).filter(Number.isInteger) : niceTicks(y0, y1);
+  const xt = niceTicks(x0, x1),
+    yt = options.logY ? niceTicks(Math.ceil(y0), Math.floor(y1), 6).filter(Number.isInteger) : niceTicks(y0, y1);
   for (const t of xt) out.push(`<line x1="${sx(t).toFixed(1)}" y1="${m.t}" x2="${sx(t).toFixed(1)}" y2="${H - m.b}"/>`);
   for (const t of yt) out.push(`<line x1="${m.l}" y1="${sy(t).toFixed(1)}" x2="${W - m.r}" y2="${sy(t).toFixed(1)}"/>`);
   out.push('</g>');

@@ -28,7 +28,10 @@ export interface GpuScorer {
  */
 export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number } = {}): Promise<GpuScorer> {
   const { model, preprocessor } = loadModel(modelBytes, { backend: 'js' });
-  if (!preprocessor) throw new ModelFormatError('this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuModel, or train it with this library');
+  if (!preprocessor)
+    throw new ModelFormatError(
+      'this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuModel, or train it with this library',
+    );
   if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
   const net = await GpuModel.fromModel(gpu, model);
   const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, options.chunk);

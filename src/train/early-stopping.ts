@@ -31,7 +31,11 @@ export class EarlyStopper {
   private best = { value: NaN, epoch: 0, weights: null as Float32Array[] | null };
   private sinceBest = 0;
 
-  constructor(private readonly options: EarlyStoppingOptions, hasValidation: boolean, private readonly params: ReadonlyArray<{ data: Float32Array }>) {
+  constructor(
+    private readonly options: EarlyStoppingOptions,
+    hasValidation: boolean,
+    private readonly params: ReadonlyArray<{ data: Float32Array }>,
+  ) {
     this.monitor = options.monitor ?? (hasValidation ? 'val.auc' : 'loss');
     if (this.monitor.startsWith('val.') && !hasValidation) throw new UsageError(`earlyStopping.monitor '${this.monitor}' needs validation data`);
   }
@@ -60,4 +64,3 @@ export class EarlyStopper {
     history.bestEpoch = this.best.epoch || history.bestEpoch;
   }
 }
-

@@ -50,7 +50,11 @@ export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
  * @example
  * const { epochs, batchSize } = checkFitInputs(model, train, { epochs: 5 });
  */
-export function checkFitInputs(model: HamiltonianNN, data: Dataset, options: Pick<FitOptions, 'epochs' | 'batchSize' | 'validation'>): { epochs: number; batchSize: number } {
+export function checkFitInputs(
+  model: HamiltonianNN,
+  data: Dataset,
+  options: Pick<FitOptions, 'epochs' | 'batchSize' | 'validation'>,
+): { epochs: number; batchSize: number } {
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(epochs) || epochs < 0) throw new UsageError(`epochs must be an integer ≥ 0, got ${epochs}`);
@@ -72,12 +76,7 @@ export function checkFitInputs(model: HamiltonianNN, data: Dataset, options: Pic
  *   epochs: 10, batchSize: 32, seed: 42, validation: test,
  * });
  */
-export async function fit(
-  model: HamiltonianNN,
-  optimizer: Optimizer<BaseOptions>,
-  data: Dataset,
-  options: FitOptions = {},
-): Promise<History> {
+export async function fit(model: HamiltonianNN, optimizer: Optimizer<BaseOptions>, data: Dataset, options: FitOptions = {}): Promise<History> {
   const { epochs, batchSize } = checkFitInputs(model, data, options);
   if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) throw new UsageError(`clipGradNorm must be > 0, got ${options.clipGradNorm}`);
   const lossOptions: HamiltonianLossOptions = {
@@ -98,7 +97,12 @@ export async function fit(
 
 /** Steps on the model's own (CPU) backend: forward, loss, backward and the optimiser's step, batch by batch. */
 function cpuEpochDriver(
-  model: HamiltonianNN, optimizer: Optimizer<BaseOptions>, data: Dataset, batchSize: number, lossOptions: HamiltonianLossOptions, clipGradNorm?: number,
+  model: HamiltonianNN,
+  optimizer: Optimizer<BaseOptions>,
+  data: Dataset,
+  batchSize: number,
+  lossOptions: HamiltonianLossOptions,
+  clipGradNorm?: number,
 ): EpochDriver {
   const classes = model.outputDim;
   const params = model.parameters();
@@ -135,7 +139,11 @@ function cpuEpochDriver(
     lr: () => optimizer.lr,
     validate: (d) => validate(model, d),
     runEpoch(epoch, order): EpochStats {
-      let sumLoss = 0, sumBase = 0, sumReg = 0, sumEnergy = 0, batches = 0;
+      let sumLoss = 0,
+        sumBase = 0,
+        sumReg = 0,
+        sumEnergy = 0,
+        batches = 0;
       for (let start = 0; start < data.rows; start += batchSize) {
         rows = Math.min(batchSize, data.rows - start);
         gatherBatch(xb, yb, data, order, start, rows);

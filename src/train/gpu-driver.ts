@@ -22,17 +22,27 @@ import { validate } from './validate.js';
  * await fit(model, new AdvancedSymplecticOptimizer(model.parameters()), train, { device: gpu, batchSize: 4096 });
  */
 export async function gpuEpochDriver(
-  gpu: GpuBackend, model: HamiltonianNN, optimizer: Optimizer<BaseOptions>, data: Dataset, batchSize: number,
-  loss: HamiltonianLossOptions, options: { scheduler?: unknown; clipGradNorm?: number },
+  gpu: GpuBackend,
+  model: HamiltonianNN,
+  optimizer: Optimizer<BaseOptions>,
+  data: Dataset,
+  batchSize: number,
+  loss: HamiltonianLossOptions,
+  options: { scheduler?: unknown; clipGradNorm?: number },
 ): Promise<EpochDriver> {
   if (!(optimizer instanceof AdvancedSymplecticOptimizer) || optimizer.groups.length !== 1) {
-    throw new UsageError(`fit on a GPU device runs AdvancedSymplecticOptimizer with one parameter group (got ${optimizer.constructor.name} with ${optimizer.groups.length}); train other optimisers on the CPU`);
+    throw new UsageError(
+      `fit on a GPU device runs AdvancedSymplecticOptimizer with one parameter group (got ${optimizer.constructor.name} with ${optimizer.groups.length}); train other optimisers on the CPU`,
+    );
   }
   for (const unsupported of ['scheduler', 'clipGradNorm'] as const) {
     if (options[unsupported] !== undefined) throw new UsageError(`fit on a GPU device does not support ${unsupported}; train on the CPU for it`);
   }
   const maxBatch = maxRowsFor(model);
-  if (batchSize > maxBatch) throw new UsageError(`batchSize ${batchSize} is too large for the GPU with a layer ${widestLayer(model)} wide: at most ${maxBatch} rows (GPU kernels index in float32, exact up to 2^24 elements)`);
+  if (batchSize > maxBatch)
+    throw new UsageError(
+      `batchSize ${batchSize} is too large for the GPU with a layer ${widestLayer(model)} wide: at most ${maxBatch} rows (GPU kernels index in float32, exact up to 2^24 elements)`,
+    );
   const { lr, beta, epsilon } = optimizer.groups[0].options;
   const step: GpuStepOptions = { lr, beta, epsilon, ...loss };
   const saved = optimizer.state().params.map((s) => s.momentum);
@@ -64,7 +74,8 @@ export async function gpuEpochDriver(
 async function validateOnDevice(net: GpuNetwork, model: HamiltonianNN, data: Dataset): Promise<ValidationMetrics> {
   if (model.outputDim !== 2) return validate(model, data);
   const p = await net.predictProba(data.x, data.rows);
-  let loss = 0, correct = 0;
+  let loss = 0,
+    correct = 0;
   const labels = new Array<number>(data.rows);
   for (let i = 0; i < data.rows; i++) {
     const y = data.y[i];
@@ -75,4 +86,3 @@ async function validateOnDevice(net: GpuNetwork, model: HamiltonianNN, data: Dat
   }
   return { loss: loss / data.rows, auc: rocAuc(labels, p), accuracy: correct / data.rows };
 }
-

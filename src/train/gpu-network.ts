@@ -61,7 +61,13 @@ export class GpuNetwork extends GpuModel {
   private acc: GpuTensor;
   private steps = 0;
 
-  private constructor(gpu: GpuBackend, params: GpuTensor[], private readonly momenta: GpuTensor[], model: HamiltonianNN, acc: GpuTensor) {
+  private constructor(
+    gpu: GpuBackend,
+    params: GpuTensor[],
+    private readonly momenta: GpuTensor[],
+    model: HamiltonianNN,
+    acc: GpuTensor,
+  ) {
     super(gpu, params, GpuModel.shapesOf(model), model);
     this.acc = acc;
   }
@@ -77,18 +83,25 @@ export class GpuNetwork extends GpuModel {
 
   /** Queues one optimiser step on rows of x (row-major, `rows × inputDim`) with integer labels y. */
   async trainStep(x: Float32Array, y: ArrayLike<number>, rows: number, options: GpuStepOptions = {}): Promise<void> {
-    const lr = options.lr ?? 0.01, beta = options.beta ?? 0.9, eps = options.epsilon ?? 1e-8;
+    const lr = options.lr ?? 0.01,
+      beta = options.beta ?? 0.9,
+      eps = options.epsilon ?? 1e-8;
     const { lambda, kind, withGrad } = regularizerSettings(options, 'GpuNetwork.trainStep: ');
     const k = this.gpu.kernels;
     const L = this.shapes.length;
-    const nin = this.shapes[0].nin, C = this.shapes[L - 1].nout;
+    const nin = this.shapes[0].nin,
+      C = this.shapes[L - 1].nout;
     if (!Number.isInteger(rows) || rows < 1) throw new UsageError(`GpuNetwork.trainStep: rows must be an integer ≥ 1, got ${rows}`);
     if (x.length < rows * nin) throw new UsageError(`GpuNetwork.trainStep: x holds ${x.length} values, ${rows} rows × ${nin} inputs need ${rows * nin}`);
     if (y.length < rows) throw new UsageError(`GpuNetwork.trainStep: y holds ${y.length} labels, ${rows} rows need ${rows}`);
-    if (rows > this.maxRows) throw new UsageError(`GpuNetwork.trainStep: ${rows} rows × a layer ${this.widest} wide exceed 2^24 elements (GPU kernels index in float32); use at most ${this.maxRows} rows per step`);
+    if (rows > this.maxRows)
+      throw new UsageError(
+        `GpuNetwork.trainStep: ${rows} rows × a layer ${this.widest} wide exceed 2^24 elements (GPU kernels index in float32); use at most ${this.maxRows} rows per step`,
+      );
     const cw = options.classWeights;
     if (cw && cw.length !== C) throw new UsageError(`GpuNetwork.trainStep: classWeights must have ${C} entries, got ${cw.length}`);
-    const labels = new Float32Array(rows), rowWeight = new Float32Array(rows);
+    const labels = new Float32Array(rows),
+      rowWeight = new Float32Array(rows);
     let weightSum = 0;
     for (let i = 0; i < rows; i++) {
       const v = y[i];
@@ -98,7 +111,8 @@ export class GpuNetwork extends GpuModel {
     }
     if (!(weightSum > 0)) throw new UsageError('GpuNetwork.trainStep: the total class weight of the batch is zero');
     for (let i = 0; i < rows; i++) rowWeight[i] = (cw ? cw[labels[i]] : 1) / weightSum;
-    const yT = await k.upload(labels), wT = await k.upload(rowWeight);
+    const yT = await k.upload(labels),
+      wT = await k.upload(rowWeight);
 
     // Forward with the model's dropout masks (drawn from its generator: the bits `fit` would draw).
     const useDropout = options.dropout !== false && this.model.config.dropoutRate > 0;
@@ -125,7 +139,10 @@ export class GpuNetwork extends GpuModel {
         k.release(dX);
       }
       k.release(g);
-      for (const [t, gradient, n] of [[2 * l, dW, o * i], [2 * l + 1, db, o]] as Array<[number, GpuTensor, number]>) {
+      for (const [t, gradient, n] of [
+        [2 * l, dW, o * i],
+        [2 * l + 1, db, o],
+      ] as Array<[number, GpuTensor, number]>) {
         let grad = gradient;
         // The regulariser: R and λ·∂R/∂θ from this tensor's θ before its update, as hamiltonianLoss does.
         const rp = await k.sumSquaresPartials(this.params[t], this.params[t], n, 0);
@@ -197,8 +214,13 @@ export class GpuNetwork extends GpuModel {
  * const { loss } = await gpuTrainStep(gpu, model, x, y, 4096, state, { lr: 0.01 });
  */
 export async function gpuTrainStep(
-  gpu: GpuBackend, model: HamiltonianNN, x: Float32Array, y: ArrayLike<number>, rows: number,
-  state: { momentum?: Float32Array[] }, options: GpuStepOptions = {},
+  gpu: GpuBackend,
+  model: HamiltonianNN,
+  x: Float32Array,
+  y: ArrayLike<number>,
+  rows: number,
+  state: { momentum?: Float32Array[] },
+  options: GpuStepOptions = {},
 ): Promise<GpuStats> {
   const net = await GpuNetwork.fromModel(gpu, model, state.momentum);
   try {
@@ -211,4 +233,3 @@ export async function gpuTrainStep(
     net.release();
   }
 }
-

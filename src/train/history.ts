@@ -41,7 +41,6 @@ export interface History {
 /** A value `fit` can watch for early stopping or a scheduler. */
 export type Monitor = 'loss' | 'val.loss' | 'val.auc' | 'val.accuracy';
 
-
 /**
  * The value of `monitor` in an epoch's record (NaN when it needs validation the record lacks).
  * @example
@@ -49,12 +48,15 @@ export type Monitor = 'loss' | 'val.loss' | 'val.auc' | 'val.accuracy';
  */
 export function monitorValue(m: Monitor, rec: EpochRecord): number {
   switch (m) {
-    case 'loss': return rec.loss;
-    case 'val.loss': return rec.validation?.loss ?? NaN;
-    case 'val.auc': return rec.validation?.auc ?? NaN;
-    case 'val.accuracy': return rec.validation?.accuracy ?? NaN;
-    default: throw new UsageError(`unknown monitor '${m as string}' (use loss, val.loss, val.auc, val.accuracy)`);
+    case 'loss':
+      return rec.loss;
+    case 'val.loss':
+      return rec.validation?.loss ?? NaN;
+    case 'val.auc':
+      return rec.validation?.auc ?? NaN;
+    case 'val.accuracy':
+      return rec.validation?.accuracy ?? NaN;
+    default:
+      throw new UsageError(`unknown monitor '${m as string}' (use loss, val.loss, val.auc, val.accuracy)`);
   }
 }
-
-

@@ -28,7 +28,12 @@ export function validate(model: HamiltonianNN, data: Dataset, chunk = 4096): Val
       if (k === 2) p1[start + i] = Math.exp(logits[o + 1] - lse);
     }
   }
-  const auc = k === 2 ? rocAuc(Array.from({ length: data.rows }, (_, i) => (data.y[i] === 1 ? 1 : 0)), p1) : NaN;
+  const auc =
+    k === 2
+      ? rocAuc(
+          Array.from({ length: data.rows }, (_, i) => (data.y[i] === 1 ? 1 : 0)),
+          p1,
+        )
+      : NaN;
   return { loss: loss / data.rows, auc, accuracy: correct / data.rows };
 }
-

@@ -10,7 +10,10 @@ import { ACTIVATION_CODES, type ActivationCode } from '../../src/core/activation
 import { Rng, Rng4 } from '../../src/core/rng.js';
 import { createOps, type Ops } from '../../src/backend/registry.js';
 
-const backends: Array<[string, Ops]> = [['wasm-simd', createOps('wasm', 'simd').ops], ['wasm-scalar', createOps('wasm', 'scalar').ops]];
+const backends: Array<[string, Ops]> = [
+  ['wasm-simd', createOps('wasm', 'simd').ops],
+  ['wasm-scalar', createOps('wasm', 'scalar').ops],
+];
 const js = createOps('js').ops;
 
 /** Values with a share of exact zeros and, when `special`, infinities and NaN. */
@@ -43,97 +46,155 @@ function agree(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, wha
   got = got instanceof Float32Array ? fresh(got) : got;
   expect(got.length, what).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
+    const g = got[i],
+      w = want[i];
     if (Number.isNaN(w) || !Number.isFinite(w)) expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `${what}[${i}]: ${g} vs ${w}`).toBe(true);
     else expect(Math.abs(g - w), `${what}[${i}]: ${g} vs ${w}`).toBeLessThanOrEqual(tol * (1 + Math.abs(w)));
   }
 }
 
 const ACTS = Object.values(ACTIVATION_CODES) as ActivationCode[];
-const shape = fc.record({ m: fc.integer({ min: 0, max: 9 }), k: fc.integer({ min: 0, max: 13 }), n: fc.integer({ min: 0, max: 11 }), seed: fc.nat(), special: fc.boolean(), acc: fc.boolean() });
+const shape = fc.record({
+  m: fc.integer({ min: 0, max: 9 }),
+  k: fc.integer({ min: 0, max: 13 }),
+  n: fc.integer({ min: 0, max: 11 }),
+  seed: fc.nat(),
+  special: fc.boolean(),
+  acc: fc.boolean(),
+});
 
 describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
   it('matmul NN/NT/TN (accumulating or not), including 0·∞ and empty shapes', () => {
-    fc.assert(fc.property(shape, ({ m, k, n, seed, special, acc }) => {
-      const rng = new Rng(seed);
-      const a = values(rng, m * k, special), b = values(rng, k * n, special), c = values(rng, m * n, false);
-      for (const op of ['matmul', 'matmulNT', 'matmulTN'] as const) {
-        // matmulNT reads b as n×k and matmulTN reads a as k×m: the same element counts.
-        const want = js[op](c.slice(), a, b, m, k, n, acc);
-        const got = ops[op](on(ops, c), on(ops, a), on(ops, b), m, k, n, acc);
-        agree(fresh(got).slice(0, m * n), want, 2e-6 * (k + 1), op);
-      }
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(shape, ({ m, k, n, seed, special, acc }) => {
+        const rng = new Rng(seed);
+        const a = values(rng, m * k, special),
+          b = values(rng, k * n, special),
+          c = values(rng, m * n, false);
+        for (const op of ['matmul', 'matmulNT', 'matmulTN'] as const) {
+          // matmulNT reads b as n×k and matmulTN reads a as k×m: the same element counts.
+          const want = js[op](c.slice(), a, b, m, k, n, acc);
+          const got = ops[op](on(ops, c), on(ops, a), on(ops, b), m, k, n, acc);
+          agree(fresh(got).slice(0, m * n), want, 2e-6 * (k + 1), op);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('addBias, sumRows, activate and activateBackward (every activation, with and without a dropout mask)', () => {
-    fc.assert(fc.property(shape, fc.boolean(), ({ m, n, seed, special, acc }, masked) => {
-      const rng = new Rng(seed);
-      const x = values(rng, m * n, special), bias = values(rng, n, special), g = values(rng, m * n, special);
-      const mask = masked ? Float32Array.from({ length: m * n }, () => (rng.float() < 0.3 ? 0 : 1.25)) : null;
-      agree(ops.addBias(on(ops, x), on(ops, bias), m, n), js.addBias(x.slice(), bias, m, n), 0, 'addBias');
-      const s0 = values(rng, n, false);
-      agree(ops.sumRows(on(ops, s0), on(ops, x), m, n, acc), js.sumRows(s0.slice(), x, m, n, acc), 2e-6 * (m + 1), 'sumRows');
-      for (const act of ACTS) {
-        const dMask = mask && on(ops, mask);
-        agree(ops.activate(on(ops, new Float32Array(m * n)), on(ops, x), m * n, act, dMask), js.activate(new Float32Array(m * n), x, m * n, act, mask), 1e-6, `activate(${act})`);
-        agree(ops.activateBackward(on(ops, g), on(ops, x), m * n, act, dMask), js.activateBackward(g.slice(), x, m * n, act, mask), 1e-6, `activateBackward(${act})`);
-      }
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(shape, fc.boolean(), ({ m, n, seed, special, acc }, masked) => {
+        const rng = new Rng(seed);
+        const x = values(rng, m * n, special),
+          bias = values(rng, n, special),
+          g = values(rng, m * n, special);
+        const mask = masked ? Float32Array.from({ length: m * n }, () => (rng.float() < 0.3 ? 0 : 1.25)) : null;
+        agree(ops.addBias(on(ops, x), on(ops, bias), m, n), js.addBias(x.slice(), bias, m, n), 0, 'addBias');
+        const s0 = values(rng, n, false);
+        agree(ops.sumRows(on(ops, s0), on(ops, x), m, n, acc), js.sumRows(s0.slice(), x, m, n, acc), 2e-6 * (m + 1), 'sumRows');
+        for (const act of ACTS) {
+          const dMask = mask && on(ops, mask);
+          agree(
+            ops.activate(on(ops, new Float32Array(m * n)), on(ops, x), m * n, act, dMask),
+            js.activate(new Float32Array(m * n), x, m * n, act, mask),
+            1e-6,
+            `activate(${act})`,
+          );
+          agree(
+            ops.activateBackward(on(ops, g), on(ops, x), m * n, act, dMask),
+            js.activateBackward(g.slice(), x, m * n, act, mask),
+            1e-6,
+            `activateBackward(${act})`,
+          );
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('dropout masks: the same bits and the same generator state afterwards', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1030 }), fc.constantFrom(0, 1e-9, 0.2, 0.5, 0.999), fc.nat(), (n, p, seed) => {
-      const r1 = new Rng4(new Rng(seed)), r2 = new Rng4(new Rng(seed));
-      const want = js.dropoutMask(new Float32Array(n), n, p, r1);
-      expect(fresh(ops.dropoutMask(on(ops, new Float32Array(n)), n, p, r2))).toEqual(want);
-      expect([...r2.s]).toEqual([...r1.s]);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1030 }), fc.constantFrom(0, 1e-9, 0.2, 0.5, 0.999), fc.nat(), (n, p, seed) => {
+        const r1 = new Rng4(new Rng(seed)),
+          r2 = new Rng4(new Rng(seed));
+        const want = js.dropoutMask(new Float32Array(n), n, p, r1);
+        expect(fresh(ops.dropoutMask(on(ops, new Float32Array(n)), n, p, r2))).toEqual(want);
+        expect([...r2.s]).toEqual([...r1.s]);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('sumSquares, axpy and every optimiser update (AdvancedSymplectic, kick, drift, Adam, SGD)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 70 }), fc.nat(), fc.boolean(), (n, seed, special) => {
-      const rng = new Rng(seed);
-      const theta = values(rng, n, special), grad = values(rng, n, special), m = values(rng, n, false), v = Float32Array.from(values(rng, n, false), Math.abs);
-      const close = (got: number, want: number, what: string) => agree([got], [want], 1e-5, what);
-      close(ops.sumSquares(on(ops, theta), n, 0.5), js.sumSquares(theta, n, 0.5), 'sumSquares');
-      agree(ops.axpy(on(ops, grad), 0.3, on(ops, theta), n), js.axpy(grad.slice(), 0.3, theta, n), 1e-6, 'axpy');
-      {
-        const [t1, m1, t2, m2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
-        close(ops.advancedSymplecticStep(t2, on(ops, grad), m2, n, 0.01, 0.9, 1e-8), js.advancedSymplecticStep(t1, grad, m1, n, 0.01, 0.9, 1e-8), 'H');
-        agree(t2, t1, 1e-5, 'asym θ');
-        agree(m2, m1, 1e-6, 'asym m');
-      }
-      {
-        const [t1, m1, t2, m2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
-        js.kick(m1, grad, n, 0.9, 0.05);
-        ops.kick(m2, on(ops, grad), n, 0.9, 0.05);
-        js.drift(t1, m1, n, 0.05);
-        ops.drift(t2, m2, n, 0.05);
-        agree(m2, m1, 1e-6, 'kick');
-        agree(t2, t1, 1e-6, 'drift');
-      }
-      for (const decoupled of [false, true]) {
-        const c = { stepSize: 0.01, beta1: 0.9, beta2: 0.999, sqrtBc2: Math.sqrt(1 - 0.999), epsilon: 1e-8, l2: decoupled ? 0 : 0.01, shrink: decoupled ? 1 - 1e-4 : 1 };
-        const [t1, m1, v1, t2, m2, v2] = [theta.slice(), m.slice(), v.slice(), on(ops, theta), on(ops, m), on(ops, v)];
-        close(ops.adamStep(t2, on(ops, grad), m2, v2, n, c, 1), js.adamStep(t1, grad, m1, v1, n, c, 1), 'adam energy');
-        agree(t2, t1, 1e-5, 'adam θ');
-      }
-      const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01, first: false };
-      const [t1, b1, t2, b2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
-      close(ops.sgdStep(t2, on(ops, grad), b2, n, sgd, 0), js.sgdStep(t1, grad, b1, n, sgd, 0), 'sgd energy');
-      agree(t2, t1, 1e-6, 'sgd θ');
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.nat(), fc.boolean(), (n, seed, special) => {
+        const rng = new Rng(seed);
+        const theta = values(rng, n, special),
+          grad = values(rng, n, special),
+          m = values(rng, n, false),
+          v = Float32Array.from(values(rng, n, false), Math.abs);
+        const close = (got: number, want: number, what: string) => agree([got], [want], 1e-5, what);
+        close(ops.sumSquares(on(ops, theta), n, 0.5), js.sumSquares(theta, n, 0.5), 'sumSquares');
+        agree(ops.axpy(on(ops, grad), 0.3, on(ops, theta), n), js.axpy(grad.slice(), 0.3, theta, n), 1e-6, 'axpy');
+        {
+          const [t1, m1, t2, m2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
+          close(ops.advancedSymplecticStep(t2, on(ops, grad), m2, n, 0.01, 0.9, 1e-8), js.advancedSymplecticStep(t1, grad, m1, n, 0.01, 0.9, 1e-8), 'H');
+          agree(t2, t1, 1e-5, 'asym θ');
+          agree(m2, m1, 1e-6, 'asym m');
+        }
+        {
+          const [t1, m1, t2, m2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
+          js.kick(m1, grad, n, 0.9, 0.05);
+          ops.kick(m2, on(ops, grad), n, 0.9, 0.05);
+          js.drift(t1, m1, n, 0.05);
+          ops.drift(t2, m2, n, 0.05);
+          agree(m2, m1, 1e-6, 'kick');
+          agree(t2, t1, 1e-6, 'drift');
+        }
+        for (const decoupled of [false, true]) {
+          const c = {
+            stepSize: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            sqrtBc2: Math.sqrt(1 - 0.999),
+            epsilon: 1e-8,
+            l2: decoupled ? 0 : 0.01,
+            shrink: decoupled ? 1 - 1e-4 : 1,
+          };
+          const [t1, m1, v1, t2, m2, v2] = [theta.slice(), m.slice(), v.slice(), on(ops, theta), on(ops, m), on(ops, v)];
+          close(ops.adamStep(t2, on(ops, grad), m2, v2, n, c, 1), js.adamStep(t1, grad, m1, v1, n, c, 1), 'adam energy');
+          agree(t2, t1, 1e-5, 'adam θ');
+        }
+        const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01, first: false };
+        const [t1, b1, t2, b2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];
+        close(ops.sgdStep(t2, on(ops, grad), b2, n, sgd, 0), js.sgdStep(t1, grad, b1, n, sgd, 0), 'sgd energy');
+        agree(t2, t1, 1e-6, 'sgd θ');
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('prepared inference layers (dot products for few rows, the packed sgemm for batches) agree with matmulNT + bias', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 20 }), fc.nat(), fc.boolean(), (rows, nin, nout, seed, special) => {
-      const rng = new Rng(seed);
-      const w = values(rng, nout * nin, false), b = values(rng, nout, false), x = values(rng, rows * nin, special);
-      const want = js.linearInference(new Float32Array(rows * nout), x, js.prepareLinear(w, b, nin, nout), rows);
-      const got = ops.linearInference(on(ops, new Float32Array(rows * nout)), on(ops, x), ops.prepareLinear(w, b, nin, nout), rows);
-      agree(got, want, 2e-6 * (nin + 1), 'linearInference');
-    }), { numRuns: 120 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.nat(),
+        fc.boolean(),
+        (rows, nin, nout, seed, special) => {
+          const rng = new Rng(seed);
+          const w = values(rng, nout * nin, false),
+            b = values(rng, nout, false),
+            x = values(rng, rows * nin, special);
+          const want = js.linearInference(new Float32Array(rows * nout), x, js.prepareLinear(w, b, nin, nout), rows);
+          const got = ops.linearInference(on(ops, new Float32Array(rows * nout)), on(ops, x), ops.prepareLinear(w, b, nin, nout), rows);
+          agree(got, want, 2e-6 * (nin + 1), 'linearInference');
+        },
+      ),
+      { numRuns: 120 },
+    );
   });
 
   it('refuses a tensor it does not own (a kernel would otherwise read unrelated memory)', () => {

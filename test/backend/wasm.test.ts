@@ -5,8 +5,25 @@ import { WasmArena } from '../../src/backend/wasm/arena.js';
 import { decodeBase64, detectWasm } from '../../src/backend/wasm/module.js';
 import type { WasmOps } from '../../src/backend/wasm/index.js';
 import {
-  Adam, AdvancedSymplecticOptimizer, Dropout, HamiltonianNN, Leapfrog, Rng, Rng4, SymplecticEuler, createParameter, evaluateModel, fit,
-  createOps, getKernel, hamiltonianLoss, opsOf, parseCsv, prepareTable, resolveBackend, type Parameter,
+  Adam,
+  AdvancedSymplecticOptimizer,
+  Dropout,
+  HamiltonianNN,
+  Leapfrog,
+  Rng,
+  Rng4,
+  SymplecticEuler,
+  createParameter,
+  evaluateModel,
+  fit,
+  createOps,
+  getKernel,
+  hamiltonianLoss,
+  opsOf,
+  parseCsv,
+  prepareTable,
+  resolveBackend,
+  type Parameter,
 } from '../../src/index.js';
 
 const FLAVOURS = ['simd', 'scalar'] as const;
@@ -40,12 +57,21 @@ describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for ever
         fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 32, 33, 64, 97, 130),
         fc.constantFrom(1, 2, 3, 5, 7, 8, 11, 16, 29, 32, 63, 110, 257, 300),
         fc.constantFrom(1, 2, 3, 4, 7, 8, 9, 12, 17, 24, 31, 65, 129),
-        fc.boolean(), fc.boolean(), fc.boolean(), fc.nat({ max: 5 }), fc.nat(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.nat({ max: 5 }),
+        fc.nat(),
         (m, k, n, ta, tb, acc, pad, seed) => {
           const rng = new Rng(seed);
-          const lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
-          const aRows = ta ? k : m, bRows = tb ? n : k;
-          const A = arena.allocBytes(aRows * lda * 4), B = arena.allocBytes(bRows * ldb * 4), C = arena.allocBytes(m * ldc * 4);
+          const lda = (ta ? m : k) + pad,
+            ldb = (tb ? k : n) + pad,
+            ldc = n + pad;
+          const aRows = ta ? k : m,
+            bRows = tb ? n : k;
+          const A = arena.allocBytes(aRows * lda * 4),
+            B = arena.allocBytes(bRows * ldb * 4),
+            C = arena.allocBytes(m * ldc * 4);
           const heap = () => new Float32Array(arena.memory.buffer);
           let h = heap();
           for (let i = 0; i < aRows * lda; i++) h[(A >> 2) + i] = rng.uniform(-1, 1);
@@ -63,7 +89,8 @@ describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for ever
                 expect(got).toBe(c0[i * ldc + j]); // padding columns untouched
                 continue;
               }
-              let s = acc ? c0[i * ldc + j] : 0, abs = Math.abs(s);
+              let s = acc ? c0[i * ldc + j] : 0,
+                abs = Math.abs(s);
               for (let p = 0; p < k; p++) {
                 s += a(i, p) * b(p, j);
                 abs += Math.abs(a(i, p) * b(p, j));
@@ -98,8 +125,14 @@ describe('registry kernels', () => {
 describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree with the JS reference', (flavour) => {
   it('forward/backward of a whole network: same logits and gradients as the js backend (dropout masks identical)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 3 }), fc.integer({ min: 1, max: 37 }),
-        fc.constantFrom('relu', 'leaky_relu', 'tanh' as const), fc.constantFrom(0, 0.2, 0.5), fc.nat(), (inputDim, hiddenDims, rows, activation, dropoutRate, seed) => {
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 3 }),
+        fc.integer({ min: 1, max: 37 }),
+        fc.constantFrom('relu', 'leaky_relu', 'tanh' as const),
+        fc.constantFrom(0, 0.2, 0.5),
+        fc.nat(),
+        (inputDim, hiddenDims, rows, activation, dropoutRate, seed) => {
           const opts = { inputDim, hiddenDims, activation, dropoutRate, seed } as const;
           const js = new HamiltonianNN({ ...opts, backend: 'js' });
           const wa = new HamiltonianNN({ ...opts, wasmFlavour: flavour });
@@ -113,9 +146,16 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
             const l = hamiltonianLoss(logits, y, m, { regCoeff: 0.01 }, rows);
             const dx = new Float32Array(rows * inputDim);
             m.backward(l.grad, rows, dx);
-            return { logits, dx, loss: l.loss, grads: m.parameters().map((p) => p.grad.slice()), masks: m.dropouts.map((d, l) => (d.active ? Array.from(d.mask.subarray(0, rows * hiddenDims[l])) : null)) };
+            return {
+              logits,
+              dx,
+              loss: l.loss,
+              grads: m.parameters().map((p) => p.grad.slice()),
+              masks: m.dropouts.map((d, l) => (d.active ? Array.from(d.mask.subarray(0, rows * hiddenDims[l])) : null)),
+            };
           };
-          const a = run(js), b = run(wa);
+          const a = run(js),
+            b = run(wa);
           const tol = (v: number) => 1e-4 * (1 + Math.abs(v));
           a.logits.forEach((v, i) => expect(Math.abs(b.logits[i] - v)).toBeLessThanOrEqual(tol(v)));
           a.dx.forEach((v, i) => expect(Math.abs(b.dx[i] - v)).toBeLessThanOrEqual(tol(v)));
@@ -123,7 +163,8 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
           expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
           expect(b.masks).toEqual(a.masks); // the very same dropout masks
           expect([...js.dropoutRng.s]).toEqual([...wa.dropoutRng.s]); // the same draws
-        }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -150,8 +191,10 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
           (p: Parameter[]) => new Adam(p, { lr: 0.01, weightDecay: 0.01 }),
           (p: Parameter[]) => new Adam(p, { lr: 0.01, weightDecay: 0.01, decoupled: true }),
         ]) {
-          const a = mk(false), b = mk(true);
-          const oa = make([a]), ob = make([b]);
+          const a = mk(false),
+            b = mk(true);
+          const oa = make([a]),
+            ob = make([b]);
           const r = new Rng(seed + 7);
           for (let s = 0; s < 5; s++) {
             const g = Float32Array.from({ length: n }, () => r.normal());
@@ -163,11 +206,20 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
           for (let i = 0; i < n; i++) expect(Math.abs(b.data[i] - a.data[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(a.data[i])));
           expect(Math.abs(ob.energy - oa.energy)).toBeLessThanOrEqual(1e-4 * (1 + oa.energy));
         }
-        const a = mk(false), b = mk(true);
-        const ca = () => { a.grad.set(a.data.map((v) => 2 * v)); return 0; };
-        const cb = () => { b.grad.set(b.data.map((v) => 2 * v)); return 0; };
-        const la = new Leapfrog([a], { lr: 0.1 }), lb = new Leapfrog([b], { lr: 0.1 });
-        ca(); cb();
+        const a = mk(false),
+          b = mk(true);
+        const ca = () => {
+          a.grad.set(a.data.map((v) => 2 * v));
+          return 0;
+        };
+        const cb = () => {
+          b.grad.set(b.data.map((v) => 2 * v));
+          return 0;
+        };
+        const la = new Leapfrog([a], { lr: 0.1 }),
+          lb = new Leapfrog([b], { lr: 0.1 });
+        ca();
+        cb();
         la.step(ca);
         lb.step(cb);
         for (let i = 0; i < n; i++) expect(Math.abs(b.data[i] - a.data[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(a.data[i])));
@@ -180,10 +232,12 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
     const arena = new WasmArena(flavour);
     for (const p of [1e-9, 0.1, 0.5, 0.999]) {
       for (const n of [1, 3, 4, 1001]) {
-        const r1 = new Rng4(new Rng(5)), r2 = new Rng4(new Rng(5));
+        const r1 = new Rng4(new Rng(5)),
+          r2 = new Rng4(new Rng(5));
         const d = new Dropout(p);
         d.forward(new Float32Array(n), new Float32Array(n).fill(1), n, r1);
-        const mask = arena.allocBytes(n * 4), st = arena.allocBytes(64);
+        const mask = arena.allocBytes(n * 4),
+          st = arena.allocBytes(64);
         new Uint32Array(arena.memory.buffer, st, 16).set(r2.s);
         arena.exports.dropoutMask(mask, n, p, st);
         expect(new Float32Array(arena.memory.buffer, mask, n)).toEqual(d.mask.subarray(0, n));
@@ -196,12 +250,15 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
 describe('drawDropoutMask (the masks the GPU path uploads)', () => {
   it('draws the bits a training forward draws, on both backends, in the same order', () => {
     const opts = { inputDim: 3, hiddenDims: [5, 4], seed: 3, dropoutRate: 0.3 } as const;
-    const js = new HamiltonianNN({ ...opts, backend: 'js' }), wa = new HamiltonianNN({ ...opts, backend: 'wasm' }), fw = new HamiltonianNN({ ...opts, backend: 'js' });
+    const js = new HamiltonianNN({ ...opts, backend: 'js' }),
+      wa = new HamiltonianNN({ ...opts, backend: 'wasm' }),
+      fw = new HamiltonianNN({ ...opts, backend: 'js' });
     expect(wa.backend).toBe('wasm');
     for (const rows of [1, 7, 33]) {
       fw.train().forward(new Float32Array(rows * 3).fill(1), rows);
       for (const l of [0, 1]) {
-        const a = js.drawDropoutMask(l, rows).slice(), b = wa.drawDropoutMask(l, rows).slice();
+        const a = js.drawDropoutMask(l, rows).slice(),
+          b = wa.drawDropoutMask(l, rows).slice();
         expect(b).toEqual(a);
         expect(a).toEqual(fw.dropouts[l].mask.subarray(0, rows * opts.hiddenDims[l]));
         expect(new Set(a)).toEqual(new Set([0, 1 / 0.7].map(Math.fround)));
@@ -231,7 +288,7 @@ describe('the arena', () => {
 
   it('decodes the embedded WASM the same with and without atob', () => {
     const s = btoa(String.fromCharCode(...Array.from({ length: 1000 }, (_, i) => (i * 37) & 255)));
-    for (const t of [s, s.slice(0, -4) + 'QQ==', s.slice(0, -4) + 'QUI=']) {
+    for (const t of [s, `${s.slice(0, -4)}QQ==`, `${s.slice(0, -4)}QUI=`]) {
       const native = decodeBase64(t);
       const saved = globalThis.atob;
       try {

@@ -18,12 +18,18 @@ describe('CLI basics', () => {
     const cases: Array<[string[], RegExp]> = [
       [['fly'], /unknown command 'fly'/],
       [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--epoch', '3'], /unknown option --epoch/],
-      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--epochs', 'ten'], /--epochs must be a non-negative integer, got 'ten'/],
+      [
+        ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--epochs', 'ten'],
+        /--epochs must be a non-negative integer, got 'ten'/,
+      ],
       [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--hidden', '64,a'], /--hidden must be a comma-separated list/],
       [['train', '--data', CREDIT, '--target', 'Status', '--out', 'x'], /--positive is required/],
       [['train', '--data', 'nope.csv', '--target', 'Status', '--positive', 'bad', '--out', 'x'], /nope\.csv: no such file/],
       [['train', '--data', CREDIT, '--target', 'Sttus', '--positive', 'bad', '--out', 'x'], /target column 'Sttus' is not in the file/],
-      [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'Bad', '--out', 'x'], /positive label 'Bad' never appears in target column 'Status' \(values: good, bad\)/],
+      [
+        ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'Bad', '--out', 'x'],
+        /positive label 'Bad' never appears in target column 'Status' \(values: good, bad\)/,
+      ],
       [['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', 'x', '--optimizer', 'lbfgs'], /--optimizer must be one of/],
     ];
     for (const [args, re] of cases) {
@@ -39,7 +45,9 @@ describe('CLI basics', () => {
     const r = cli(['integrate', '--system', 'pendulum', '--method', 'forest-ruth', '--h', '0.1', '--steps', '10000', '--plot', join(dir, 'p.svg'), '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(['finalEnergyError', 'h', 'maxEnergyError', 'method', 'order', 'stepsPerSecond', 'steps', 'symplectic', 'system'].sort());
+    expect(Object.keys(j).sort()).toEqual(
+      ['finalEnergyError', 'h', 'maxEnergyError', 'method', 'order', 'stepsPerSecond', 'steps', 'symplectic', 'system'].sort(),
+    );
     expect(j).toMatchObject({ system: 'pendulum', method: 'forest-ruth', order: 4, symplectic: true, h: 0.1, steps: 10000 });
     expect(j.maxEnergyError).toBeLessThan(1e-5);
     expect(readFileSync(join(dir, 'p.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<path d="M/);
@@ -52,7 +60,25 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
   let trainJson: any;
 
   it('train --json prints the stable fields and writes the model and the report', () => {
-    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '5', '--no-smote', '--report', join(dir, 'r.html'), '--json', '--seed', '7']);
+    const r = cli([
+      'train',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      model,
+      '--epochs',
+      '5',
+      '--no-smote',
+      '--report',
+      join(dir, 'r.html'),
+      '--json',
+      '--seed',
+      '7',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     trainJson = JSON.parse(r.stdout);
     for (const k of ['auc', 'ks', 'gini', 'accuracy', 'precision', 'recall', 'f1', 'brier', 'logLoss']) expect(typeof trainJson.metrics[k], k).toBe('number');
@@ -66,7 +92,24 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
 
   it('the same command with the same seed writes a byte-identical model file', () => {
     const again = join(dir, 'again.safetensors');
-    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', again, '--epochs', '5', '--no-smote', '--json', '--seed', '7', '--quiet']);
+    const r = cli([
+      'train',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      again,
+      '--epochs',
+      '5',
+      '--no-smote',
+      '--json',
+      '--seed',
+      '7',
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     expect(readFileSync(again)).toEqual(readFileSync(model));
   });
@@ -85,9 +128,9 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
 
   it('score keeps every row, appends probability/decision/reasons, reports unscorable rows by line', () => {
     const lines = readFileSync(CREDIT, 'utf8').trim().split('\n').slice(0, 6);
-    const bad = lines[3].replace(/^("\w+"),\d+,/, "$1,abc,"); // Seniority not a number on line 4
+    const bad = lines[3].replace(/^("\w+"),\d+,/, '$1,abc,'); // Seniority not a number on line 4
     const unseen = lines[4].replace('"rent"', '"boat"').replace('"owner"', '"boat"');
-    const input = [lines[0], lines[1], lines[2], bad, unseen, lines[5]].join('\n') + '\n';
+    const input = `${[lines[0], lines[1], lines[2], bad, unseen, lines[5]].join('\n')}\n`;
     writeFileSync(join(dir, 'in.csv'), input);
     const out = join(dir, 'out.csv');
     const r = cli(['score', '--model', model, '--data', join(dir, 'in.csv'), '--out', out, '--reasons', '2']);
@@ -136,16 +179,51 @@ describe('out-of-time training from the command line', () => {
     const dir = tempDir();
     const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
     // Give each loan a month: 2015-01 … 2016-12 in file order.
-    const body = lines.slice(1).map((l, i) => `2015-${String(1 + (i % 24)).padStart(2, '0')}`.replace(/^2015-(1[3-9]|2[0-4])$/, (_m, mm) => `2016-${String(Number(mm) - 12).padStart(2, '0')}`) + ',' + l);
-    writeFileSync(join(dir, 'dated.csv'), ['issue_d,' + lines[0], ...body].join('\n') + '\n');
-    const r = cli(['train', '--data', join(dir, 'dated.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'oot.safetensors'), '--epochs', '2', '--time-column', 'issue_d', '--oot-from', '2016-07', '--json', '--quiet']);
+    const body = lines
+      .slice(1)
+      .map(
+        (l, i) =>
+          `${`2015-${String(1 + (i % 24)).padStart(2, '0')}`.replace(/^2015-(1[3-9]|2[0-4])$/, (_m, mm) => `2016-${String(Number(mm) - 12).padStart(2, '0')}`)},${l}`,
+      );
+    writeFileSync(join(dir, 'dated.csv'), `${[`issue_d,${lines[0]}`, ...body].join('\n')}\n`);
+    const r = cli([
+      'train',
+      '--data',
+      join(dir, 'dated.csv'),
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      join(dir, 'oot.safetensors'),
+      '--epochs',
+      '2',
+      '--time-column',
+      'issue_d',
+      '--oot-from',
+      '2016-07',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     const test = body.filter((l) => l >= '2016-07').length;
     expect(j.rows.test).toBe(test);
     expect(j.rows.train).toBe(body.length - test);
     expect(j.metrics.auc).toBeGreaterThan(0.75);
-    const bad = cli(['train', '--data', join(dir, 'dated.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'x.safetensors'), '--time-column', 'issue_d']);
+    const bad = cli([
+      'train',
+      '--data',
+      join(dir, 'dated.csv'),
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      join(dir, 'x.safetensors'),
+      '--time-column',
+      'issue_d',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--time-column and --oot-from go together/);
   });
@@ -174,7 +252,23 @@ describe('--patience (early stopping)', () => {
 describe('--backend gpu', () => {
   it('falls back to the CPU visibly where no GPU is usable, and still trains', () => {
     const dir = tempDir();
-    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'g.safetensors'), '--epochs', '2', '--backend', 'gpu', '--json', '--quiet']);
+    const r = cli([
+      'train',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      join(dir, 'g.safetensors'),
+      '--epochs',
+      '2',
+      '--backend',
+      'gpu',
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/note: --backend gpu: no usable GPU \(webgpu: .*\); using the CPU backends; training on the CPU instead/);
     expect(JSON.parse(r.stdout).backend).toBe('wasm');
@@ -183,14 +277,55 @@ describe('--backend gpu', () => {
   it('trains through fitGpu when a gpu.js mode is available (its cpu mode here), and the model scores', () => {
     const dir = tempDir();
     const out = join(dir, 'g.safetensors');
-    const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', out, '--epochs', '2', '--hidden', '8', '--backend', 'gpu', '--json', '--quiet', '--no-smote'], { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } });
+    const r = cli(
+      [
+        'train',
+        '--data',
+        CREDIT,
+        '--target',
+        'Status',
+        '--positive',
+        'bad',
+        '--out',
+        out,
+        '--epochs',
+        '2',
+        '--hidden',
+        '8',
+        '--backend',
+        'gpu',
+        '--json',
+        '--quiet',
+        '--no-smote',
+      ],
+      { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/training on the GPU \(gpu.js cpu; self-check passed\)/);
     const j = JSON.parse(r.stdout);
     expect(j.backend).toBe('gpu:cpu');
     expect(j.metrics.auc).toBeGreaterThan(0.75);
     // The GPU path trains what the CPU path trains (dropout bits, regulariser, shuffling): the same metrics.
-    const c = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'c.safetensors'), '--epochs', '2', '--hidden', '8', '--backend', 'js', '--json', '--quiet', '--no-smote']);
+    const c = cli([
+      'train',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      join(dir, 'c.safetensors'),
+      '--epochs',
+      '2',
+      '--hidden',
+      '8',
+      '--backend',
+      'js',
+      '--json',
+      '--quiet',
+      '--no-smote',
+    ]);
     const jc = JSON.parse(c.stdout);
     for (const key of ['auc', 'ks', 'brier', 'logLoss'] as const) expect(j.metrics[key]).toBeCloseTo(jc.metrics[key], 4);
     expect(cli(['evaluate', '--model', out, '--data', CREDIT, '--json']).code).toBe(0);
@@ -199,10 +334,16 @@ describe('--backend gpu', () => {
   it('score --backend gpu writes the same probabilities as the CPU scorer (gpu.js cpu mode here), and falls back visibly', () => {
     const dir = tempDir();
     const model = join(dir, 'm.safetensors');
-    expect(cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '1', '--hidden', '8', '--quiet', '--no-smote']).code).toBe(0);
-    const cpuOut = join(dir, 'cpu.csv'), gpuOut = join(dir, 'gpu.csv');
+    expect(
+      cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '1', '--hidden', '8', '--quiet', '--no-smote'])
+        .code,
+    ).toBe(0);
+    const cpuOut = join(dir, 'cpu.csv'),
+      gpuOut = join(dir, 'gpu.csv');
     expect(cli(['score', '--model', model, '--data', CREDIT, '--out', cpuOut, '--quiet']).code).toBe(0);
-    const g = cli(['score', '--model', model, '--data', CREDIT, '--out', gpuOut, '--backend', 'gpu', '--batch-size', '1000', '--json'], { env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' } });
+    const g = cli(['score', '--model', model, '--data', CREDIT, '--out', gpuOut, '--backend', 'gpu', '--batch-size', '1000', '--json'], {
+      env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' },
+    });
     expect(g.code, g.stderr).toBe(0);
     expect(g.stderr).toMatch(/scoring on the GPU \(gpu.js cpu; self-check passed\)/);
     expect(JSON.parse(g.stderr.trim().split('\n').at(-1)!).engine).toBe('gpu:cpu');

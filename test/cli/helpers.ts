@@ -14,7 +14,13 @@ export interface Run {
 
 /** Runs the built CLI (npm test builds dist first). */
 export function cli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', input: options.input, timeout: 120_000, env: { ...process.env, ...options.env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    input: options.input,
+    timeout: 120_000,
+    env: { ...process.env, ...options.env },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

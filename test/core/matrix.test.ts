@@ -11,11 +11,12 @@ function rand(rng: Rng, n: number): Float32Array {
 /** Plain float64 triple loop over explicit index functions. */
 function ref(m: number, k: number, n: number, A: (i: number, p: number) => number, B: (p: number, j: number) => number): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += A(i, p) * B(p, j);
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A(i, p) * B(p, j);
+      out[i * n + j] = s;
+    }
   return out;
 }
 
@@ -26,10 +27,18 @@ describe('matrix helpers (reference kernels)', () => {
     fc.assert(
       fc.property(dims, ({ m, k, n, seed }) => {
         const rng = new Rng(seed);
-        const a = rand(rng, m * k), b = rand(rng, k * n), init = rand(rng, m * n);
+        const a = rand(rng, m * k),
+          b = rand(rng, k * n),
+          init = rand(rng, m * n);
         const bt = transpose(new Float32Array(n * k), b, k, n); // n×k
         const at = transpose(new Float32Array(k * m), a, m, k); // k×m
-        const expected = ref(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]);
+        const expected = ref(
+          m,
+          k,
+          n,
+          (i, p) => a[i * k + p],
+          (p, j) => b[p * n + j],
+        );
         // float32 storage, sums of k products of magnitude ≤ 1: error ≤ k·2^-23 or so.
         const tol = 1e-6 * (k + 1);
         for (const [name, out] of [

@@ -7,7 +7,9 @@ describe('Rng (xoshiro128**)', () => {
   it('gives the same stream for the same seed and different streams for different seeds', () => {
     fc.assert(
       fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER - 1 }), (seed) => {
-        const a = new Rng(seed), b = new Rng(seed), c = new Rng(seed + 1);
+        const a = new Rng(seed),
+          b = new Rng(seed),
+          c = new Rng(seed + 1);
         const sa = Array.from({ length: 8 }, () => a.nextUint32());
         const sb = Array.from({ length: 8 }, () => b.nextUint32());
         const sc = Array.from({ length: 8 }, () => c.nextUint32());
@@ -41,7 +43,7 @@ describe('Rng (xoshiro128**)', () => {
       bins[Math.floor(u * 20)]++;
     }
     const e = n / 20;
-    const chi2 = bins.reduce((s, o) => s + ((o - e) ** 2) / e, 0);
+    const chi2 = bins.reduce((s, o) => s + (o - e) ** 2 / e, 0);
     expect(chi2).toBeLessThan(43.8); // p = 0.001 critical value for 19 degrees of freedom
   });
 
@@ -55,7 +57,8 @@ describe('Rng (xoshiro128**)', () => {
 
   it('normal() has mean 0 and variance 1', () => {
     const r = new Rng(9);
-    let s = 0, ss = 0;
+    let s = 0,
+      ss = 0;
     const n = 100_000;
     for (let i = 0; i < n; i++) {
       const z = r.normal();

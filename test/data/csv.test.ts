@@ -5,8 +5,24 @@ import { CsvError, CsvStreamParser, formatCsv, parseCsv } from '../../src/index.
 describe('CSV reader: awkward but valid files parse correctly', () => {
   const ok: Array<[string, string, string[], string[][]]> = [
     ['quoted separators and escaped quotes', 'a,b\n"x, y","say ""hi"""\n', ['a', 'b'], [['x, y', 'say "hi"']]],
-    ['embedded newlines', 'a,b\n"line1\nline2",2\n3,4\n', ['a', 'b'], [['line1\nline2', '2'], ['3', '4']]],
-    ['UTF-8 BOM and CRLF', '\ufeffa;b\r\n1;2\r\n3;4\r\n', ['a', 'b'], [['1', '2'], ['3', '4']]],
+    [
+      'embedded newlines',
+      'a,b\n"line1\nline2",2\n3,4\n',
+      ['a', 'b'],
+      [
+        ['line1\nline2', '2'],
+        ['3', '4'],
+      ],
+    ],
+    [
+      'UTF-8 BOM and CRLF',
+      '\ufeffa;b\r\n1;2\r\n3;4\r\n',
+      ['a', 'b'],
+      [
+        ['1', '2'],
+        ['3', '4'],
+      ],
+    ],
     ['semicolons detected', 'x;y;z\n1,5;2;3\n', ['x', 'y', 'z'], [['1,5', '2', '3']]],
     ['trailing empty lines', 'a,b\n1,2\n\n\n', ['a', 'b'], [['1', '2']]],
     ['no final newline', 'a,b\n1,2', ['a', 'b'], [['1', '2']]],
@@ -51,42 +67,48 @@ describe('CSV reader: malformed files fail with the line and column', () => {
   });
 });
 
-const cell = fc.oneof(
-  fc.string({ maxLength: 6 }),
-  fc.constantFrom('', '"', '""', ',', ';', '\n', '\r\n', ' x ', 'a"b', '1e3', '\ufeff'),
-);
+const cell = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('', '"', '""', ',', ';', '\n', '\r\n', ' x ', 'a"b', '1e3', '\ufeff'));
 
 describe('CSV round trip and streaming (fuzz)', () => {
   it('write → read gives the same table, whatever the cells', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 8 }), fc.constantFrom<',' | ';'>(',', ';'), (nc, rows, d) => {
-        const columns = Array.from({ length: nc }, (_, i) => `c${i}`);
-        const body = rows.map((r) => r.slice(0, nc)).filter((r) => !(nc === 1 && r[0] === ''));
-        const t = parseCsv(formatCsv(columns, body, d), { delimiter: d });
-        expect(t.columns).toEqual(columns);
-        expect(t.rows).toEqual(body);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { maxLength: 8 }),
+        fc.constantFrom<',' | ';'>(',', ';'),
+        (nc, rows, d) => {
+          const columns = Array.from({ length: nc }, (_, i) => `c${i}`);
+          const body = rows.map((r) => r.slice(0, nc)).filter((r) => !(nc === 1 && r[0] === ''));
+          const t = parseCsv(formatCsv(columns, body, d), { delimiter: d });
+          expect(t.columns).toEqual(columns);
+          expect(t.rows).toEqual(body);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('any split into chunks gives the same records as one piece', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), (rows, cuts) => {
-        const text = formatCsv(['a', 'b', 'c'], rows);
-        const whole = parseCsv(text);
-        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        const p = new CsvStreamParser();
-        const recs = [];
-        let prev = 0;
-        for (const c of [...points, text.length]) {
-          recs.push(...p.push(text.slice(prev, c)));
-          prev = c;
-        }
-        recs.push(...p.end());
-        expect(recs.slice(1).map((r) => r.fields)).toEqual(whole.rows);
-        expect(recs.slice(1).map((r) => r.line)).toEqual(whole.lines);
-      }),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (rows, cuts) => {
+          const text = formatCsv(['a', 'b', 'c'], rows);
+          const whole = parseCsv(text);
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const p = new CsvStreamParser();
+          const recs = [];
+          let prev = 0;
+          for (const c of [...points, text.length]) {
+            recs.push(...p.push(text.slice(prev, c)));
+            prev = c;
+          }
+          recs.push(...p.end());
+          expect(recs.slice(1).map((r) => r.fields)).toEqual(whole.rows);
+          expect(recs.slice(1).map((r) => r.line)).toEqual(whole.lines);
+        },
+      ),
       { numRuns: 300 },
     );
   });

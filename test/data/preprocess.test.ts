@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import {
-  DataError, Preprocessor, StandardScaler, groupKFold, kFold, outOfTimeSplit, parseCsv, prepareData, prepareTable, smote,
-  stratifiedKFold, trainTestSplit, Rng,
+  DataError,
+  Preprocessor,
+  StandardScaler,
+  groupKFold,
+  kFold,
+  outOfTimeSplit,
+  parseCsv,
+  prepareData,
+  prepareTable,
+  smote,
+  stratifiedKFold,
+  trainTestSplit,
+  Rng,
 } from '../../src/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/sklearn.json', import.meta.url), 'utf8'));
@@ -83,21 +94,33 @@ describe('splits', () => {
 
   it('stratified splits keep the class ratio within one sample (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 500 }), fc.integer({ min: 2, max: 100 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }), fc.nat(), (n, pos, ts, seed) => {
-        const p = Math.min(pos, n - 2);
-        const y = Array.from({ length: n }, (_, i) => (i < Math.max(2, p) ? 1 : 0));
-        const { test } = trainTestSplit(y, { testSize: ts, seed });
-        const tp = [...test].filter((i) => y[i] === 1).length;
-        const P = y.filter((v) => v === 1).length;
-        expect(Math.abs(tp - (P * test.length) / n)).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 500 }),
+        fc.integer({ min: 2, max: 100 }),
+        fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        fc.nat(),
+        (n, pos, ts, seed) => {
+          const p = Math.min(pos, n - 2);
+          const y = Array.from({ length: n }, (_, i) => (i < Math.max(2, p) ? 1 : 0));
+          const { test } = trainTestSplit(y, { testSize: ts, seed });
+          const tp = [...test].filter((i) => y[i] === 1).length;
+          const P = y.filter((v) => v === 1).length;
+          expect(Math.abs(tp - (P * test.length) / n)).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 
   it('out-of-time split by a date column (a small CSV made here: the shipped data has no dates)', () => {
-    const csv = 'issue_d,income,Status\n2015-01-15,10,good\n2015-07-01,20,bad\n2016-01-02,30,good\n2016-03-09,40,bad\n2015-12-31,50,good\n2016-02-01,60,bad\n2015-03-03,70,bad\n';
+    const csv =
+      'issue_d,income,Status\n2015-01-15,10,good\n2015-07-01,20,bad\n2016-01-02,30,good\n2016-03-09,40,bad\n2015-12-31,50,good\n2016-02-01,60,bad\n2015-03-03,70,bad\n';
     const t = parseCsv(csv);
-    const s = outOfTimeSplit(t.rows.map((r) => r[0]), '2016-01-01', t.lines, 'issue_d');
+    const s = outOfTimeSplit(
+      t.rows.map((r) => r[0]),
+      '2016-01-01',
+      t.lines,
+      'issue_d',
+    );
     expect([...s.train]).toEqual([0, 1, 4, 6]);
     expect([...s.test]).toEqual([2, 3, 5]);
     expect(() => outOfTimeSplit(['2015-01', 'soon'], '2016-01', [2, 3], 'issue_d')).toThrow(/line 3, column 'issue_d': cannot read 'soon'/);
@@ -119,7 +142,8 @@ describe('prepareTable with a validation part', () => {
     const prep = prepareTable(t, { ...base, validationSize: 0.2 });
     expect([...prep.split.test]).toEqual([...without.split.test]); // same test rows, whatever the validation part
     expect(prep.test.rows).toBe(without.test.rows);
-    const train = new Set(prep.split.train), val = new Set(prep.split.validation!);
+    const train = new Set(prep.split.train),
+      val = new Set(prep.split.validation!);
     expect([...val].some((i) => train.has(i))).toBe(false);
     expect(new Set([...train, ...val])).toEqual(new Set(without.split.train));
     expect(prep.validation!.rows).toBe(Math.ceil(0.2 * without.split.train.length));
@@ -181,8 +205,22 @@ describe('SMOTE', () => {
       expect(r.rows).toBe(expected.rows);
       expect([...r.y].filter((v) => v === 1).length).toBe(expected.positives);
     }
-    expect(() => smote(x, y.map(() => 0), 120, 3)).toThrow(/at least two classes/);
-    expect(() => smote(x, y.map((_, i) => (i < 4 ? 1 : 0)), 120, 3)).toThrow(/class 1 has 4 samples in the training part, it needs more than k = 5/);
+    expect(() =>
+      smote(
+        x,
+        y.map(() => 0),
+        120,
+        3,
+      ),
+    ).toThrow(/at least two classes/);
+    expect(() =>
+      smote(
+        x,
+        y.map((_, i) => (i < 4 ? 1 : 0)),
+        120,
+        3,
+      ),
+    ).toThrow(/class 1 has 4 samples in the training part, it needs more than k = 5/);
   });
 
   it('is deterministic for a seed', () => {
@@ -194,14 +232,7 @@ describe('SMOTE', () => {
 });
 
 describe('Preprocessor', () => {
-  const csv = [
-    'id,age,home,income,Status',
-    '1,30,rent,100,good',
-    '2,40,own,,bad',
-    '3,,rent,300,good',
-    '4,50,other,400,bad',
-    '5,60,own,500,good',
-  ].join('\n');
+  const csv = ['id,age,home,income,Status', '1,30,rent,100,good', '2,40,own,,bad', '3,,rent,300,good', '4,50,other,400,bad', '5,60,own,500,good'].join('\n');
 
   it('infers numeric and categorical columns, one-hot encodes with fixed categories, imputes with indicators', () => {
     const t = parseCsv(csv);
@@ -242,21 +273,39 @@ describe('Preprocessor', () => {
 
   it('bad input names the file, line and column', () => {
     const t = parseCsv('a,b,y\n1,x,1\n2,y,0\n3,z,1\n', { source: 'f.csv' });
-    expect(() => Preprocessor.fit(t, { target: 'y', positive: 'yes', source: 'f.csv' })).toThrow(/f\.csv, column 'y': positive label 'yes' never appears in target column 'y' \(values: 1, 0\)/);
+    expect(() => Preprocessor.fit(t, { target: 'y', positive: 'yes', source: 'f.csv' })).toThrow(
+      /f\.csv, column 'y': positive label 'yes' never appears in target column 'y' \(values: 1, 0\)/,
+    );
     expect(() => Preprocessor.fit(t, { target: 'z', positive: '1' })).toThrow(/target column 'z' is not in the file/);
     const one = parseCsv('a,y\n1,1\n2,1\n');
     expect(() => Preprocessor.fit(one, { target: 'y', positive: '1' })).toThrow(/only one class/);
     const t2 = parseCsv('a,y\n1,1\n2,0\n1e999,1\n', { source: 'g.csv' });
-    expect(() => Preprocessor.fit(t2, { target: 'y', positive: '1', numeric: ['a'], source: 'g.csv' })).toThrow(/g\.csv, line 4, column 'a': '1e999' overflows a double/);
+    expect(() => Preprocessor.fit(t2, { target: 'y', positive: '1', numeric: ['a'], source: 'g.csv' })).toThrow(
+      /g\.csv, line 4, column 'a': '1e999' overflows a double/,
+    );
     const pre = Preprocessor.fit(parseCsv('a,y\n1,1\n2,0\n'), { target: 'y', positive: '1' });
-    expect(() => pre.transform(parseCsv('a,y\n"1,000",1\n'), undefined, { source: 'h.csv' })).toThrow(/h\.csv, line 2, column 'a': '1,000' has thousands separators/);
+    expect(() => pre.transform(parseCsv('a,y\n"1,000",1\n'), undefined, { source: 'h.csv' })).toThrow(
+      /h\.csv, line 2, column 'a': '1,000' has thousands separators/,
+    );
     expect(() => pre.transform(parseCsv('b,y\n1,1\n'), undefined, { source: 'h.csv' })).toThrow(/lacks column 'a'/);
-    expect(pre.transform(parseCsv('a,y\nInfinity,1\n2,0\n'), undefined, { invalid: 'skip' }).skipped[0]).toEqual({ row: 0, line: 2, reason: "column 'a': 'Infinity' is not a finite number" });
+    expect(pre.transform(parseCsv('a,y\nInfinity,1\n2,0\n'), undefined, { invalid: 'skip' }).skipped[0]).toEqual({
+      row: 0,
+      line: 2,
+      reason: "column 'a': 'Infinity' is not a finite number",
+    });
     expect(pre.transform(parseCsv('a,y\nNaN,1\n2,0\n')).rows).toBe(2); // 'NaN' text is missing (pandas' na_values) → imputed
     const near = parseCsv(['a,y', ...Array.from({ length: 20 }, (_, i) => `${i},${i % 2}`), 'Infinity,1'].join('\n'), { source: 'n.csv' });
-    expect(() => Preprocessor.fit(near, { target: 'y', positive: '1', source: 'n.csv' })).toThrow(/n\.csv, line 22, column 'a': 'Infinity' is not a finite number in column 'a', whose other values are numbers/);
+    expect(() => Preprocessor.fit(near, { target: 'y', positive: '1', source: 'n.csv' })).toThrow(
+      /n\.csv, line 22, column 'a': 'Infinity' is not a finite number in column 'a', whose other values are numbers/,
+    );
     expect(() => Preprocessor.fit(parseCsv('a,b,y\n1,,1\n2,,0\n'), { target: 'y', positive: '1' })).toThrow(/column 'b' is empty in every training row/);
-    const err = (() => { try { Preprocessor.fit(t, { target: 'y', positive: 'yes' }); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        Preprocessor.fit(t, { target: 'y', positive: 'yes' });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(DataError);
   });
 });

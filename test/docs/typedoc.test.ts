@@ -8,7 +8,11 @@ describe('API reference', () => {
   it('TypeDoc finds every exported symbol documented, and every exported function and class has an @example', () => {
     const dir = tempDir();
     const json = join(dir, 'api.json');
-    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--json', json, '--out', join(dir, 'html')], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--json', json, '--out', join(dir, 'html')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/does not have any documentation/);
     const missing: string[] = [];

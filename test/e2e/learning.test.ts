@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import {
-  AdvancedSymplecticOptimizer, HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, type PreparedTable,
-} from '../../src/index.js';
+import { AdvancedSymplecticOptimizer, HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, type PreparedTable } from '../../src/index.js';
 
 function load(file: string, target: string, seed: number, applySmote: boolean): PreparedTable {
   const path = new URL(`../../data/${file}`, import.meta.url);

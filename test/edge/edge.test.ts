@@ -78,7 +78,15 @@ describe('in headless Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh (Debian's chromium)`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
   });
   afterAll(async () => browser?.close());
@@ -87,11 +95,14 @@ describe('in headless Chromium', () => {
     const b = await bundleScorer('browser');
     const page = await browser.newPage();
     await page.setContent(`<!doctype html><html><body><script>${b.code}</script></body></html>`);
-    const out = await page.evaluate(async ({ model, records }) => {
-      const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
-      const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
-      return { probabilities: Array.from(s.scoreBatch(records) as Float32Array), engine: s.engine };
-    }, { model: b64, records });
+    const out = await page.evaluate(
+      async ({ model, records }) => {
+        const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
+        const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
+        return { probabilities: Array.from(s.scoreBatch(records) as Float32Array), engine: s.engine };
+      },
+      { model: b64, records },
+    );
     expect(out.engine).toBe('wasm');
     out.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-6));
     await page.close();
@@ -102,11 +113,19 @@ describe('in headless Chromium', () => {
     const page = await browser.newPage();
     // A runtime without WebAssembly: remove it before the bundle loads.
     await page.setContent(`<!doctype html><html><body><script>delete globalThis.WebAssembly;</script><script>${b.code}</script></body></html>`);
-    const out = await page.evaluate(async ({ model, records }) => {
-      const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
-      const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
-      return { wasm: typeof (globalThis as any).WebAssembly, engine: s.engine, reason: s.network.fallbackReason, probabilities: Array.from(s.scoreBatch(records) as Float32Array) };
-    }, { model: b64, records });
+    const out = await page.evaluate(
+      async ({ model, records }) => {
+        const bytes = Uint8Array.from(atob(model), (c) => c.charCodeAt(0));
+        const s = await (globalThis as any).HamiltonianScore.loadScorer(bytes);
+        return {
+          wasm: typeof (globalThis as any).WebAssembly,
+          engine: s.engine,
+          reason: s.network.fallbackReason,
+          probabilities: Array.from(s.scoreBatch(records) as Float32Array),
+        };
+      },
+      { model: b64, records },
+    );
     expect(out.wasm).toBe('undefined');
     expect(out.engine).toBe('js');
     expect(out.reason).toMatch(/WebAssembly is not available/);
@@ -116,7 +135,15 @@ describe('in headless Chromium', () => {
 
   it("the library in a page: 'auto' picks WASM SIMD (after initWasm() at the latest) and trains", async () => {
     const { build } = await import('esbuild');
-    const lib = await build({ entryPoints: [join(ROOT, 'src', 'index.ts')], bundle: true, format: 'iife', globalName: 'HAI', platform: 'browser', write: false, logLevel: 'silent' });
+    const lib = await build({
+      entryPoints: [join(ROOT, 'src', 'index.ts')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'HAI',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     const page = await browser.newPage();
     await page.setContent(`<!doctype html><html><body><script>${lib.outputFiles[0].text}</script></body></html>`);
     const out = await page.evaluate(async () => {
@@ -128,8 +155,19 @@ describe('in headless Chromium', () => {
       const rows = 400;
       const x = new Float32Array(rows * 4).map(() => rng.normal());
       const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 4] + x[i * 4 + 1] > 0 ? 1 : 0));
-      const h = await H.fit(model, new H.AdvancedSymplecticOptimizer(model.parameters()), { x, y, rows, cols: 4 }, { epochs: 5, seed: 3, validation: { x, y, rows, cols: 4 } });
-      return { before: before.backend, reason: before.fallbackReason ?? '', after: model.backend, flavour: model.wasmFlavour, auc: h.epochs.at(-1).validation.auc };
+      const h = await H.fit(
+        model,
+        new H.AdvancedSymplecticOptimizer(model.parameters()),
+        { x, y, rows, cols: 4 },
+        { epochs: 5, seed: 3, validation: { x, y, rows, cols: 4 } },
+      );
+      return {
+        before: before.backend,
+        reason: before.fallbackReason ?? '',
+        after: model.backend,
+        flavour: model.wasmFlavour,
+        auc: h.epochs.at(-1).validation.auc,
+      };
     });
     expect(out.after).toBe('wasm');
     expect(out.flavour).toBe('simd');
@@ -142,7 +180,22 @@ describe('in headless Chromium', () => {
 
   it('renders the demo report with non-empty charts', async () => {
     const dir = tempDir();
-    const r = cli(['train', '--data', join(ROOT, 'data', 'credit_data.csv'), '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm.safetensors'), '--epochs', '3', '--report', join(dir, 'report.html'), '--quiet']);
+    const r = cli([
+      'train',
+      '--data',
+      join(ROOT, 'data', 'credit_data.csv'),
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--out',
+      join(dir, 'm.safetensors'),
+      '--epochs',
+      '3',
+      '--report',
+      join(dir, 'report.html'),
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1250, height: 1500 } });
     await page.goto(`file://${join(dir, 'report.html')}`);

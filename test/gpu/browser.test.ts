@@ -21,7 +21,13 @@ const x = Float32Array.from({ length: rows * 6 }, () => rng.normal());
 const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] - x[i * 6 + 1] + 0.3 * rng.normal() > 0 ? 1 : 0));
 const data = { x, y, rows, cols: 6 };
 const reference = make();
-const referenceHistory = await fit(reference, new AdvancedSymplecticOptimizer(reference.parameters(), { lr: 0.05 }), data, { epochs: 3, batchSize: 64, seed: 5, classWeights: [1, 1.5], validation: data });
+const referenceHistory = await fit(reference, new AdvancedSymplecticOptimizer(reference.parameters(), { lr: 0.05 }), data, {
+  epochs: 3,
+  batchSize: 64,
+  seed: 5,
+  classWeights: [1, 1.5],
+  validation: data,
+});
 const scoreRows = 2500;
 const xs = Float32Array.from({ length: scoreRows * 6 }, () => rng.normal());
 const wantScores = reference.predictProba(xs, scoreRows);
@@ -44,33 +50,63 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     const { build } = await import('esbuild');
     // The built package, bundled as a user's bundler would (the browser field keeps the Node-only `webgpu` out).
     const entry = `export * from ${JSON.stringify(join(ROOT, 'dist', 'gpu.js'))}; export { HamiltonianNN, AdvancedSymplecticOptimizer, fit } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`;
-    const lib = await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'js' }, bundle: true, format: 'iife', globalName: 'HG', platform: 'browser', write: false, logLevel: 'silent' });
+    const lib = await build({
+      stdin: { contents: entry, resolveDir: ROOT, loader: 'js' },
+      bundle: true,
+      format: 'iife',
+      globalName: 'HG',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     expect(lib.outputFiles[0].text).not.toMatch(/from ["']node:|require\(["']node:|dawn\.node/);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--use-webgpu-adapter=swiftshader',
+        '--enable-features=Vulkan',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage();
     // WebGPU needs a secure context: serve the page from http://localhost, not about:blank.
-    await page.route('http://localhost/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: `<!doctype html><html><body><script>${lib.outputFiles[0].text}</script></body></html>` }));
+    await page.route('http://localhost/**', (r) =>
+      r.fulfill({ status: 200, contentType: 'text/html', body: `<!doctype html><html><body><script>${lib.outputFiles[0].text}</script></body></html>` }),
+    );
     await page.goto('http://localhost/');
   }, 60_000);
   afterAll(async () => browser?.close());
 
   for (const mode of ['webgpu', 'webgl2', 'webgl'] as const) {
     it(`${mode}: the self-check passes, fitGpu matches fit (dropout, regulariser, class weights), chunked scoring matches predictProba`, async () => {
-      const out: BrowserRun = await page.evaluate(async ({ mode, x, y, rows, xs, scoreRows }) => {
-        const H = (globalThis as any).HG;
-        const gpu = await H.createGpuBackend(mode);
-        if (gpu.mode === null) return { mode: null, reason: gpu.fallbackReason };
-        const check = await H.gpuSelfCheck(gpu);
-        const model = new H.HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0.2, seed: 4, backend: 'js' });
-        const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
-        const history = (await H.fitGpu(gpu, model, data, { epochs: 3, batchSize: 64, seed: 5, lr: 0.05, classWeights: [1, 1.5], validation: data })).epochs;
-        const scores = await H.gpuPredictProba(gpu, model, Float32Array.from(xs), scoreRows, 1000);
-        gpu.destroy();
-        return { mode: gpu.mode, adapter: gpu.adapter, check, params: model.parameters().map((p: any) => Array.from(p.data)), history, scores: Array.from(scores) };
-      }, { mode, x: Array.from(x), y: Array.from(y), rows, xs: Array.from(xs), scoreRows });
+      const out: BrowserRun = await page.evaluate(
+        async ({ mode, x, y, rows, xs, scoreRows }) => {
+          const H = (globalThis as any).HG;
+          const gpu = await H.createGpuBackend(mode);
+          if (gpu.mode === null) return { mode: null, reason: gpu.fallbackReason };
+          const check = await H.gpuSelfCheck(gpu);
+          const model = new H.HamiltonianNN({ inputDim: 6, hiddenDims: [16, 8], dropoutRate: 0.2, seed: 4, backend: 'js' });
+          const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
+          const history = (await H.fitGpu(gpu, model, data, { epochs: 3, batchSize: 64, seed: 5, lr: 0.05, classWeights: [1, 1.5], validation: data })).epochs;
+          const scores = await H.gpuPredictProba(gpu, model, Float32Array.from(xs), scoreRows, 1000);
+          gpu.destroy();
+          return {
+            mode: gpu.mode,
+            adapter: gpu.adapter,
+            check,
+            params: model.parameters().map((p: any) => Array.from(p.data)),
+            history,
+            scores: Array.from(scores),
+          };
+        },
+        { mode, x: Array.from(x), y: Array.from(y), rows, xs: Array.from(xs), scoreRows },
+      );
       expect(out.mode, out.reason).toBe(mode);
       if (process.env.GPU_VERBOSE) console.log(mode, out.adapter, JSON.stringify(out.check), JSON.stringify(out.history));
       if (mode === 'webgpu') expect(out.adapter).toMatch(/swiftshader/);
@@ -92,15 +128,18 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
       const cfg = { inputDim: 6, hiddenDims: [12, 6], activation: 'gelu', dropoutRate: 0.2, seed: 8, backend: 'js' } as const;
       const cpu = new HamiltonianNN(cfg);
       await fit(cpu, new AdvancedSymplecticOptimizer(cpu.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 64, seed: 5 });
-      const out = await page.evaluate(async ({ mode, cfg, x, y, rows }) => {
-        const H = (globalThis as any).HG;
-        const gpu = await H.createGpuBackend(mode);
-        const model = new H.HamiltonianNN(cfg);
-        const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
-        await H.fit(model, new H.AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 64, seed: 5, device: gpu });
-        gpu.destroy();
-        return model.parameters().map((p: any) => Array.from(p.data) as number[]);
-      }, { mode, cfg, x: Array.from(x), y: Array.from(y), rows });
+      const out = await page.evaluate(
+        async ({ mode, cfg, x, y, rows }) => {
+          const H = (globalThis as any).HG;
+          const gpu = await H.createGpuBackend(mode);
+          const model = new H.HamiltonianNN(cfg);
+          const data = { x: Float32Array.from(x), y: Uint8Array.from(y), rows, cols: 6 };
+          await H.fit(model, new H.AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.05 }), data, { epochs: 2, batchSize: 64, seed: 5, device: gpu });
+          gpu.destroy();
+          return model.parameters().map((p: any) => Array.from(p.data) as number[]);
+        },
+        { mode, cfg, x: Array.from(x), y: Array.from(y), rows },
+      );
       (out as number[][]).forEach((p, i) => p.forEach((v, j) => expect(Math.abs(v - cpu.parameters()[i].data[j])).toBeLessThan(1e-4)));
     }, 120_000);
   }
@@ -111,15 +150,32 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
         const w = globalThis as any;
         let live = 0;
         if (mode === 'webgpu') {
-          const create = w.GPUDevice.prototype.createBuffer, destroy = w.GPUBuffer.prototype.destroy;
+          const create = w.GPUDevice.prototype.createBuffer,
+            destroy = w.GPUBuffer.prototype.destroy;
           const dead = new WeakSet();
-          w.GPUDevice.prototype.createBuffer = function (...a: unknown[]) { live++; return create.apply(this, a); };
-          w.GPUBuffer.prototype.destroy = function () { if (!dead.has(this)) { dead.add(this); live--; } return destroy.call(this); };
+          w.GPUDevice.prototype.createBuffer = function (...a: unknown[]) {
+            live++;
+            return create.apply(this, a);
+          };
+          w.GPUBuffer.prototype.destroy = function () {
+            if (!dead.has(this)) {
+              dead.add(this);
+              live--;
+            }
+            return destroy.call(this);
+          };
         } else {
           for (const C of [w.WebGL2RenderingContext, w.WebGLRenderingContext]) {
-            const create = C.prototype.createTexture, del = C.prototype.deleteTexture;
-            C.prototype.createTexture = function (...a: unknown[]) { live++; return create.apply(this, a); };
-            C.prototype.deleteTexture = function (t: unknown) { if (t) live--; return del.call(this, t); };
+            const create = C.prototype.createTexture,
+              del = C.prototype.deleteTexture;
+            C.prototype.createTexture = function (...a: unknown[]) {
+              live++;
+              return create.apply(this, a);
+            };
+            C.prototype.deleteTexture = function (t: unknown) {
+              if (t) live--;
+              return del.call(this, t);
+            };
           }
         }
         const H = w.HG;
@@ -150,7 +206,8 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
       const gpu = await H.createGpuBackend('webgpu');
       const k = gpu.kernels;
       const n = 4_500_000; // > 65,535 × 64 = 4,194,240 threads
-      const a = new Float32Array(n).map((_, i) => (i % 1000) + 1), b = new Float32Array(n).map((_, i) => (i % 7) - 3);
+      const a = new Float32Array(n).map((_, i) => (i % 1000) + 1),
+        b = new Float32Array(n).map((_, i) => (i % 7) - 3);
       const [ha, hb] = [await k.upload(a), await k.upload(b)];
       const hp = await k.multiply(ha, hb, n);
       const p = await k.read(hp);
@@ -168,8 +225,10 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
         const H = (globalThis as any).HG;
         const gpu = await H.createGpuBackend(mode);
         const k = gpu.kernels;
-        const m = 65536, n = 256; // m·n = 2^24; float32 indices past it misplace elements
-        const x = new Float32Array(m).map((_, i) => (i % 97) + 1), w = new Float32Array(n).map((_, j) => j + 1);
+        const m = 65536,
+          n = 256; // m·n = 2^24; float32 indices past it misplace elements
+        const x = new Float32Array(m).map((_, i) => (i % 97) + 1),
+          w = new Float32Array(n).map((_, j) => j + 1);
         const [hx, hw, hb] = [await k.upload(x), await k.upload(w), await k.upload(new Float32Array(n))];
         const h = await k.dense(hx, hw, hb, m, 1, n, 0, 0);
         const p = await k.read(h);
@@ -198,16 +257,19 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] + x[i * 6 + 2] > 0 ? 1 : 0));
     const ref = new HamiltonianNN(cfg);
     const h = await fit(ref, new AdvancedSymplecticOptimizer(ref.parameters(), { lr: 0.02 }), { x, y, rows, cols: 6 }, { epochs: 2, batchSize: 2048, seed: 3 });
-    const out = await page.evaluate(async ({ cfg, rows }) => {
-      const H = (globalThis as any).HG;
-      const gpu = await H.createGpuBackend('webgpu');
-      const gen = (i: number) => Math.sin(i * 0.61) + 0.3 * Math.cos(i * 1.7);
-      const x = Float32Array.from({ length: rows * 6 }, (_, i) => gen(i));
-      const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] + x[i * 6 + 2] > 0 ? 1 : 0));
-      const m = new H.HamiltonianNN(cfg);
-      const hist = await H.fitGpu(gpu, m, { x, y, rows, cols: 6 }, { epochs: 2, batchSize: 2048, seed: 3, lr: 0.02 });
-      return { losses: hist.epochs.map((e: { loss: number }) => e.loss), params: m.parameters().map((p: { data: Float32Array }) => Array.from(p.data)) };
-    }, { cfg, rows });
+    const out = await page.evaluate(
+      async ({ cfg, rows }) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend('webgpu');
+        const gen = (i: number) => Math.sin(i * 0.61) + 0.3 * Math.cos(i * 1.7);
+        const x = Float32Array.from({ length: rows * 6 }, (_, i) => gen(i));
+        const y = Uint8Array.from({ length: rows }, (_, i) => (x[i * 6] + x[i * 6 + 2] > 0 ? 1 : 0));
+        const m = new H.HamiltonianNN(cfg);
+        const hist = await H.fitGpu(gpu, m, { x, y, rows, cols: 6 }, { epochs: 2, batchSize: 2048, seed: 3, lr: 0.02 });
+        return { losses: hist.epochs.map((e: { loss: number }) => e.loss), params: m.parameters().map((p: { data: Float32Array }) => Array.from(p.data)) };
+      },
+      { cfg, rows },
+    );
     out.losses.forEach((l: number, i: number) => expect(l).toBeCloseTo(h.epochs[i].loss, 5));
     out.params.forEach((p: number[], i: number) => p.forEach((v, j) => expect(Math.abs(v - ref.parameters()[i].data[j])).toBeLessThan(1e-4)));
   }, 120_000);
@@ -219,17 +281,20 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     const x = Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(i * 0.37));
     const want = Array.from(model.predictProba(x, rows));
     const params = model.parameters().map((p) => Array.from(p.data));
-    const worst: number = await page.evaluate(async ({ cfg, params, rows, want }) => {
-      const H = (globalThis as any).HG;
-      const gpu = await H.createGpuBackend('webgpu');
-      const m = new H.HamiltonianNN(cfg);
-      m.parameters().forEach((p: { data: Float32Array }, i: number) => p.data.set(params[i]));
-      const x = Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(i * 0.37));
-      const got = await H.gpuPredictProba(gpu, m, x, rows);
-      let w = got.length === rows ? 0 : Infinity;
-      for (let i = 0; i < rows; i++) w = Math.max(w, Math.abs(got[i] - want[i]));
-      return w;
-    }, { cfg, params, rows, want });
+    const worst: number = await page.evaluate(
+      async ({ cfg, params, rows, want }) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend('webgpu');
+        const m = new H.HamiltonianNN(cfg);
+        m.parameters().forEach((p: { data: Float32Array }, i: number) => p.data.set(params[i]));
+        const x = Float32Array.from({ length: rows * 8 }, (_, i) => Math.sin(i * 0.37));
+        const got = await H.gpuPredictProba(gpu, m, x, rows);
+        let w = got.length === rows ? 0 : Infinity;
+        for (let i = 0; i < rows; i++) w = Math.max(w, Math.abs(got[i] - want[i]));
+        return w;
+      },
+      { cfg, params, rows, want },
+    );
     expect(worst).toBeLessThan(1e-5);
   }, 180_000);
 
@@ -241,14 +306,20 @@ describe('GPU kernels on WebGPU and WebGL (headless Chromium, SwiftShader)', () 
     const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON() });
     const records = table.rows.slice(0, 500).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
     const want = Array.from(loadScorerSync(bytes).scoreBatch(records));
-    const got: number[] = await page.evaluate(async ({ b64, records }) => {
-      const H = (globalThis as any).HG;
-      const gpu = await H.createGpuBackend('webgpu');
-      const scorer = await H.createGpuScorer(gpu, Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
-      const p = Array.from(await scorer.scoreBatch(records) as Float32Array);
-      scorer.release();
-      return p;
-    }, { b64: Buffer.from(bytes).toString('base64'), records });
+    const got: number[] = await page.evaluate(
+      async ({ b64, records }) => {
+        const H = (globalThis as any).HG;
+        const gpu = await H.createGpuBackend('webgpu');
+        const scorer = await H.createGpuScorer(
+          gpu,
+          Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)),
+        );
+        const p = Array.from((await scorer.scoreBatch(records)) as Float32Array);
+        scorer.release();
+        return p;
+      },
+      { b64: Buffer.from(bytes).toString('base64'), records },
+    );
     expect(got.length).toBe(500);
     got.forEach((p, i) => expect(Math.abs(p - want[i])).toBeLessThan(1e-5));
   }, 120_000);

@@ -10,10 +10,32 @@ import { join } from 'node:path';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 import { ROOT } from '../cli/helpers.js';
-import { GpuNetwork, createGpuBackend, createGpuScorer, fitGpu, gpuPredictProba, gpuSelfCheck, gpuTrainStep, type GpuBackend, type GpuTensor } from '../../src/gpu.js';
+import {
+  GpuNetwork,
+  createGpuBackend,
+  createGpuScorer,
+  fitGpu,
+  gpuPredictProba,
+  gpuSelfCheck,
+  gpuTrainStep,
+  type GpuBackend,
+  type GpuTensor,
+} from '../../src/gpu.js';
 import { provideNodeWebGPU } from '../../src/backend/gpu/node-webgpu.js';
 import {
-  Adam, AdvancedSymplecticOptimizer, HamiltonianNN, Rng, TrainingDivergedError, parseCsv, prepareTable, fit, getActivation, hamiltonianLoss, matmul, matmulNT, matmulTN,
+  Adam,
+  AdvancedSymplecticOptimizer,
+  HamiltonianNN,
+  Rng,
+  TrainingDivergedError,
+  parseCsv,
+  prepareTable,
+  fit,
+  getActivation,
+  hamiltonianLoss,
+  matmul,
+  matmulNT,
+  matmulTN,
 } from '../../src/index.js';
 
 const cpu = (await createGpuBackend('cpu')) as GpuBackend;
@@ -57,9 +79,12 @@ describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
 
   it('two whole training steps (tanh, dropout, regulariser, class weights) match the CPU model, loss and optimiser', async () => {
     const make = () => new HamiltonianNN({ inputDim: 6, hiddenDims: [5, 4], activation: 'tanh', dropoutRate: 0.25, seed: 7, backend: 'js' });
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const rng = new Rng(4);
-    const rows = 50, x = rand(rng, rows * 6), y = Array.from({ length: rows }, () => rng.int(2));
+    const rows = 50,
+      x = rand(rng, rows * 6),
+      y = Array.from({ length: rows }, () => rng.int(2));
     const lossOptions = { regCoeff: 0.02, classWeights: [1, 3] };
     const net = await GpuNetwork.fromModel(cpu, a);
     const opt = new AdvancedSymplecticOptimizer(b.parameters(), { lr: 0.05 });
@@ -81,7 +106,10 @@ describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
   });
 
   it('the self-check fails loudly on a wrong kernel (here: dot products cut at 1000 terms, the gpu.js default)', async () => {
-    const capped: GpuBackend = { ...cpu, kernels: { ...cpu.kernels, matmul: (a, b, m, k, n, ta, tb) => cpu.kernels.matmul(a, b, m, Math.min(k, 1000), n, ta, tb) } };
+    const capped: GpuBackend = {
+      ...cpu,
+      kernels: { ...cpu.kernels, matmul: (a, b, m, k, n, ta, tb) => cpu.kernels.matmul(a, b, m, Math.min(k, 1000), n, ta, tb) },
+    };
     const check = await gpuSelfCheck(capped);
     expect(check.ok).toBe(false);
     expect(check.failures.join()).toMatch(/matmulNN: .* > 0\.0001/);
@@ -90,36 +118,60 @@ describe('gpu.js kernels agree with the reference kernels (cpu mode)', () => {
   });
 
   it('matmul, all transpose cases, random shapes including 1 and primes', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 11 }), fc.nat(), async (m, k, n, seed) => {
-      const rng = new Rng(seed);
-      const a = rand(rng, m * k), b = rand(rng, k * n);
-      for (const [ta, tb, ref] of [[false, false, matmul], [false, true, matmulNT], [true, false, matmulTN]] as const) {
-        const got = await onDevice(cpu, [a, b], (ha, hb) => cpu.kernels.matmul(ha, hb, m, k, n, ta, tb));
-        const want = ref(new Float32Array(m * n), a, b, m, k, n);
-        for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * (k + 1));
-      }
-    }), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 11 }), fc.nat(), async (m, k, n, seed) => {
+        const rng = new Rng(seed);
+        const a = rand(rng, m * k),
+          b = rand(rng, k * n);
+        for (const [ta, tb, ref] of [
+          [false, false, matmul],
+          [false, true, matmulNT],
+          [true, false, matmulTN],
+        ] as const) {
+          const got = await onDevice(cpu, [a, b], (ha, hb) => cpu.kernels.matmul(ha, hb, m, k, n, ta, tb));
+          const want = ref(new Float32Array(m * n), a, b, m, k, n);
+          for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * (k + 1));
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('dense forward (bias + activation), the activation alone, its backward from the pre-activation, and column sums', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom(0, 1, 2, 3, 4), fc.nat(), async (m, k, n, act, seed) => {
-      const rng = new Rng(seed);
-      const x = rand(rng, m * k), w = rand(rng, n * k), b = rand(rng, n);
-      const got = await onDevice(cpu, [x, w, b], (hx, hw, hb) => cpu.kernels.dense(hx, hw, hb, m, k, n, act, 0.01));
-      const z = matmulNT(new Float32Array(m * n), x, w, m, k, n);
-      const name = (['relu', 'relu', 'leaky_relu', 'tanh', 'gelu'] as const)[act];
-      const pre = Float32Array.from(z, (v, i) => v + b[i % n]);
-      const forward = act === 0 ? pre : getActivation(name).forward(new Float32Array(m * n), pre, m * n);
-      for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - forward[i])).toBeLessThan(1e-5);
-      const alone = await onDevice(cpu, [pre], (hp) => cpu.kernels.activate(hp, m * n, act, 0.01));
-      for (let i = 0; i < m * n; i++) expect(Math.abs(alone[i] - forward[i])).toBeLessThan(1e-5);
-      const g = rand(rng, m * n);
-      const back = await onDevice(cpu, [g, pre], (hg, hp) => cpu.kernels.activationBackward(hg, hp, m * n, act, 0.01));
-      const want = act === 0 ? g : getActivation(name).backward(new Float32Array(m * n), pre, g, m * n);
-      for (let i = 0; i < m * n; i++) expect(Math.abs(back[i] - want[i])).toBeLessThan(1e-5);
-      const cs = await onDevice(cpu, [x], (hx) => cpu.kernels.colSum(hx, m, k));
-      for (let j = 0; j < k; j++) expect(cs[j]).toBeCloseTo(Array.from({ length: m }, (_, r) => x[r * k + j]).reduce((s, v) => s + v, 0), 5);
-    }), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom(0, 1, 2, 3, 4),
+        fc.nat(),
+        async (m, k, n, act, seed) => {
+          const rng = new Rng(seed);
+          const x = rand(rng, m * k),
+            w = rand(rng, n * k),
+            b = rand(rng, n);
+          const got = await onDevice(cpu, [x, w, b], (hx, hw, hb) => cpu.kernels.dense(hx, hw, hb, m, k, n, act, 0.01));
+          const z = matmulNT(new Float32Array(m * n), x, w, m, k, n);
+          const name = (['relu', 'relu', 'leaky_relu', 'tanh', 'gelu'] as const)[act];
+          const pre = Float32Array.from(z, (v, i) => v + b[i % n]);
+          const forward = act === 0 ? pre : getActivation(name).forward(new Float32Array(m * n), pre, m * n);
+          for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - forward[i])).toBeLessThan(1e-5);
+          const alone = await onDevice(cpu, [pre], (hp) => cpu.kernels.activate(hp, m * n, act, 0.01));
+          for (let i = 0; i < m * n; i++) expect(Math.abs(alone[i] - forward[i])).toBeLessThan(1e-5);
+          const g = rand(rng, m * n);
+          const back = await onDevice(cpu, [g, pre], (hg, hp) => cpu.kernels.activationBackward(hg, hp, m * n, act, 0.01));
+          const want = act === 0 ? g : getActivation(name).backward(new Float32Array(m * n), pre, g, m * n);
+          for (let i = 0; i < m * n; i++) expect(Math.abs(back[i] - want[i])).toBeLessThan(1e-5);
+          const cs = await onDevice(cpu, [x], (hx) => cpu.kernels.colSum(hx, m, k));
+          for (let j = 0; j < k; j++)
+            expect(cs[j]).toBeCloseTo(
+              Array.from({ length: m }, (_, r) => x[r * k + j]).reduce((s, v) => s + v, 0),
+              5,
+            );
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
@@ -150,7 +202,8 @@ describe('GPU model paths', () => {
 
   it('a GPU training step matches the reference step (hamiltonianLoss with its default regulariser)', async () => {
     const make = () => new HamiltonianNN({ inputDim: 5, hiddenDims: [4, 3], dropoutRate: 0, seed: 8, backend: 'js' });
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const rng = new Rng(9);
     const x = rand(rng, 5 * 12);
     const y = Array.from({ length: 12 }, () => rng.int(2));
@@ -219,7 +272,8 @@ describe('GPU model paths', () => {
 
   it('fitGpu with three classes (validation on the CPU) follows fit', async () => {
     const make = () => new HamiltonianNN({ inputDim: 4, hiddenDims: [7], outputDim: 3, dropoutRate: 0.1, seed: 3, backend: 'js' });
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const data = { ...fitData, y: Uint8Array.from({ length: fitData.rows }, (_, i) => (fitData.x[i * 4] > 0.3 ? 2 : fitData.x[i * 4 + 1] > 0 ? 1 : 0)) };
     const o = { epochs: 2, batchSize: 16, seed: 2, validation: data, classWeights: [1, 2, 1] };
     const hg = await fitGpu(cpu, a, data, { ...o, lr: 0.05 });
@@ -248,7 +302,9 @@ describe('GPU model paths', () => {
     const hg = await fitGpu(cpu, b, fitData, { ...o, lr: 0.2, beta: 0.8 });
     expect(hd.epochs.map((e) => [e.loss, e.energy, e.lr])).toEqual(hg.epochs.map((e) => [e.loss, e.energy, e.lr]));
     a.parameters().forEach((p, i) => expect(p.data).toEqual(b.parameters()[i].data));
-    await expect(fit(a, new Adam(a.parameters()), fitData, { device: cpu })).rejects.toThrow(/fit on a GPU device runs AdvancedSymplecticOptimizer with one parameter group \(got Adam with 1\)/);
+    await expect(fit(a, new Adam(a.parameters()), fitData, { device: cpu })).rejects.toThrow(
+      /fit on a GPU device runs AdvancedSymplecticOptimizer with one parameter group \(got Adam with 1\)/,
+    );
   });
 
   it('fitGpu: divergence restores the last good weights; unsupported options are refused by name', async () => {
@@ -260,10 +316,16 @@ describe('GPU model paths', () => {
     await expect(fitGpu(cpu, a, fitData, { clipGradNorm: 1 } as never)).rejects.toThrow(/fitGpu does not support clipGradNorm/);
     await expect(fitGpu(cpu, a, fitData, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
     const wide = new HamiltonianNN({ inputDim: 4, hiddenDims: [512], seed: 1, backend: 'js' });
-    await expect(fitGpu(cpu, wide, fitData, { batchSize: 32769 })).rejects.toThrow(/batchSize 32769 is too large for the GPU with a layer 512 wide: at most 32768 rows/);
+    await expect(fitGpu(cpu, wide, fitData, { batchSize: 32769 })).rejects.toThrow(
+      /batchSize 32769 is too large for the GPU with a layer 512 wide: at most 32768 rows/,
+    );
     const net = await GpuNetwork.fromModel(cpu, wide);
-    await expect(net.trainStep(new Float32Array(4 * 40000), new Uint8Array(40000), 40000)).rejects.toThrow(/40000 rows × a layer 512 wide exceed 2\^24 elements/);
-    await expect(cpu.kernels.multiply(await cpu.kernels.upload(new Float32Array(1)), await cpu.kernels.upload(new Float32Array(1)), 2 ** 24 + 1)).rejects.toThrow(/16777217 outputs in one call; gpu.js indexes in float32/);
+    await expect(net.trainStep(new Float32Array(4 * 40000), new Uint8Array(40000), 40000)).rejects.toThrow(
+      /40000 rows × a layer 512 wide exceed 2\^24 elements/,
+    );
+    await expect(
+      cpu.kernels.multiply(await cpu.kernels.upload(new Float32Array(1)), await cpu.kernels.upload(new Float32Array(1)), 2 ** 24 + 1),
+    ).rejects.toThrow(/16777217 outputs in one call; gpu.js indexes in float32/);
     net.release();
   });
 });

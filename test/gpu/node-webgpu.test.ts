@@ -20,7 +20,12 @@ vi.mock('webgpu', () => ({
     async requestAdapter() {
       state.requested++;
       if (!state.adapters) return null;
-      return { info: { vendor: 'nvidia', device: 'H200 (stand-in)' }, async requestDevice() { return new DawnLikeDevice(); } };
+      return {
+        info: { vendor: 'nvidia', device: 'H200 (stand-in)' },
+        async requestDevice() {
+          return new DawnLikeDevice();
+        },
+      };
     },
   }),
 }));
@@ -34,7 +39,7 @@ afterEach(() => {
 describe('provideNodeWebGPU with a Dawn-like device', () => {
   it('sets up navigator.gpu and the WebGPU globals, names the adapter, and makes onuncapturederror assignable', async () => {
     const { provideNodeWebGPU } = await import('../../src/backend/gpu/node-webgpu.js');
-    expect(() => new DawnLikeDevice().onuncapturederror = () => {}).toThrow(/not of the correct interface type/);
+    expect(() => (new DawnLikeDevice().onuncapturederror = () => {})).toThrow(/not of the correct interface type/);
     const setup = await provideNodeWebGPU();
     expect(setup).toEqual({ ok: true, adapter: 'nvidia H200 (stand-in)' });
     expect(g.GPUBufferUsage).toEqual({ STORAGE: 0x80 });

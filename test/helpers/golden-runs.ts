@@ -6,8 +6,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  Adam, AdamW, AdvancedSymplecticOptimizer, ForestRuth, HamiltonianNN, Leapfrog, SGD, SymplecticEuler, fit,
-  parseCsv, prepareTable, type Optimizer, type BaseOptions, type Parameter,
+  Adam,
+  AdamW,
+  AdvancedSymplecticOptimizer,
+  ForestRuth,
+  HamiltonianNN,
+  Leapfrog,
+  SGD,
+  SymplecticEuler,
+  fit,
+  parseCsv,
+  prepareTable,
+  type Optimizer,
+  type BaseOptions,
+  type Parameter,
 } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
@@ -39,7 +51,14 @@ export function goldenRuns(): Record<string, () => Promise<Record<string, string
   const table = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
   const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 5, applySmote: false });
   const runs: Record<string, () => Promise<Record<string, string>>> = {};
-  const variants: Array<{ name: string; activation: 'relu' | 'leaky_relu' | 'tanh'; hidden: number[]; dropout: number; optimizer: string; loss: Record<string, unknown> }> = [
+  const variants: Array<{
+    name: string;
+    activation: 'relu' | 'leaky_relu' | 'tanh';
+    hidden: number[];
+    dropout: number;
+    optimizer: string;
+    loss: Record<string, unknown>;
+  }> = [
     { name: 'leaky-asym', activation: 'leaky_relu', hidden: [16, 8], dropout: 0.2, optimizer: 'asym', loss: {} },
     { name: 'relu-adam-l2-weights', activation: 'relu', hidden: [12], dropout: 0.3, optimizer: 'adam', loss: { regularizer: 'l2', classWeights: [1, 2.5] } },
     { name: 'tanh-adamw-python', activation: 'tanh', hidden: [8, 8], dropout: 0, optimizer: 'adamw', loss: { compat: 'python' } },
@@ -51,13 +70,25 @@ export function goldenRuns(): Record<string, () => Promise<Record<string, string
   for (const [bname, backend] of Object.entries(BACKENDS)) {
     for (const v of variants) {
       runs[`${bname}/${v.name}`] = async () => {
-        const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: v.hidden, activation: v.activation, dropoutRate: v.dropout, seed: 7, ...backend });
+        const model = new HamiltonianNN({
+          inputDim: prep.train.cols,
+          hiddenDims: v.hidden,
+          activation: v.activation,
+          dropoutRate: v.dropout,
+          seed: 7,
+          ...backend,
+        });
         const optimizer = OPTIMIZERS[v.optimizer](model.parameters());
         const history = await fit(model, optimizer, prep.train, { epochs: 3, batchSize: 64, seed: 7, validation: prep.test, ...v.loss });
         const p = model.predictProba(prep.test.x, prep.test.rows);
         const state = optimizer.state();
-        const buffers = state.params.flatMap((s) => Object.keys(s).sort().map((k) => s[k]).map((b) => (b instanceof Float32Array ? b : new Float64Array([b]))));
-        const hist = history.epochs.map((e) => [e.loss, e.baseLoss, e.regLoss, e.energy, e.validation?.loss ?? 0, e.validation?.auc ?? 0]).flat();
+        const buffers = state.params.flatMap((s) =>
+          Object.keys(s)
+            .sort()
+            .map((k) => s[k])
+            .map((b) => (b instanceof Float32Array ? b : new Float64Array([b]))),
+        );
+        const hist = history.epochs.flatMap((e) => [e.loss, e.baseLoss, e.regLoss, e.energy, e.validation?.loss ?? 0, e.validation?.auc ?? 0]);
         return {
           modelFile: sha(encodeModel(model, { training: { seed: 7 } })),
           optimizerState: sha(...buffers),

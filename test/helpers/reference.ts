@@ -26,7 +26,8 @@ export function refLogits(net: RefNet, x: ArrayLike<number>, rows: number): Floa
   let input = Float64Array.from({ length: rows * net.dims[0] }, (_, i) => x[i]);
   const L = net.dims.length - 1;
   for (let l = 0; l < L; l++) {
-    const nin = net.dims[l], nout = net.dims[l + 1];
+    const nin = net.dims[l],
+      nout = net.dims[l + 1];
     const out = new Float64Array(rows * nout);
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < nout; j++) {
@@ -46,7 +47,8 @@ export function refLogits(net: RefNet, x: ArrayLike<number>, rows: number): Floa
 }
 
 export function refCrossEntropy(logits: Float64Array, labels: ArrayLike<number>, rows: number, k: number, w?: ArrayLike<number>): number {
-  let total = 0, wsum = 0;
+  let total = 0,
+    wsum = 0;
   for (let r = 0; r < rows; r++) {
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, logits[r * k + j]);

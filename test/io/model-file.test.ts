@@ -9,7 +9,13 @@ const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url);
 
 describe('safetensors container', () => {
   it('round-trips tensors and metadata; data starts 8-byte aligned; header length is little-endian u64', () => {
-    const bytes = encodeSafetensors([['a', { shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) }], ['b', { shape: [1], data: Float32Array.of(-0.5) }]], { k: 'v' });
+    const bytes = encodeSafetensors(
+      [
+        ['a', { shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) }],
+        ['b', { shape: [1], data: Float32Array.of(-0.5) }],
+      ],
+      { k: 'v' },
+    );
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -22,7 +28,15 @@ describe('safetensors container', () => {
 
   const bad: Array<[string, (b: Uint8Array) => Uint8Array, RegExp]> = [
     ['too short', (b) => b.subarray(0, 5), /too short/],
-    ['header length past the end', (b) => { const c = b.slice(); new DataView(c.buffer).setBigUint64(0, 1n << 40n, true); return c; }, /runs past the end/],
+    [
+      'header length past the end',
+      (b) => {
+        const c = b.slice();
+        new DataView(c.buffer).setBigUint64(0, 1n << 40n, true);
+        return c;
+      },
+      /runs past the end/,
+    ],
     ['truncated data', (b) => b.subarray(0, b.length - 4), /run past the .* bytes of data/],
     ['trailing bytes', (b) => Uint8Array.from([...b, 0, 0, 0, 0]), /bytes after the last tensor/],
   ];
@@ -36,13 +50,15 @@ describe('safetensors container', () => {
 
   it('rejects overlapping offsets, wrong dtypes and shapes that disagree with the byte length', () => {
     const make = (header: object, dataBytes: number) => {
-      let h = new TextEncoder().encode(JSON.stringify(header));
+      const h = new TextEncoder().encode(JSON.stringify(header));
       const out = new Uint8Array(8 + h.length + dataBytes);
       new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
       out.set(h, 8);
       return out;
     };
-    expect(() => decodeSafetensors(make({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12))).toThrow(/overlaps/);
+    expect(() =>
+      decodeSafetensors(make({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12)),
+    ).toThrow(/overlaps/);
     expect(() => decodeSafetensors(make({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, 4))).toThrow(/dtype "F16" is not supported/);
     expect(() => decodeSafetensors(make({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8))).toThrow(/needs 12 bytes, offsets give 8/);
     expect(() => decodeSafetensors(make({ a: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, 8))).toThrow(/reversed/);
@@ -53,7 +69,8 @@ describe('safetensors container', () => {
 describe('model file', () => {
   it('round-trips a model with its config; same model → same bytes', () => {
     const m = new HamiltonianNN({ inputDim: 5, hiddenDims: [4, 3], activation: 'tanh', seed: 3 });
-    const a = encodeModel(m, { training: { seed: 3 } }), b = encodeModel(m, { training: { seed: 3 } });
+    const a = encodeModel(m, { training: { seed: 3 } }),
+      b = encodeModel(m, { training: { seed: 3 } });
     expect(a).toEqual(b);
     const back = decodeModel(a);
     expect(back.config).toEqual(m.config);
@@ -66,10 +83,15 @@ describe('model file', () => {
     const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [2], seed: 1 });
     m.parameters()[0].data[1] = NaN;
     expect(() => decodeModel(encodeModel(m))).toThrow(/'layers.0.weight' holds a non-finite value \(NaN\) at index 1/);
-    const sealed = (t: Array<[string, { shape: number[]; data: Float32Array }]>) => sealChecksum(encodeSafetensors(t, { config: JSON.stringify(m.config), crc32: '00000000' }));
+    const sealed = (t: Array<[string, { shape: number[]; data: Float32Array }]>) =>
+      sealChecksum(encodeSafetensors(t, { config: JSON.stringify(m.config), crc32: '00000000' }));
     expect(() => decodeModel(sealed([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]]))).toThrow(/tensor 'layers.0.bias' is missing/);
-    expect(() => decodeModel(sealed([['layers.0.weight', { shape: [3, 3], data: new Float32Array(9) }]]))).toThrow(/has shape \[3,3\], the architecture needs \[2,3\]/);
-    expect(() => decodeModel(encodeSafetensors([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]], { config: JSON.stringify(m.config) }))).toThrow(/no checksum/);
+    expect(() => decodeModel(sealed([['layers.0.weight', { shape: [3, 3], data: new Float32Array(9) }]]))).toThrow(
+      /has shape \[3,3\], the architecture needs \[2,3\]/,
+    );
+    expect(() =>
+      decodeModel(encodeSafetensors([['layers.0.weight', { shape: [2, 3], data: new Float32Array(6) }]], { config: JSON.stringify(m.config) })),
+    ).toThrow(/no checksum/);
     expect(() => decodeModel(encodeSafetensors([], { format: 'other' }))).toThrow(/format is 'other'/);
     expect(() => decodeModel(encodeSafetensors([], { format: 'hamiltonian-ai', format_version: '9' }))).toThrow(/format version 9 is not supported/);
   });
@@ -84,7 +106,9 @@ describe('model file', () => {
     flipped[flipped.length - 1] ^= 1;
     expect(() => decodeModel(flipped)).toThrow(/checksum mismatch/);
     // A value cannot fake the field (JSON escapes its quotes); a hand-made header with two is refused.
-    expect(decodeModel(sealChecksum(encodeSafetensors(tensors, { config: JSON.stringify(m.config), a: '"crc32":"00000000', crc32: '00000000' }))).metadata.a).toBe('"crc32":"00000000');
+    expect(
+      decodeModel(sealChecksum(encodeSafetensors(tensors, { config: JSON.stringify(m.config), a: '"crc32":"00000000', crc32: '00000000' }))).metadata.a,
+    ).toBe('"crc32":"00000000');
     const header = new TextEncoder().encode('{"__metadata__":{"crc32":"00000000"},"x":{"crc32":"00000000"}}');
     const twice = new Uint8Array(8 + header.length);
     new DataView(twice.buffer).setBigUint64(0, BigInt(header.length), true);

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import {
-  averagePrecision, brierScore, classificationReport, confusionAt, evaluateScores, ksStatistic, logLoss, psi, rocAuc,
-  rocCurve, thresholdForApprovalRate, youdenThreshold,
+  averagePrecision,
+  brierScore,
+  classificationReport,
+  confusionAt,
+  evaluateScores,
+  ksStatistic,
+  logLoss,
+  psi,
+  rocAuc,
+  rocCurve,
+  thresholdForApprovalRate,
+  youdenThreshold,
 } from '../../src/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/sklearn.json', import.meta.url), 'utf8'));
@@ -15,7 +25,12 @@ describe('metrics agree with scikit-learn / SciPy fixtures', () => {
       expect(rocAuc(c.y, c.pred)).toBeCloseTo(c.auc_from_labels, 12);
       expect(ksStatistic(c.y, c.scores)).toBeCloseTo(c.ks, 12);
       expect(averagePrecision(c.y, c.scores)).toBeCloseTo(c.average_precision, 12);
-      expect(logLoss(c.y, c.scores.map((s: number) => Math.min(0.99, Math.max(0.01, s))))).toBeCloseTo(c.log_loss, 12);
+      expect(
+        logLoss(
+          c.y,
+          c.scores.map((s: number) => Math.min(0.99, Math.max(0.01, s))),
+        ),
+      ).toBeCloseTo(c.log_loss, 12);
       expect(brierScore(c.y, c.scores)).toBeCloseTo(c.brier, 12);
       const rep = classificationReport(confusionAt(c.y, c.pred, 0.5));
       expect(rep.accuracy).toBeCloseTo(c.accuracy, 12);
@@ -50,7 +65,9 @@ describe('AUC properties', () => {
       fc.property(labelled, (xs) => {
         const y = xs.map(([b]) => (b ? 1 : 0));
         const s = xs.map(([, v]) => v / 20);
-        let u = 0, np = 0, nn = 0;
+        let u = 0,
+          np = 0,
+          nn = 0;
         for (let i = 0; i < y.length; i++) {
           if (y[i]) np++;
           else nn++;
@@ -68,8 +85,18 @@ describe('AUC properties', () => {
         const y = xs.map(([b]) => (b ? 1 : 0));
         const s = xs.map(([, v]) => v / 20);
         const a = rocAuc(y, s);
-        expect(rocAuc(y, s.map((v) => Math.exp(3 * v) - 7))).toBeCloseTo(a, 12);
-        expect(rocAuc(y, s.map((v) => 1 - v))).toBeCloseTo(1 - a, 12);
+        expect(
+          rocAuc(
+            y,
+            s.map((v) => Math.exp(3 * v) - 7),
+          ),
+        ).toBeCloseTo(a, 12);
+        expect(
+          rocAuc(
+            y,
+            s.map((v) => 1 - v),
+          ),
+        ).toBeCloseTo(1 - a, 12);
       }),
     );
   });

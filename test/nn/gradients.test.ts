@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ACTIVATIONS, Dense, HamiltonianNN, Rng, getActivation, hamiltonianLoss, softmaxCrossEntropy, type ActivationName,
-} from '../../src/index.js';
+import { ACTIVATIONS, Dense, HamiltonianNN, Rng, getActivation, hamiltonianLoss, softmaxCrossEntropy, type ActivationName } from '../../src/index.js';
 import { act64, close, numericGrad, refCrossEntropy, refLogits, refReg, type RefNet } from '../helpers/reference.js';
 
 const ATOL = 3e-4;
@@ -69,14 +67,17 @@ describe('gradients match central differences of an independent float64 referenc
         layer.forward(new Float32Array(rows * nout), x, rows);
         const dx = new Float32Array(rows * nin);
         layer.backward(dx, Float32Array.from(w), x, rows);
-        const W = Float64Array.from(layer.weight.data), b = Float64Array.from(layer.bias.data), X = Float64Array.from(x);
+        const W = Float64Array.from(layer.weight.data),
+          b = Float64Array.from(layer.bias.data),
+          X = Float64Array.from(x);
         const f = () => {
           let s = 0;
-          for (let r = 0; r < rows; r++) for (let j = 0; j < nout; j++) {
-            let y = b[j];
-            for (let i = 0; i < nin; i++) y += X[r * nin + i] * W[j * nin + i];
-            s += w[r * nout + j] * y;
-          }
+          for (let r = 0; r < rows; r++)
+            for (let j = 0; j < nout; j++) {
+              let y = b[j];
+              for (let i = 0; i < nin; i++) y += X[r * nin + i] * W[j * nin + i];
+              s += w[r * nout + j] * y;
+            }
           return s;
         };
         for (let i = 0; i < W.length; i++) expect(close(layer.weight.grad[i], numericGrad(f, W, i), ATOL, RTOL)).toBe(true);
@@ -144,7 +145,8 @@ describe('gradients match central differences of an independent float64 referenc
     const make = () => new HamiltonianNN({ inputDim: 3, hiddenDims: [4], dropoutRate: 0, seed: 5 });
     const x = randomInput(new Rng(2), 6);
     const y = [0, 1];
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const ra = hamiltonianLoss(a.forward(x, 2), y, a, { regCoeff: 0.1, compat: 'python' }, 2);
     a.backward(ra.grad, 2);
     const rb = hamiltonianLoss(b.forward(x, 2), y, b, { regCoeff: 0 }, 2);

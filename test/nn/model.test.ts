@@ -4,12 +4,17 @@ import type { WasmOps } from '../../src/backend/wasm/index.js';
 
 describe('Dropout', () => {
   it('preserves the expectation in training (inverted scaling) and is the identity in eval', () => {
-    const n = 200_000, p = 0.3;
+    const n = 200_000,
+      p = 0.3;
     const d = new Dropout(p);
     const x = new Float32Array(n).fill(1);
     const y = d.forward(new Float32Array(n), x, n, new Rng4(new Rng(11)));
-    let sum = 0, zeros = 0;
-    for (const v of y) { sum += v; if (v === 0) zeros++; }
+    let sum = 0,
+      zeros = 0;
+    for (const v of y) {
+      sum += v;
+      if (v === 0) zeros++;
+    }
     // std of the mean = √(p/(1−p)/n) ≈ 0.0015; allow 5σ.
     expect(Math.abs(sum / n - 1)).toBeLessThan(0.008);
     expect(Math.abs(zeros / n - p)).toBeLessThan(0.005);
@@ -23,7 +28,12 @@ describe('HamiltonianNN', () => {
   it('has the original architecture and PyTorch-style initialisation bounds', () => {
     const m = new HamiltonianNN({ inputDim: 10, hiddenDims: [64, 32], seed: 1 });
     expect(m.parameters().map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'layers.0.weight:64x10', 'layers.0.bias:64', 'layers.1.weight:32x64', 'layers.1.bias:32', 'layers.2.weight:2x32', 'layers.2.bias:2',
+      'layers.0.weight:64x10',
+      'layers.0.bias:64',
+      'layers.1.weight:32x64',
+      'layers.1.bias:32',
+      'layers.2.weight:2x32',
+      'layers.2.bias:2',
     ]);
     for (const l of m.layers) {
       const bound = 1 / Math.sqrt(l.inFeatures);
@@ -38,10 +48,12 @@ describe('HamiltonianNN', () => {
     const m = new HamiltonianNN({ inputDim: 10, hiddenDims: [64, 32], dropoutRate: 0.5, seed: 3 });
     const x = new Float32Array(50).map((_, i) => Math.sin(i));
     m.eval();
-    const a = m.forward(x, 5).slice(), b = m.forward(x, 5).slice();
+    const a = m.forward(x, 5).slice(),
+      b = m.forward(x, 5).slice();
     expect(a).toEqual(b);
     m.train();
-    const c = m.forward(x, 5).slice(), d = m.forward(x, 5).slice();
+    const c = m.forward(x, 5).slice(),
+      d = m.forward(x, 5).slice();
     expect(c).not.toEqual(d);
     const p = m.predictProba(x, 5);
     m.eval();
@@ -102,7 +114,9 @@ describe('predictProba in chunks', () => {
             expect(p[i]).toBe(Math.fround(d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d))));
           } else {
             const z = Array.from(logits.subarray(i * 3, i * 3 + 3));
-            const m = Math.max(...z), e = z.map((v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
+            const m = Math.max(...z),
+              e = z.map((v) => Math.exp(v - m)),
+              s = e.reduce((a, b) => a + b, 0);
             e.forEach((v, j) => expect(p[i * 3 + j]).toBeCloseTo(v / s, 6));
           }
         }
@@ -116,7 +130,10 @@ describe('predictProba in chunks', () => {
   it('keeps the WASM memory bounded: 200,000 rows need no more than 4096 do', () => {
     const model = new HamiltonianNN({ inputDim: 20, hiddenDims: [256, 64], seed: 2, backend: 'wasm' });
     const rng = new Rng(3);
-    model.predictProba(Float32Array.from({ length: 4096 * 20 }, () => rng.normal()), 4096);
+    model.predictProba(
+      Float32Array.from({ length: 4096 * 20 }, () => rng.normal()),
+      4096,
+    );
     const arena = (model.ops as WasmOps).arena;
     const before = arena.byteLength;
     const big = Float32Array.from({ length: 200_000 * 20 }, () => rng.normal());

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Adam, AdamW, AdvancedSymplecticOptimizer, ForestRuth, Leapfrog, ReduceLROnPlateau, Rng, SGD, SymplecticEuler,
-  SymplecticOptimizer, createParameter, type Parameter,
+  Adam,
+  AdamW,
+  AdvancedSymplecticOptimizer,
+  ForestRuth,
+  Leapfrog,
+  ReduceLROnPlateau,
+  Rng,
+  SGD,
+  SymplecticEuler,
+  SymplecticOptimizer,
+  createParameter,
+  type Parameter,
 } from '../../src/index.js';
 
 function param(values: number[], name = 'p'): Parameter {
@@ -30,24 +40,30 @@ describe('optimiser steps match hand-computed updates', () => {
 
   it('AdvancedSymplecticOptimizer moves each tensor at most √2·lr per step; zero gradient and momentum move nothing', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.integer({ min: 1, max: 40 }), (seed, lr, beta, n) => {
-        const rng = new Rng(seed);
-        const p = param(Array.from({ length: n }, () => rng.uniform(-3, 3)));
-        const q = param(Array.from({ length: 3 }, () => rng.uniform(-3, 3)));
-        const opt = new AdvancedSymplecticOptimizer([p, q], { lr, beta });
-        for (let s = 0; s < 5; s++) {
-          const scale = 10 ** rng.uniform(-4, 4);
-          for (const t of [p, q]) for (let i = 0; i < t.grad.length; i++) t.grad[i] = rng.normal() * scale;
-          const before = [p.data.slice(), q.data.slice()];
-          opt.step();
-          [p, q].forEach((t, k) => {
-            let d2 = 0;
-            for (let i = 0; i < t.data.length; i++) d2 += (t.data[i] - before[k][i]) ** 2;
-            // float32 rounding of θ adds at most an ulp per element on top of the exact bound.
-            expect(Math.sqrt(d2)).toBeLessThanOrEqual(Math.SQRT2 * lr * (1 + 1e-6) + 4e-7 * Math.sqrt(t.data.length));
-          });
-        }
-      }),
+      fc.property(
+        fc.nat(),
+        fc.double({ min: 1e-4, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.99, noNaN: true }),
+        fc.integer({ min: 1, max: 40 }),
+        (seed, lr, beta, n) => {
+          const rng = new Rng(seed);
+          const p = param(Array.from({ length: n }, () => rng.uniform(-3, 3)));
+          const q = param(Array.from({ length: 3 }, () => rng.uniform(-3, 3)));
+          const opt = new AdvancedSymplecticOptimizer([p, q], { lr, beta });
+          for (let s = 0; s < 5; s++) {
+            const scale = 10 ** rng.uniform(-4, 4);
+            for (const t of [p, q]) for (let i = 0; i < t.grad.length; i++) t.grad[i] = rng.normal() * scale;
+            const before = [p.data.slice(), q.data.slice()];
+            opt.step();
+            [p, q].forEach((t, k) => {
+              let d2 = 0;
+              for (let i = 0; i < t.data.length; i++) d2 += (t.data[i] - before[k][i]) ** 2;
+              // float32 rounding of θ adds at most an ulp per element on top of the exact bound.
+              expect(Math.sqrt(d2)).toBeLessThanOrEqual(Math.SQRT2 * lr * (1 + 1e-6) + 4e-7 * Math.sqrt(t.data.length));
+            });
+          }
+        },
+      ),
       { numRuns: 100 },
     );
     const p = param([1, -2, 3]);
@@ -120,7 +136,8 @@ describe('optimiser steps match hand-computed updates', () => {
   });
 
   it('parameter groups carry their own hyper-parameters; bad values name the parameter', () => {
-    const a = param([1]), b = param([1]);
+    const a = param([1]),
+      b = param([1]);
     const opt = new SGD([{ params: [a] }, { params: [b], lr: 1 }], { lr: 0.1 });
     a.grad[0] = 1;
     b.grad[0] = 1;

@@ -33,7 +33,9 @@ describe('chains and embeddings', () => {
 });
 
 describe('trajectory features on hand-made chains', () => {
-  const q = Float32Array.of(1, 0, 0), f = Float32Array.of(0, 1, 0), a = Float32Array.of(0, 0, 1);
+  const q = Float32Array.of(1, 0, 0),
+    f = Float32Array.of(0, 1, 0),
+    a = Float32Array.of(0, 0, 1);
   it('identical facts: the fact1 → fact2 step has T = 0', () => {
     const r = trajectoryFeatures([q, f, f, a]);
     expect(r.steps[1].T).toBe(0);

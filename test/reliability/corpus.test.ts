@@ -36,9 +36,10 @@ describe('bad-input corpus', () => {
     it(`${c.command} ${c.file} → exit ${c.exit}${c.note ? ` (${c.note})` : ''}`, () => {
       const path = join(dir, c.file);
       const out = join(work, `${c.file}.out`);
-      const args = c.command === 'train'
-        ? ['train', '--data', path, '--target', 'y', '--positive', '1', '--out', out, '--epochs', '1', '--quiet', ...(c.args ?? [])]
-        : ['score', '--model', model, '--data', path, '--out', out, '--quiet', ...(c.args ?? [])];
+      const args =
+        c.command === 'train'
+          ? ['train', '--data', path, '--target', 'y', '--positive', '1', '--out', out, '--epochs', '1', '--quiet', ...(c.args ?? [])]
+          : ['score', '--model', model, '--data', path, '--out', out, '--quiet', ...(c.args ?? [])];
       const r = cli(args, { cwd: dir });
       expect(r.code, r.stderr).toBe(c.exit);
       expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack traces for user errors

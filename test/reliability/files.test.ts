@@ -22,7 +22,8 @@ describe('atomic outputs: a killed process leaves the old file or nothing, never
     const size = 64 * 1024 * 1024;
     const script = `import { writeAtomic } from ${JSON.stringify(join(ROOT, 'dist', 'cli', 'files.js'))};
       const b = new Uint8Array(${size}).fill(7); writeAtomic(${JSON.stringify(target)}, b); process.stdout.write('done');`;
-    let sawOld = 0, sawNew = 0;
+    let sawOld = 0,
+      sawNew = 0;
     for (const delay of [5, 20, 40, 80, 150, 400]) {
       writeFileSync(target, OLD);
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,8 +54,8 @@ describe('atomic outputs: a killed process leaves the old file or nothing, never
     const big = join(dir, 'big.csv');
     const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
     const w = createWriteStream(big);
-    w.write(lines[0] + '\n');
-    for (let i = 0; i < 60; i++) w.write(lines.slice(1).join('\n') + '\n');
+    w.write(`${lines[0]}\n`);
+    for (let i = 0; i < 60; i++) w.write(`${lines.slice(1).join('\n')}\n`);
     w.end();
     await once(w, 'finish');
     const out = join(dir, 'out.csv');
@@ -74,7 +75,24 @@ describe('reproducibility', () => {
     for (const backend of ['js', 'wasm']) {
       const files = [1, 2].map((i) => join(dir, `${backend}-${i}.safetensors`));
       for (const f of files) {
-        const r = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', f, '--epochs', '3', '--seed', '11', '--backend', backend, '--quiet']);
+        const r = cli([
+          'train',
+          '--data',
+          CREDIT,
+          '--target',
+          'Status',
+          '--positive',
+          'bad',
+          '--out',
+          f,
+          '--epochs',
+          '3',
+          '--seed',
+          '11',
+          '--backend',
+          backend,
+          '--quiet',
+        ]);
         expect(r.code, r.stderr).toBe(0);
       }
       expect(readFileSync(files[0]).equals(readFileSync(files[1])), backend).toBe(true);
@@ -94,10 +112,10 @@ describe('scoring under load', () => {
     const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
     const make = async (path: string, n: number) => {
       const w = createWriteStream(path);
-      w.write(lines[0] + '\n');
+      w.write(`${lines[0]}\n`);
       let chunk = '';
       for (let i = 0; i < n; i++) {
-        chunk += lines[1 + (i % (lines.length - 1))] + '\n';
+        chunk += `${lines[1 + (i % (lines.length - 1))]}\n`;
         if (chunk.length > 1 << 20) {
           if (!w.write(chunk)) await once(w, 'drain');
           chunk = '';
@@ -107,19 +125,31 @@ describe('scoring under load', () => {
       await once(w, 'finish');
     };
     const peak = (n: number) => {
-      const input = join(dir, `in-${n}.csv`), out = join(dir, `out-${n}.csv`);
-      return { input, out, run: async () => {
-        await make(input, n);
-        const r = spawnSync(process.execPath, [BIN, 'score', '--model', model, '--data', input, '--out', out, '--quiet', '--json'], { encoding: 'utf8' });
-        expect(r.status, r.stderr).toBe(0);
-        const summary = JSON.parse(r.stderr.trim().split('\n').find((l) => l.startsWith('{'))!);
-        return { kb: summary.peakRssKB as number, summary };
-      } };
+      const input = join(dir, `in-${n}.csv`),
+        out = join(dir, `out-${n}.csv`);
+      return {
+        input,
+        out,
+        run: async () => {
+          await make(input, n);
+          const r = spawnSync(process.execPath, [BIN, 'score', '--model', model, '--data', input, '--out', out, '--quiet', '--json'], { encoding: 'utf8' });
+          expect(r.status, r.stderr).toBe(0);
+          const summary = JSON.parse(
+            r.stderr
+              .trim()
+              .split('\n')
+              .find((l) => l.startsWith('{'))!,
+          );
+          return { kb: summary.peakRssKB as number, summary };
+        },
+      };
     };
     const small = await peak(20_000).run();
     const large = await peak(rows).run();
     expect(large.summary).toMatchObject({ rows, scored: rows, failed: 0 });
-    const outLines = readFileSync(join(dir, `out-${rows}.csv`), 'utf8').split('\n').filter(Boolean).length;
+    const outLines = readFileSync(join(dir, `out-${rows}.csv`), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
     expect(outLines).toBe(rows + 1);
     // Bounded: the large file costs at most a small constant more than a file 10–50× smaller.
     expect(large.kb).toBeLessThan(small.kb + 64 * 1024);
@@ -129,12 +159,15 @@ describe('scoring under load', () => {
 
 describe('security', () => {
   it('no eval or new Function in the built library, scorer and CLI; the CLI imports no path taken from data', () => {
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.js') ? [join(d, e.name)] : []));
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.js') ? [join(d, e.name)] : []));
     const files = walk(join(ROOT, 'dist'));
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) {
       // Comments may mention eval or import(); only code counts.
-      const src = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const src = readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       expect(src, f).not.toMatch(/(?<![.\w])eval\s*\(\s*[^)\s]|new Function\s*\(/); // eval with an argument (model.eval() is a method)
       // Dynamic import only of fixed module names (never of a value read from input).
       for (const m of src.matchAll(/\bimport\s*\(([^)]*)\)/g)) expect(m[1].trim(), f).toMatch(/^['"`][^'"`$]+['"`]$/);

@@ -42,17 +42,23 @@ function check(bytes: Uint8Array): 'ok' | 'rejected' {
 
 describe('model-file fuzzing', () => {
   it('random truncations are rejected', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: original.length - 1 }), (n) => {
-      expect(check(original.subarray(0, n))).toBe('rejected');
-    }), { numRuns: Math.min(RUNS, original.length) });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: original.length - 1 }), (n) => {
+        expect(check(original.subarray(0, n))).toBe('rejected');
+      }),
+      { numRuns: Math.min(RUNS, original.length) },
+    );
   });
 
   it('random bit flips: rejected, or (flips in JSON whitespace padding) the identical model', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.nat({ max: original.length - 1 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 4 }), (flips) => {
-      const b = original.slice();
-      for (const [i, bit] of flips) b[i] ^= 1 << bit;
-      check(b);
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: original.length - 1 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 4 }), (flips) => {
+        const b = original.slice();
+        for (const [i, bit] of flips) b[i] ^= 1 << bit;
+        check(b);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('a flip inside the tensor data is caught by the CRC-32 of our files; a PyTorch file (no checksum) loads with that weight changed', () => {
@@ -60,7 +66,9 @@ describe('model-file fuzzing', () => {
     const b = original.slice();
     b[8 + n + 2] ^= 0x01; // low mantissa bit of the first weight
     expect(() => decodeModel(b)).toThrow(/checksum mismatch .* the file is corrupted/);
-    const bare = encodeSafetensors(model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]));
+    const bare = encodeSafetensors(
+      model.parameters().map((p) => [p.name, { shape: p.shape, data: p.data }] as [string, { shape: readonly number[]; data: Float32Array }]),
+    );
     const m = Number(new DataView(bare.buffer).getBigUint64(0, true));
     const c = bare.slice();
     c[8 + m + 2] ^= 0x01;
@@ -95,14 +103,20 @@ describe('model-file fuzzing', () => {
     const nan = new HamiltonianNN({ inputDim: 2, hiddenDims: [2], seed: 1 });
     nan.parameters()[2].data[0] = Infinity;
     expect(() => decodeModel(encodeModel(nan))).toThrow(/non-finite value \(Infinity\)/);
-    const shapes = encodeSafetensors([['layers.0.weight', { shape: [2, 2], data: new Float32Array(4) }], ['layers.0.bias', { shape: [3], data: new Float32Array(3) }]]);
+    const shapes = encodeSafetensors([
+      ['layers.0.weight', { shape: [2, 2], data: new Float32Array(4) }],
+      ['layers.0.bias', { shape: [3], data: new Float32Array(3) }],
+    ]);
     expect(() => decodeModel(shapes)).toThrow(/'layers.0.bias' has shape \[3\], the architecture needs \[2\]/);
   });
 
   it('random byte strings are rejected', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
-      expect(check(b)).toBe('rejected');
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(check(b)).toBe('rejected');
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('the scorer refuses what decodeModel refuses, with the same error class', () => {

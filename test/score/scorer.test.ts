@@ -17,7 +17,10 @@ const records = table.rows.slice(0, 300).map((r) => Object.fromEntries(table.col
 
 describe('edge scorer', () => {
   it('scores raw records exactly as the training model does, on the WASM and the JS engine', async () => {
-    const enc = prep.preprocessor.transform(table, Array.from({ length: 300 }, (_, i) => i));
+    const enc = prep.preprocessor.transform(
+      table,
+      Array.from({ length: 300 }, (_, i) => i),
+    );
     const expected = model.predictProba(enc.x, enc.rows);
     for (const engine of ['wasm', 'js'] as const) {
       const s = await loadScorer(bytes, { engine });

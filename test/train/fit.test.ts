@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, AdvancedSymplecticOptimizer, ForestRuth, HamiltonianNN, Leapfrog, ReduceLROnPlateau, Rng, SGD, SymplecticEuler,
-  TrainingDivergedError, fit, type Dataset,
+  Adam,
+  AdvancedSymplecticOptimizer,
+  ForestRuth,
+  HamiltonianNN,
+  Leapfrog,
+  ReduceLROnPlateau,
+  Rng,
+  SGD,
+  SymplecticEuler,
+  TrainingDivergedError,
+  fit,
+  type Dataset,
 } from '../../src/index.js';
 
 /** Two Gaussian blobs, linearly separable-ish. */
@@ -26,13 +36,16 @@ describe('fit', () => {
       await fit(m, new AdvancedSymplecticOptimizer(m.parameters()), data, { epochs: 3, seed });
       return weights(m);
     };
-    const a = await run(5), b = await run(5), c = await run(6);
+    const a = await run(5),
+      b = await run(5),
+      c = await run(6);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
 
   it('learns with every optimiser, closure-based ones included (loss falls, validation AUC high)', async () => {
-    const train = blobs(400, 4, 2), val = blobs(200, 4, 3);
+    const train = blobs(400, 4, 2),
+      val = blobs(200, 4, 3);
     const makers = [
       (m: HamiltonianNN) => new AdvancedSymplecticOptimizer(m.parameters(), { lr: 0.01 }),
       (m: HamiltonianNN) => new SymplecticEuler(m.parameters(), { lr: 0.2, friction: 0.1 }),
@@ -52,7 +65,11 @@ describe('fit', () => {
 
   it('a drift-first method (Forest–Ruth) evaluates exactly its three gradients per step; kick-first ones one more at most', async () => {
     const data = blobs(64, 3, 8);
-    for (const [make, perStep] of [[(m: HamiltonianNN) => new ForestRuth(m.parameters(), { lr: 0.05 }), 3], [(m: HamiltonianNN) => new Leapfrog(m.parameters(), { lr: 0.05 }), 2], [(m: HamiltonianNN) => new SGD(m.parameters(), { lr: 0.05 }), 1]] as const) {
+    for (const [make, perStep] of [
+      [(m: HamiltonianNN) => new ForestRuth(m.parameters(), { lr: 0.05 }), 3],
+      [(m: HamiltonianNN) => new Leapfrog(m.parameters(), { lr: 0.05 }), 2],
+      [(m: HamiltonianNN) => new SGD(m.parameters(), { lr: 0.05 }), 1],
+    ] as const) {
       const m = new HamiltonianNN({ inputDim: 3, hiddenDims: [4], seed: 1 });
       let forwards = 0;
       const forward = m.forward.bind(m);
@@ -66,14 +83,18 @@ describe('fit', () => {
   });
 
   it('early stopping keeps the best epoch’s weights; the scheduler lowers the learning rate', async () => {
-    const train = blobs(200, 4, 4), val = blobs(100, 4, 5);
+    const train = blobs(200, 4, 4),
+      val = blobs(100, 4, 5);
     const m = new HamiltonianNN({ inputDim: 4, hiddenDims: [32], seed: 2 });
     const opt = new SGD(m.parameters(), { lr: 0.5, momentum: 0.9 });
     const sched = new ReduceLROnPlateau(opt, { patience: 0, factor: 0.5, minLr: 1e-4 });
     let bestWeights: number[][] = [];
     let bestLoss = Infinity;
     const h = await fit(m, opt, train, {
-      epochs: 40, seed: 2, validation: val, scheduler: sched,
+      epochs: 40,
+      seed: 2,
+      validation: val,
+      scheduler: sched,
       earlyStopping: { monitor: 'val.loss', patience: 3 },
       onEpoch: (e) => {
         if (e.validation!.loss < bestLoss) {

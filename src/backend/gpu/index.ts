@@ -51,7 +51,10 @@ export async function createGpuBackend(mode: GpuMode = 'auto', options: { selfCh
   const check = await gpuSelfCheck(gpu);
   if (check.ok) return gpu;
   gpu.destroy();
-  return { mode: null, fallbackReason: `the GPU (gpu.js ${gpu.mode}) disagrees with the reference kernels (${check.failures.join('; ')}); using the CPU backends` };
+  return {
+    mode: null,
+    fallbackReason: `the GPU (gpu.js ${gpu.mode}) disagrees with the reference kernels (${check.failures.join('; ')}); using the CPU backends`,
+  };
 }
 
 async function openGpuBackend(mode: GpuMode): Promise<GpuBackend | GpuUnavailable> {
@@ -94,11 +97,12 @@ async function openGpuBackend(mode: GpuMode): Promise<GpuBackend | GpuUnavailabl
 /** The WebGPU adapter's vendor/architecture in a browser (Node gets it from provideNodeWebGPU). */
 async function browserAdapterName(): Promise<string | undefined> {
   try {
-    const a = await (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } } }).navigator?.gpu?.requestAdapter();
+    const a = await (
+      globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } } }
+    ).navigator?.gpu?.requestAdapter();
     const info = a?.info ?? {};
     return [info.vendor, info.architecture, info.device || info.description].filter(Boolean).join(' ') || undefined;
   } catch {
     return undefined;
   }
 }
-

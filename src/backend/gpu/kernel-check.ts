@@ -46,13 +46,28 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
     worst[name] = w;
   };
 
-  for (const [m, kk, n] of [[1, 1, 1], [7, 13, 5], [33, 65, 17], [3, 1500, 4], [130, 110, 64]]) {
-    const a = rand(m * kk), b = rand(kk * n), bt = rand(n * kk), at = rand(kk * m);
-    for (const [ta, tb, A, B] of [[false, false, a, b], [false, true, a, bt], [true, false, at, b]] as const) {
-      const want = new Float64Array(m * n), scale = new Float64Array(m * n);
+  for (const [m, kk, n] of [
+    [1, 1, 1],
+    [7, 13, 5],
+    [33, 65, 17],
+    [3, 1500, 4],
+    [130, 110, 64],
+  ]) {
+    const a = rand(m * kk),
+      b = rand(kk * n),
+      bt = rand(n * kk),
+      at = rand(kk * m);
+    for (const [ta, tb, A, B] of [
+      [false, false, a, b],
+      [false, true, a, bt],
+      [true, false, at, b],
+    ] as const) {
+      const want = new Float64Array(m * n),
+        scale = new Float64Array(m * n);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
-          let s = 0, z = 0;
+          let s = 0,
+            z = 0;
           for (let p = 0; p < kk; p++) {
             const t = (ta ? A[p * m + i] : A[i * kk + p]) * (tb ? B[j * kk + p] : B[p * n + j]);
             s += t;
@@ -70,12 +85,30 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
   }
 
   // The last shape drives pre-activations to ±hundreds: WGSL's tanh may overflow to NaN there (gpuweb#4458).
-  for (const [m, kk, n, scale] of [[5, 7, 3, 1], [9, 1100, 5, 1], [4, 3, 6, 150]]) {
-    const x = Float32Array.from(rand(m * kk), (v) => v * scale), w = rand(n * kk), b = rand(n);
+  for (const [m, kk, n, scale] of [
+    [5, 7, 3, 1],
+    [9, 1100, 5, 1],
+    [4, 3, 6, 150],
+  ]) {
+    const x = Float32Array.from(rand(m * kk), (v) => v * scale),
+      w = rand(n * kk),
+      b = rand(n);
     const [hx, hw, hb] = [await up(x), await up(w), await up(b)];
     // The activations in float64, as written in their papers (GELU: the tanh form with its literal constants).
-    const K = 0.7978845608028654, A = 0.044715;
-    const f = (act: number, s: number) => (act === 1 ? Math.max(s, 0) : act === 2 ? (s > 0 ? s : 0.01 * s) : act === 3 ? Math.tanh(s) : act === 4 ? 0.5 * s * (1 + Math.tanh(K * (s + A * s ** 3))) : s);
+    const K = 0.7978845608028654,
+      A = 0.044715;
+    const f = (act: number, s: number) =>
+      act === 1
+        ? Math.max(s, 0)
+        : act === 2
+          ? s > 0
+            ? s
+            : 0.01 * s
+          : act === 3
+            ? Math.tanh(s)
+            : act === 4
+              ? 0.5 * s * (1 + Math.tanh(K * (s + A * s ** 3)))
+              : s;
     const df = (act: number, s: number) => {
       if (act === 1) return s > 0 ? 1 : 0;
       if (act === 2) return s > 0 ? 1 : 0.01;
@@ -88,10 +121,12 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
     };
     const pre = new Float64Array(m * n);
     for (const act of [0, 1, 2, 3, 4]) {
-      const want = new Float64Array(m * n), scale = new Float64Array(m * n);
+      const want = new Float64Array(m * n),
+        scale = new Float64Array(m * n);
       for (let r = 0; r < m; r++) {
         for (let j = 0; j < n; j++) {
-          let s = b[j], z = Math.abs(b[j]);
+          let s = b[j],
+            z = Math.abs(b[j]);
           for (let p = 0; p < kk; p++) {
             s += x[r * kk + p] * w[j * kk + p];
             z += Math.abs(x[r * kk + p] * w[j * kk + p]);
@@ -105,10 +140,18 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
       // The unfused path training takes: the linear part, then the activation on its own, then its derivative.
       const linear = await k.dense(hx, hw, hb, m, kk, n, 0, 0.01);
       const p32 = await k.read(linear);
-      note(`activate(act ${act})`, await down(k.activate(linear, m * n, act, 0.01)), Array.from(p32, (s) => f(act, s)));
+      note(
+        `activate(act ${act})`,
+        await down(k.activate(linear, m * n, act, 0.01)),
+        Array.from(p32, (s) => f(act, s)),
+      );
       const g = rand(m * n);
       const hg = await up(g);
-      note(`activationBackward(act ${act})`, await down(k.activationBackward(hg, linear, m * n, act, 0.01)), Array.from(g, (v, i) => v * df(act, p32[i])));
+      note(
+        `activationBackward(act ${act})`,
+        await down(k.activationBackward(hg, linear, m * n, act, 0.01)),
+        Array.from(g, (v, i) => v * df(act, p32[i])),
+      );
       k.release(hg);
       k.release(linear);
     }
@@ -116,8 +159,11 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
   }
 
   {
-    const m = 1200, n = 3, x = rand(m * n);
-    const want = [0, 0, 0], scale = [0, 0, 0];
+    const m = 1200,
+      n = 3,
+      x = rand(m * n);
+    const want = [0, 0, 0],
+      scale = [0, 0, 0];
     for (let i = 0; i < m * n; i++) {
       want[i % n] += x[i];
       scale[i % n] += Math.abs(x[i]);
@@ -127,7 +173,10 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
     k.release(hx);
   }
 
-  for (const [rows, c, weighted] of [[1100, 2, false], [37, 3, true]] as const) {
+  for (const [rows, c, weighted] of [
+    [1100, 2, false],
+    [37, 3, true],
+  ] as const) {
     const z = Float32Array.from(rand(rows * c), (v) => 4 * v);
     const y = Float32Array.from({ length: rows }, () => rng.int(c));
     const cw = weighted ? Float32Array.from({ length: c }, (_, j) => 0.5 + j) : undefined;
@@ -139,7 +188,8 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
     const positive = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       const row = Array.from(z.subarray(r * c, r * c + c));
-      const mx = Math.max(...row), lse = mx + Math.log(row.reduce((s, v) => s + Math.exp(v - mx), 0));
+      const mx = Math.max(...row),
+        lse = mx + Math.log(row.reduce((s, v) => s + Math.exp(v - mx), 0));
       row.forEach((v, j) => (ref.grad[r * c + j] = (Math.exp(v - lse) - (j === y[r] ? 1 : 0)) * rw[r]));
       ref.loss += rw[r] * (lse - row[y[r]]);
       if (c === 2) positive[r] = 1 / (1 + Math.exp(row[0] - row[1]));
@@ -153,13 +203,20 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
   }
 
   {
-    const n = 70001, m = rand(n), g = rand(n), theta = rand(n), beta = 0.9, lr = 0.01, lambda = 0.01;
+    const n = 70001,
+      m = rand(n),
+      g = rand(n),
+      theta = rand(n),
+      beta = 0.9,
+      lr = 0.01,
+      lambda = 0.01;
     const [hm, hg, ht] = [await up(m), await up(g), await up(theta)];
     const mNew = await k.momentum(hm, hg, beta, n);
     const mRef = Float64Array.from(m, (v, i) => beta * v + (1 - beta) * g[i]);
     note('momentum', await k.read(mNew), mRef);
     const partials = await k.sumSquaresPartials(mNew, hg, n, 1);
-    let H = 0, T = 0;
+    let H = 0,
+      T = 0;
     for (let i = 0; i < n; i++) {
       H += 0.5 * (mRef[i] * mRef[i] + g[i] * g[i]);
       T += theta[i] * theta[i];
@@ -167,22 +224,40 @@ export async function gpuSelfCheck(gpu: { kernels: GpuKernels }, options: { seed
     const scale = await k.symplecticScale(partials, lr, 1e-8);
     const s = await k.read(scale);
     note('symplecticScale', s, [H, lr / (Math.sqrt(H) + 1e-8)]);
-    note('update', await down(k.update(ht, mNew, scale, n)), Float64Array.from(theta, (v, i) => v - s[1] * mRef[i]));
+    note(
+      'update',
+      await down(k.update(ht, mNew, scale, n)),
+      Float64Array.from(theta, (v, i) => v - s[1] * mRef[i]),
+    );
     const tp = await k.sumSquaresPartials(ht, ht, n, 0);
-    for (const [l2, withGrad] of [[false, true], [true, true], [false, false]]) {
+    for (const [l2, withGrad] of [
+      [false, true],
+      [true, true],
+      [false, false],
+    ]) {
       const rs = await k.regularizerScale(tp, lambda, l2, withGrad);
       const r = await k.read(rs);
       note('regularizerScale', r, [l2 ? 0.5 * T : Math.sqrt(T), withGrad ? (l2 ? lambda : lambda / Math.sqrt(T)) : 0]);
-      note('addScaled', await down(k.addScaled(hg, ht, rs, n)), Float64Array.from(g, (v, i) => v + r[1] * theta[i]));
+      note(
+        'addScaled',
+        await down(k.addScaled(hg, ht, rs, n)),
+        Float64Array.from(g, (v, i) => v + r[1] * theta[i]),
+      );
       k.release(rs);
     }
-    note('multiply', await down(k.multiply(hg, ht, n)), Float64Array.from(g, (v, i) => v * theta[i]));
+    note(
+      'multiply',
+      await down(k.multiply(hg, ht, n)),
+      Float64Array.from(g, (v, i) => v * theta[i]),
+    );
     const [hacc, hsc, hrg] = [await up(Float32Array.of(1, 2, 3, 4)), await up(Float32Array.of(0.5, 9)), await up(Float32Array.of(0.25, 9))];
     note('accumulateTensor', await down(k.accumulateTensor(hacc, hsc, hrg, 0.1)), [1, 2.5, 3.25, 4.025]);
     for (const t of [hacc, hsc, hrg]) k.release(t);
     for (const t of [hm, hg, ht, mNew, partials, scale, tp]) k.release(t);
   }
 
-  const failures = Object.entries(worst).filter(([, e]) => !(e <= tolerance)).map(([name, e]) => `${name}: ${e.toExponential(2)} > ${tolerance}`);
+  const failures = Object.entries(worst)
+    .filter(([, e]) => !(e <= tolerance))
+    .map(([name, e]) => `${name}: ${e.toExponential(2)} > ${tolerance}`);
   return { ok: failures.length === 0, tolerance, worst, failures };
 }

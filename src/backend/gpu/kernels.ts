@@ -104,7 +104,16 @@ const LOOP_MAX = 1 << 26;
  * const kernels = createGpuKernels(new GPU({ mode: 'cpu' }));
  */
 export function createGpuKernels(gpu: GPULike): GpuKernels {
-  const opts = { dynamicOutput: true, dynamicArguments: true, tactic: 'precision', precision: 'single', pipeline: true, immutable: true, loopMaxIterations: LOOP_MAX, output: [1] };
+  const opts = {
+    dynamicOutput: true,
+    dynamicArguments: true,
+    tactic: 'precision',
+    precision: 'single',
+    pipeline: true,
+    immutable: true,
+    loopMaxIterations: LOOP_MAX,
+    output: [1],
+  };
   const make = (fn: (...args: any[]) => number) => gpu.createKernel(fn, opts);
   const copy = make(function (this: any, a: number[]) {
     return a[this.thread.x];
@@ -268,7 +277,11 @@ export function createGpuKernels(gpu: GPULike): GpuKernels {
   });
   const run = (kernel: any, size: number, ...args: unknown[]): Promise<GpuTensor> => {
     if (size > MAX_KERNEL_OUTPUTS) {
-      return Promise.reject(new UsageError(`GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`));
+      return Promise.reject(
+        new UsageError(
+          `GPU kernel: ${size} outputs in one call; gpu.js indexes in float32, exact only up to 2^24 = ${MAX_KERNEL_OUTPUTS} (split the work: fewer rows per batch or chunk)`,
+        ),
+      );
     }
     kernel.setOutput([size]);
     return Promise.resolve(kernel(...args));

@@ -45,7 +45,10 @@ export class WasmArena {
   private buffer: ArrayBuffer;
 
   /** `onGrow` runs after the memory grew (and bound views were refreshed): the registry tracks the new buffer. */
-  constructor(flavour?: WasmFlavour, private readonly onGrow?: (arena: WasmArena) => void) {
+  constructor(
+    flavour?: WasmFlavour,
+    private readonly onGrow?: (arena: WasmArena) => void,
+  ) {
     const { exports, flavour: f } = instantiateWasm(flavour);
     this.exports = exports;
     this.flavour = f;
@@ -60,7 +63,8 @@ export class WasmArena {
    */
   readonly pointer = (a: Float32Array): number => {
     if ((a as Tagged)[ARENA] === this) return (a as Tagged)[OFFSET]!;
-    if (a.buffer !== this.buffer) throw new UsageError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
+    if (a.buffer !== this.buffer)
+      throw new UsageError(`WASM kernel: a tensor of ${a.length} values is not in this backend's memory (allocate it with ops.alloc)`);
     return a.byteOffset;
   };
 

@@ -16,7 +16,9 @@ const DOT_ROWS_BELOW = 8;
 
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
-  const ex = ar.exports, at = ar.pointer, work = ar.work;
+  const ex = ar.exports,
+    at = ar.pointer,
+    work = ar.work;
   return {
     matmul(out, a, b, m, k, n, accumulate = false) {
       ex.sgemm(false, false, m, n, k, at(a), k, at(b), n, at(out), n, accumulate, work);
@@ -45,7 +47,9 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
     },
     linearInference(out, x, prepared, rows) {
       const layer = prepared as WasmPreparedLinear;
-      const nin = layer.nin, nout = layer.nout, o = at(out);
+      const nin = layer.nin,
+        nout = layer.nout,
+        o = at(out);
       if (rows < DOT_ROWS_BELOW || nout < DOT_ROWS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);

@@ -24,8 +24,10 @@ export function decodeBase64(s: string): Uint8Array {
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
-    const a = lookup[clean.charCodeAt(i)], b = lookup[clean.charCodeAt(i + 1)];
-    const c = lookup[clean.charCodeAt(i + 2)] ?? 0, d = lookup[clean.charCodeAt(i + 3)] ?? 0;
+    const a = lookup[clean.charCodeAt(i)],
+      b = lookup[clean.charCodeAt(i + 1)];
+    const c = lookup[clean.charCodeAt(i + 2)] ?? 0,
+      d = lookup[clean.charCodeAt(i + 3)] ?? 0;
     out[o++] = (a << 2) | (b >> 4);
     if (i + 2 < clean.length) out[o++] = ((b & 15) << 4) | (c >> 2);
     if (i + 3 < clean.length) out[o++] = ((c & 3) << 6) | d;

@@ -6,7 +6,8 @@ type OptimOps = Pick<Ops, 'sumSquares' | 'axpy' | 'advancedSymplecticStep' | 'ki
 
 /** Reductions and optimiser updates in the arena (SIMD where built with it). */
 export function wasmOptimOps(ar: WasmArena): OptimOps {
-  const ex = ar.exports, at = ar.pointer;
+  const ex = ar.exports,
+    at = ar.pointer;
   return {
     sumSquares: (x, n, acc = 0) => acc + ex.sumSquares(at(x), n),
     axpy(y, c, x, n) {

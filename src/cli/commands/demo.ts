@@ -32,7 +32,11 @@ export function embeddedData(file: string): string {
 export async function demo(o: Parsed): Promise<void> {
   const dir = o['out-dir'] as string;
   if (!existsSync(dir)) throw new UsageError(`--out-dir ${dir}: no such directory`);
-  const defaults = Object.fromEntries(Object.entries(trainSpec.options).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+  const defaults = Object.fromEntries(
+    Object.entries(trainSpec.options)
+      .filter(([, s]) => s.default !== undefined)
+      .map(([k, s]) => [k, s.default]),
+  );
   const r = await runTraining(
     {
       ...defaults,
@@ -48,6 +52,9 @@ export async function demo(o: Parsed): Promise<void> {
     },
     'lending_club.csv (embedded)',
   );
-  if (!o.json) process.stdout.write(`lending_club.csv (embedded): 9,857 loans issued by Lending Club in 2016 Q1, 5.2 % bad; ${r.prep.train.cols} encoded features; SMOTE on the training part\n`);
+  if (!o.json)
+    process.stdout.write(
+      `lending_club.csv (embedded): 9,857 loans issued by Lending Club in 2016 Q1, 5.2 % bad; ${r.prep.train.cols} encoded features; SMOTE on the training part\n`,
+    );
   printOutcome(r, !!o.json);
 }

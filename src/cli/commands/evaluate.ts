@@ -24,27 +24,53 @@ export async function evaluate(o: Parsed): Promise<void> {
   const path = o.data as string;
   const table = parseCsv(readText(path), { source: path });
   const target = (o.target as string | undefined) ?? preprocessor.target;
-  if (!table.columns.includes(target)) throw new UsageError(`${path}: target column '${target}' is not in the file (columns: ${table.columns.join(', ')}); pass --target`);
+  if (!table.columns.includes(target))
+    throw new UsageError(`${path}: target column '${target}' is not in the file (columns: ${table.columns.join(', ')}); pass --target`);
   // A different target column name: rename it for the preprocessor.
   const t = target === preprocessor.target ? table : { ...table, columns: table.columns.map((c) => (c === target ? preprocessor.target : c)) };
   const enc = preprocessor.transform(t, undefined, { invalid: 'skip', source: path });
-  if (enc.rows === 0) throw new UsageError(`${path}: no row could be scored (first problem: ${enc.skipped[0] ? `line ${enc.skipped[0].line}: ${enc.skipped[0].reason}` : 'no rows'})`);
+  if (enc.rows === 0)
+    throw new UsageError(
+      `${path}: no row could be scored (first problem: ${enc.skipped[0] ? `line ${enc.skipped[0].line}: ${enc.skipped[0].reason}` : 'no rows'})`,
+    );
   const threshold = (o.threshold as number | undefined) ?? (content.training?.threshold as number | undefined) ?? 0.5;
   const m = evaluateModel(model, { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols }, { threshold });
   const probs = model.predictProba(enc.x, enc.rows);
   const dist = content.training?.scoreDistribution;
   const psi = dist ? psiAgainst(dist, probs).psi : null;
-  const metrics = { auc: m.auc, ks: m.ks, gini: m.gini, accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, brier: m.brier, logLoss: m.logLoss, prAuc: m.prAuc };
+  const metrics = {
+    auc: m.auc,
+    ks: m.ks,
+    gini: m.gini,
+    accuracy: m.accuracy,
+    precision: m.precision,
+    recall: m.recall,
+    f1: m.f1,
+    brier: m.brier,
+    logLoss: m.logLoss,
+    prAuc: m.prAuc,
+  };
   if (o.json) {
-    process.stdout.write(JSON.stringify({ metrics, psi, confusion: m.confusion, threshold, rows: { scored: enc.rows, skipped: enc.skipped.length }, skipped: enc.skipped.slice(0, 100).map((s) => ({ line: s.line, reason: s.reason })), model: o.model }) + '\n');
+    process.stdout.write(
+      `${JSON.stringify({ metrics, psi, confusion: m.confusion, threshold, rows: { scored: enc.rows, skipped: enc.skipped.length }, skipped: enc.skipped.slice(0, 100).map((s) => ({ line: s.line, reason: s.reason })), model: o.model })}\n`,
+    );
   } else {
     const f = (v: number) => v.toFixed(4);
     process.stdout.write(`${path}: ${enc.rows} rows scored, ${m.positives} positive ('${preprocessor.positive}')\n`);
-    process.stdout.write(formatTable([
-      ['AUC', f(m.auc)], ['KS', f(m.ks)], ['Gini', f(m.gini)], ['accuracy', f(m.accuracy)], ['precision (positive)', f(m.binary.precision)],
-      ['recall (positive)', f(m.binary.recall)], ['F1 (positive)', f(m.binary.f1)], ['Brier', f(m.brier)], ['log loss', f(m.logLoss)],
-      ['PSI vs training sample', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
-    ]) + '\n');
+    process.stdout.write(
+      `${formatTable([
+        ['AUC', f(m.auc)],
+        ['KS', f(m.ks)],
+        ['Gini', f(m.gini)],
+        ['accuracy', f(m.accuracy)],
+        ['precision (positive)', f(m.binary.precision)],
+        ['recall (positive)', f(m.binary.recall)],
+        ['F1 (positive)', f(m.binary.f1)],
+        ['Brier', f(m.brier)],
+        ['log loss', f(m.logLoss)],
+        ['PSI vs training sample', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
+      ])}\n`,
+    );
     const c = m.confusion;
     process.stdout.write(`confusion at ${threshold}: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
   }

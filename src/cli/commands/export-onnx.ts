@@ -15,6 +15,9 @@ export const exportOnnxSpec: CommandSpec = {
 
 export async function exportOnnx(o: Parsed): Promise<void> {
   const { content } = loadModelFile(o.model as string, 'js');
-  writeAtomic(o.out as string, toOnnx(content.config, (name) => content.tensors.get(name)!.data));
+  writeAtomic(
+    o.out as string,
+    toOnnx(content.config, (name) => content.tensors.get(name)!.data),
+  );
   process.stdout.write(`wrote ${o.out} (inputs: ${content.config.inputDim} encoded columns, as the model's preprocessor outputs them)\n`);
 }

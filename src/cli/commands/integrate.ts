@@ -18,13 +18,19 @@ export const integrateSpec: CommandSpec = {
 };
 
 export async function integrate(o: Parsed): Promise<void> {
-  const { summary, trajectory, contrast } = runIntegration(o.system as string, o.method as string, { h: o.h as number, steps: o.steps as number, contrast: !!o.plot });
+  const { summary, trajectory, contrast } = runIntegration(o.system as string, o.method as string, {
+    h: o.h as number,
+    steps: o.steps as number,
+    contrast: !!o.plot,
+  });
   if (o.plot) writeAtomic(o.plot as string, integrationSvg(trajectory, contrast));
-  if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     const s = summary;
     process.stdout.write(`${s.system}, ${s.method} (order ${s.order}, ${s.symplectic ? 'symplectic' : 'not symplectic'}), h = ${s.h}, ${s.steps} steps\n`);
-    process.stdout.write(`max relative energy error ${s.maxEnergyError.toExponential(3)}, final ${s.finalEnergyError.toExponential(3)}, ${s.stepsPerSecond.toLocaleString('en-US')} steps/s\n`);
+    process.stdout.write(
+      `max relative energy error ${s.maxEnergyError.toExponential(3)}, final ${s.finalEnergyError.toExponential(3)}, ${s.stepsPerSecond.toLocaleString('en-US')} steps/s\n`,
+    );
     if (o.plot) process.stdout.write(`plot written to ${o.plot}\n`);
   }
 }

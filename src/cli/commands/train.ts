@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
 import {
-  HamiltonianNN, evaluateModel, fit, parseCsv, prepareTable, referenceDistribution, type EpochRecord, type Evaluation, type History, type PreparedTable,
+  HamiltonianNN,
+  evaluateModel,
+  fit,
+  parseCsv,
+  prepareTable,
+  referenceDistribution,
+  type EpochRecord,
+  type Evaluation,
+  type History,
+  type PreparedTable,
 } from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
@@ -30,7 +39,12 @@ export const trainSpec: CommandSpec = {
     lr: { type: 'number', help: 'learning rate / time step (default depends on the optimiser)', check: checks.positive },
     beta: { type: 'number', help: 'momentum decay β (advanced-symplectic, adam)', check: checks.belowOne },
     friction: { type: 'number', help: 'friction for the symplectic optimisers', check: checks.belowOne },
-    reg: { type: 'number', help: 'regularisation coefficient λ of the Hamiltonian loss', default: 0.01, check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`) },
+    reg: {
+      type: 'number',
+      help: 'regularisation coefficient λ of the Hamiltonian loss',
+      default: 0.01,
+      check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`),
+    },
     epochs: { type: 'int', help: 'training epochs', default: 10, check: checks.atLeastOne },
     'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: checks.atLeastOne },
     smote: { type: 'boolean', help: 'oversample the minority class of the training part with SMOTE (--no-smote to disable)', default: true },
@@ -40,12 +54,37 @@ export const trainSpec: CommandSpec = {
     categorical: { type: 'names', arg: 'COL,COL', help: 'columns to treat as categorical whatever their values' },
     numeric: { type: 'names', arg: 'COL,COL', help: 'columns to treat as numeric (a non-number is then an error naming its line)' },
     exclude: { type: 'names', arg: 'COL,COL', help: 'columns not to use as features (identifiers, free text)' },
-    missing: { type: 'string', arg: 'POLICY', help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)", default: 'impute', check: oneOf(['impute', 'drop']) },
-    unseen: { type: 'string', arg: 'POLICY', help: 'a category not seen in training at scoring time: zeros or error', default: 'zeros', check: oneOf(['zeros', 'error']) },
-    patience: { type: 'int', help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch); watches a validation part of the training rows, never the test part' },
-    'validation-size': { type: 'number', help: 'fraction of the training rows held out as the validation part (default 0.15 with --patience, else none)', check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
+    missing: {
+      type: 'string',
+      arg: 'POLICY',
+      help: "impute (median/mode + missing indicator) or drop (leave rows out, as the original's dropna)",
+      default: 'impute',
+      check: oneOf(['impute', 'drop']),
+    },
+    unseen: {
+      type: 'string',
+      arg: 'POLICY',
+      help: 'a category not seen in training at scoring time: zeros or error',
+      default: 'zeros',
+      check: oneOf(['zeros', 'error']),
+    },
+    patience: {
+      type: 'int',
+      help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch); watches a validation part of the training rows, never the test part',
+    },
+    'validation-size': {
+      type: 'number',
+      help: 'fraction of the training rows held out as the validation part (default 0.15 with --patience, else none)',
+      check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`),
+    },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
-    backend: { type: 'string', arg: 'NAME', help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)', default: 'auto', check: oneOf(['auto', 'wasm', 'js', 'gpu']) },
+    backend: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'auto, wasm, js or gpu (gpu.js; falls back to the CPU, saying why)',
+      default: 'auto',
+      check: oneOf(['auto', 'wasm', 'js', 'gpu']),
+    },
     threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: checks.probability },
     report: { type: 'string', arg: 'FILE.html', help: 'write a self-contained HTML report' },
     json: { type: 'boolean', help: 'print one JSON object instead of the table' },
@@ -105,7 +144,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     seed,
     backend: o.backend === 'gpu' ? 'auto' : (o.backend as 'auto'),
   });
-  const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), { lr: o.lr as number | undefined, beta: o.beta as number | undefined, friction: o.friction as number | undefined });
+  const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), {
+    lr: o.lr as number | undefined,
+    beta: o.beta as number | undefined,
+    friction: o.friction as number | undefined,
+  });
   const epochs = o.epochs as number;
   const progress = new Progress('training', epochs, !!o.quiet);
   const fitOptions = {
@@ -128,8 +171,16 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
   const probs = model.predictProba(prep.test.x, prep.test.rows);
   const metricsRecord = {
-    auc: metrics.auc, ks: metrics.ks, gini: metrics.gini, accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall,
-    f1: metrics.f1, brier: metrics.brier, logLoss: metrics.logLoss, prAuc: metrics.prAuc,
+    auc: metrics.auc,
+    ks: metrics.ks,
+    gini: metrics.gini,
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    brier: metrics.brier,
+    logLoss: metrics.logLoss,
+    prAuc: metrics.prAuc,
   };
   const training: TrainingRecord = {
     seed,
@@ -154,24 +205,33 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const modelPath = o.out as string;
   writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training }));
   if (o.report) {
-    writeAtomic(o.report as string, buildReport({
-      title: `hamiltonian-ai — ${source}`,
-      subtitle: [
-        `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}${prep.validation ? `, ${prep.validation.rows} validation rows (early stopping)` : ''}, ${prep.test.rows} held-out rows`,
-        `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs; seed ${seed}; library ${VERSION}`,
-      ],
-      evaluation: metrics,
-      labels: prep.test.y,
-      probabilities: probs,
-      history: history.epochs,
-      settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
-    }));
+    writeAtomic(
+      o.report as string,
+      buildReport({
+        title: `hamiltonian-ai — ${source}`,
+        subtitle: [
+          `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}${prep.validation ? `, ${prep.validation.rows} validation rows (early stopping)` : ''}, ${prep.test.rows} held-out rows`,
+          `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs; seed ${seed}; library ${VERSION}`,
+        ],
+        evaluation: metrics,
+        labels: prep.test.y,
+        probabilities: probs,
+        history: history.epochs,
+        settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
+      }),
+    );
   }
   const json = {
     metrics: metricsRecord,
     confusion: metrics.confusion,
     threshold,
-    rows: { train: prep.trainRowsBeforeSmote, trainAfterSmote: prep.train.rows, validation: prep.validation?.rows ?? 0, test: prep.test.rows, skipped: prep.skipped.length },
+    rows: {
+      train: prep.trainRowsBeforeSmote,
+      trainAfterSmote: prep.train.rows,
+      validation: prep.validation?.rows ?? 0,
+      test: prep.test.rows,
+      skipped: prep.skipped.length,
+    },
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.trainSeconds / history.epochs.length },
     epochs: history.epochs.length,
     backend: gpu ? `gpu:${gpu.mode}` : model.backend,
@@ -183,21 +243,32 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
 
 export function printOutcome(r: TrainOutcome, asJson: boolean): void {
   if (asJson) {
-    process.stdout.write(JSON.stringify(r.json) + '\n');
+    process.stdout.write(`${JSON.stringify(r.json)}\n`);
     return;
   }
   const m = r.metrics;
   const f = (v: number) => v.toFixed(4);
   process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
-  process.stdout.write(formatTable([
-    ['AUC', f(m.auc)], ['KS', f(m.ks)], ['Gini', f(m.gini)], ['accuracy', f(m.accuracy)],
-    ['precision (positive)', f(m.binary.precision)], ['recall (positive)', f(m.binary.recall)], ['F1 (positive)', f(m.binary.f1)],
-    ['Brier', f(m.brier)], ['log loss', f(m.logLoss)],
-  ]) + '\n');
+  process.stdout.write(
+    `${formatTable([
+      ['AUC', f(m.auc)],
+      ['KS', f(m.ks)],
+      ['Gini', f(m.gini)],
+      ['accuracy', f(m.accuracy)],
+      ['precision (positive)', f(m.binary.precision)],
+      ['recall (positive)', f(m.binary.recall)],
+      ['F1 (positive)', f(m.binary.f1)],
+      ['Brier', f(m.brier)],
+      ['log loss', f(m.logLoss)],
+    ])}\n`,
+  );
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
-  process.stdout.write(`trained ${r.history.epochs.length} epochs in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`);
-  if (r.prep.skipped.length) process.stderr.write(`note: ${r.prep.skipped.length} rows were left out (first: line ${r.prep.skipped[0].line}: ${r.prep.skipped[0].reason})\n`);
+  process.stdout.write(
+    `trained ${r.history.epochs.length} epochs in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
+  );
+  if (r.prep.skipped.length)
+    process.stderr.write(`note: ${r.prep.skipped.length} rows were left out (first: line ${r.prep.skipped[0].line}: ${r.prep.skipped[0].reason})\n`);
 }
 
 export async function train(o: Parsed): Promise<void> {
