@@ -3,6 +3,7 @@
  * order, energy error, steps per second — and the optimisers on Rosenbrock and on a small MLP
  * (iterations to reach a loss threshold vs SGD-momentum and Adam; honest numbers, whichever wins).
  */
+import { methodStep } from '../src/integrators.js';
 import { readFileSync } from 'node:fs';
 import {
   Adam,
@@ -20,7 +21,6 @@ import {
   harmonicOscillator,
   integrate,
   measureOrder,
-  methodStep,
   parseCsv,
   pendulum,
   prepareTable,

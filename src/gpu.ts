@@ -2,6 +2,7 @@
  * `hamiltonian-ai/gpu`: the optional GPU path — device set-up and its self-check, a model resident on the device
  * for scoring (`GpuModel`, `createGpuScorer`) and for training (`GpuNetwork`; `fit(…, { device })` drives it).
  * gpu.js (and, in Node, `webgpu`) are optional peer dependencies loaded only when `createGpuBackend` runs.
+ * @module
  */
 import type { Dataset } from './core/dataset.js';
 import type { GpuBackend } from './backend/gpu/index.js';

@@ -1,6 +1,11 @@
-// Core
+/**
+ * `hamiltonian-ai`: models, losses, optimisers, training, data, metrics and model files. Integrators are in
+ * `hamiltonian-ai/integrators`, the op layer and other internals in `hamiltonian-ai/backend`, the GPU path in
+ * `hamiltonian-ai/gpu`, the dependency-free scorer in `hamiltonian-ai/score`. README, "Public API", lists it all.
+ * @module
+ */
+// Seeded randomness
 export { Rng, Rng4, toRng, type RngState, type Rng4State } from './core/rng.js';
-export * from './core/matrix.js';
 // Layers and model
 export { type Parameter, type HasParameters, createParameter, zeroGrads } from './nn/parameter.js';
 export { getActivation, ACTIVATIONS, LEAKY_RELU_SLOPE, type Activation, type ActivationName } from './nn/activations.js';
@@ -24,19 +29,16 @@ export { SymplecticOptimizer, SymplecticEuler, Leapfrog, ForestRuth, type Symple
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/reduce-lr-on-plateau.js';
-// Integrator method table
-export * from './integrators/methods.js';
 // Training
 export { fit, checkFitInputs, type FitOptions } from './train/fit.js';
 export { validate } from './train/validate.js';
 export { EarlyStopper, type EarlyStoppingOptions } from './train/early-stopping.js';
 export { monitorValue, type History, type EpochRecord, type ValidationMetrics, type Monitor } from './train/history.js';
-export { runEpochs, type EpochDriver, type EpochStats, type EpochLoopOptions } from './train/epochs.js';
-export { gatherBatch, checkDataset, type Dataset } from './core/dataset.js';
+export type { Dataset } from './core/dataset.js';
 export { HamiltonianAIError, UsageError, TrainingDivergedError } from './core/errors.js';
 // Metrics
-export { rocAuc } from './metrics/ranking.js';
 export {
+  rocAuc,
   rocCurve,
   prCurve,
   averagePrecision,
@@ -81,56 +83,10 @@ export {
 export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
 export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';
-// Integrators
-export {
-  separableSystem,
-  harmonicOscillator,
-  pendulum,
-  kepler,
-  henonHeiles,
-  SYSTEMS,
-  type HamiltonianSystem,
-  type SeparableSystem,
-  type GeneralSystem,
-  type Vec,
-  type SystemName,
-} from './integrators/system.js';
-export { createStepper, forEachStage, type Stepper, type StepperOptions } from './integrators/stepper.js';
-export { integrate, type IntegrateOptions, type Trajectory } from './integrators/integrate.js';
-export {
-  verifyIntegrator,
-  measureOrder,
-  energyBehaviour,
-  reversibilityError,
-  oneStepJacobian,
-  symplecticResidual,
-  determinant,
-  slope,
-  methodStep,
-  type StepFunction,
-  type OrderMeasurement,
-  type EnergyBehaviour,
-  type VerifyOptions,
-  type IntegratorReport,
-} from './integrators/verify.js';
-// Backends
-export {
-  resolveBackend,
-  createOps,
-  opsOf,
-  getKernel,
-  type BackendName,
-  type BackendChoice,
-  type ResolvedBackend,
-  type CreatedOps,
-  type Ops,
-  type MatmulKernel,
-  type KernelMap,
-  type OpName,
-} from './backend/registry.js';
-export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavour } from './backend/wasm/module.js';
-export { WasmArena } from './backend/wasm/arena.js';
-export { welchTTest, incompleteBeta, logGamma, type TwoSampleTest } from './metrics/tests.js';
+// Runtime set-up (WASM)
+export { resolveBackend, type BackendName, type BackendChoice, type ResolvedBackend } from './backend/registry.js';
+export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavor } from './backend/wasm/module.js';
+export { welchTTest, type TwoSampleTest } from './metrics/tests.js';
 // Model files and export
 export {
   encodeModel,
@@ -145,3 +101,42 @@ export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTE
 export { loadModel, type LoadedModelFile } from './io/load.js';
 export { exportOnnx } from './io/onnx.js';
 export { VERSION } from './core/version.js';
+
+// Deprecated root exports, kept for 0.2 only (removed in 0.3): the integrators' public names moved to
+// `hamiltonian-ai/integrators`, the matrix helpers and kernel lookup to `hamiltonian-ai/backend`.
+export {
+  separableSystem,
+  harmonicOscillator,
+  pendulum,
+  kepler,
+  henonHeiles,
+  SYSTEMS,
+  createStepper,
+  integrate,
+  verifyIntegrator,
+  measureOrder,
+  energyBehavior,
+  reversibilityError,
+  getMethod,
+  METHODS,
+  METHOD_NAMES,
+  type HamiltonianSystem,
+  type SeparableSystem,
+  type GeneralSystem,
+  type Vec,
+  type SystemName,
+  type Stepper,
+  type StepperOptions,
+  type IntegrateOptions,
+  type Trajectory,
+  type StepFunction,
+  type OrderMeasurement,
+  type EnergyBehavior,
+  type VerifyOptions,
+  type IntegratorReport,
+  type MethodName,
+  type MethodInfo,
+  energyBehaviour,
+  type EnergyBehaviour,
+} from './integrators.js';
+export { matmul, matmulNT, matmulTN, getKernel, type MatmulKernel, type KernelMap, type OpName } from './backend.js';

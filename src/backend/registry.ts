@@ -3,7 +3,7 @@ import { jsOps } from './js/index.js';
 import type { BackendName, MatmulKernel, Ops } from './ops.js';
 import { createWasmOps } from './wasm/index.js';
 import type { WasmArena } from './wasm/arena.js';
-import { detectWasm, type WasmFlavour } from './wasm/module.js';
+import { detectWasm, type WasmFlavor } from './wasm/module.js';
 import { wasmMatmul } from './wasm/staging.js';
 
 export type { AdamStepConstants, BackendName, MatmulKernel, Ops, SgdStepConstants } from './ops.js';
@@ -45,13 +45,13 @@ export function resolveBackend(choice: BackendChoice = 'auto'): ResolvedBackend 
 const owners = new WeakMap<ArrayBufferLike, Ops>();
 
 /** The CPU backends by name: each makes the ops a model (and everything acting on its tensors) runs on. */
-const BACKENDS: Record<Exclude<BackendName, 'gpu'>, (flavour?: WasmFlavour) => Ops> = {
+const BACKENDS: Record<Exclude<BackendName, 'gpu'>, (flavor?: WasmFlavor) => Ops> = {
   js: () => jsOps,
-  wasm: (flavour) => {
+  wasm: (flavor) => {
     let ops: Ops | undefined;
     // The instance's memory may grow while it is being set up: its buffer is recorded once the ops exist.
     const track = (arena: WasmArena) => ops && owners.set(arena.memory.buffer, ops);
-    const created = createWasmOps(flavour, track);
+    const created = createWasmOps(flavor, track);
     ops = created;
     track(created.arena);
     return created;
@@ -71,16 +71,16 @@ export interface CreatedOps {
  * @example
  * const { ops } = createOps('auto');
  */
-export function createOps(choice: BackendChoice = 'auto', flavour?: WasmFlavour): CreatedOps {
-  const resolved = flavour ? { backend: 'wasm' as const } : resolveBackend(choice);
+export function createOps(choice: BackendChoice = 'auto', flavor?: WasmFlavor): CreatedOps {
+  const resolved = flavor ? { backend: 'wasm' as const } : resolveBackend(choice);
   if (resolved.backend !== 'wasm') return { ops: BACKENDS.js(), fallbackReason: resolved.fallbackReason };
   try {
-    const created: CreatedOps = { ops: BACKENDS.wasm(flavour) };
+    const created: CreatedOps = { ops: BACKENDS.wasm(flavor) };
     if (resolved.fallbackReason) created.fallbackReason = resolved.fallbackReason;
     return created;
   } catch (e) {
     // A browser's main thread refuses to compile large modules synchronously: `await initWasm()` first.
-    if (choice === 'wasm' || flavour) throw e;
+    if (choice === 'wasm' || flavor) throw e;
     return {
       ops: BACKENDS.js(),
       fallbackReason: `WebAssembly could not be compiled synchronously here (${(e as Error).message}); call \`await initWasm()\` before creating models to use it`,

@@ -146,7 +146,7 @@ export function measureOrder(step: StepFunction, system: HamiltonianSystem, q0: 
 }
 
 /** Size and growth of the energy error over a run. */
-export interface EnergyBehaviour {
+export interface EnergyBehavior {
   /** Largest relative energy error over the whole run. */
   maxError: number;
   /** Largest relative error in the first and second halves: bounded methods have them about equal. */
@@ -159,9 +159,9 @@ export interface EnergyBehaviour {
 /**
  * Runs `steps` steps and reports the energy error's size and growth.
  * @example
- * energyBehaviour(methodStep(pend, 'euler'), pend, q0, p0, 0.1, 10_000).trendPerTime; // > 0: energy grows
+ * energyBehavior(methodStep(pend, 'euler'), pend, q0, p0, 0.1, 10_000).trendPerTime; // > 0: energy grows
  */
-export function energyBehaviour(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, h: number, steps: number): EnergyBehaviour {
+export function energyBehavior(step: StepFunction, system: HamiltonianSystem, q0: Vec, p0: Vec, h: number, steps: number): EnergyBehavior {
   const q = Float64Array.from(q0),
     p = Float64Array.from(p0);
   const H0 = system.energy(q, p);
@@ -236,7 +236,7 @@ export interface IntegratorReport {
   order: number;
   orderFit: OrderMeasurement;
   /** Energy behaviour on the pendulum (q₀ = 1, p₀ = 0). */
-  energy: EnergyBehaviour;
+  energy: EnergyBehavior;
   /** True when the second half's energy error is at most 1.5× the first's (no secular growth). */
   energyBounded: boolean;
   /** Largest |JᵀΩJ − Ω| over sample states of the pendulum, Hénon–Heiles and a 3-d oscillator. */
@@ -266,7 +266,7 @@ export function verifyIntegrator(
   const ho = harmonicOscillator();
   const orderFit = measureOrder(bind(ho), ho, Float64Array.of(1), Float64Array.of(0.5), { hs: options.hs });
   const pend = pendulum();
-  const energy = energyBehaviour(bind(pend), pend, Float64Array.of(1), Float64Array.of(0), h, options.steps ?? 20_000);
+  const energy = energyBehavior(bind(pend), pend, Float64Array.of(1), Float64Array.of(0), h, options.steps ?? 20_000);
   const checks: Array<[HamiltonianSystem, number[], number[]]> = [
     [pend, [0.7], [0.3]],
     [henonHeiles(), [0.1, -0.2], [0.3, 0.15]],

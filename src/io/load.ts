@@ -21,7 +21,7 @@ export interface LoadedModelFile {
  */
 export function loadModel(
   bytes: Uint8Array,
-  options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> & { activation?: ActivationName } = {},
+  options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavor'> & { activation?: ActivationName } = {},
 ): LoadedModelFile {
   const content = decodeModel(bytes, { activation: options.activation });
   let preprocessor: Preprocessor | null = null;
@@ -32,7 +32,7 @@ export function loadModel(
       throw new ModelFormatError(`the preprocessor in the file is invalid: ${(e as Error).message}`);
     }
   }
-  const model = new HamiltonianNN({ ...content.config, seed: 0, backend: options.backend, wasmFlavour: options.wasmFlavour });
+  const model = new HamiltonianNN({ ...content.config, seed: 0, backend: options.backend, wasmFlavor: options.wasmFlavor });
   for (const p of model.parameters()) p.data.set(content.tensors.get(p.name)!.data);
   model.eval();
   return { model, preprocessor, content };

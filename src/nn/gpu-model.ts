@@ -4,12 +4,20 @@ import type { GpuBackend } from '../backend/gpu/index.js';
 import { MAX_KERNEL_OUTPUTS, type GpuTensor } from '../backend/gpu/kernels.js';
 import type { HamiltonianNN } from './hamiltonian-nn.js';
 
-/** The widest layer (input included): rows × this is the largest array a batch puts on the device. */
+/**
+ * The widest layer (input included): rows × this is the largest array a batch puts on the device.
+ * @example
+ * widestLayer(new HamiltonianNN({ inputDim: 110, hiddenDims: [512, 256] })); // 512
+ */
 export function widestLayer(model: HamiltonianNN): number {
   return Math.max(model.inputDim, ...model.layers.map((l) => l.outFeatures));
 }
 
-/** The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS. */
+/**
+ * The most rows one step or scoring chunk may have: every array stays within MAX_KERNEL_OUTPUTS.
+ * @example
+ * maxRowsFor(new HamiltonianNN({ inputDim: 110, hiddenDims: [512, 256] })); // 32768
+ */
 export function maxRowsFor(model: HamiltonianNN): number {
   return Math.floor(MAX_KERNEL_OUTPUTS / widestLayer(model));
 }
@@ -56,12 +64,14 @@ export class GpuModel {
     return new GpuModel(gpu, await GpuModel.upload(gpu, model), GpuModel.shapesOf(model), model);
   }
 
+  /** Copies the model's parameters to the device, in `parameters()` order. */
   protected static async upload(gpu: GpuBackend, model: HamiltonianNN): Promise<GpuTensor[]> {
     const params: GpuTensor[] = [];
     for (const p of model.parameters()) params.push(await gpu.kernels.upload(p.data));
     return params;
   }
 
+  /** Each layer's input and output width. */
   protected static shapesOf(model: HamiltonianNN): Array<{ nin: number; nout: number }> {
     return model.layers.map((l) => ({ nin: l.inFeatures, nout: l.outFeatures }));
   }

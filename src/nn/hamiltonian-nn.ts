@@ -29,6 +29,8 @@ export interface HamiltonianNNOptions {
    */
   backend?: BackendChoice;
   /** Force the 'simd' or 'scalar' WASM build (tests and benchmarks). */
+  wasmFlavor?: 'simd' | 'scalar';
+  /** @deprecated since 0.2: the US spelling `wasmFlavor`; removed in 0.3. */
   wasmFlavour?: 'simd' | 'scalar';
 }
 
@@ -149,7 +151,7 @@ export class HamiltonianNN {
     for (let l = 0; l + 1 < dims.length; l++) this.layers.push(new Dense(dims[l], dims[l + 1], this.rng, `layers.${l}`));
     this.dropouts = this.config.hiddenDims.map(() => new Dropout(this.config.dropoutRate));
     this.dropoutRng = new Rng4(this.rng);
-    const { ops, fallbackReason } = createOps(options.backend ?? 'auto', options.wasmFlavour);
+    const { ops, fallbackReason } = createOps(options.backend ?? 'auto', options.wasmFlavor ?? options.wasmFlavour);
     this.ops = ops;
     this.backend = ops.backend;
     if (fallbackReason) this.fallbackReason = fallbackReason;
@@ -163,8 +165,12 @@ export class HamiltonianNN {
   }
 
   /** For the wasm backend: which build runs ('simd' or 'scalar'). */
+  get wasmFlavor(): 'simd' | 'scalar' | null {
+    return this.ops.backend === 'wasm' ? (this.ops as WasmOps).flavor : null;
+  }
+  /** @deprecated since 0.2: the US spelling `wasmFlavor`; removed in 0.3. */
   get wasmFlavour(): 'simd' | 'scalar' | null {
-    return this.ops.backend === 'wasm' ? (this.ops as WasmOps).flavour : null;
+    return this.wasmFlavor;
   }
 
   get inputDim(): number {
@@ -379,7 +385,7 @@ export class HamiltonianNN {
   }
 
   /** Rebuilds a model from `state()`. */
-  static fromState(state: HamiltonianNNState, options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavour'> = {}): HamiltonianNN {
+  static fromState(state: HamiltonianNNState, options: Pick<HamiltonianNNOptions, 'backend' | 'wasmFlavor'> = {}): HamiltonianNN {
     if (state?.format !== 'hamiltonian-ai/model-state') throw new UsageError('fromState: not a hamiltonian-ai model state');
     if (state.version !== 1) throw new UsageError(`fromState: unsupported state version ${state.version}`);
     const model = new HamiltonianNN({ ...state.config, seed: 0, ...options });

@@ -111,9 +111,9 @@ export async function groupedCrossValidation(
  * The whole study: features, the valid-vs-invalid table (means, Welch t-test, Cohen's d), and grouped-CV
  * classifiers on the features and on the raw embeddings beside the baselines.
  * @example
- * const r = await analyseChains(loadChains(text), hashEmbedder());
+ * const r = await analyzeChains(loadChains(text), hashEmbedder());
  */
-export async function analyseChains(
+export async function analyzeChains(
   chains: readonly Chain[],
   embedder: Embedder,
   options: { folds?: number; seed?: number; epochs?: number } = {},

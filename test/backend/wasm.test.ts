@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { WasmArena } from '../../src/backend/wasm/arena.js';
 import { decodeBase64, detectWasm } from '../../src/backend/wasm/module.js';
 import type { WasmOps } from '../../src/backend/wasm/index.js';
+import { createOps, opsOf } from '../../src/backend.js';
 import {
   Adam,
   AdvancedSymplecticOptimizer,
@@ -16,10 +17,8 @@ import {
   createParameter,
   evaluateModel,
   fit,
-  createOps,
   getKernel,
   hamiltonianLoss,
-  opsOf,
   parseCsv,
   prepareTable,
   resolveBackend,
@@ -35,7 +34,7 @@ describe('WASM detection and backend choice', () => {
     expect(resolveBackend('auto')).toEqual({ backend: 'wasm', simd: true });
     expect(resolveBackend('js')).toEqual({ backend: 'js' });
     expect(new HamiltonianNN({ inputDim: 2, hiddenDims: [3] }).backend).toBe('wasm');
-    expect(new HamiltonianNN({ inputDim: 2, hiddenDims: [3] }).wasmFlavour).toBe('simd');
+    expect(new HamiltonianNN({ inputDim: 2, hiddenDims: [3] }).wasmFlavor).toBe('simd');
     expect(() => resolveBackend('tpu' as never)).toThrow(/backend must be/);
   });
 });
@@ -49,8 +48,8 @@ function bound(k: number, absSum: number, ref: number): number {
   return 2 * (k + 1) * U * absSum + U * Math.abs(ref) + 1e-30;
 }
 
-describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for every transpose case and stride', (flavour) => {
-  const arena = new WasmArena(flavour);
+describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for every transpose case and stride', (flavor) => {
+  const arena = new WasmArena(flavor);
   it('random shapes (1, primes, not multiples of 4, tall-thin, short-wide) and leading dimensions', () => {
     fc.assert(
       fc.property(
@@ -122,7 +121,7 @@ describe('registry kernels', () => {
   });
 });
 
-describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree with the JS reference', (flavour) => {
+describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree with the JS reference', (flavor) => {
   it('forward/backward of a whole network: same logits and gradients as the js backend (dropout masks identical)', () => {
     fc.assert(
       fc.property(
@@ -135,7 +134,7 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
         (inputDim, hiddenDims, rows, activation, dropoutRate, seed) => {
           const opts = { inputDim, hiddenDims, activation, dropoutRate, seed } as const;
           const js = new HamiltonianNN({ ...opts, backend: 'js' });
-          const wa = new HamiltonianNN({ ...opts, wasmFlavour: flavour });
+          const wa = new HamiltonianNN({ ...opts, wasmFlavor: flavor });
           js.parameters().forEach((p, i) => expect(wa.parameters()[i].data).toEqual(p.data)); // same init bits
           const rng = new Rng(seed + 1);
           const x = Float32Array.from({ length: rows * inputDim }, () => rng.normal());
@@ -172,7 +171,7 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
   it('optimiser steps on arena parameters match the JS loops', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 67 }), fc.nat(), (n, seed) => {
-        const ops = createOps('wasm', flavour).ops;
+        const ops = createOps('wasm', flavor).ops;
         const mk = (inWasm: boolean): Parameter => {
           const p = createParameter('p', [n]);
           const r = new Rng(seed);
@@ -229,7 +228,7 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
   });
 
   it('dropout masks drawn in WASM equal Dropout.forward’s, and leave the generator in the same state', () => {
-    const arena = new WasmArena(flavour);
+    const arena = new WasmArena(flavor);
     for (const p of [1e-9, 0.1, 0.5, 0.999]) {
       for (const n of [1, 3, 4, 1001]) {
         const r1 = new Rng4(new Rng(5)),
@@ -337,8 +336,8 @@ describe('the arena', () => {
 describe('full training runs', () => {
   const table = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
   const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 3, applySmote: false });
-  const train = async (backend: 'js' | 'wasm', flavour?: 'simd' | 'scalar') => {
-    const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [32, 16], seed: 3, backend, wasmFlavour: flavour });
+  const train = async (backend: 'js' | 'wasm', flavor?: 'simd' | 'scalar') => {
+    const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [32, 16], seed: 3, backend, wasmFlavor: flavor });
     await fit(model, new AdvancedSymplecticOptimizer(model.parameters()), prep.train, { epochs: 2, seed: 3 });
     return { model, metrics: evaluateModel(model, prep.test) };
   };

@@ -165,12 +165,12 @@ describe('in headless Chromium', () => {
         before: before.backend,
         reason: before.fallbackReason ?? '',
         after: model.backend,
-        flavour: model.wasmFlavour,
+        flavor: model.wasmFlavor,
         auc: h.epochs.at(-1).validation.auc,
       };
     });
     expect(out.after).toBe('wasm');
-    expect(out.flavour).toBe('simd');
+    expect(out.flavor).toBe('simd');
     expect(out.auc).toBeGreaterThan(0.9);
     // Chromium 156 compiles our 7 KB module synchronously on the main thread; browsers that refuse get JS with a reason naming initWasm().
     expect(out.before === 'wasm' || /initWasm/.test(out.reason)).toBe(true);

@@ -24,11 +24,11 @@ import {
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 
-type Backend = { backend: 'js' } | { backend: 'wasm'; wasmFlavour: 'simd' | 'scalar' };
+type Backend = { backend: 'js' } | { backend: 'wasm'; wasmFlavor: 'simd' | 'scalar' };
 const BACKENDS: Record<string, Backend> = {
   js: { backend: 'js' },
-  simd: { backend: 'wasm', wasmFlavour: 'simd' },
-  scalar: { backend: 'wasm', wasmFlavour: 'scalar' },
+  simd: { backend: 'wasm', wasmFlavor: 'simd' },
+  scalar: { backend: 'wasm', wasmFlavor: 'scalar' },
 };
 
 const OPTIMIZERS: Record<string, (p: Parameter[]) => Optimizer<BaseOptions>> = {

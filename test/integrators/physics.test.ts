@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { SymplecticEuler, createParameter } from '../../src/index.js';
 import {
   METHODS,
-  SymplecticEuler,
-  createParameter,
   createStepper,
   determinant,
-  energyBehaviour,
+  energyBehavior,
   harmonicOscillator,
   henonHeiles,
   integrate,
@@ -21,7 +20,7 @@ import {
   type GeneralSystem,
   type HamiltonianSystem,
   type MethodName,
-} from '../../src/index.js';
+} from '../../src/integrators.js';
 
 const LONG = process.env.LONG === '1';
 const SYMPLECTIC: MethodName[] = ['symplectic-euler', 'symplectic-euler-b', 'leapfrog', 'leapfrog-position', 'forest-ruth', 'pefrl', 'yoshida6'];
@@ -67,7 +66,7 @@ describe('energy over 10⁵ steps: symplectic methods stay bounded, Euler grows,
           (h, q0, p0, pend) => {
             fc.pre(Math.abs(q0) + Math.abs(p0) > 0.1);
             const sys = pend ? pendulum() : harmonicOscillator();
-            const e = energyBehaviour(methodStep(sys, method), sys, Float64Array.of(q0), Float64Array.of(p0), h, steps);
+            const e = energyBehavior(methodStep(sys, method), sys, Float64Array.of(q0), Float64Array.of(p0), h, steps);
             expect(e.secondHalf).toBeLessThanOrEqual(1.5 * e.firstHalf + 1e-12);
             expect(e.maxError).toBeLessThan(4 * h ** Math.min(2, METHODS[method].order)); // O(h^order): ≈ 1.1·h for symplectic Euler at h = 0.22
           },
@@ -79,13 +78,13 @@ describe('energy over 10⁵ steps: symplectic methods stay bounded, Euler grows,
 
   it('explicit Euler’s energy grows and RK4’s drifts, on the same problems (the contrast)', () => {
     for (const sys of [harmonicOscillator(), pendulum()]) {
-      const euler = energyBehaviour(methodStep(sys, 'euler'), sys, Float64Array.of(1), Float64Array.of(0), 0.05, 4000);
+      const euler = energyBehavior(methodStep(sys, 'euler'), sys, Float64Array.of(1), Float64Array.of(0), 0.05, 4000);
       expect(euler.secondHalf).toBeGreaterThan(1.5 * euler.firstHalf);
       expect(euler.trendPerTime).toBeGreaterThan(0);
-      const rk4 = energyBehaviour(methodStep(sys, 'rk4'), sys, Float64Array.of(1), Float64Array.of(0), 0.2, steps);
+      const rk4 = energyBehavior(methodStep(sys, 'rk4'), sys, Float64Array.of(1), Float64Array.of(0), 0.2, steps);
       expect(rk4.secondHalf).toBeGreaterThan(1.5 * rk4.firstHalf);
       expect(rk4.trendPerTime).toBeLessThan(0); // RK4 dissipates energy on these systems
-      const leap = energyBehaviour(methodStep(sys, 'leapfrog'), sys, Float64Array.of(1), Float64Array.of(0), 0.2, steps);
+      const leap = energyBehavior(methodStep(sys, 'leapfrog'), sys, Float64Array.of(1), Float64Array.of(0), 0.2, steps);
       expect(Math.abs(leap.trendPerTime)).toBeLessThan(Math.abs(rk4.trendPerTime) / 10);
     }
   });

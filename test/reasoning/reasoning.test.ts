@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { incompleteBeta, welchTTest } from '../../src/index.js';
-import { analyseChains } from '../../src/reasoning/analysis.js';
+import { incompleteBeta, welchTTest } from '../../src/backend.js';
+import { analyzeChains } from '../../src/reasoning/analysis.js';
 import { loadChains } from '../../src/reasoning/chains.js';
 import { hashEmbedder, precomputedEmbedder, tokenize, wordVectorEmbedder } from '../../src/reasoning/embed.js';
 import { trajectoryFeatures } from '../../src/reasoning/features.js';
@@ -70,7 +70,7 @@ describe('statistics', () => {
 
 describe('the study', () => {
   it('grouped cross-validation never puts chains of one question in train and test together', async () => {
-    const r = await analyseChains(chains.slice(0, 200), hashEmbedder({ dim: 32 }), { folds: 4, epochs: 2 });
+    const r = await analyzeChains(chains.slice(0, 200), hashEmbedder({ dim: 32 }), { folds: 4, epochs: 2 });
     const all = r.foldQids.flat();
     expect(new Set(all).size).toBe(all.length); // each question in exactly one test fold
     expect(new Set(all)).toEqual(new Set(chains.slice(0, 200).map((c) => c.qid)));

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { instantiateWasm, type WasmExports, type WasmFlavour } from './module.js';
+import { instantiateWasm, type WasmExports, type WasmFlavor } from './module.js';
 
 const PAGE = 65536;
 
@@ -31,7 +31,7 @@ interface Binding {
  */
 export class WasmArena {
   readonly exports: WasmExports;
-  readonly flavour: WasmFlavour;
+  readonly flavor: WasmFlavor;
   private top: number;
   private readonly bindings: Binding[] = [];
   /** sgemm scratch. */
@@ -46,12 +46,12 @@ export class WasmArena {
 
   /** `onGrow` runs after the memory grew (and bound views were refreshed): the registry tracks the new buffer. */
   constructor(
-    flavour?: WasmFlavour,
+    flavor?: WasmFlavor,
     private readonly onGrow?: (arena: WasmArena) => void,
   ) {
-    const { exports, flavour: f } = instantiateWasm(flavour);
+    const { exports, flavor: f } = instantiateWasm(flavor);
     this.exports = exports;
-    this.flavour = f;
+    this.flavor = f;
     this.buffer = exports.memory.buffer;
     this.top = align16(exports.heapBase());
     this.work = this.allocBytes(exports.sgemmWorkBytes());

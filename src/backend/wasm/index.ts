@@ -2,29 +2,29 @@ import type { Ops } from '../ops.js';
 import { WasmArena } from './arena.js';
 import { wasmDenseOps } from './dense.js';
 import { wasmDropoutOps } from './dropout.js';
-import type { WasmFlavour } from './module.js';
+import type { WasmFlavor } from './module.js';
 import { wasmOptimOps } from './optim.js';
 
 /** The WASM backend's ops over one arena (one instance, own memory): tensors from `alloc` are worked on in place. */
 export interface WasmOps extends Ops {
   readonly backend: 'wasm';
   readonly arena: WasmArena;
-  readonly flavour: WasmFlavour;
+  readonly flavor: WasmFlavor;
 }
 
 /**
- * A fresh WASM instance and its ops (the SIMD build where the runtime validates it, unless `flavour` says).
+ * A fresh WASM instance and its ops (the SIMD build where the runtime validates it, unless `flavor` says).
  * @example
  * const ops = createWasmOps();
  * const w = ops.alloc(holder, 'w', 64);
  */
-export function createWasmOps(flavour?: WasmFlavour, onGrow?: (arena: WasmArena) => void): WasmOps {
-  const arena = new WasmArena(flavour, onGrow);
+export function createWasmOps(flavor?: WasmFlavor, onGrow?: (arena: WasmArena) => void): WasmOps {
+  const arena = new WasmArena(flavor, onGrow);
   return {
     backend: 'wasm',
-    label: `wasm-${arena.flavour}`,
+    label: `wasm-${arena.flavor}`,
     arena,
-    flavour: arena.flavour,
+    flavor: arena.flavor,
     alloc: (holder, key, n) => arena.allocBound(holder, key, n),
     owns: (a) => arena.owns(a),
     ...wasmDenseOps(arena),

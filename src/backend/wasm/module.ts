@@ -5,7 +5,7 @@ import type { WasmExports } from './generated/exports.js';
 export type { WasmExports } from './generated/exports.js';
 
 /** The two builds of assembly/index.ts: 'simd' (f32x4) and 'scalar'. */
-export type WasmFlavour = 'simd' | 'scalar';
+export type WasmFlavor = 'simd' | 'scalar';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -37,10 +37,10 @@ export function decodeBase64(s: string): Uint8Array {
 
 let simdBytes: Uint8Array | null = null;
 let scalarBytes: Uint8Array | null = null;
-const modules: Partial<Record<WasmFlavour, WebAssembly.Module>> = {};
+const modules: Partial<Record<WasmFlavor, WebAssembly.Module>> = {};
 
-export function wasmBytes(flavour: WasmFlavour): Uint8Array {
-  if (flavour === 'simd') return (simdBytes ??= decodeBase64(SIMD_WASM_BASE64));
+export function wasmBytes(flavor: WasmFlavor): Uint8Array {
+  if (flavor === 'simd') return (simdBytes ??= decodeBase64(SIMD_WASM_BASE64));
   return (scalarBytes ??= decodeBase64(SCALAR_WASM_BASE64));
 }
 
@@ -78,20 +78,22 @@ export function detectWasm(): WasmSupport {
  * import simd from './simd.wasm'; // an edge bundler compiles it
  * provideWasmModule('simd', simd);
  */
-export function provideWasmModule(flavour: WasmFlavour, module: WebAssembly.Module): void {
-  modules[flavour] = module;
+export function provideWasmModule(flavor: WasmFlavor, module: WebAssembly.Module): void {
+  modules[flavor] = module;
 }
 
 /**
  * Compiles (once) the SIMD build where supported, else the scalar one, synchronously. Works in Node and
  * workers; browsers' main threads limit synchronous compilation, so call `await initWasm()` there first.
+ * @example
+ * const { module, flavor } = compileWasmSync(); // flavor: 'simd' where the runtime validates it
  */
-export function compileWasmSync(flavour?: WasmFlavour): { module: WebAssembly.Module; flavour: WasmFlavour } {
-  const f = flavour ?? (detectWasm().simd ? 'simd' : 'scalar');
+export function compileWasmSync(flavor?: WasmFlavor): { module: WebAssembly.Module; flavor: WasmFlavor } {
+  const f = flavor ?? (detectWasm().simd ? 'simd' : 'scalar');
   if (!detectWasm().wasm) throw new UsageError(detectWasm().reason ?? 'WebAssembly is not available');
   if (f === 'simd' && !detectWasm().simd) throw new UsageError('WebAssembly SIMD is not supported by this runtime');
   const m = (modules[f] ??= new WebAssembly.Module(wasmBytes(f) as BufferSource));
-  return { module: m, flavour: f };
+  return { module: m, flavor: f };
 }
 
 /**
@@ -102,14 +104,14 @@ export function compileWasmSync(flavour?: WasmFlavour): { module: WebAssembly.Mo
 export async function initWasm(): Promise<WasmSupport> {
   const s = detectWasm();
   if (!s.wasm) return s;
-  const f: WasmFlavour = s.simd ? 'simd' : 'scalar';
+  const f: WasmFlavor = s.simd ? 'simd' : 'scalar';
   modules[f] ??= await WebAssembly.compile(wasmBytes(f) as BufferSource);
   return s;
 }
 
 /** A fresh instance (own memory) of the chosen build. */
-export function instantiateWasm(flavour?: WasmFlavour): { exports: WasmExports; flavour: WasmFlavour } {
-  const { module, flavour: f } = compileWasmSync(flavour);
+export function instantiateWasm(flavor?: WasmFlavor): { exports: WasmExports; flavor: WasmFlavor } {
+  const { module, flavor: f } = compileWasmSync(flavor);
   const instance = new WebAssembly.Instance(module, {});
-  return { exports: instance.exports as unknown as WasmExports, flavour: f };
+  return { exports: instance.exports as unknown as WasmExports, flavor: f };
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { analyseChains } from '../../reasoning/analysis.js';
+import { analyzeChains } from '../../reasoning/analysis.js';
 import { loadChains } from '../../reasoning/chains.js';
 import { hashEmbedder, wordVectorEmbedder, type Embedder } from '../../reasoning/embed.js';
 import { buildReasoningReport } from '../../report/reasoning.js';
@@ -44,7 +44,7 @@ export async function reasoning(o: Parsed): Promise<void> {
   const chains = loadChains(readText(path), path);
   if (chains.length < 10) throw new UsageError(`${path}: ${chains.length} chains are too few to analyse`);
   const embedder = o.embeddings === 'wink' ? winkEmbedder() : hashEmbedder();
-  const r = await analyseChains(chains, embedder, { folds: o.folds as number, seed: o.seed as number, epochs: o.epochs as number });
+  const r = await analyzeChains(chains, embedder, { folds: o.folds as number, seed: o.seed as number, epochs: o.epochs as number });
   if (o.report)
     writeAtomic(
       o.report as string,
