@@ -50,7 +50,13 @@ describe('documentation code blocks run as written', () => {
       counted++;
       it(`${file} ${b.lang} block ${i + 1}`, () => {
         if (b.lang === 'ts') {
-          const entry: Record<string, string> = { '': 'index.ts', '/score': 'score/index.ts', '/gpu': 'gpu.ts', '/integrators': 'integrators.ts', '/backend': 'backend.ts' };
+          const entry: Record<string, string> = {
+            '': 'index.ts',
+            '/score': 'score/index.ts',
+            '/gpu': 'gpu.ts',
+            '/integrators': 'integrators.ts',
+            '/backend': 'backend.ts',
+          };
           const src = b.code.replaceAll(/from 'hamiltonian-ai(\/[a-z]+)?'/g, (_m, sub) => `from '${join(root, 'src', entry[sub ?? ''])}'`);
           const path = join(work, `${file.replaceAll('/', '_')}-${i + 1}.mts`);
           writeFileSync(path, src);
