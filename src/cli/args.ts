@@ -1,8 +1,8 @@
 import { UsageError } from './errors.js';
 
-export type OptionType = 'string' | 'number' | 'int' | 'boolean' | 'list' | 'names';
+type OptionType = 'string' | 'number' | 'int' | 'boolean' | 'list' | 'names';
 
-export interface OptionSpec {
+interface OptionSpec {
   type: OptionType;
   help: string;
   default?: string | number | boolean | number[];

@@ -33,7 +33,7 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
 }
 
 /** Offset of the first byte that breaks UTF-8 (a linear scan of lead and continuation bytes). */
-export function firstInvalidUtf8(b: Uint8Array): number {
+function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];

@@ -2,10 +2,10 @@ import { Adam, AdvancedSymplecticOptimizer, Leapfrog, SGD, SymplecticEuler, Fore
 import { UsageError } from './errors.js';
 
 export const OPTIMIZER_NAMES = ['advanced-symplectic', 'symplectic-euler', 'leapfrog', 'forest-ruth', 'adam', 'sgd'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Default learning rate per optimiser (the step size each is usually run with). */
-export const DEFAULT_LR: Record<OptimizerName, number> = {
+const DEFAULT_LR: Record<OptimizerName, number> = {
   'advanced-symplectic': 0.01,
   'symplectic-euler': 0.3,
   leapfrog: 0.3,

@@ -10,11 +10,11 @@ import type { Chain } from './chains.js';
 import type { Embedder } from './embed.js';
 import { FEATURE_NAMES, trajectoryFeatures, type ChainFeatures, type FeatureName } from './features.js';
 
-export interface FeatureRow extends TwoSampleTest {
+interface FeatureRow extends TwoSampleTest {
   feature: FeatureName;
 }
 
-export interface ModelResult {
+interface ModelResult {
   name: string;
   /** Out-of-fold ROC AUC, PR-AUC (average precision), F1 and accuracy for the valid class at 0.5. */
   auc: number;
@@ -37,7 +37,7 @@ export interface ReasoningResult {
 }
 
 /** Embeds every chain's four texts and computes the trajectory features. */
-export function chainTrajectories(chains: readonly Chain[], embedder: Embedder): { features: ChainFeatures[]; vectors: Float32Array[][] } {
+function chainTrajectories(chains: readonly Chain[], embedder: Embedder): { features: ChainFeatures[]; vectors: Float32Array[][] } {
   const texts = chains.flatMap((c) => [c.question, c.fact1, c.fact2, c.answer]);
   const v = embedder.embed(texts);
   const vectors = chains.map((_, i) => v.slice(4 * i, 4 * i + 4));
@@ -64,7 +64,7 @@ function scores(y: Uint8Array, p: Float32Array): Omit<ModelResult, 'name'> {
  * training and the test part together. Class-weighted cross-entropy (balanced), features standardised on
  * each training part.
  */
-export async function groupedCrossValidation(
+async function groupedCrossValidation(
   x: Float32Array,
   d: number,
   y: Uint8Array,

@@ -4,7 +4,7 @@ import { integrate, type Trajectory } from '../integrators/integrate.js';
 import { SYSTEMS, type SystemName } from '../integrators/system.js';
 import { chart } from './svg.js';
 
-export interface IntegrationSummary {
+interface IntegrationSummary {
   system: string;
   method: MethodName;
   order: number;
@@ -18,7 +18,7 @@ export interface IntegrationSummary {
 }
 
 /** Default initial state per system (a regular orbit). */
-export const DEFAULT_STATES: Record<SystemName, { q: number[]; p: number[] }> = {
+const DEFAULT_STATES: Record<SystemName, { q: number[]; p: number[] }> = {
   harmonic: { q: [1], p: [0] },
   pendulum: { q: [1], p: [0] },
   kepler: { q: [1, 0], p: [0, 1.2] },
@@ -29,7 +29,7 @@ export const DEFAULT_STATES: Record<SystemName, { q: number[]; p: number[] }> = 
  * @example
  * getSystem('pendulum').energy(Float64Array.of(1), Float64Array.of(0));
  */
-export function getSystem(name: string) {
+function getSystem(name: string) {
   if (!Object.hasOwn(SYSTEMS, name)) throw new UsageError(`unknown system '${name}' (known: ${Object.keys(SYSTEMS).join(', ')})`);
   return SYSTEMS[name as SystemName]();
 }

@@ -172,5 +172,3 @@ function cpuEpochDriver(
     },
   };
 }
-
-export type { Dataset, EarlyStoppingOptions, EpochRecord, History, Monitor, Rng };

@@ -39,7 +39,7 @@ let simdBytes: Uint8Array | null = null;
 let scalarBytes: Uint8Array | null = null;
 const modules: Partial<Record<WasmFlavor, WebAssembly.Module>> = {};
 
-export function wasmBytes(flavor: WasmFlavor): Uint8Array {
+function wasmBytes(flavor: WasmFlavor): Uint8Array {
   if (flavor === 'simd') return (simdBytes ??= decodeBase64(SIMD_WASM_BASE64));
   return (scalarBytes ??= decodeBase64(SCALAR_WASM_BASE64));
 }
