@@ -1,5 +1,5 @@
 import { activationCode, type ActivationCode } from '../core/activations.js';
-import { createOps, type Ops } from '../backend/registry.js';
+import { createInferenceOps, type InferenceOps } from '../backend/inference.js';
 import type { PreparedLinear } from '../backend/ops.js';
 import { positiveClassProbabilities } from '../loss/softmax.js';
 
@@ -24,7 +24,7 @@ export class InferenceNetwork {
   readonly inputDim: number;
   readonly engine: 'wasm' | 'js';
   readonly fallbackReason?: string;
-  private readonly ops: Ops;
+  private readonly ops: InferenceOps;
   private readonly act: ActivationCode;
   private readonly layers: PreparedLinear[];
   private readonly widest: number;
@@ -34,7 +34,7 @@ export class InferenceNetwork {
   constructor(layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
     this.inputDim = layers[0].inFeatures;
     this.act = activationCode(activation);
-    const created = createOps(engine);
+    const created = createInferenceOps(engine);
     this.ops = created.ops;
     this.engine = created.ops.backend;
     if (this.engine === 'js' && created.fallbackReason) this.fallbackReason = created.fallbackReason;

@@ -1,0 +1,53 @@
+import { UsageError } from '../core/errors.js';
+import { prepareLinear, linearInference, activate } from './js/dense.js';
+import type { Ops } from './ops.js';
+import { WasmArena } from './wasm/arena.js';
+import { wasmDenseOps } from './wasm/dense.js';
+import { detectWasm } from './wasm/module.js';
+
+/** The ops scoring needs: memory, prepared layers, the inference linear op and the activation. */
+export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'activate'>;
+
+/**
+ * Inference ops only — what the edge scorer registers, so its bundle and its cold start carry no training kernels:
+ * a fresh WASM instance where the runtime has WebAssembly ('auto'), the js reference ops otherwise (with the reason).
+ * @example
+ * const { ops } = createInferenceOps('auto');
+ */
+export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { ops: InferenceOps; fallbackReason?: string } {
+  const js: InferenceOps = {
+    backend: 'js',
+    alloc(holder, key, n) {
+      const a = new Float32Array(n);
+      (holder as Record<string, unknown>)[key] = a;
+      return a;
+    },
+    owns: () => true,
+    prepareLinear,
+    linearInference,
+    activate,
+  };
+  if (choice === 'js') return { ops: js };
+  const support = detectWasm();
+  if (!support.wasm) {
+    if (choice === 'wasm') throw new UsageError(support.reason ?? 'WebAssembly is not available');
+    return { ops: js, fallbackReason: support.reason };
+  }
+  try {
+    const arena = new WasmArena();
+    const dense = wasmDenseOps(arena);
+    return {
+      ops: {
+        backend: 'wasm',
+        alloc: (holder, key, n) => arena.allocBound(holder, key, n),
+        owns: (a) => arena.owns(a),
+        prepareLinear: dense.prepareLinear,
+        linearInference: dense.linearInference,
+        activate: dense.activate,
+      },
+    };
+  } catch (e) {
+    if (choice === 'wasm') throw e;
+    return { ops: js, fallbackReason: `WebAssembly could not be instantiated here: ${(e as Error).message}` };
+  }
+}
