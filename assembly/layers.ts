@@ -49,14 +49,21 @@ export function addBias(out: usize, bias: usize, rows: i32, cols: i32): void {
 export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    if (act == 1 || act == 2) {
-      const s = f32x4.splat(act == 1 ? <f32>0 : slope);
-      const zero = f32x4.splat(0);
+    const zero = f32x4.splat(0);
+    if (act == 1) {
+      // ReLU is max(x, 0): NaN stays NaN (as in PyTorch), −∞ and −0 give +0.
+      for (; i + 4 <= n; i += 4) {
+        const off = <usize>i << 2;
+        let y = f32x4.max(v128.load(pre + off), zero);
+        if (mask) y = f32x4.mul(y, v128.load(mask + off));
+        v128.store(post + off, y);
+      }
+    } else if (act == 2) {
+      const s = f32x4.splat(slope);
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
         const x = v128.load(pre + off);
-        // ReLU is max(x, 0): NaN stays NaN (as in PyTorch), −∞ and −0 give +0.
-        let y = act == 1 ? f32x4.max(x, zero) : v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
+        let y = v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
         v128.store(post + off, y);
       }
@@ -82,16 +89,21 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
 export function activateBackward(g: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    if (act == 1 || act == 2) {
-      const s = f32x4.splat(act == 1 ? <f32>0 : slope);
-      const one = f32x4.splat(1);
-      const zero = f32x4.splat(0);
+    const zero = f32x4.splat(0);
+    if (act == 1) {
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
-        const pos = f32x4.gt(v128.load(pre + off), zero);
-        let y = act == 1 ? v128.load(g + off) : f32x4.mul(v128.load(g + off), v128.bitselect(one, s, pos));
+        let y = v128.load(g + off);
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
-        if (act == 1) y = v128.and(y, pos);
+        v128.store(g + off, v128.and(y, f32x4.gt(v128.load(pre + off), zero)));
+      }
+    } else if (act == 2) {
+      const s = f32x4.splat(slope);
+      const one = f32x4.splat(1);
+      for (; i + 4 <= n; i += 4) {
+        const off = <usize>i << 2;
+        let y = f32x4.mul(v128.load(g + off), v128.bitselect(one, s, f32x4.gt(v128.load(pre + off), zero)));
+        if (mask) y = f32x4.mul(y, v128.load(mask + off));
         v128.store(g + off, y);
       }
     }

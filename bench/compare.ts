@@ -112,7 +112,8 @@ const scorerCases = (): Case[] => {
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 console.log('\n| case | this | other | this / other |\n|---|---|---|---|');
-for (const c of [stepCase([64, 32], 2000), stepCase([512, 256], 100), gemmCase, ...scorerCases()]) {
+const ONLY = process.env.ONLY; // a substring of the case names, e.g. ONLY=scorer
+for (const c of [stepCase([64, 32], 2000), stepCase([512, 256], 100), gemmCase, ...scorerCases()].filter((c) => !ONLY || c.name.includes(ONLY))) {
   const fns = { this: c.make(trees.this), other: c.make(trees.other) };
   const times: Record<'this' | 'other', number[]> = { this: [], other: [] };
   for (const k of ['this', 'other'] as const) for (let i = 0; i < c.inner; i++) fns[k]();

@@ -197,6 +197,27 @@ describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
     );
   });
 
+  it('works on views that a later allocation detached (memory growth), in kernels and in JS loops alike', () => {
+    const n = 64;
+    const theta = on(
+        ops,
+        Float32Array.from({ length: n }, (_, i) => i / n),
+      ),
+      grad = on(ops, new Float32Array(n).fill(1)),
+      buf = on(ops, new Float32Array(n));
+    on(ops, new Float32Array(1 << 22)); // 16 MB: grows the memory, detaching the three views above
+    expect(theta.length).toBe(0);
+    const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, first: true };
+    expect(ops.sgdStep(theta, grad, buf, n, sgd, 0)).toBeCloseTo(0.5 * n, 6);
+    ops.axpy(theta, 1, grad, n);
+    agree(
+      fresh(theta),
+      Float32Array.from({ length: n }, (_, i) => i / n - 0.1 + 1),
+      1e-6,
+      'θ after sgd and axpy',
+    );
+  });
+
   it('refuses a tensor it does not own (a kernel would otherwise read unrelated memory)', () => {
     expect(() => ops.axpy(new Float32Array(4), 1, new Float32Array(4), 4)).toThrow(/not in this backend's memory/);
   });

@@ -11,7 +11,8 @@ const PAGE = 65536;
  */
 const ARENA = Symbol('hamiltonian-ai.arena');
 const OFFSET = Symbol('hamiltonian-ai.offset');
-type Tagged = Float32Array & { [ARENA]?: WasmArena; [OFFSET]?: number };
+const LENGTH = Symbol('hamiltonian-ai.length');
+type Tagged = Float32Array & { [ARENA]?: WasmArena; [OFFSET]?: number; [LENGTH]?: number };
 
 interface Binding {
   target: Record<string, unknown>;
@@ -100,7 +101,18 @@ export class WasmArena {
     const v: Tagged = new Float32Array(this.exports.memory.buffer, offset, length);
     v[ARENA] = this;
     v[OFFSET] = offset;
+    v[LENGTH] = length;
     return v;
+  }
+
+  /**
+   * A view JavaScript can read and write now: `a` itself, or — for a view of this arena that a later growth
+   * detached (a kernel still takes it by its offset; a JS loop would see length 0) — a fresh view of the same floats.
+   */
+  live(a: Float32Array): Float32Array {
+    const t = a as Tagged;
+    if (t[ARENA] !== this || a.buffer === this.buffer) return a;
+    return this.view(t[OFFSET]!, t[LENGTH]!);
   }
 
   /** Allocates `length` floats and keeps `target[key]` a current view of them. */

@@ -21,7 +21,8 @@ export function wasmOptimOps(ar: WasmArena): OptimOps {
       ex.adamStep(at(theta), at(grad), at(m), at(v), n, c.stepSize, c.beta1, c.beta2, c.sqrtBc2, c.epsilon, c.l2, c.shrink);
       return acc + 0.5 * ex.sumSquares(at(m), n);
     },
-    // No kernel yet: the reference loop runs on the arena's views (the same bits as the js backend).
-    sgdStep,
+    // No kernel yet: the reference loop runs on the arena's views (the same bits as the js backend), made current
+    // first — a JS loop cannot read a view that memory growth detached, as a kernel can.
+    sgdStep: (theta, grad, buf, n, c, acc) => sgdStep(ar.live(theta), ar.live(grad), ar.live(buf), n, c, acc),
   };
 }
