@@ -54,7 +54,7 @@ export { logLoss, brierScore, calibrationBins, type CalibrationBin } from './met
 export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data
-export { DataError } from './data/errors.js';
+export { DataError, ScoringError } from './data/errors.js';
 export {
   parseCsv,
   CsvStreamParser,

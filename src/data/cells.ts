@@ -34,3 +34,18 @@ export function median(values: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/** The largest finite float32: the network computes in float32, so a value beyond it cannot be scored. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The most standard deviations from the training mean a standardised input may lie. Samuelson's inequality bounds a
+ * training row by √n, so this only refuses values far outside anything trained on — and it is the bound under which
+ * a model file's forward pass is checked not to overflow (io/model-file.ts).
+ */
+export const MAX_STANDARDIZED = 1e6;
+
+/** Why a parsed number cannot be scored, or null when it can. */
+export function float32Problem(cell: string, v: number): string | null {
+  return Math.abs(v) > FLOAT32_MAX ? `'${cell.trim()}' is beyond float32 range (±3.4e38)` : null;
+}

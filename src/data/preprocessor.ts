@@ -1,9 +1,3 @@
-import { DEFAULT_MISSING, badNumberReason, median, parseNumber } from './cells.js';
-import { columnMoments } from './standardize.js';
-import { UsageError } from '../core/errors.js';
-import type { CsvTable } from './csv.js';
-import { DataError } from './errors.js';
-
 /**
  * The fitted path from a table of strings to model inputs: column schema (numeric or categorical),
  * one-hot encoders with category lists fixed at fit time, a missing-value policy, the target's positive
@@ -11,10 +5,14 @@ import { DataError } from './errors.js';
  * scoring applies exactly what training learnt. No dependencies and no Node built-ins (the edge scorer
  * uses it).
  */
+import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, median, parseNumber } from './cells.js';
+import { columnMoments } from './standardize.js';
+import { UsageError } from '../core/errors.js';
+import type { CsvTable } from './csv.js';
+import { DataError, ScoringError } from './errors.js';
+import { checkPreprocessorState, type FeatureSpec, type MissingPolicy, type PreprocessorState, type UnseenPolicy } from './preprocessor-state.js';
 
-export type MissingPolicy = 'drop' | 'impute';
-/** What a category unseen in training becomes at scoring time. */
-export type UnseenPolicy = 'zeros' | 'error';
+export type { FeatureSpec, MissingPolicy, PreprocessorState, UnseenPolicy } from './preprocessor-state.js';
 
 /** How `Preprocessor.fit` reads the table. */
 export interface PreprocessorOptions {
@@ -44,29 +42,6 @@ export interface PreprocessorOptions {
   maxCategories?: number;
   /** A name for error messages (the file path). */
   source?: string;
-}
-
-/** One raw column as fitted: numeric (median, missing indicator) or categorical (category list, mode). */
-export type FeatureSpec =
-  | { name: string; kind: 'numeric'; median: number; indicator: boolean }
-  | { name: string; kind: 'categorical'; categories: string[]; mode: string };
-
-/** The serialised preprocessor (stored in the model file’s metadata). */
-export interface PreprocessorState {
-  format: 'hamiltonian-ai/preprocessor';
-  version: 1;
-  target: string;
-  positive: string;
-  /** Target values seen in training other than the positive one. */
-  negatives: string[];
-  features: FeatureSpec[];
-  /** Names of the encoded columns, in order (`Income`, `Income__missing`, `Home=rent`, …). */
-  columns: string[];
-  mean: number[];
-  scale: number[];
-  missing: MissingPolicy;
-  unseen: UnseenPolicy;
-  missingValues: string[];
 }
 
 /** Rows encoded by `Preprocessor.transform`. */
@@ -198,6 +173,8 @@ export class Preprocessor {
           if (isMissing(cell)) continue;
           const v = parseNumber(cell);
           if (Number.isNaN(v)) throw new DataError(`${badNumberReason(cell)} in numeric column '${name}'`, { source: src, line: table.lines[r], column: name });
+          const beyond = float32Problem(cell, v);
+          if (beyond) throw new DataError(beyond, { source: src, line: table.lines[r], column: name });
           values.push(v);
         }
         features.push({ name, kind, median: median(values), indicator: missing === 'impute' && missingCount > 0 });
@@ -320,10 +297,12 @@ export class Preprocessor {
   transformRecord(record: Record<string, unknown>, out: Float32Array = new Float32Array(this.cols)): Float32Array {
     const cells = this.state.features.map((f) => {
       const v = record[f.name];
-      return v === null || v === undefined ? undefined : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'NaN') : String(v);
+      // A non-finite number is refused as its text is ('Infinity', 'NaN' would otherwise read as missing).
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new ScoringError(`${v} is not a finite number`, { column: f.name });
+      return v === null || v === undefined ? undefined : String(v);
     });
     const problem = this.encodeCells(out, cells, true);
-    if (problem) throw new DataError(problem.reason, { column: problem.column });
+    if (problem) throw new ScoringError(problem.reason, { column: problem.column });
     return out;
   }
 
@@ -340,11 +319,21 @@ export class Preprocessor {
       try {
         this.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
       } catch (e) {
-        if (e instanceof DataError) throw new DataError(`record ${i}: ${e.message}`, { column: e.column });
+        if (e instanceof DataError) throw new ScoringError(e.message.replace(/^column '[^']*': /, ''), { record: i, column: e.column });
         throw e;
       }
     });
     return x;
+  }
+
+  /** The feature an encoded column belongs to. */
+  private featureOfColumn(j: number): FeatureSpec {
+    let k = 0;
+    for (const f of this.state.features) {
+      k += f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
+      if (j < k) return f;
+    }
+    return this.state.features[this.state.features.length - 1];
   }
 
   /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */
@@ -362,6 +351,8 @@ export class Preprocessor {
         else {
           v = parseNumber(cell!);
           if (Number.isNaN(v)) return { column: spec.name, reason: badNumberReason(cell!), fatal: true };
+          const beyond = float32Problem(cell!, v);
+          if (beyond) return { column: spec.name, reason: beyond, fatal: true };
         }
         out[k] = v;
         k++;
@@ -382,7 +373,19 @@ export class Preprocessor {
     }
     if (scale) {
       const { mean, scale: sc } = st;
-      for (let j = 0; j < k; j++) out[j] = (out[j] - mean[j]) / sc[j];
+      let far = -1;
+      for (let j = 0; j < k; j++) {
+        out[j] = (out[j] - mean[j]) / sc[j];
+        if (!(Math.abs(out[j]) <= MAX_STANDARDIZED)) far = j;
+      }
+      if (far >= 0) {
+        const f = this.featureOfColumn(far);
+        return {
+          column: f.name,
+          reason: `'${cells[st.features.indexOf(f)]}' lies ${Math.abs(out[far] as number).toExponential(1)} standard deviations from the training mean (the model scores at most ±${MAX_STANDARDIZED})`,
+          fatal: true,
+        };
+      }
     }
     return null;
   }
@@ -399,29 +402,7 @@ export class Preprocessor {
 
   /** Rebuilds from `toJSON()`, validating the structure. */
   static fromJSON(state: PreprocessorState): Preprocessor {
-    const fail = (m: string): never => {
-      throw new UsageError(`preprocessor: ${m}`);
-    };
-    if (state?.format !== 'hamiltonian-ai/preprocessor') fail('not a hamiltonian-ai preprocessor');
-    if (state.version !== 1) fail(`unsupported version ${state.version}`);
-    if (!Array.isArray(state.features) || !Array.isArray(state.columns)) fail('features and columns must be arrays');
-    let width = 0;
-    for (const f of state.features) {
-      if (typeof f?.name !== 'string') fail('a feature has no name');
-      if (f.kind === 'numeric') {
-        if (!Number.isFinite(f.median)) fail(`feature '${f.name}' has a non-finite median`);
-        width += f.indicator ? 2 : 1;
-      } else if (f.kind === 'categorical') {
-        if (!Array.isArray(f.categories) || !f.categories.every((c) => typeof c === 'string')) fail(`feature '${f.name}' has bad categories`);
-        width += f.categories.length;
-      } else fail(`feature '${(f as FeatureSpec).name}' has unknown kind`);
-    }
-    if (width !== state.columns.length || state.mean?.length !== width || state.scale?.length !== width) {
-      fail(`features encode to ${width} columns but columns/mean/scale have ${state.columns.length}/${state.mean?.length}/${state.scale?.length}`);
-    }
-    if (!state.mean.every(Number.isFinite) || !state.scale.every((v) => Number.isFinite(v) && v > 0)) fail('mean must be finite and scale positive');
-    if (state.missing !== 'drop' && state.missing !== 'impute') fail(`bad missing policy '${state.missing}'`);
-    if (state.unseen !== 'zeros' && state.unseen !== 'error') fail(`bad unseen policy '${state.unseen}'`);
+    checkPreprocessorState(state);
     return new Preprocessor(JSON.parse(JSON.stringify(state)));
   }
 }

@@ -3,6 +3,7 @@ import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
 import type { PreprocessorState } from '../data/preprocessor.js';
 import { VERSION } from '../core/version.js';
 import { crc32 } from './crc32.js';
+import { checkModelBounds } from './model-bounds.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 /**
@@ -196,6 +197,7 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   if (preprocessor && preprocessor.columns?.length !== config.inputDim) {
     throw new ModelFormatError(`the preprocessor encodes ${preprocessor.columns?.length} columns but the network takes ${config.inputDim} inputs`);
   }
+  checkModelBounds(config, out, preprocessor);
   return {
     config,
     tensors: out,

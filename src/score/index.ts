@@ -9,10 +9,11 @@ import { initWasm } from '../backend/wasm/module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
+import { ScoringError } from '../data/errors.js';
 import { InferenceNetwork } from './network.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
-export { DataError } from '../data/errors.js';
+export { DataError, ScoringError } from '../data/errors.js';
 export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
 
 /** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
@@ -112,7 +113,7 @@ export class Scorer {
    */
   score(record: ScoreRecord): number {
     this.preprocessor.transformRecord(record, this.x);
-    return this.network.probabilities(this.x, 1, this.p1)[0];
+    return checkProbabilities(this.network.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
 
   /** Probability and decision at the scorer's threshold. */
@@ -126,13 +127,13 @@ export class Scorer {
    * `DataError` that names its index and column.
    */
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
-    return this.network.probabilities(this.preprocessor.transformRecords(records), records.length, out);
+    return checkProbabilities(this.network.probabilities(this.preprocessor.transformRecords(records), records.length, out), records.length, 'record');
   }
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
   scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
     if (x.length < rows * this.network.inputDim) throw new UsageError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
-    return this.network.probabilities(x, rows, out);
+    return checkProbabilities(this.network.probabilities(x, rows, out), rows, 'row');
   }
 
   /**
@@ -154,7 +155,7 @@ export class Scorer {
       const { start, end } = this.blocks[f];
       row.set(this.baseline.subarray(start, end), start);
     }
-    const p = this.network.probabilities(x, nb + 1, new Float32Array(nb + 1));
+    const p = checkProbabilities(this.network.probabilities(x, nb + 1, new Float32Array(nb + 1)), nb + 1, 'row');
     const probability = p[0];
     const reasons: Reason[] = this.blocks
       .map((b, f) => ({ feature: b.name, value: record[b.name] ?? null, contribution: probability - p[f + 1] }))
@@ -163,6 +164,20 @@ export class Scorer {
       .slice(0, k);
     return { probability, decision: probability >= this.threshold, reasons };
   }
+}
+
+/**
+ * The last line of defence: every probability a decision is made from is finite and in [0, 1], or the call throws
+ * a `ScoringError` naming the record (or encoded row) — never a decision without a probability.
+ */
+function checkProbabilities(p: Float32Array, n: number, what: 'record' | 'row'): Float32Array {
+  for (let i = 0; i < n; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) {
+      const message = `the model gave no probability in [0, 1] (got ${p[i]}); no decision is made`;
+      throw what === 'record' ? new ScoringError(message, { record: i }) : new ScoringError(`row ${i}: ${message}`);
+    }
+  }
+  return p;
 }
 
 /**

@@ -111,12 +111,17 @@ export async function score(o: Parsed): Promise<void> {
       }
     }
     if (ok.length && gpuScorer) probs.set(await gpuScorer.scoreEncoded(x, ok.length));
-    else if (ok.length) scorer.scoreEncoded(x, ok.length, probs);
+    else if (ok.length) scorer.network.probabilities(x, ok.length, probs); // checked row by row below
     let k = 0;
     let out = '';
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       const fields = r.fields.map((f) => formatCsvField(f, delim));
+      // No decision without a probability: a row whose score is not in [0, 1] gets score_error instead.
+      if (errors[i] === null && !(probs[k] >= 0 && probs[k] <= 1)) {
+        errors[i] = `the model gave no probability in [0, 1] (got ${probs[k]}); no decision is made`;
+        k++;
+      }
       if (errors[i] === null) {
         const p = probs[k++];
         fields.push(p.toFixed(6), formatCsvField(p >= scorer.threshold ? pre.positive : negative, delim));
