@@ -296,7 +296,8 @@ export class Preprocessor {
    */
   transformRecord(record: Record<string, unknown>, out: Float32Array = new Float32Array(this.cols)): Float32Array {
     const cells = this.state.features.map((f) => {
-      const v = record[f.name];
+      // Own properties only: an absent field must not read an inherited member (`constructor`, `toString`, …).
+      const v = Object.hasOwn(record, f.name) ? record[f.name] : undefined;
       // A non-finite number is refused as its text is ('Infinity', 'NaN' would otherwise read as missing).
       if (typeof v === 'number' && !Number.isFinite(v)) throw new ScoringError(`${v} is not a finite number`, { column: f.name });
       return v === null || v === undefined ? undefined : String(v);

@@ -8,6 +8,7 @@ import type { Preprocessor } from '../data/preprocessor.js';
 import { loadModel } from '../io/load.js';
 import { ModelFormatError } from '../io/safetensors.js';
 import { ScoringError } from '../data/errors.js';
+import { checkRecord } from './records.js';
 import { GpuModel } from '../nn/gpu-model.js';
 
 /** A model file loaded onto the device for scoring. */
@@ -27,7 +28,7 @@ export interface GpuScorer {
  * const p = await scorer.scoreBatch(applicants);
  * scorer.release();
  */
-export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number } = {}): Promise<GpuScorer> {
+export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number; strict?: boolean } = {}): Promise<GpuScorer> {
   const { model, preprocessor } = loadModel(modelBytes, { backend: 'js' });
   if (!preprocessor)
     throw new ModelFormatError(
@@ -49,7 +50,11 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
   return {
     preprocessor,
     scoreEncoded: async (x, rows) => checked(await scoreEncoded(x, rows), 'row'),
-    scoreBatch: async (records) => checked(await scoreEncoded(preprocessor.transformRecords(records), records.length), 'record'),
+    scoreBatch: async (records) => {
+      const features = preprocessor.features.map((f) => f.name);
+      records.forEach((r, i) => checkRecord(r, features, preprocessor.target, options.strict ?? true, i));
+      return checked(await scoreEncoded(preprocessor.transformRecords(records), records.length), 'record');
+    },
     release: () => net.release(),
   };
 }

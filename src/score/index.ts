@@ -10,6 +10,7 @@ import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
 import { ScoringError } from '../data/errors.js';
+import { checkRecord } from './records.js';
 import { InferenceNetwork } from './network.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -29,18 +30,26 @@ export interface Reason {
   contribution: number;
 }
 
-/** Probability, decision and (from `explain`) reason codes. */
+/** Probability, decision, warnings and (from `explain`) reason codes. */
 export interface ScoreResult {
   probability: number;
   /** probability ≥ threshold (e.g. "decline" when the positive class is default). */
   decision: boolean;
   reasons?: Reason[];
+  /** What was scored but deserves a look: categories not seen in training (scored as none of the known ones). */
+  warnings: string[];
 }
 
 /** Options of `loadScorer`. */
 export interface ScorerOptions {
-  /** Decision threshold; default 0.5. */
+  /** Decision threshold; default: the one the model was trained and evaluated with (its file's `training.threshold`), else 0.5. */
   threshold?: number;
+  /**
+   * true (default): a record must have every feature as its own property (`null` or `''` for a missing value); an
+   * absent one is a `ScoringError` listing the absent features and the unknown keys (typo protection). false: absent
+   * features are imputed as missing values — the lenient behaviour of 0.1.
+   */
+  strict?: boolean;
   /** 'auto' (default): WASM where available, else JS; or force 'wasm' / 'js'. */
   engine?: 'auto' | 'wasm' | 'js';
 }
@@ -53,6 +62,8 @@ export interface ScorerOptions {
  */
 export class Scorer {
   readonly threshold: number;
+  /** Whether absent features are errors (default) or imputed (see `ScorerOptions.strict`). */
+  readonly strict: boolean;
   readonly preprocessor: Preprocessor;
   readonly network: InferenceNetwork;
   /** The positive label ("bad", "1", …) the probability refers to. */
@@ -79,7 +90,9 @@ export class Scorer {
     this.preprocessor = pre;
     this.positiveLabel = pre.positive;
     this.features = pre.features.map((f) => f.name);
-    this.threshold = options.threshold ?? 0.5;
+    const stored = model.training?.threshold;
+    this.threshold = options.threshold ?? (typeof stored === 'number' ? stored : 0.5);
+    this.strict = options.strict ?? true;
     if (!(this.threshold >= 0 && this.threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${this.threshold}`);
     const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
     const layers = dims.slice(0, -1).map((nin, l) => ({
@@ -96,8 +109,7 @@ export class Scorer {
       this.blocks.push({ name: f.name, start: k, end: k + width });
       k += width;
     }
-    const typical: ScoreRecord = {};
-    for (const f of pre.features) typical[f.name] = f.kind === 'numeric' ? f.median : f.mode;
+    const typical: ScoreRecord = Object.fromEntries(pre.features.map((f) => [f.name, f.kind === 'numeric' ? f.median : f.mode]));
     this.baseline = pre.transformRecord(typical);
   }
 
@@ -112,6 +124,7 @@ export class Scorer {
    * scorer.score({ funded_amnt: 16100, term: 'term_36', int_rate: 13.99, … }); // 0.27
    */
   score(record: ScoreRecord): number {
+    this.checkRecord(record);
     this.preprocessor.transformRecord(record, this.x);
     return checkProbabilities(this.network.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
@@ -119,7 +132,27 @@ export class Scorer {
   /** Probability and decision at the scorer's threshold. */
   decide(record: ScoreRecord): ScoreResult {
     const probability = this.score(record);
-    return { probability, decision: probability >= this.threshold };
+    return { probability, decision: probability >= this.threshold, warnings: this.warnings(record) };
+  }
+
+  /** Throws a `ScoringError` unless `record` can be scored (see `checkRecord`); `index` names it in a batch. */
+  private checkRecord(record: unknown, index?: number): asserts record is ScoreRecord {
+    checkRecord(record, this.features, this.preprocessor.target, this.strict, index);
+  }
+
+  /** Categories of `record` not seen in training (scored as none of the known ones under the 'zeros' policy). */
+  private warnings(record: ScoreRecord): string[] {
+    const out: string[] = [];
+    const missing = this.preprocessor.toJSON().missingValues;
+    for (const f of this.preprocessor.features) {
+      if (f.kind !== 'categorical' || !Object.hasOwn(record, f.name)) continue;
+      const v = record[f.name];
+      if (v === null || v === undefined) continue;
+      const text = String(v).trim();
+      if (!missing.includes(text) && !f.categories.includes(text))
+        out.push(`category '${text}' of '${f.name}' was not seen in training (scored as none of the known categories)`);
+    }
+    return out;
   }
 
   /**
@@ -127,6 +160,7 @@ export class Scorer {
    * `DataError` that names its index and column.
    */
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
+    records.forEach((r, i) => this.checkRecord(r, i));
     return checkProbabilities(this.network.probabilities(this.preprocessor.transformRecords(records), records.length, out), records.length, 'record');
   }
 
@@ -148,6 +182,7 @@ export class Scorer {
     const cols = this.preprocessor.cols;
     const nb = this.blocks.length;
     const x = new Float32Array((nb + 1) * cols);
+    this.checkRecord(record);
     this.preprocessor.transformRecord(record, x.subarray(0, cols));
     for (let f = 0; f < nb; f++) {
       const row = x.subarray((f + 1) * cols, (f + 2) * cols);
@@ -158,11 +193,11 @@ export class Scorer {
     const p = checkProbabilities(this.network.probabilities(x, nb + 1, new Float32Array(nb + 1)), nb + 1, 'row');
     const probability = p[0];
     const reasons: Reason[] = this.blocks
-      .map((b, f) => ({ feature: b.name, value: record[b.name] ?? null, contribution: probability - p[f + 1] }))
+      .map((b, f) => ({ feature: b.name, value: (Object.hasOwn(record, b.name) ? record[b.name] : null) ?? null, contribution: probability - p[f + 1] }))
       .filter((r) => r.contribution > 0)
       .sort((a, b) => b.contribution - a.contribution)
       .slice(0, k);
-    return { probability, decision: probability >= this.threshold, reasons };
+    return { probability, decision: probability >= this.threshold, warnings: this.warnings(record), reasons };
   }
 }
 

@@ -20,7 +20,7 @@ export const scoreSpec: CommandSpec = {
     model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
     out: { type: 'string', arg: 'FILE', help: 'output CSV (default: standard output)' },
-    threshold: { type: 'number', help: 'decision threshold', default: 0.5, check: checks.probability },
+    threshold: { type: 'number', help: "decision threshold (default: the model's, as evaluate uses; else 0.5)", check: checks.probability },
     reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
     'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
     backend: {
@@ -40,7 +40,7 @@ export async function score(o: Parsed): Promise<void> {
   const modelPath = o.model as string;
   let scorer: Scorer;
   try {
-    scorer = new Scorer(decodeModel(readBytes(modelPath)), { threshold: o.threshold as number });
+    scorer = new Scorer(decodeModel(readBytes(modelPath)), { threshold: o.threshold as number | undefined });
   } catch (e) {
     if (e instanceof ModelFormatError) throw new UsageError(`${modelPath}: not a usable model file: ${e.message}`);
     throw e;
@@ -85,7 +85,8 @@ export async function score(o: Parsed): Promise<void> {
   const cols = pre.cols;
   let x = new Float32Array(batchSize * cols);
   let probs = new Float32Array(batchSize);
-  const record: Record<string, string> = {};
+  // No prototype: a column may be called __proto__ or constructor, and must be an own property like any other.
+  const record: Record<string, string> = Object.create(null);
 
   const write = async (s: string) => {
     if (!sink.write(s)) await once(sink, 'drain');
