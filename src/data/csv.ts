@@ -5,6 +5,7 @@
  * Every error names the line (1-based, in the file) and, where it applies, the column.
  */
 
+import { pushAll } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { DataError } from './errors.js';
 
@@ -131,9 +132,9 @@ export class CsvStreamParser {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (this.delimiter === null) this.delimiter = detectDelimiter(text);
       this.started = true;
-      out.push(...this.consume(text, true));
+      pushAll(out, this.consume(text, true));
     } else if (this.carry) {
-      out.push(...this.consume('', true));
+      pushAll(out, this.consume('', true));
     }
     if (this.inQuotes) throw new CsvError('unbalanced quote: a quoted field is never closed', this.quoteOpenLine, this.fields.length, this.source);
     if (this.field !== '' || this.fields.length > 0 || this.fieldWasQuoted) {

@@ -1,3 +1,4 @@
+import { pushAll } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { type Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
@@ -73,8 +74,8 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
   classes.forEach((c, i) => {
     const rows = byClass.get(c)!;
     rng.shuffle(rows);
-    test.push(...rows.slice(0, alloc[i]));
-    train.push(...rows.slice(alloc[i]));
+    pushAll(test, rows.slice(0, alloc[i]));
+    pushAll(train, rows.slice(alloc[i]));
   });
   return { train: Uint32Array.from(train).sort(), test: Uint32Array.from(test).sort() };
 }

@@ -1,3 +1,4 @@
+import { extent } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodName } from '../integrators/methods.js';
 import { integrate, type Trajectory } from '../integrators/integrate.js';
@@ -74,7 +75,7 @@ export function integrationSvg(tr: Trajectory, contrast: Trajectory | null): str
   const ps = (t: Trajectory) => Float64Array.from({ length: t.t.length }, (_, i) => t.p[i * n]);
   const clipQ = (t: Trajectory) => {
     // Keep the contrast run's portrait readable: stop it where it leaves 3× the method's range.
-    const lim = 3 * Math.max(...Array.from(qs(tr), Math.abs), ...Array.from(ps(tr), Math.abs), 1e-9);
+    const lim = 3 * Math.max(extent(Array.from(qs(tr), Math.abs))[1], extent(Array.from(ps(tr), Math.abs))[1], 1e-9);
     const q = qs(t),
       p = ps(t);
     let end = q.length;

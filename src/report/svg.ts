@@ -1,3 +1,4 @@
+import { extent } from '../core/arrays.js';
 /**
  * Minimal SVG charts with no dependency: line charts and scatter plots with axes, ticks and a legend.
  * Pure string building (no DOM, no Node built-ins), so reports can be written anywhere.
@@ -81,8 +82,8 @@ export function chart(series: Series[], options: ChartOptions = {}): string {
     return { ...s, color: s.color ?? PALETTE[i % PALETTE.length], pts };
   });
   const all = prepared.flatMap((s) => s.pts);
-  let [x0, x1] = options.xRange ?? [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
-  let [y0, y1] = options.yRange ? [tf(options.yRange[0]), tf(options.yRange[1])] : [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+  let [x0, x1] = options.xRange ?? extent(all.map((p) => p[0]));
+  let [y0, y1] = options.yRange ? [tf(options.yRange[0]), tf(options.yRange[1])] : extent(all.map((p) => p[1]));
   if (!Number.isFinite(x0) || !Number.isFinite(x1)) [x0, x1] = [0, 1];
   if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
   if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];

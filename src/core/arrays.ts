@@ -1,0 +1,30 @@
+/**
+ * Array helpers that never spread an unbounded array into arguments: `push(...rows)` and `Math.max(...values)`
+ * overflow the call stack past roughly 10⁵ elements (a 165k-row training file did).
+ */
+
+/**
+ * Appends every item of `items` to `out` and returns `out`.
+ * @example
+ * pushAll(train, rows.slice(k));
+ */
+export function pushAll<T>(out: T[], items: ArrayLike<T>): T[] {
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
+  return out;
+}
+
+/**
+ * [min, max] of the values (NaN ignored; [Infinity, -Infinity] for none).
+ * @example
+ * const [lo, hi] = extent(points.map((p) => p[0]));
+ */
+export function extent(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
