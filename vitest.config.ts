@@ -12,6 +12,7 @@ export const SLOW = [
   'test/reasoning/**/*.test.ts',
   'test/reliability/files.test.ts',
   'test/reliability/corpus.test.ts',
+  'test/reliability/unix.test.ts',
 ];
 
 export default defineConfig({

@@ -11,6 +11,8 @@ interface OptionSpec {
   required?: boolean;
   /** Extra validation; return an error message or null. */
   check?: (v: never) => string | null;
+  /** A file the command reads ('in') or writes ('out'): checked before any work (cli/preflight.ts). */
+  io?: 'in' | 'out';
 }
 
 export interface CommandSpec {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { writeTarget } from './preflight.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -53,7 +54,17 @@ export function sha256(bytes: Uint8Array): string {
  * Writes a file atomically: to a temporary name in the same directory, flushed to disk, then renamed over
  * the target — a reader (or a crash) sees the old file or the new one, never a partial one.
  */
-export function writeAtomic(path: string, data: Uint8Array | string): void {
+export function writeAtomic(target: string, data: Uint8Array | string): void {
+  const { path, direct } = writeTarget(target);
+  if (direct) {
+    // A FIFO or device: written as it is, never replaced by a regular file.
+    try {
+      writeFileSync(path, data);
+      return;
+    } catch (e) {
+      throw new UsageError(`${target}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | null = null;
   try {
@@ -75,5 +86,6 @@ export function writeAtomic(path: string, data: Uint8Array | string): void {
 
 /** A temporary path beside `path` for streamed output that is renamed into place when complete. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const { path: real } = writeTarget(path);
+  return join(dirname(real), `.${basename(real)}.${process.pid}.tmp`);
 }

@@ -1,5 +1,6 @@
 import { HamiltonianAIError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
+import { preflight } from './preflight.js';
 import { helpText, parseArgs, type CommandSpec, type Parsed } from './args.js';
 import { demo, demoSpec } from './commands/demo.js';
 import { evaluate, evaluateSpec } from './commands/evaluate.js';
@@ -59,9 +60,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${helpText(entry[0])}\n`);
       return 0;
     }
+    preflight(entry[0], parsed);
     await entry[1](parsed);
     return 0;
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return 0; // the reader went away (`| head`): nothing left to say
+    if (code === 'ENOSPC') {
+      process.stderr.write(`hamiltonian-ai ${cmd}: cannot write (no space left: ${(e as Error).message})\n`);
+      return 2;
+    }
     // Our own errors (bad input, bad file, bad option, a diverged run) are the user's to fix; anything else is a bug.
     if (e instanceof HamiltonianAIError) {
       process.stderr.write(`hamiltonian-ai ${cmd}: ${(e as Error).message}\n`);

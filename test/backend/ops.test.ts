@@ -164,7 +164,7 @@ describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
           };
           const [t1, m1, v1, t2, m2, v2] = [theta.slice(), m.slice(), v.slice(), on(ops, theta), on(ops, m), on(ops, v)];
           close(ops.adamStep(t2, on(ops, grad), m2, v2, n, c, 1), js.adamStep(t1, grad, m1, v1, n, c, 1), 'adam energy');
-          agree(t2, t1, 1e-5, 'adam θ');
+          agree(t2, t1, 1e-4, 'adam θ'); // the kernel divides in float32, the reference in float64
         }
         const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01, first: false };
         const [t1, b1, t2, b2] = [theta.slice(), m.slice(), on(ops, theta), on(ops, m)];

@@ -10,8 +10,8 @@ export const evaluateSpec: CommandSpec = {
   summary: 'score a labelled CSV with a saved model: metrics, plus PSI of the score against the training sample',
   usage: 'hamiltonian-ai evaluate --model MODEL.safetensors --data FILE.csv [--target COL] [--json]',
   options: {
-    model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
-    data: { type: 'string', arg: 'FILE', help: 'labelled CSV (e.g. a later period)', required: true },
+    model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
+    data: { type: 'string', io: 'in', arg: 'FILE', help: 'labelled CSV (e.g. a later period)', required: true },
     target: { type: 'string', arg: 'COL', help: "target column (default: the model's)" },
     threshold: { type: 'number', help: "decision threshold (default: the model's, else 0.5)", check: checks.probability },
     json: { type: 'boolean', help: 'print one JSON object' },

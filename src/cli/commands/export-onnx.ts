@@ -8,8 +8,8 @@ export const exportOnnxSpec: CommandSpec = {
   summary: 'export the network as ONNX (Gemm + activation + Softmax); inputs are preprocessed rows',
   usage: 'hamiltonian-ai export-onnx --model MODEL.safetensors --out model.onnx',
   options: {
-    model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
-    out: { type: 'string', arg: 'FILE', help: 'ONNX file to write', required: true },
+    model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
+    out: { type: 'string', io: 'out', arg: 'FILE', help: 'ONNX file to write', required: true },
   },
 };
 

@@ -12,7 +12,7 @@ export const integrateSpec: CommandSpec = {
     method: { type: 'string', arg: 'NAME', help: METHOD_NAMES.join(' | '), default: 'leapfrog' },
     h: { type: 'number', help: 'time step', default: 0.1, check: checks.positive },
     steps: { type: 'int', help: 'number of steps', default: 10000, check: (v: number) => (v >= 1 && v <= 1e8 ? null : 'must be in [1, 1e8]') },
-    plot: { type: 'string', arg: 'FILE.svg', help: 'write the phase portrait and the energy error as SVG' },
+    plot: { type: 'string', io: 'out', arg: 'FILE.svg', help: 'write the phase portrait and the energy error as SVG' },
     json: { type: 'boolean', help: 'print one JSON object' },
   },
 };

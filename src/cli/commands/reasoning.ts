@@ -13,7 +13,7 @@ export const reasoningSpec: CommandSpec = {
   summary: 'multi-hop reasoning chains as trajectories in embedding space: feature table and grouped-CV classifiers vs baselines',
   usage: 'hamiltonian-ai reasoning [--data obqa_chains.csv] [--embeddings hash|wink] [--report reasoning.html] [--json]',
   options: {
-    data: { type: 'string', arg: 'FILE', help: 'chains CSV (default: the shipped obqa_chains.csv)' },
+    data: { type: 'string', io: 'in', arg: 'FILE', help: 'chains CSV (default: the shipped obqa_chains.csv)' },
     embeddings: {
       type: 'string',
       arg: 'NAME',
@@ -24,7 +24,7 @@ export const reasoningSpec: CommandSpec = {
     folds: { type: 'int', help: 'cross-validation folds (grouped by question)', default: 5, check: (v: number) => (v >= 2 ? null : 'must be ≥ 2') },
     epochs: { type: 'int', help: 'training epochs per fold', default: 30, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 0 },
-    report: { type: 'string', arg: 'FILE.html', help: 'write the HTML report with the phase-space scatter' },
+    report: { type: 'string', io: 'out', arg: 'FILE.html', help: 'write the HTML report with the phase-space scatter' },
     json: { type: 'boolean', help: 'print one JSON object' },
   },
 };

@@ -8,6 +8,7 @@ import { createGpuScorer, type GpuScorer } from '../../score/gpu-scorer.js';
 import { openGpuForCli } from '../gpu.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
+import { writeTarget } from '../preflight.js';
 import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
@@ -17,9 +18,9 @@ export const scoreSpec: CommandSpec = {
   summary: 'score every row of a CSV (streamed: files larger than memory work), appending probability and decision',
   usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K] [--backend gpu]',
   options: {
-    model: { type: 'string', arg: 'MODEL', help: 'model file', required: true },
-    data: { type: 'string', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
-    out: { type: 'string', arg: 'FILE', help: 'output CSV (default: standard output)' },
+    model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
+    data: { type: 'string', io: 'in', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
+    out: { type: 'string', io: 'out', arg: 'FILE', help: 'output CSV (default: standard output)' },
     threshold: { type: 'number', help: "decision threshold (default: the model's, as evaluate uses; else 0.5)", check: checks.probability },
     reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
     'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
@@ -68,8 +69,10 @@ export async function score(o: Parsed): Promise<void> {
   const reasons = o.reasons as number;
   const batchSize = o['batch-size'] as number;
   const outPath = o.out as string | undefined;
-  const tmp = outPath ? tempPathFor(outPath) : null;
-  const sink = tmp ? createWriteStream(tmp) : process.stdout;
+  // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
+  const target = outPath ? writeTarget(outPath) : null;
+  const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
+  const sink = tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : process.stdout;
   const negative = pre.label(0);
   const progress = new Progress('scoring', 100, !!o.quiet || !outPath);
   const parser = new CsvStreamParser({ source: inPath });
@@ -190,7 +193,7 @@ export async function score(o: Parsed): Promise<void> {
     if (tmp) {
       sink.end();
       await once(sink, 'finish');
-      renameSync(tmp, outPath!);
+      renameSync(tmp, target!.path);
     }
   } catch (e) {
     if (tmp) {

@@ -1,0 +1,93 @@
+/**
+ * Issue 15, "The command line as a Unix tool": closed pipes, full disks, and outputs that would destroy an input
+ * or replace what is not a regular file. Each case failed on 192bed9 (stack traces, destroyed inputs, replaced links).
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, cli, ROOT, tempDir } from '../cli/helpers.js';
+
+const CREDIT = join(ROOT, 'data', 'credit_data.csv');
+const dir = tempDir();
+const model = join(dir, 'm.safetensors');
+const trained = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '1', '--quiet']);
+
+describe('outputs never destroy inputs', () => {
+  it('the model trained', () => expect(trained.code, trained.stderr).toBe(0));
+  it('train --out X --data X, train --report X --out X and score --out = --model are refused before any work, files untouched', () => {
+    const csv = join(dir, 'copy.csv');
+    writeFileSync(csv, readFileSync(CREDIT));
+    const before = readFileSync(csv);
+    for (const [args, re] of [
+      [
+        ['train', '--data', csv, '--target', 'Status', '--positive', 'bad', '--out', csv],
+        /--out and --data name the same file .*refusing to overwrite an input/,
+      ],
+      [
+        ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'x'), '--report', join(dir, 'x')],
+        /name the same file .*another output/,
+      ],
+      [['score', '--model', model, '--data', CREDIT, '--out', model], /--out and --model name the same file/],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    }
+    expect(readFileSync(csv)).toEqual(before);
+    expect(() => lstatSync(join(dir, 'x'))).toThrow();
+  });
+  it('an output that is a symlink is written through: the link stays, its target is replaced', () => {
+    const real = join(dir, 'real.csv'),
+      link = join(dir, 'link.csv');
+    writeFileSync(real, 'old\n');
+    symlinkSync(real, link);
+    expect(cli(['score', '--model', model, '--data', CREDIT, '--out', link, '--quiet']).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, 'utf8')).toMatch(/probability,decision/);
+  });
+  it('a read-only output is refused, not replaced', () => {
+    const ro = join(dir, 'ro.onnx');
+    writeFileSync(ro, 'keep');
+    chmodSync(ro, 0o444);
+    const r = cli(['export-onnx', '--model', model, '--out', ro]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/read-only; refusing to replace it/);
+    expect(readFileSync(ro, 'utf8')).toBe('keep');
+  });
+  it('a directory as input or output, or an output in a missing folder: one line, exit 2, before any work', () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    for (const [args, re] of [
+      [['score', '--model', model, '--data', sub], /--data .*is a directory/],
+      [['score', '--model', model, '--data', CREDIT, '--out', sub], /--out .*is a directory; name a file/],
+      [['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'nope', 'o.csv')], /the folder .* does not exist/],
+      [['evaluate', '--model', sub, '--data', CREDIT], /--model .*is a directory/],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr).not.toMatch(/unexpected error|Unhandled/);
+    }
+  });
+});
+
+describe('standard output', () => {
+  const sh = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', cwd: ROOT });
+  it('score … | head -1 ends quietly (exit 0, nothing on stderr)', () => {
+    const r = sh(`node ${BIN} score --model ${model} --data ${CREDIT} 2>${join(dir, 'err.txt')} | head -1; echo "status \${PIPESTATUS[0]}"`);
+    expect(r.stdout).toMatch(/^Status,Seniority,.*probability,decision/);
+    expect(r.stdout).toMatch(/status 0/);
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+  });
+  it('a full standard output (/dev/full) is one line and exit 2, even for --help', () => {
+    for (const args of ['--help', `evaluate --model ${model} --data ${CREDIT}`]) {
+      const r = sh(`node ${BIN} ${args} > /dev/full; echo "status $?"`);
+      expect(r.stdout).toMatch(/status 2/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/cannot write to standard output \(ENOSPC\)/);
+    }
+  });
+});
