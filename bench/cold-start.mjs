@@ -2,6 +2,7 @@
 // Scorer cold start beside another build: a fresh process imports `<dist>/score/index.js`, loads a model file and
 // scores one record; medians of 15 processes per build, alternating.
 //   node bench/cold-start.mjs [other-dist]      (this tree's dist/ is built by npm run build)
+import { identityPreprocessor } from './identity-preprocessor.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,20 +13,7 @@ const builds = { this: join(here, 'dist'), other: resolve(process.argv[2] ?? joi
 const dir = mkdtempSync(join(tmpdir(), 'hai-cold-'));
 const { HamiltonianNN, encodeModel } = await import(join(builds.this, 'index.js'));
 const net = new HamiltonianNN({ inputDim: 110, hiddenDims: [64, 32], seed: 1, backend: 'js' });
-const pre = {
-  format: 'hamiltonian-ai/preprocessor',
-  version: 1,
-  target: 'y',
-  positive: '1',
-  negatives: ['0'],
-  features: Array.from({ length: 110 }, (_, i) => ({ name: `f${i}`, kind: 'numeric', median: 0, indicator: false })),
-  columns: Array.from({ length: 110 }, (_, i) => `f${i}`),
-  mean: new Array(110).fill(0),
-  scale: new Array(110).fill(1),
-  missing: 'impute',
-  unseen: 'zeros',
-  missingValues: [''],
-};
+const pre = identityPreprocessor(110);
 writeFileSync(join(dir, 'm.safetensors'), encodeModel(net, { preprocessor: pre }));
 const record = JSON.stringify(Object.fromEntries(pre.columns.map((c, j) => [c, j / 110])));
 const script = (dist) => `const t0 = performance.now();

@@ -5,6 +5,7 @@
  * Measures the training step ([64,32] and [512,256], batch 32, AdvancedSymplecticOptimizer), sgemm 256³, and the
  * scorer (one encoded row, a 10k batch, a raw record).
  */
+import { identityPreprocessor } from './identity-preprocessor.mjs';
 import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { median } from './timing.js';
@@ -57,20 +58,7 @@ const gemmCase: Case = {
 const scorerCases = (): Case[] => {
   const mk = ({ lib, score }: (typeof trees)['this']) => {
     const net = new lib.HamiltonianNN({ inputDim: 110, hiddenDims: [64, 32], seed: 1, backend: 'js' });
-    const pre = {
-      format: 'hamiltonian-ai/preprocessor',
-      version: 1,
-      target: 'y',
-      positive: '1',
-      negatives: ['0'],
-      features: Array.from({ length: 110 }, (_, i) => ({ name: `f${i}`, kind: 'numeric', median: 0, indicator: false })),
-      columns: Array.from({ length: 110 }, (_, i) => `f${i}`),
-      mean: new Array(110).fill(0),
-      scale: new Array(110).fill(1),
-      missing: 'impute',
-      unseen: 'zeros',
-      missingValues: [''],
-    };
+    const pre = identityPreprocessor(110);
     const scorer = score.loadScorerSync(lib.encodeModel(net, { preprocessor: pre as never }));
     const rng = new lib.Rng(2);
     const X = Float32Array.from({ length: 10_000 * 110 }, () => rng.normal());

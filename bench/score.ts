@@ -4,6 +4,7 @@
  * onnxruntime-node is not installed (its install step downloads binaries, which these machines cannot);
  * its figures from the issue are quoted beside ours.
  */
+import { identityPreprocessor } from './identity-preprocessor.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,20 +28,7 @@ const net = new HamiltonianNN({ inputDim: 110, hiddenDims: [64, 32], seed: 1, ba
 const rng = new Rng(2);
 const N = 10_000;
 const X = Float32Array.from({ length: N * 110 }, () => rng.normal());
-const fakePre = {
-  format: 'hamiltonian-ai/preprocessor',
-  version: 1,
-  target: 'y',
-  positive: '1',
-  negatives: ['0'],
-  features: Array.from({ length: 110 }, (_, i) => ({ name: `f${i}`, kind: 'numeric', median: 0, indicator: false })),
-  columns: Array.from({ length: 110 }, (_, i) => `f${i}`),
-  mean: new Array(110).fill(0),
-  scale: new Array(110).fill(1),
-  missing: 'impute',
-  unseen: 'zeros',
-  missingValues: [''],
-} as const;
+const fakePre = identityPreprocessor(110);
 const bytes = encodeModel(net, { preprocessor: fakePre as never });
 const scorer = loadScorerSync(bytes);
 const jsScorer = loadScorerSync(bytes, { engine: 'js' });

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { prepareLinear, linearInference, activate } from './js/dense.js';
+import { jsOps } from './js/index.js';
 import type { Ops } from './ops.js';
 import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
@@ -15,18 +15,7 @@ export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLine
  * const { ops } = createInferenceOps('auto');
  */
 export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { ops: InferenceOps; fallbackReason?: string } {
-  const js: InferenceOps = {
-    backend: 'js',
-    alloc(holder, key, n) {
-      const a = new Float32Array(n);
-      (holder as Record<string, unknown>)[key] = a;
-      return a;
-    },
-    owns: () => true,
-    prepareLinear,
-    linearInference,
-    activate,
-  };
+  const js: InferenceOps = jsOps;
   if (choice === 'js') return { ops: js };
   const support = detectWasm();
   if (!support.wasm) {

@@ -41,13 +41,13 @@ export interface EpochLoopOptions {
   epochs: number;
   /** Reshuffle rows every epoch; default true. */
   shuffle?: boolean;
-  /** Seed or generator for the shuffling. */
+  /** Seed or generator for the shuffling; default 0. (The model's own generator draws dropout masks.) */
   seed?: number | Rng;
   /** Evaluated after every epoch. */
   validation?: Dataset;
-  /** Called once per epoch with its record; may be async. */
+  /** Called once per epoch with its record, e.g. to adjust a scheduler; may be async. */
   onEpoch?: (record: EpochRecord, history: History) => void | Promise<void>;
-  /** Stepped once per epoch with `schedulerMonitor`'s value. */
+  /** A scheduler stepped once per epoch with `schedulerMonitor` (e.g. `ReduceLROnPlateau`). */
   scheduler?: {
     /** Called with the monitored value once per epoch. */
     step(value: number): unknown;

@@ -2,39 +2,21 @@ import { checkDataset, type Dataset } from '../core/dataset.js';
 import { gatherBatch } from '../core/dataset.js';
 import { TrainingDivergedError, UsageError } from '../core/errors.js';
 import { allFinite, sumSquares } from '../core/matrix.js';
-import type { Rng } from '../core/rng.js';
 import type { GpuBackend } from '../backend/gpu/index.js';
 import { hamiltonianLoss, type HamiltonianLossOptions } from '../loss/hamiltonian-loss.js';
 import type { HamiltonianNN } from '../nn/hamiltonian-nn.js';
 import type { BaseOptions, Optimizer } from '../optim/optimizer.js';
-import type { EarlyStoppingOptions } from './early-stopping.js';
-import { runEpochs, type EpochDriver, type EpochStats } from './epochs.js';
+import { runEpochs, type EpochDriver, type EpochLoopOptions, type EpochStats } from './epochs.js';
 import { gpuEpochDriver } from './gpu-driver.js';
-import type { EpochRecord, History, Monitor } from './history.js';
+import type { History } from './history.js';
 import { validate } from './validate.js';
 
 /** Options of `fit` (the loss options of `hamiltonianLoss` included). */
-export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'> {
+export interface FitOptions extends Omit<HamiltonianLossOptions, 'gradOut'>, Omit<EpochLoopOptions, 'epochs'> {
   /** Default 10. */
   epochs?: number;
   /** Default 32. */
   batchSize?: number;
-  /** Reshuffle rows every epoch; default true. */
-  shuffle?: boolean;
-  /** Seed or generator for the shuffling; default 0. (The model's own generator draws dropout masks.) */
-  seed?: number | Rng;
-  /** Evaluated after every epoch. */
-  validation?: Dataset;
-  /** Called once per epoch with its record, e.g. to adjust a scheduler; may be async. */
-  onEpoch?: (record: EpochRecord, history: History) => void | Promise<void>;
-  /** A scheduler stepped once per epoch with `schedulerMonitor` (e.g. `ReduceLROnPlateau`). */
-  scheduler?: {
-    /** Called with the monitored value once per epoch. */
-    step(value: number): unknown;
-  };
-  /** Default 'val.loss' when there is validation data, else 'loss'. */
-  schedulerMonitor?: Monitor;
-  earlyStopping?: EarlyStoppingOptions | false;
   /** Rescale the whole gradient so its norm is at most this (after the regulariser's gradient). */
   clipGradNorm?: number;
   /**
