@@ -6,7 +6,13 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly quiet = false,
+    /** '%' shows done/total as a percentage (a file read so far), '' as a count (epochs). */
+    private readonly unit: '' | '%' = '',
   ) {}
+
+  private count(done: number): string {
+    return this.unit === '%' ? `${Math.round((100 * done) / this.total)} %` : `${done}/${this.total}`;
+  }
 
   update(done: number, note = ''): void {
     if (this.quiet) return;
@@ -16,11 +22,11 @@ export class Progress {
       const width = 24;
       const fill = Math.round((done / this.total) * width);
       process.stderr.write(
-        `\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ${Number.isFinite(eta) ? `ETA ${eta.toFixed(1)}s` : ''} ${note}\x1b[K`,
+        `\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${this.count(done)} ${Number.isFinite(eta) ? `ETA ${eta.toFixed(1)}s` : ''} ${note}\x1b[K`,
       );
       if (done >= this.total) process.stderr.write('\n');
     } else {
-      process.stderr.write(`${this.label} ${done}/${this.total}${note ? `  ${note}` : ''}\n`);
+      process.stderr.write(`${this.label} ${this.count(done)}${note ? `  ${note}` : ''}\n`);
     }
   }
 }

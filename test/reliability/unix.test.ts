@@ -74,6 +74,19 @@ describe('outputs never destroy inputs', () => {
   });
 });
 
+describe('what score says on stderr', () => {
+  it('--quiet says nothing when every row scored; progress reads as a percentage of the file, not "99/100"', () => {
+    const quiet = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'q.csv'), '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const loud = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'l.csv'), '--batch-size', '256']);
+    const progress = loud.stderr.split('\n').filter((l) => l.startsWith('scoring'));
+    expect(progress.length).toBeGreaterThan(1);
+    for (const l of progress) expect(l).toMatch(/^scoring \d+ %  \d+ rows$/);
+    expect(loud.stderr).toMatch(/scored \d+ of \d+ rows →/);
+  });
+});
+
 describe('standard output', () => {
   const sh = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', cwd: ROOT });
   it('score … | head -1 ends quietly (exit 0, nothing on stderr)', () => {

@@ -74,7 +74,7 @@ export async function score(o: Parsed): Promise<void> {
   const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
   const sink = tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : process.stdout;
   const negative = pre.label(0);
-  const progress = new Progress('scoring', 100, !!o.quiet || !outPath);
+  const progress = new Progress('scoring', 100, !!o.quiet || !outPath, '%');
   const parser = new CsvStreamParser({ source: inPath });
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: string[] | null = null;
@@ -214,5 +214,5 @@ export async function score(o: Parsed): Promise<void> {
     process.stderr.write(
       `${JSON.stringify({ rows, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, peakRssKB: process.resourceUsage().maxRSS })}\n`,
     );
-  else if (outPath) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
+  else if (outPath && !o.quiet) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
 }
