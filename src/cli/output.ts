@@ -37,3 +37,31 @@ export function formatTable(rows: Array<[string, string]>, header: [string, stri
   const line = (a: string, b: string) => `| ${a.padEnd(w0)} | ${b.padStart(w1)} |`;
   return [line(...header), `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|`, ...rows.map(([a, b]) => line(a, b))].join('\n');
 }
+
+/**
+ * The metric rows the CLI prints after training and evaluating (4 decimals), for `formatTable`.
+ * @example
+ * formatTable(metricRows(evaluateModel(model, test)));
+ */
+export function metricRows(m: {
+  auc: number;
+  ks: number;
+  gini: number;
+  accuracy: number;
+  brier: number;
+  logLoss: number;
+  binary: { precision: number; recall: number; f1: number };
+}): Array<[string, string]> {
+  const f = (v: number) => v.toFixed(4);
+  return [
+    ['AUC', f(m.auc)],
+    ['KS', f(m.ks)],
+    ['Gini', f(m.gini)],
+    ['accuracy', f(m.accuracy)],
+    ['precision (positive)', f(m.binary.precision)],
+    ['recall (positive)', f(m.binary.recall)],
+    ['F1 (positive)', f(m.binary.f1)],
+    ['Brier', f(m.brier)],
+    ['log loss', f(m.logLoss)],
+  ];
+}

@@ -75,6 +75,8 @@ export class Scorer {
   private readonly p1 = new Float32Array(1);
   private readonly blocks: Array<{ name: string; start: number; end: number }> = [];
   private readonly baseline: Float32Array;
+  /** Cell texts the model reads as missing (looked up per decision: kept, not re-read from the preprocessor). */
+  private readonly missingValues: readonly string[];
 
   constructor(model: ModelFileContent, options: ScorerOptions = {}) {
     if (!model.preprocessor) {
@@ -93,6 +95,7 @@ export class Scorer {
     const stored = model.training?.threshold;
     this.threshold = options.threshold ?? (typeof stored === 'number' ? stored : 0.5);
     this.strict = options.strict ?? true;
+    this.missingValues = model.preprocessor.missingValues;
     if (!(this.threshold >= 0 && this.threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${this.threshold}`);
     const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
     const layers = dims.slice(0, -1).map((nin, l) => ({
@@ -143,7 +146,7 @@ export class Scorer {
   /** Categories of `record` not seen in training (scored as none of the known ones under the 'zeros' policy). */
   private warnings(record: ScoreRecord): string[] {
     const out: string[] = [];
-    const missing = this.preprocessor.toJSON().missingValues;
+    const missing = this.missingValues;
     for (const f of this.preprocessor.features) {
       if (f.kind !== 'categorical' || !Object.hasOwn(record, f.name)) continue;
       const v = record[f.name];

@@ -3,7 +3,7 @@ import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readText } from '../files.js';
 import { loadModelFile } from '../model.js';
-import { formatTable } from '../output.js';
+import { formatTable, metricRows } from '../output.js';
 
 export const evaluateSpec: CommandSpec = {
   name: 'evaluate',
@@ -59,15 +59,7 @@ export async function evaluate(o: Parsed): Promise<void> {
     process.stdout.write(`${path}: ${enc.rows} rows scored, ${m.positives} positive ('${preprocessor.positive}')\n`);
     process.stdout.write(
       `${formatTable([
-        ['AUC', f(m.auc)],
-        ['KS', f(m.ks)],
-        ['Gini', f(m.gini)],
-        ['accuracy', f(m.accuracy)],
-        ['precision (positive)', f(m.binary.precision)],
-        ['recall (positive)', f(m.binary.recall)],
-        ['F1 (positive)', f(m.binary.f1)],
-        ['Brier', f(m.brier)],
-        ['log loss', f(m.logLoss)],
+        ...metricRows(m),
         ['PSI vs training sample', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
       ])}\n`,
     );

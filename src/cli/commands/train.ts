@@ -21,7 +21,7 @@ import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { decodeUtf8, readBytes, sha256, writeAtomic } from '../files.js';
 import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
-import { Progress, formatTable } from '../output.js';
+import { Progress, formatTable, metricRows } from '../output.js';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -247,21 +247,8 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
     return;
   }
   const m = r.metrics;
-  const f = (v: number) => v.toFixed(4);
   process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
-  process.stdout.write(
-    `${formatTable([
-      ['AUC', f(m.auc)],
-      ['KS', f(m.ks)],
-      ['Gini', f(m.gini)],
-      ['accuracy', f(m.accuracy)],
-      ['precision (positive)', f(m.binary.precision)],
-      ['recall (positive)', f(m.binary.recall)],
-      ['F1 (positive)', f(m.binary.f1)],
-      ['Brier', f(m.brier)],
-      ['log loss', f(m.logLoss)],
-    ])}\n`,
-  );
+  process.stdout.write(`${formatTable(metricRows(m))}\n`);
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
   process.stdout.write(
