@@ -74,6 +74,18 @@ describe('outputs never destroy inputs', () => {
   });
 });
 
+describe('score reads its input as train and evaluate do', () => {
+  it('a duplicate column name in the header is one line, exit 2, naming the column and both positions', () => {
+    const lines = readFileSync(CREDIT, 'utf8').split('\n');
+    const dup = join(dir, 'dup.csv');
+    writeFileSync(dup, [`${lines[0]},Income`, ...lines.slice(1, 5).map((l) => `${l},1`)].join('\n'));
+    const r = cli(['score', '--model', model, '--data', dup, '--out', join(dir, 'dup-out.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 1: duplicate column name 'Income' \(columns \d+ and \d+\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('what score says on stderr', () => {
   it('--quiet says nothing when every row scored; progress reads as a percentage of the file, not "99/100"', () => {
     const quiet = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'q.csv'), '--quiet']);

@@ -163,10 +163,17 @@ export async function score(o: Parsed): Promise<void> {
         if (!header) {
           header = rec.fields.map((f) => f.trim());
           delim = parser.detectedDelimiter ?? ',';
-          const missing = pre.features.map((f) => f.name).filter((n) => !header!.includes(n));
+          // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
+          const position = new Map<string, number>();
+          header.forEach((c, i) => {
+            if (position.has(c))
+              throw new UsageError(`${inPath}, line ${rec.line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
+            position.set(c, i);
+          });
+          const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
           if (missing.length)
             throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
-          featureIdx = pre.features.map((f) => header!.indexOf(f.name));
+          featureIdx = pre.features.map((f) => position.get(f.name)!);
           const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
           await write(`${[...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim)}\n`);
           continue;
