@@ -7,8 +7,7 @@ import type { GpuBackend } from '../backend/gpu/index.js';
 import type { Preprocessor } from '../data/preprocessor.js';
 import { loadModel } from '../io/load.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { ScoringError } from '../data/errors.js';
-import { checkRecord } from './records.js';
+import { checkProbabilities, checkRecord } from './records.js';
 import { GpuModel } from '../nn/gpu-model.js';
 
 /** A model file loaded onto the device for scoring. */
@@ -37,23 +36,14 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
   if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
   const net = await GpuModel.fromModel(gpu, model);
   const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, options.chunk);
-  // No decision without a probability: any score outside [0, 1] (a NaN from the device) is an error naming the record.
-  const checked = (p: Float32Array, what: 'record' | 'row') => {
-    for (let i = 0; i < p.length; i++) {
-      if (!(p[i] >= 0 && p[i] <= 1)) {
-        const message = `the model gave no probability in [0, 1] on the GPU (got ${p[i]}); no decision is made`;
-        throw what === 'record' ? new ScoringError(message, { record: i }) : new ScoringError(`row ${i}: ${message}`);
-      }
-    }
-    return p;
-  };
   return {
     preprocessor,
-    scoreEncoded: async (x, rows) => checked(await scoreEncoded(x, rows), 'row'),
+    scoreEncoded: async (x, rows) => checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU'),
     scoreBatch: async (records) => {
       const features = preprocessor.features.map((f) => f.name);
       records.forEach((r, i) => checkRecord(r, features, preprocessor.target, options.strict ?? true, i));
-      return checked(await scoreEncoded(preprocessor.transformRecords(records), records.length), 'record');
+      // No decision without a probability: a NaN from the device is an error naming the record.
+      return checkProbabilities(await scoreEncoded(preprocessor.transformRecords(records), records.length), records.length, 'record', ' on the GPU');
     },
     release: () => net.release(),
   };

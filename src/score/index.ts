@@ -9,8 +9,7 @@ import { initWasm } from '../backend/wasm/module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { ScoringError } from '../data/errors.js';
-import { checkRecord } from './records.js';
+import { checkProbabilities, checkRecord } from './records.js';
 import { InferenceNetwork } from './network.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -202,20 +201,6 @@ export class Scorer {
       .slice(0, k);
     return { probability, decision: probability >= this.threshold, warnings: this.warnings(record), reasons };
   }
-}
-
-/**
- * The last line of defence: every probability a decision is made from is finite and in [0, 1], or the call throws
- * a `ScoringError` naming the record (or encoded row) — never a decision without a probability.
- */
-function checkProbabilities(p: Float32Array, n: number, what: 'record' | 'row'): Float32Array {
-  for (let i = 0; i < n; i++) {
-    if (!(p[i] >= 0 && p[i] <= 1)) {
-      const message = `the model gave no probability in [0, 1] (got ${p[i]}); no decision is made`;
-      throw what === 'record' ? new ScoringError(message, { record: i }) : new ScoringError(`row ${i}: ${message}`);
-    }
-  }
-  return p;
 }
 
 /**

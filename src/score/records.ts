@@ -24,3 +24,28 @@ export function checkRecord(record: unknown, features: readonly string[], target
     where,
   );
 }
+
+/**
+ * Why no decision is made for a score that is not a probability; `on` names where it was computed (' on the GPU').
+ * @example
+ * noProbability(NaN); // 'the model gave no probability in [0, 1] (got NaN); no decision is made'
+ */
+export function noProbability(p: number, on = ''): string {
+  return `the model gave no probability in [0, 1]${on} (got ${p}); no decision is made`;
+}
+
+/**
+ * The last line of defence: every probability a decision is made from is finite and in [0, 1], or a `ScoringError`
+ * names the record (or encoded row) — never a decision without a probability. Shared by the edge and GPU scorers.
+ * @example
+ * checkProbabilities(scores, records.length, 'record');
+ */
+export function checkProbabilities(p: Float32Array, n: number, what: 'record' | 'row', on = ''): Float32Array {
+  for (let i = 0; i < n; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) {
+      const message = noProbability(p[i], on);
+      throw what === 'record' ? new ScoringError(message, { record: i }) : new ScoringError(`row ${i}: ${message}`);
+    }
+  }
+  return p;
+}

@@ -9,6 +9,7 @@ import { openGpuForCli } from '../gpu.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
 import { writeTarget } from '../preflight.js';
+import { noProbability } from '../../score/records.js';
 import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
@@ -123,7 +124,7 @@ export async function score(o: Parsed): Promise<void> {
       const fields = r.fields.map((f) => formatCsvField(f, delim));
       // No decision without a probability: a row whose score is not in [0, 1] gets score_error instead.
       if (errors[i] === null && !(probs[k] >= 0 && probs[k] <= 1)) {
-        errors[i] = `the model gave no probability in [0, 1] (got ${probs[k]}); no decision is made`;
+        errors[i] = noProbability(probs[k]);
         k++;
       }
       if (errors[i] === null) {
