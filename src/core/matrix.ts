@@ -128,12 +128,12 @@ export function dot(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length): n
 }
 
 /**
- * Σ x², accumulated in float64.
+ * acc + Σ x², accumulated in float64 (the js backend's running sums pass `acc`).
  * @example
  * sumSquares([3, 4]); // 25
  */
-export function sumSquares(x: ArrayLike<number>, n = x.length): number {
-  let s = 0;
+export function sumSquares(x: ArrayLike<number>, n = x.length, acc = 0): number {
+  let s = acc;
   for (let i = 0; i < n; i++) s += x[i] * x[i];
   return s;
 }

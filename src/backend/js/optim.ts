@@ -1,17 +1,7 @@
 import type { AdamStepConstants, SgdStepConstants } from '../ops.js';
 
-/** acc + Σ x², in float64. */
-export function sumSquares(x: Float32Array, n: number, acc = 0): number {
-  let s = acc;
-  for (let i = 0; i < n; i++) s += x[i] * x[i];
-  return s;
-}
-
-/** y += c·x. */
-export function axpy(y: Float32Array, c: number, x: Float32Array, n: number): Float32Array {
-  for (let i = 0; i < n; i++) y[i] += c * x[i];
-  return y;
-}
+// The reference reductions are core's: acc + Σ x² and y += c·x.
+export { axpy, sumSquares } from '../../core/matrix.js';
 
 /** m ← βm + (1−β)g; H = ½Σm² + ½Σg² (m as stored in float32); θ ← θ − lr·m/(√H + ε). Returns H. */
 export function advancedSymplecticStep(theta: Float32Array, g: Float32Array, m: Float32Array, n: number, lr: number, beta: number, epsilon: number): number {
