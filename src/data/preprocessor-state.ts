@@ -30,32 +30,88 @@ export interface PreprocessorState {
 }
 
 /**
- * Checks a stored preprocessor's shape before any of it is used (`Preprocessor.fromJSON`); errors name the field.
+ * Checks a stored preprocessor against its schema before any of it is used (`Preprocessor.fromJSON`, and
+ * `decodeModel` for every file): every field present with its type, names unique, widths consistent. A crafted
+ * file must not reach the encoder with, say, a string where the missing-value list should be (it would then match
+ * substrings). Errors name the field (`preprocessor.missingValues must be …`).
  * @example
- * checkPreprocessorState(JSON.parse(text)); // throws UsageError('preprocessor: …') when malformed
+ * checkPreprocessorState(JSON.parse(text)); // throws UsageError('preprocessor.…') when malformed
  */
 export function checkPreprocessorState(state: PreprocessorState): void {
-  const fail = (m: string): never => {
-    throw new UsageError(`preprocessor: ${m}`);
+  const fail = (field: string, m: string): never => {
+    throw new UsageError(`preprocessor${field} ${m}`);
   };
-  if (state?.format !== 'hamiltonian-ai/preprocessor') fail('not a hamiltonian-ai preprocessor');
-  if (state.version !== 1) fail(`unsupported version ${state.version}`);
-  if (!Array.isArray(state.features) || !Array.isArray(state.columns)) fail('features and columns must be arrays');
+  if (!isPlainObject(state)) fail('', `must be an object, got ${describe(state)}`);
+  for (const key of Object.keys(state)) if (!STATE_KEYS.has(key)) fail('', `has an unknown field '${key}'`);
+  if (state.format !== 'hamiltonian-ai/preprocessor') fail('.format', `must be 'hamiltonian-ai/preprocessor', got ${describe(state.format)}`);
+  if (state.version !== 1) fail('.version', `${describe(state.version)} is not supported (this library reads 1)`);
+  if (typeof state.target !== 'string') fail('.target', `must be a string, got ${describe(state.target)}`);
+  if (typeof state.positive !== 'string') fail('.positive', `must be a string, got ${describe(state.positive)}`);
+  if (!isStringArray(state.negatives)) fail('.negatives', `must be an array of strings, got ${describe(state.negatives)}`);
+  if (state.negatives.includes(state.positive)) fail('.negatives', `contains the positive label '${state.positive}'`);
+  if (!isStringArray(state.missingValues)) fail('.missingValues', `must be an array of strings, got ${describe(state.missingValues)}`);
+  if (state.missing !== 'drop' && state.missing !== 'impute') fail('.missing', `must be 'drop' or 'impute', got ${describe(state.missing)}`);
+  if (state.unseen !== 'zeros' && state.unseen !== 'error') fail('.unseen', `must be 'zeros' or 'error', got ${describe(state.unseen)}`);
+  if (!Array.isArray(state.features)) fail('.features', `must be an array, got ${describe(state.features)}`);
+  const names = new Set<string>();
   let width = 0;
-  for (const f of state.features) {
-    if (typeof f?.name !== 'string') fail('a feature has no name');
+  state.features.forEach((f, i) => {
+    const at = `.features[${i}]`;
+    if (!isPlainObject(f)) fail(at, `must be an object, got ${describe(f)}`);
+    if (typeof f.name !== 'string') fail(`${at}.name`, `must be a string, got ${describe(f.name)}`);
+    if (names.has(f.name)) fail(`${at}.name`, `'${f.name}' appears twice`);
+    if (f.name === state.target) fail(`${at}.name`, `'${f.name}' is the target`);
+    names.add(f.name);
     if (f.kind === 'numeric') {
-      if (!Number.isFinite(f.median)) fail(`feature '${f.name}' has a non-finite median`);
+      if (!Number.isFinite(f.median)) fail(`${at}.median`, `must be a finite number, got ${describe(f.median)}`);
+      if (typeof f.indicator !== 'boolean') fail(`${at}.indicator`, `must be true or false, got ${describe(f.indicator)}`);
       width += f.indicator ? 2 : 1;
     } else if (f.kind === 'categorical') {
-      if (!Array.isArray(f.categories) || !f.categories.every((c) => typeof c === 'string')) fail(`feature '${f.name}' has bad categories`);
+      if (!isStringArray(f.categories) || f.categories.length === 0)
+        fail(`${at}.categories`, `must be a non-empty array of strings, got ${describe(f.categories)}`);
+      if (new Set(f.categories).size !== f.categories.length) fail(`${at}.categories`, `of '${f.name}' repeat a category`);
+      if (typeof f.mode !== 'string' || !f.categories.includes(f.mode))
+        fail(`${at}.mode`, `must be one of the categories of '${f.name}', got ${describe(f.mode)}`);
       width += f.categories.length;
-    } else fail(`feature '${(f as FeatureSpec).name}' has unknown kind`);
+    } else fail(`${at}.kind`, `must be 'numeric' or 'categorical', got ${describe((f as { kind: unknown }).kind)}`);
+  });
+  if (!isStringArray(state.columns)) fail('.columns', `must be an array of strings, got ${describe(state.columns)}`);
+  if (!isNumberArray(state.mean)) fail('.mean', `must be an array of finite numbers, got ${describe(state.mean)}`);
+  if (!isNumberArray(state.scale) || !state.scale.every((v) => v > 0)) fail('.scale', 'must be an array of positive finite numbers');
+  if (width !== state.columns.length || state.mean.length !== width || state.scale.length !== width) {
+    fail('', `features encode to ${width} columns but columns/mean/scale have ${state.columns.length}/${state.mean.length}/${state.scale.length}`);
   }
-  if (width !== state.columns.length || state.mean?.length !== width || state.scale?.length !== width) {
-    fail(`features encode to ${width} columns but columns/mean/scale have ${state.columns.length}/${state.mean?.length}/${state.scale?.length}`);
-  }
-  if (!state.mean.every(Number.isFinite) || !state.scale.every((v) => Number.isFinite(v) && v > 0)) fail('mean must be finite and scale positive');
-  if (state.missing !== 'drop' && state.missing !== 'impute') fail(`bad missing policy '${state.missing}'`);
-  if (state.unseen !== 'zeros' && state.unseen !== 'error') fail(`bad unseen policy '${state.unseen}'`);
+}
+
+const STATE_KEYS = new Set([
+  'format',
+  'version',
+  'target',
+  'positive',
+  'negatives',
+  'features',
+  'columns',
+  'mean',
+  'scale',
+  'missing',
+  'unseen',
+  'missingValues',
+]);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+function isNumberArray(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'number' && Number.isFinite(s));
+}
+/** A short description of a value for an error message (never the whole of a large one). */
+export function describe(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  const text = typeof v === 'string' ? `'${v}'` : String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : `${typeof v} ${text}`;
 }

@@ -67,7 +67,24 @@ export { DEFAULT_MISSING, parseNumber } from './cells.js';
  * const x = pre.transformRecord({ Income: 129, Home: 'rent' });
  */
 export class Preprocessor {
-  private constructor(readonly state: PreprocessorState) {}
+  /** Missing-value texts and, per feature, category → one-hot position: hash lookups, so a model with 600k categories costs O(1) per cell. */
+  private readonly missingSet: ReadonlySet<string>;
+  private readonly categoryIndex: ReadonlyArray<ReadonlyMap<string, number> | null>;
+
+  private constructor(readonly state: PreprocessorState) {
+    this.missingSet = new Set(state.missingValues);
+    this.categoryIndex = state.features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, i) => [c, i])) : null));
+  }
+
+  /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
+  isMissingText(text: string): boolean {
+    return this.missingSet.has(text.trim());
+  }
+
+  /** Position of `category` among feature `f`'s one-hot columns, or -1 when it was not seen in training. */
+  categoryPosition(f: number, category: string): number {
+    return this.categoryIndex[f]?.get(category) ?? -1;
+  }
 
   get columns(): string[] {
     return this.state.columns;
@@ -266,7 +283,7 @@ export class Preprocessor {
       const line = table.lines[r] ?? r + 2;
       if (ti !== undefined) {
         const t = cells[ti];
-        if (t === undefined || st.missingValues.includes(t.trim())) {
+        if (t === undefined || this.isMissingText(t)) {
           skipped.push({ row: r, line, reason: `missing target '${st.target}'` });
           continue;
         }
@@ -344,7 +361,7 @@ export class Preprocessor {
     for (let f = 0; f < st.features.length; f++) {
       const spec = st.features[f];
       const cell = cells[f];
-      const isMissing = cell === undefined || st.missingValues.includes(cell.trim());
+      const isMissing = cell === undefined || this.isMissingText(cell);
       if (isMissing && st.missing === 'drop') return { column: spec.name, reason: 'missing value (policy: drop)', fatal: false };
       if (spec.kind === 'numeric') {
         let v: number;
@@ -360,7 +377,7 @@ export class Preprocessor {
         if (spec.indicator) out[k++] = isMissing ? 1 : 0;
       } else {
         const value = isMissing ? spec.mode : cell!.trim();
-        const at = spec.categories.indexOf(value);
+        const at = this.categoryPosition(f, value);
         if (at < 0 && st.unseen === 'error') {
           return {
             column: spec.name,
@@ -368,7 +385,8 @@ export class Preprocessor {
             fatal: true,
           };
         }
-        for (let c = 0; c < spec.categories.length; c++) out[k + c] = c === at ? 1 : 0;
+        out.fill(0, k, k + spec.categories.length);
+        if (at >= 0) out[k + at] = 1;
         k += spec.categories.length;
       }
     }

@@ -1,10 +1,13 @@
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
-import type { PreprocessorState } from '../data/preprocessor.js';
+import { checkPreprocessorState, type PreprocessorState } from '../data/preprocessor-state.js';
 import { VERSION } from '../core/version.js';
 import { crc32 } from './crc32.js';
 import { checkModelBounds } from './model-bounds.js';
-import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { ModelFormatError, decodeSafetensors, encodeSafetensors, parseBoundedJson } from './safetensors.js';
+import { checkTrainingRecord, type TrainingRecord } from './training-record.js';
+
+export type { TrainingRecord } from './training-record.js';
 
 /**
  * The model file: a safetensors container whose tensors are named as the PyTorch original's
@@ -16,24 +19,6 @@ import { ModelFormatError, decodeSafetensors, encodeSafetensors } from './safete
 export const MODEL_FORMAT = 'hamiltonian-ai';
 /** The format version this library writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
-
-/** What the model file records about the training run (for auditors and for PSI). */
-export interface TrainingRecord {
-  seed?: number;
-  backend?: string;
-  optimizer?: Record<string, unknown>;
-  epochs?: number;
-  batchSize?: number;
-  /** SHA-256 of the training data file (hex). */
-  dataSha256?: string;
-  dataFile?: string;
-  rows?: { train: number; test: number };
-  metrics?: Record<string, number>;
-  /** Score distribution of the held-out sample: quantile edges and shares, for PSI at evaluation time. */
-  scoreDistribution?: { edges: number[]; shares: number[] };
-  history?: Array<{ epoch: number; loss: number; energy: number; valAuc?: number }>;
-  [key: string]: unknown;
-}
 
 /** A decoded, validated model file. */
 export interface ModelFileContent {
@@ -121,11 +106,7 @@ function verifyChecksum(bytes: Uint8Array, stored: string): void {
 
 function parseJson<T>(metadata: Record<string, string>, key: string): T | null {
   if (metadata[key] === undefined) return null;
-  try {
-    return JSON.parse(metadata[key]) as T;
-  } catch (e) {
-    throw new ModelFormatError(`__metadata__.${key} is not valid JSON: ${(e as Error).message}`);
-  }
+  return parseBoundedJson(metadata[key], `__metadata__.${key}`) as T;
 }
 
 /** Infers the architecture of a PyTorch-style state dict (layers.0.weight, layers.0.bias, …). */
@@ -194,15 +175,24 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   }
   for (const name of tensors.keys()) if (!expected.has(name)) throw new ModelFormatError(`unexpected tensor '${name}' for this architecture`);
   const preprocessor = parseJson<PreprocessorState>(metadata, 'preprocessor');
-  if (preprocessor && preprocessor.columns?.length !== config.inputDim) {
+  if (preprocessor) {
+    try {
+      checkPreprocessorState(preprocessor);
+    } catch (e) {
+      throw new ModelFormatError(`__metadata__.${(e as Error).message}`);
+    }
+  }
+  if (preprocessor && preprocessor.columns.length !== config.inputDim) {
     throw new ModelFormatError(`the preprocessor encodes ${preprocessor.columns?.length} columns but the network takes ${config.inputDim} inputs`);
   }
   checkModelBounds(config, out, preprocessor);
+  const training = parseJson<TrainingRecord>(metadata, 'training');
+  if (training !== null) checkTrainingRecord(training);
   return {
     config,
     tensors: out,
     preprocessor,
-    training: parseJson<TrainingRecord>(metadata, 'training'),
+    training,
     libraryVersion: metadata.library_version ?? '',
     metadata,
   };

@@ -27,6 +27,37 @@ export interface SafetensorsContent {
   metadata: Record<string, string>;
 }
 
+/** Deepest JSON nesting accepted in the header and its metadata (ours needs 4): a deeper text is refused before parsing. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * `JSON.parse` of a header (or a metadata value) after a linear scan that refuses nesting deeper than
+ * `MAX_JSON_DEPTH`: a 16 MB header of nested brackets would otherwise build millions of arrays (~860 MB) before
+ * any check could look at it. `where` names the text in errors.
+ * @example
+ * const config = parseBoundedJson(metadata.config, '__metadata__.config');
+ */
+export function parseBoundedJson(text: string, where: string): unknown {
+  let depth = 0,
+    inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw new ModelFormatError(`${where} nests deeper than ${MAX_JSON_DEPTH} levels (at character ${i}): not a model file`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFormatError(`${where} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Largest header we accept: far above any real model's, far below what could exhaust memory. */
 export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
@@ -90,12 +121,13 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
   const n = Number(n64);
   if (n > MAX_HEADER_BYTES) throw new ModelFormatError(`header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   if (n < 2) throw new ModelFormatError('header is empty');
-  let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(textDecoder.decode(bytes.subarray(8, 8 + n)));
+    text = textDecoder.decode(bytes.subarray(8, 8 + n));
   } catch (e) {
     throw new ModelFormatError(`header is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
+  const header = parseBoundedJson(text, 'header');
   if (!header || typeof header !== 'object' || Array.isArray(header)) throw new ModelFormatError('header must be a JSON object');
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;

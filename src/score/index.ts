@@ -74,8 +74,10 @@ export class Scorer {
   private readonly p1 = new Float32Array(1);
   private readonly blocks: Array<{ name: string; start: number; end: number }> = [];
   private readonly baseline: Float32Array;
-  /** Cell texts the model reads as missing (looked up per decision: kept, not re-read from the preprocessor). */
-  private readonly missingValues: readonly string[];
+  /** explain()'s buffers (the record encoded; a chunk of occluded copies and their probabilities), grown once. */
+  private readonly record: Float32Array;
+  private occluded = new Float32Array(0);
+  private occludedP = new Float32Array(0);
 
   constructor(model: ModelFileContent, options: ScorerOptions = {}) {
     if (!model.preprocessor) {
@@ -94,7 +96,6 @@ export class Scorer {
     const stored = model.training?.threshold;
     this.threshold = options.threshold ?? (typeof stored === 'number' ? stored : 0.5);
     this.strict = options.strict ?? true;
-    this.missingValues = model.preprocessor.missingValues;
     if (!(this.threshold >= 0 && this.threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${this.threshold}`);
     const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
     const layers = dims.slice(0, -1).map((nin, l) => ({
@@ -105,6 +106,7 @@ export class Scorer {
     }));
     this.network = new InferenceNetwork(layers, model.config.activation, options.engine ?? 'auto');
     this.x = new Float32Array(pre.cols);
+    this.record = new Float32Array(pre.cols);
     let k = 0;
     for (const f of pre.features) {
       const width = f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
@@ -145,15 +147,15 @@ export class Scorer {
   /** Categories of `record` not seen in training (scored as none of the known ones under the 'zeros' policy). */
   private warnings(record: ScoreRecord): string[] {
     const out: string[] = [];
-    const missing = this.missingValues;
-    for (const f of this.preprocessor.features) {
-      if (f.kind !== 'categorical' || !Object.hasOwn(record, f.name)) continue;
+    const pre = this.preprocessor;
+    pre.features.forEach((f, i) => {
+      if (f.kind !== 'categorical' || !Object.hasOwn(record, f.name)) return;
       const v = record[f.name];
-      if (v === null || v === undefined) continue;
+      if (v === null || v === undefined) return;
       const text = String(v).trim();
-      if (!missing.includes(text) && !f.categories.includes(text))
+      if (!pre.isMissingText(text) && pre.categoryPosition(i, text) < 0)
         out.push(`category '${text}' of '${f.name}' was not seen in training (scored as none of the known categories)`);
-    }
+    });
     return out;
   }
 
@@ -183,16 +185,30 @@ export class Scorer {
   explain(record: ScoreRecord, k = 3): ScoreResult {
     const cols = this.preprocessor.cols;
     const nb = this.blocks.length;
-    const x = new Float32Array((nb + 1) * cols);
     this.checkRecord(record);
-    this.preprocessor.transformRecord(record, x.subarray(0, cols));
-    for (let f = 0; f < nb; f++) {
-      const row = x.subarray((f + 1) * cols, (f + 2) * cols);
-      row.set(x.subarray(0, cols));
-      const { start, end } = this.blocks[f];
-      row.set(this.baseline.subarray(start, end), start);
+    // Row 0 is the record; rows 1…nb the record with one feature at its typical value. They are scored in chunks
+    // of at most EXPLAIN_FLOATS inputs, in buffers kept between calls: memory stays bounded whatever the width
+    // (20k features would otherwise need 1.6 GB per call).
+    const chunkRows = Math.max(2, Math.min(nb + 1, Math.floor(EXPLAIN_FLOATS / cols)));
+    if (this.occluded.length < chunkRows * cols) {
+      this.occluded = new Float32Array(chunkRows * cols);
+      this.occludedP = new Float32Array(chunkRows);
     }
-    const p = checkProbabilities(this.network.probabilities(x, nb + 1, new Float32Array(nb + 1)), nb + 1, 'row');
+    const x = this.occluded;
+    const own = this.record;
+    this.preprocessor.transformRecord(record, own);
+    const p = new Float64Array(nb + 1);
+    for (let first = 0; first <= nb; first += chunkRows) {
+      const n = Math.min(chunkRows, nb + 1 - first);
+      for (let r = 0; r < n; r++) {
+        const row = x.subarray(r * cols, (r + 1) * cols);
+        row.set(own);
+        const f = first + r - 1; // row `first + r` occludes feature f (row 0: none)
+        if (f >= 0) row.set(this.baseline.subarray(this.blocks[f].start, this.blocks[f].end), this.blocks[f].start);
+      }
+      const chunk = checkProbabilities(this.network.probabilities(x.subarray(0, n * cols), n, this.occludedP), n, 'row');
+      for (let r = 0; r < n; r++) p[first + r] = chunk[r];
+    }
     const probability = p[0];
     const reasons: Reason[] = this.blocks
       .map((b, f) => ({ feature: b.name, value: (Object.hasOwn(record, b.name) ? record[b.name] : null) ?? null, contribution: probability - p[f + 1] }))
@@ -202,6 +218,9 @@ export class Scorer {
     return { probability, decision: probability >= this.threshold, warnings: this.warnings(record), reasons };
   }
 }
+
+/** Most encoded inputs `explain` scores in one pass (4 MB of float32): bounds its memory for any model width. */
+export const EXPLAIN_FLOATS = 1 << 20;
 
 /**
  * Reads a model file (its bytes) and returns a scorer. Asynchronous so that browsers can compile the

@@ -68,7 +68,9 @@ export async function score(o: Parsed): Promise<void> {
     }
   })();
   const reasons = o.reasons as number;
-  const batchSize = o['batch-size'] as number;
+  // The batch buffer is capped at BATCH_FLOATS inputs whatever --batch-size says: a model 600k columns wide would
+  // otherwise reserve batch × width floats (9.8 GB) before the first row.
+  const batchSize = Math.max(1, Math.min(o['batch-size'] as number, Math.floor(BATCH_FLOATS / pre.cols)));
   const outPath = o.out as string | undefined;
   // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
   const target = outPath ? writeTarget(outPath) : null;
@@ -87,7 +89,7 @@ export async function score(o: Parsed): Promise<void> {
   const failures: Array<{ line: number; reason: string }> = [];
   let batch: CsvRecord[] = [];
   const cols = pre.cols;
-  let x = new Float32Array(batchSize * cols);
+  let x = new Float32Array(batchSize * cols); // at most BATCH_FLOATS
   let probs = new Float32Array(batchSize);
   // No prototype: a column may be called __proto__ or constructor, and must be an own property like any other.
   const record: Record<string, string> = Object.create(null);
@@ -224,3 +226,6 @@ export async function score(o: Parsed): Promise<void> {
     );
   else if (outPath && !o.quiet) process.stderr.write(`scored ${scored} of ${rows} rows → ${outPath}\n`);
 }
+
+/** Most encoded inputs one scoring batch holds (32 MB of float32). */
+const BATCH_FLOATS = 1 << 23;

@@ -1,0 +1,76 @@
+import { describe } from '../data/preprocessor-state.js';
+import { ModelFormatError } from './safetensors.js';
+
+/** What the model file records about the training run (for auditors and for PSI). */
+export interface TrainingRecord {
+  seed?: number;
+  backend?: string;
+  optimizer?: Record<string, unknown>;
+  epochs?: number;
+  batchSize?: number;
+  /** SHA-256 of the training data file (hex). */
+  dataSha256?: string;
+  dataFile?: string;
+  rows?: { train: number; test: number };
+  metrics?: Record<string, number>;
+  /** The decision threshold the model was evaluated with (the scorer's and `score`'s default). */
+  threshold?: number;
+  /** Score distribution of the held-out sample: quantile edges and shares, for PSI at evaluation time. */
+  scoreDistribution?: { edges: number[]; shares: number[] };
+  history?: Array<{ epoch: number; loss: number; energy: number; valAuc?: number }>;
+  [key: string]: unknown;
+}
+
+/** Bins a stored score distribution may have (the library writes 10). */
+const MAX_DISTRIBUTION_BINS = 1000;
+
+/**
+ * Checks the fields of a stored training record that the library reads (the threshold, the score distribution PSI
+ * is computed against, rows, metrics, history); other fields are the auditor's and are kept as they are. Errors are
+ * `ModelFormatError`s naming the field, raised at load — before `evaluate` or the scorer use any of it.
+ * @example
+ * checkTrainingRecord(JSON.parse(metadata.training)); // throws ModelFormatError('__metadata__.training.threshold …')
+ */
+export function checkTrainingRecord(record: unknown): asserts record is TrainingRecord {
+  const fail = (field: string, m: string): never => {
+    throw new ModelFormatError(`__metadata__.training${field} ${m}`);
+  };
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) fail('', `must be an object, got ${describe(record)}`);
+  const r = record as Record<string, unknown>;
+  const optional = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    if (Object.hasOwn(r, key) && !ok(r[key])) fail(`.${key}`, `must be ${what}, got ${describe(r[key])}`);
+  };
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  optional('seed', Number.isSafeInteger, 'an integer');
+  optional('epochs', count, 'a non-negative integer');
+  optional('batchSize', count, 'a non-negative integer');
+  optional('backend', (v) => typeof v === 'string', 'a string');
+  optional('dataFile', (v) => typeof v === 'string', 'a string');
+  optional('dataSha256', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a SHA-256 in hex');
+  optional('threshold', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]');
+  optional('optimizer', isObject, 'an object');
+  optional('rows', (v) => isObject(v) && Object.values(v).every(count), 'an object of row counts');
+  // Metrics may be null: JSON writes an undefined metric (NaN: one class only in the held-out part) as null.
+  optional('metrics', (v) => isObject(v) && Object.values(v).every((m) => m === null || Number.isFinite(m)), 'an object of numbers');
+  optional(
+    'history',
+    (v) =>
+      Array.isArray(v) && v.every((e) => isObject(e) && Number.isSafeInteger(e.epoch) && Object.values(e).every((m) => m === null || typeof m === 'number')),
+    'an array of { epoch, loss, energy, valAuc? }',
+  );
+  if (Object.hasOwn(r, 'scoreDistribution')) {
+    const d = r.scoreDistribution as { edges?: unknown; shares?: unknown };
+    if (!isObject(d)) fail('.scoreDistribution', `must be { edges, shares }, got ${describe(d)}`);
+    const { edges, shares } = d as { edges: number[]; shares: unknown };
+    if (!Array.isArray(edges) || edges.length > MAX_DISTRIBUTION_BINS || !edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > edges[i - 1]))) {
+      fail('.scoreDistribution.edges', `must be at most ${MAX_DISTRIBUTION_BINS} finite, increasing numbers, got ${describe(edges)}`);
+    }
+    if (!Array.isArray(shares) || shares.length !== edges.length + 1 || !shares.every((s) => typeof s === 'number' && s >= 0 && s <= 1)) {
+      fail('.scoreDistribution.shares', `must be ${edges.length + 1} shares in [0, 1] (one more than the edges), got ${describe(shares)}`);
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
