@@ -61,6 +61,7 @@ export {
   CsvError,
   detectDelimiter,
   recordsToTable,
+  MAX_RECORD_CHARS,
   formatCsv,
   formatCsvField,
   type CsvTable,

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { writeTarget } from './preflight.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
+import { firstInvalidUtf8 } from './text-input.js';
 
 /** Reads a whole file, with an error that names it. */
 export function readBytes(path: string): Uint8Array {
@@ -22,7 +22,7 @@ export function readText(path: string): string {
 }
 
 /** Strict UTF-8 decoding; invalid bytes are an error naming the file and the line. */
-export function decodeUtf8(bytes: Uint8Array, path: string): string {
+function decodeUtf8(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -31,23 +31,6 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
     for (let j = 0; j < i; j++) if (bytes[j] === 10) line++;
     throw new UsageError(`${path}, line ${line}: not valid UTF-8 (byte offset ${i}); save the file as UTF-8`);
   }
-}
-
-/** Offset of the first byte that breaks UTF-8 (a linear scan of lead and continuation bytes). */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (n < 0 || i + n >= b.length) return i; // a bad lead byte, or a sequence cut off by the end
-    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += n + 1;
-  }
-  return b.length;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -65,7 +48,7 @@ export function writeAtomic(target: string, data: Uint8Array | string): void {
       throw new UsageError(`${target}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempPathFor(path);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'w');
@@ -84,8 +67,41 @@ export function writeAtomic(target: string, data: Uint8Array | string): void {
   }
 }
 
-/** A temporary path beside `path` for streamed output that is renamed into place when complete. */
+/**
+ * A temporary path beside `path` (`.NAME.PID.tmp`) for output that is renamed into place when complete. Temporary
+ * files of the same target left by processes that no longer exist (a run killed mid-write) are removed first, so a
+ * crash costs disk space only until the next write of that file.
+ */
 export function tempPathFor(path: string): string {
   const { path: real } = writeTarget(path);
-  return join(dirname(real), `.${basename(real)}.${process.pid}.tmp`);
+  const dir = dirname(real),
+    name = basename(real);
+  removeStaleTemps(dir, name);
+  return join(dir, `.${name}.${process.pid}.tmp`);
+}
+
+function removeStaleTemps(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // an unreadable directory: the write itself will say so
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = entry.slice(prefix.length, -'.tmp'.length);
+    if (!/^[1-9][0-9]{0,9}$/.test(pid) || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    rmSync(join(dir, entry), { force: true });
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending; EPERM: it exists, owned by another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

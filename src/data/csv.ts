@@ -111,13 +111,15 @@ export class CsvStreamParser {
     let text = chunk;
     if (!this.started) {
       // Wait for enough text to strip a BOM and, when detecting, to see the whole first line.
+      // Only the new chunk is scanned (reading the growing buffer would flatten it each time: quadratic).
+      const nl = this.firstLineEnd === -1 ? this.scanFirstLine(text, this.buffered.length) : this.firstLineEnd;
       this.buffered += text;
-      const nl = this.firstLineEnd(this.buffered);
       if (this.buffered.length < 1 || (this.delimiter === null && nl < 0)) return [];
       text = this.buffered;
       this.buffered = '';
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (this.delimiter === null) this.delimiter = detectDelimiter(text.slice(0, this.firstLineEnd(text) < 0 ? text.length : this.firstLineEnd(text)));
+      const bom = text.charCodeAt(0) === 0xfeff;
+      if (bom) text = text.slice(1);
+      if (this.delimiter === null) this.delimiter = detectDelimiter(text.slice(0, bom ? nl - 1 : nl));
       this.started = true;
     }
     return this.consume(text);
@@ -146,81 +148,142 @@ export class CsvStreamParser {
     return out;
   }
 
-  private firstLineEnd(text: string): number {
-    let inQuotes = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (c === '"') inQuotes = !inQuotes;
-      else if (!inQuotes && (c === '\n' || c === '\r')) return i;
+  /** Scans `chunk` (which starts at `offset` of the buffered text) for the first line's end outside quotes; -1 while unseen. */
+  private scanFirstLine(chunk: string, offset: number): number {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === QUOTE) this.scanInQuotes = !this.scanInQuotes;
+      else if (!this.scanInQuotes && (c === LF || c === CR)) return (this.firstLineEnd = offset + i);
     }
+    if (offset + chunk.length > MAX_RECORD_CHARS) this.tooLong(1);
     return -1;
   }
 
+  private tooLong(line: number): never {
+    throw new CsvError(
+      `a record longer than ${MAX_RECORD_CHARS / (1024 * 1024)} Mi characters starts on this line (the limit is MAX_RECORD_CHARS): not a CSV file, or a quote never closed?`,
+      line,
+      undefined,
+      this.source,
+    );
+  }
+
+  /**
+   * Parses `carry + input`. Runs of ordinary characters are taken as slices, not appended one by one: a character at
+   * a time built a rope of one node per character (a 50 MB field cost ~37× its size).
+   */
   private consume(input: string, final = false): CsvRecord[] {
     const out: CsvRecord[] = [];
-    const delim = this.delimiter!;
+    const delim = this.delimiter!.charCodeAt(0);
     const text = this.carry + input;
+    const n = text.length;
     this.carry = '';
     let field = this.field;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
       // A quote or CR at a chunk's end cannot be read until the next character is known.
-      if (!final && i + 1 === text.length && (c === '\r' || (c === '"' && this.inQuotes))) {
-        this.carry = c;
+      if (!final && i + 1 === n && (c === CR || (c === QUOTE && this.inQuotes))) {
+        this.carry = text[i];
         break;
       }
       if (this.pendingCR) {
         this.pendingCR = false;
-        if (c === '\n') continue; // CRLF: the record already ended at CR
+        if (c === LF) {
+          i++;
+          continue; // CRLF: the record already ended at CR
+        }
       }
       if (this.inQuotes) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
+        if (c === QUOTE) {
+          if (text.charCodeAt(i + 1) === QUOTE) {
             field += '"';
-            i++;
+            i += 2;
           } else {
             this.inQuotes = false;
             this.quoteJustClosed = true;
+            i++;
           }
-        } else {
-          if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) this.line++;
-          field += c;
+          continue;
         }
+        // A run up to the next quote (or a CR at the chunk's end), counting the lines it spans.
+        let j = i;
+        for (; j < n; j++) {
+          const d = text.charCodeAt(j);
+          if (d === QUOTE || (d === CR && j + 1 === n && !final)) break;
+          if (d === LF || (d === CR && text.charCodeAt(j + 1) !== LF)) this.line++;
+        }
+        field += text.slice(i, j);
+        if (field.length + this.recordChars > MAX_RECORD_CHARS) this.tooLong(this.recordLine);
+        i = j;
         continue;
       }
       if (c === delim) {
-        this.fields.push(field);
+        this.endField(field);
         field = '';
-        this.quoteJustClosed = false;
-        this.fieldWasQuoted = false;
-      } else if (c === '\n' || c === '\r') {
-        if (c === '\r') this.pendingCR = true;
+      } else if (c === LF || c === CR) {
+        if (c === CR) this.pendingCR = true;
         if (field !== '' || this.fields.length > 0 || this.fieldWasQuoted) {
           this.fields.push(field);
           out.push({ fields: this.fields, line: this.recordLine });
         }
         this.fields = [];
         field = '';
+        this.recordChars = 0;
         this.quoteJustClosed = false;
         this.fieldWasQuoted = false;
         this.line++;
         this.recordLine = this.line;
       } else if (this.quoteJustClosed) {
-        throw new CsvError(`unexpected character '${c}' after a closing quote`, this.line, this.fields.length, this.source);
-      } else if (c === '"' && field === '') {
+        throw new CsvError(`unexpected character '${text[i]}' after a closing quote`, this.line, this.fields.length, this.source);
+      } else if (c === QUOTE && field === '') {
         this.inQuotes = true;
         this.fieldWasQuoted = true;
         this.quoteOpenLine = this.line;
       } else {
-        field += c; // a quote inside an unquoted field is kept literally (5'2" stays 5'2")
+        // A run of the field's characters; a quote inside an unquoted field is kept literally (5'2" stays 5'2").
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === delim || d === LF || d === CR) break;
+          j++;
+        }
+        field += text.slice(i, j);
+        if (field.length + this.recordChars > MAX_RECORD_CHARS) this.tooLong(this.recordLine);
+        i = j;
+        continue;
       }
+      i++;
     }
     this.field = field;
     return out;
   }
 
+  private endField(field: string): void {
+    this.fields.push(field);
+    this.recordChars += field.length + 1;
+    if (this.recordChars > MAX_RECORD_CHARS) this.tooLong(this.recordLine);
+    this.quoteJustClosed = false;
+    this.fieldWasQuoted = false;
+  }
+
   private carry = '';
+  /** Characters of the record so far (its finished fields and separators), against MAX_RECORD_CHARS. */
+  private recordChars = 0;
+  /** Where the first line of the buffered text ends (-1: not seen yet), and whether its scan stopped inside quotes. */
+  private firstLineEnd = -1;
+  private scanInQuotes = false;
 }
+
+/**
+ * The longest record (a line, or several joined by quoted newlines) the reader accepts, in characters: 16 Mi. Past it
+ * the input is not a CSV file (`/dev/zero`, a binary, a quote never closed), and reading on would only exhaust memory.
+ */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+const QUOTE = 0x22,
+  LF = 0x0a,
+  CR = 0x0d;
 
 /**
  * Parses a whole CSV text into a table of strings. Blank lines are skipped; a record with a different

@@ -87,6 +87,9 @@ export function encodeSafetensors(
     offset += count * 4;
   }
   let json = textEncoder.encode(JSON.stringify(header));
+  // Never write a file that cannot be read back.
+  if (json.length > MAX_HEADER_BYTES)
+    throw new ModelFormatError(`the header would take ${json.length} bytes, over the ${MAX_HEADER_BYTES}-byte limit readers accept`);
   const pad = (8 - ((8 + json.length) % 8)) % 8;
   if (pad) {
     const padded = new Uint8Array(json.length + pad);

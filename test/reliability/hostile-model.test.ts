@@ -81,29 +81,29 @@ describe('the training record is checked before evaluate or the scorer read it',
   it.each([
     [
       'edges an object claiming length 3e7 (14.7 s and 3.65 GB in evaluate)',
-      (t: Record<string, unknown>) => (t.scoreDistribution = { edges: { length: 3e7 }, shares: [] }),
+      (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: { length: 3e7 }, shares: [] }),
       /scoreDistribution\.edges/,
     ],
-    ['edges null', (t: Record<string, unknown>) => (t.scoreDistribution = { edges: null, shares: [1] }), /scoreDistribution\.edges/],
+    ['edges null', (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: null, shares: [1] }), /scoreDistribution\.edges/],
     [
       'string edges ("PSI NaN (stable)")',
-      (t: Record<string, unknown>) => (t.scoreDistribution = { edges: ['a', 'b'], shares: [0.3, 0.4, 0.3] }),
+      (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: ['a', 'b'], shares: [0.3, 0.4, 0.3] }),
       /scoreDistribution\.edges/,
     ],
-    ['edges out of order', (t: Record<string, unknown>) => (t.scoreDistribution = { edges: [0.5, 0.2], shares: [0.3, 0.4, 0.3] }), /increasing/],
+    ['edges out of order', (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: [0.5, 0.2], shares: [0.3, 0.4, 0.3] }), /increasing/],
     [
       'shares not one more than edges',
-      (t: Record<string, unknown>) => (t.scoreDistribution = { edges: [0.5], shares: [1] }),
+      (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: [0.5], shares: [1] }),
       /scoreDistribution\.shares must be 2 shares/,
     ],
     [
       'more than 1000 bins',
-      (t: Record<string, unknown>) => (t.scoreDistribution = { edges: Array.from({ length: 1001 }, (_, i) => i), shares: [] }),
+      (t: Record<string, unknown>): unknown => (t.scoreDistribution = { edges: Array.from({ length: 1001 }, (_, i) => i), shares: [] }),
       /at most 1000/,
     ],
-    ['a threshold of 2', (t: Record<string, unknown>) => (t.threshold = 2), /training\.threshold must be a number in \[0, 1\]/],
-    ['a threshold as text', (t: Record<string, unknown>) => (t.threshold = '0.3'), /training\.threshold/],
-    ['a record that is an array', (t: Record<string, unknown>) => Object.setPrototypeOf(t, Array.prototype), /training must be an object/],
+    ['a threshold of 2', (t: Record<string, unknown>): unknown => (t.threshold = 2), /training\.threshold must be a number in \[0, 1\]/],
+    ['a threshold as text', (t: Record<string, unknown>): unknown => (t.threshold = '0.3'), /training\.threshold/],
+    ['a record that is an array', (t: Record<string, unknown>): unknown => Object.setPrototypeOf(t, Array.prototype), /training must be an object/],
   ] as const)('%s → ModelFormatError', (_, edit, message) => {
     const b =
       _ === 'a record that is an array'

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cli, ROOT, tempDir } from '../cli/helpers.js';
+import { parseCsv } from '../../src/index.js';
 
 const CREDIT = join(ROOT, 'data', 'credit_data.csv');
 const dir = tempDir();
@@ -114,5 +115,88 @@ describe('standard output', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/cannot write to standard output \(ENOSPC\)/);
     }
+  });
+});
+
+describe('endless, binary and badly encoded input', () => {
+  const sh = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  it('/dev/zero as --data: train, evaluate and score stop at the record limit naming line 1 (they grew to SIGSEGV or spun)', () => {
+    for (const args of [
+      `train --data /dev/zero --target Status --positive bad --out ${join(dir, 'z.safetensors')}`,
+      `evaluate --model ${model} --data /dev/zero`,
+      `score --model ${model} --data /dev/zero --out ${join(dir, 'z.csv')}`,
+    ]) {
+      const r = sh(`node ${BIN} ${args}; echo "status $?"`);
+      expect(r.stdout, args).toMatch(/status 2/);
+      expect(r.stderr.trim().split('\n'), args).toHaveLength(1);
+      expect(r.stderr, args).toMatch(/\/dev\/zero, line 1: a record longer than 16 Mi characters/);
+    }
+  });
+
+  it('invalid UTF-8 on line 101 is reported on line 101 by train, evaluate and score (train said the last line, score "after line 1")', () => {
+    const lines = readFileSync(CREDIT).toString('latin1').split('\n');
+    const bad = join(dir, 'bad-utf8.csv');
+    const bytes = Buffer.from(lines.map((l, i) => (i === 100 ? `${l}\u00ff` : l)).join('\n'), 'latin1');
+    writeFileSync(bad, bytes);
+    for (const args of [
+      `train --data ${bad} --target Status --positive bad --out ${join(dir, 'u.safetensors')}`,
+      `evaluate --model ${model} --data ${bad}`,
+      `score --model ${model} --data ${bad} --out ${join(dir, 'u.csv')}`,
+    ]) {
+      const r = sh(`node ${BIN} ${args}`);
+      expect(r.status, args).toBe(2);
+      expect(r.stderr, args).toMatch(/bad-utf8\.csv, line 101: not valid UTF-8/);
+    }
+  });
+
+  it('a file of one header line without a newline is read as a header by score (it said "no header row")', () => {
+    const header = readFileSync(CREDIT, 'utf8').split('\n')[0];
+    const f = join(dir, 'header-only.csv');
+    writeFileSync(f, header);
+    const r = cli(['score', '--model', model, '--data', f]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`${parseCsv(header).columns.join(',')},probability,decision,score_error`);
+  });
+});
+
+describe('temporary files and what train says before it works', () => {
+  it('a stale .NAME.PID.tmp of a dead process is removed at the next write of NAME; a live process’s is kept', () => {
+    const out = join(dir, 'scored.csv');
+    const dead = join(dir, '.scored.csv.999999999.tmp');
+    const live = join(dir, `.scored.csv.${process.pid}.tmp`);
+    writeFileSync(dead, 'x'.repeat(1000));
+    writeFileSync(live, 'mine');
+    const r = cli(['score', '--model', model, '--data', CREDIT, '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(() => lstatSync(dead)).toThrow(/ENOENT/);
+    expect(readFileSync(live, 'utf8')).toBe('mine');
+    // The same for files written whole (the model, the report).
+    const staleModel = join(dir, '.m2.safetensors.999999998.tmp');
+    writeFileSync(staleModel, 'x');
+    const t = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm2.safetensors'), '--epochs', '1', '--quiet']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(() => lstatSync(staleModel)).toThrow(/ENOENT/);
+  });
+
+  it('a three-class target with --positive says that the other two count as negative', () => {
+    const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
+    const f = join(dir, 'three.csv');
+    // Status is the first column: every fifth "good" becomes "unknown".
+    writeFileSync(f, `${lines.map((l, i) => (i % 5 === 0 ? l.replace(/^"good"/, '"unknown"') : l)).join('\n')}\n`);
+    const r = cli(['train', '--data', f, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'three.safetensors'), '--epochs', '1', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: target 'Status' has 3 classes: 'good', 'unknown' all count as not 'bad'/);
+  });
+
+  it('a model whose header would not load (200k columns) is refused before training, not after writing it', () => {
+    const width = 200_000;
+    const f = join(dir, 'wide.csv');
+    const row = (i: number) => `${i % 2 ? 'bad' : 'good'},${Array.from({ length: width }, (_, j) => (i * 31 + j) % 7).join(',')}`;
+    writeFileSync(f, `y,${Array.from({ length: width }, (_, j) => `c${j}`).join(',')}\n${Array.from({ length: 40 }, (_, i) => row(i)).join('\n')}\n`);
+    const out = join(dir, 'wide.safetensors');
+    const r = cli(['train', '--data', f, '--target', 'y', '--positive', 'bad', '--out', out, '--epochs', '1', '--no-smote', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/header would take about .* MiB \(200000 encoded columns, 1 epochs\), over the 16 MiB/);
+    expect(() => lstatSync(out)).toThrow(/ENOENT/);
   });
 });

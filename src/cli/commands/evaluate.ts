@@ -1,7 +1,7 @@
-import { evaluateModel, parseCsv, psiAgainst } from '../../index.js';
+import { evaluateModel, psiAgainst } from '../../index.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readText } from '../files.js';
+import { readCsvFile } from '../text-input.js';
 import { loadModelFile } from '../model.js';
 import { formatTable, metricRows } from '../output.js';
 
@@ -22,7 +22,7 @@ export const evaluateSpec: CommandSpec = {
 export async function evaluate(o: Parsed): Promise<void> {
   const { content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
-  const table = parseCsv(readText(path), { source: path });
+  const { table } = readCsvFile(path);
   const target = (o.target as string | undefined) ?? preprocessor.target;
   if (!table.columns.includes(target))
     throw new UsageError(`${path}: target column '${target}' is not in the file (columns: ${table.columns.join(', ')}); pass --target`);

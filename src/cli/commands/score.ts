@@ -9,6 +9,7 @@ import { openGpuForCli } from '../gpu.js';
 import { UsageError } from '../errors.js';
 import { readBytes, tempPathFor } from '../files.js';
 import { writeTarget } from '../preflight.js';
+import { StrictUtf8 } from '../text-input.js';
 import { noProbability } from '../../score/records.js';
 import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
@@ -79,7 +80,7 @@ export async function score(o: Parsed): Promise<void> {
   const negative = pre.label(0);
   const progress = new Progress('scoring', 100, !!o.quiet || !outPath, '%');
   const parser = new CsvStreamParser({ source: inPath });
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new StrictUtf8(inPath);
   let header: string[] | null = null;
   let delim: Delimiter = ',';
   let featureIdx: number[] = [];
@@ -152,51 +153,38 @@ export async function score(o: Parsed): Promise<void> {
     await write(out);
   };
 
+  /** The first record is the header (checked, and written with the appended columns); the others are batched. */
+  const take = async (rec: CsvRecord, read: number) => {
+    if (!header) {
+      header = rec.fields.map((f) => f.trim());
+      delim = parser.detectedDelimiter ?? ',';
+      // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
+      const position = new Map<string, number>();
+      header.forEach((c, i) => {
+        if (position.has(c)) throw new UsageError(`${inPath}, line ${rec.line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
+        position.set(c, i);
+      });
+      const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
+      if (missing.length)
+        throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+      featureIdx = pre.features.map((f) => position.get(f.name)!);
+      const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
+      await write(`${[...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim)}\n`);
+      return;
+    }
+    batch.push(rec);
+    if (batch.length >= batchSize) {
+      await flush();
+      progress.update(Math.min(99, Math.floor((100 * read) / Math.max(1, size))), `${rows} rows`);
+    }
+  };
   try {
     let read = 0;
     for await (const chunk of createReadStream(inPath)) {
       read += (chunk as Buffer).length;
-      let text: string;
-      try {
-        text = decoder.decode(chunk as Buffer, { stream: true });
-      } catch {
-        throw new UsageError(`${inPath}: not valid UTF-8 after line ${rows + 1}; save the file as UTF-8`);
-      }
-      for (const rec of parser.push(text)) {
-        if (!header) {
-          header = rec.fields.map((f) => f.trim());
-          delim = parser.detectedDelimiter ?? ',';
-          // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
-          const position = new Map<string, number>();
-          header.forEach((c, i) => {
-            if (position.has(c))
-              throw new UsageError(`${inPath}, line ${rec.line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
-            position.set(c, i);
-          });
-          const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
-          if (missing.length)
-            throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
-          featureIdx = pre.features.map((f) => position.get(f.name)!);
-          const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
-          await write(`${[...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim)}\n`);
-          continue;
-        }
-        batch.push(rec);
-        if (batch.length >= batchSize) {
-          await flush();
-          progress.update(Math.min(99, Math.floor((100 * read) / Math.max(1, size))), `${rows} rows`);
-        }
-      }
+      for (const rec of parser.push(utf8.decode(chunk as Buffer))) await take(rec, read);
     }
-    try {
-      decoder.decode();
-    } catch {
-      throw new UsageError(`${inPath}: ends inside a UTF-8 sequence`);
-    }
-    for (const rec of parser.end()) {
-      if (!header) throw new UsageError(`${inPath}: no header row`);
-      batch.push(rec);
-    }
+    for (const rec of [...parser.push(utf8.decode(new Uint8Array(0), true)), ...parser.end()]) await take(rec, read);
     if (!header) throw new UsageError(`${inPath}: the file is empty`);
     await flush();
     progress.update(100, `${rows} rows`);

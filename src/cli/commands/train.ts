@@ -3,7 +3,6 @@ import {
   HamiltonianNN,
   evaluateModel,
   fit,
-  parseCsv,
   prepareTable,
   referenceDistribution,
   type EpochRecord,
@@ -19,7 +18,9 @@ import { openGpuForCli } from '../gpu.js';
 import { VERSION } from '../../core/version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { decodeUtf8, readBytes, sha256, writeAtomic } from '../files.js';
+import { writeAtomic } from '../files.js';
+import { MAX_HEADER_BYTES } from '../../io/safetensors.js';
+import { readCsvFile } from '../text-input.js';
 import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
 import { Progress, formatTable, metricRows } from '../output.js';
 
@@ -107,11 +108,9 @@ export interface TrainOutcome {
 /** The whole training job; shared by `train` and `demo`. */
 export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainOutcome> {
   const dataPath = o.data as string;
-  const bytes = readBytes(dataPath);
-  const text = decodeUtf8(bytes, dataPath);
   if (!!o['time-column'] !== !!o['oot-from']) throw new UsageError('train: --time-column and --oot-from go together');
   const source = dataLabel ?? dataPath;
-  const table = parseCsv(text, { source });
+  const { table, sha256: dataSha256 } = readCsvFile(dataPath, source);
   const seed = o.seed as number;
   const prep = prepareTable(table, {
     target: o.target as string,
@@ -130,6 +129,13 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     unseen: o.unseen as 'zeros' | 'error',
     source,
   });
+  checkHeaderFits(prep, o.epochs as number);
+  const negatives = prep.preprocessor.state.negatives;
+  if (negatives.length > 1) {
+    process.stderr.write(
+      `warning: target '${o.target}' has ${negatives.length + 1} classes: ${negatives.map((v) => `'${v}'`).join(', ')} all count as not '${o.positive}' (the model learns '${o.positive}' against the rest)\n`,
+    );
+  }
   let gpu: GpuBackend | null = null;
   if (o.backend === 'gpu') {
     if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
@@ -195,7 +201,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       ...(prep.validation ? { validationRows: prep.validation.rows } : {}),
     },
     dataFile: source,
-    dataSha256: sha256(bytes),
+    dataSha256,
     rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
     metrics: metricsRecord,
     threshold,
@@ -261,3 +267,23 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
 export async function train(o: Parsed): Promise<void> {
   printOutcome(await runTraining(o), !!o.json);
 }
+
+/**
+ * Refuses, before any training, a model whose file could not be read back: the preprocessor (one name, mean and
+ * scale per encoded column), the history (one entry per epoch) and the rest must fit the safetensors header limit.
+ * 200k columns used to train for minutes, then write a 23.6 MB header no reader accepts.
+ */
+function checkHeaderFits(prep: PreparedTable, epochs: number): void {
+  // The metadata value is JSON inside JSON: its escaped length is what the header holds.
+  const preprocessorBytes = JSON.stringify(JSON.stringify(prep.preprocessor.toJSON())).length;
+  const estimate = preprocessorBytes + epochs * HISTORY_ENTRY_BYTES + HEADER_ALLOWANCE;
+  if (estimate > MAX_HEADER_BYTES) {
+    throw new UsageError(
+      `the model file's header would take about ${(estimate / 2 ** 20).toFixed(1)} MiB (${prep.train.cols} encoded columns, ${epochs} epochs), over the ${MAX_HEADER_BYTES / 2 ** 20} MiB a model file may hold: --exclude wide or identifier columns, or train fewer epochs`,
+    );
+  }
+}
+
+/** Escaped bytes of one history entry at most ({"epoch":…,"loss":…,"energy":…,"valAuc":…}), and the rest of the header. */
+const HISTORY_ENTRY_BYTES = 160;
+const HEADER_ALLOWANCE = 64 * 1024;

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CsvStreamParser, recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
+import { pushAll } from '../core/arrays.js';
+import { UsageError } from './errors.js';
+
+/**
+ * Strict UTF-8 for a file read in chunks: each call decodes whole characters only (a sequence cut by the chunk's
+ * end waits for the next), so an invalid byte is found where it is and reported with its real line and byte
+ * offset — not "after line 1" or at the end of the file. The byte-order mark is kept for the CSV reader to strip.
+ * @example
+ * const utf8 = new StrictUtf8('in.csv');
+ * for (const chunk of chunks) parser.push(utf8.decode(chunk));
+ * parser.push(utf8.decode(new Uint8Array(0), true));
+ */
+export class StrictUtf8 {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private pending: Uint8Array = new Uint8Array(0);
+  private line = 1;
+  private offset = 0;
+
+  constructor(private readonly path: string) {}
+
+  decode(chunk: Uint8Array, final = false): string {
+    const bytes = this.pending.length ? concat(this.pending, chunk) : chunk;
+    const end = final ? bytes.length : completeEnd(bytes);
+    const part = bytes.subarray(0, end);
+    let text: string;
+    try {
+      text = this.decoder.decode(part);
+    } catch {
+      const bad = firstInvalidUtf8(part);
+      const cut = bad === part.length && final;
+      throw new UsageError(
+        `${this.path}, line ${this.line + countNewlines(part, bad)}: ${cut ? 'ends inside a UTF-8 sequence' : 'not valid UTF-8'} (byte offset ${this.offset + bad}); save the file as UTF-8`,
+      );
+    }
+    this.line += countNewlines(part, end);
+    this.offset += end;
+    this.pending = bytes.slice(end);
+    return text;
+  }
+}
+
+/** Index after the last complete UTF-8 sequence of `b` (a valid lead byte whose sequence runs past the end is held back). */
+function completeEnd(b: Uint8Array): number {
+  for (let back = 1; back <= Math.min(4, b.length); back++) {
+    const c = b[b.length - back];
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    const need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 1;
+    return need > back ? b.length - back : b.length;
+  }
+  return b.length;
+}
+
+/**
+ * Offset of the first byte that breaks UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
+ * or `b.length` when a sequence is only cut off by the end.
+ */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // The second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (> U+10FFFF).
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= b.length) return b.length;
+      const d = b[i + k];
+      if (k === 1 ? d < lo || d > hi : (d & 0xc0) !== 0x80) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
+}
+
+function countNewlines(b: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = b.indexOf(10); at >= 0 && at < end; at = b.indexOf(10, at + 1)) count++;
+  return count;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Bytes read per call: big enough to be fast, small enough that an endless input fails at the record limit first. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads a CSV file in chunks — decoded strictly, parsed and hashed as it is read — into a table. Nothing holds the
+ * whole file's bytes or text: `/dev/zero`, or a file with no line end, fails at the reader's record limit (16 Mi
+ * characters, naming the line) instead of growing until the process dies. Errors name the file (and the line).
+ * @example
+ * const { table, sha256 } = readCsvFile('data/credit_data.csv');
+ */
+export function readCsvFile(path: string, source = path): { table: CsvTable; sha256: string; bytes: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd);
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: cannot read (${code ?? (e as Error).message})`,
+    );
+  }
+  const hash = createHash('sha256');
+  const utf8 = new StrictUtf8(source);
+  const parser = new CsvStreamParser({ source });
+  const records: CsvRecord[] = [];
+  const buffer = new Uint8Array(CHUNK_BYTES);
+  let total = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const chunk = buffer.subarray(0, n);
+      hash.update(chunk);
+      total += n;
+      pushAll(records, parser.push(utf8.decode(chunk)));
+    }
+    pushAll(records, parser.push(utf8.decode(new Uint8Array(0), true)));
+    pushAll(records, parser.end());
+  } finally {
+    closeSync(fd);
+  }
+  return { table: recordsToTable(records, parser.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex'), bytes: total };
+}
