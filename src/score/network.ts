@@ -44,12 +44,41 @@ export class InferenceNetwork {
 
   /** Writes P(class 1) (binary) for `rows` encoded rows of `x` into `out`. */
   probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
-    return positiveClassProbabilities(out, this.forward(x, rows), rows, this.layers[this.layers.length - 1].nout);
+    return positiveClassProbabilities(out, this.run(x, rows, 0, this.layers.length), rows, this.outputs);
   }
 
-  private forward(x: Float32Array, rows: number): Float32Array {
-    const { ops, bufs, layers, inputDim } = this;
-    const k = layers[layers.length - 1].nout;
+  /** Units of the first layer (the width of `firstLayer`'s rows). */
+  get firstWidth(): number {
+    return this.layers[0].nout;
+  }
+
+  /**
+   * The first layer's output before its activation, W₀x + b₀, for `rows` rows of `x` (rows × firstWidth, in a buffer
+   * that the next call reuses). With `probabilitiesFromFirst` it splits the forward pass: callers that change a few
+   * inputs of a row (reason codes) update this instead of recomputing the widest product.
+   */
+  firstLayer(x: Float32Array, rows: number): Float32Array {
+    return this.run(x, rows, 0, 1).subarray(0, rows * this.firstWidth);
+  }
+
+  /** P(class 1) from first-layer outputs (as `firstLayer` gives them): the rest of the forward pass. */
+  probabilitiesFromFirst(z: Float32Array, rows: number, out: Float32Array): Float32Array {
+    const logits = this.layers.length === 1 ? z : this.run(z, rows, 1, this.layers.length);
+    return positiveClassProbabilities(out, logits, rows, this.outputs);
+  }
+
+  private get outputs(): number {
+    return this.layers[this.layers.length - 1].nout;
+  }
+
+  /**
+   * Layers [from, to) over `rows` rows of `x` (inputs when from = 0, layer from − 1's output before its activation
+   * otherwise); the output of layer to − 1, not activated, in `bufs.out` (its first rows × width values).
+   */
+  private run(x: Float32Array, rows: number, from: number, to: number): Float32Array {
+    const { ops, bufs, layers } = this;
+    const width = from === 0 ? this.inputDim : layers[from - 1].nout;
+    const k = layers[to - 1].nout;
     const need = Math.min(rows, CHUNK);
     if (need > this.cap) {
       this.cap = need;
@@ -57,17 +86,19 @@ export class InferenceNetwork {
       ops.alloc(bufs, 'b', need * this.widest);
     }
     if (bufs.out.length < rows * k) ops.alloc(bufs, 'out', Math.max(rows * k, bufs.out.length * 2));
-    const direct = ops.owns(x);
+    // Inputs are read in place where the ops own them; hidden outputs need activating, so they are always copied.
+    const direct = from === 0 && ops.owns(x);
     for (let start = 0; start < rows; start += CHUNK) {
       const n = Math.min(CHUNK, rows - start);
       // One record is the hot case: views are made only for later chunks (a view is an allocation).
-      const rowsOfX = start === 0 && x.length === n * inputDim ? x : x.subarray(start * inputDim, (start + n) * inputDim);
-      // Hidden outputs alternate between the two buffers; x is read in place where the ops own it.
+      const rowsOfX = start === 0 && x.length === n * width ? x : x.subarray(start * width, (start + n) * width);
+      // Hidden outputs alternate between the two buffers.
       let src = direct ? rowsOfX : bufs.a;
       let next: 'a' | 'b' = direct ? 'a' : 'b';
       if (!direct) bufs.a.set(rowsOfX);
-      for (let l = 0; l < layers.length; l++) {
-        const last = l + 1 === layers.length;
+      if (from > 0) ops.activate(bufs.a, bufs.a, n * width, this.act, null);
+      for (let l = from; l < to; l++) {
+        const last = l + 1 === to;
         const dst = !last ? bufs[next] : start === 0 ? bufs.out : bufs.out.subarray(start * k, (start + n) * k);
         ops.linearInference(dst, src, layers[l], n);
         if (!last) ops.activate(dst, dst, n * layers[l].nout, this.act, null);
