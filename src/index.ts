@@ -34,6 +34,7 @@ export { fit, checkFitInputs, type FitOptions } from './train/fit.js';
 export { validate } from './train/validate.js';
 export { EarlyStopper, type EarlyStoppingOptions } from './train/early-stopping.js';
 export { monitorValue, type History, type EpochRecord, type ValidationMetrics, type Monitor } from './train/history.js';
+export { fitLogistic, logisticModel, type LogisticFit, type LogisticOptions } from './train/logistic.js';
 export type { Dataset } from './core/dataset.js';
 export { HamiltonianAIError, UsageError, TrainingDivergedError } from './core/errors.js';
 // Metrics
