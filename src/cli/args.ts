@@ -127,8 +127,9 @@ function convert(name: string, o: OptionSpec, v: string): string | number | numb
       return parts;
     }
     case 'list': {
+      if (v.trim() === 'none') return []; // no hidden layer: a logistic regression
       const parts = v.split(',').map((s) => s.trim());
-      if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < 1)) throw bad('a comma-separated list of positive integers, e.g. 64,32');
+      if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < 1)) throw bad("a comma-separated list of positive integers, e.g. 64,32, or 'none'");
       return parts.map(Number);
     }
     default:

@@ -31,11 +31,11 @@ export class Progress {
   }
 }
 
-export function formatTable(rows: Array<[string, string]>, header: [string, string] = ['metric', 'value']): string {
-  const w0 = Math.max(header[0].length, ...rows.map((r) => r[0].length));
-  const w1 = Math.max(header[1].length, ...rows.map((r) => r[1].length));
-  const line = (a: string, b: string) => `| ${a.padEnd(w0)} | ${b.padStart(w1)} |`;
-  return [line(...header), `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|`, ...rows.map(([a, b]) => line(a, b))].join('\n');
+export function formatTable(rows: string[][], header: string[] = ['metric', 'value']): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  // The first column is a label (left-aligned), the others numbers (right-aligned).
+  const line = (cells: string[]) => `| ${widths.map((w, c) => (c === 0 ? (cells[c] ?? '').padEnd(w) : (cells[c] ?? '').padStart(w))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 /**

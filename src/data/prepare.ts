@@ -91,6 +91,12 @@ export function prepareData(
 /** Options of `prepareTable`: the preprocessor’s, the split’s and SMOTE’s. */
 export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOptions, 'stratify'> {
   stratify?: boolean;
+  /**
+   * Oversample the minority class of the training part with SMOTE. Default false (true before 0.2, as the original's
+   * `prepare_data`): it biases probabilities upward — P(positive) is then no longer a PD — and cost AUC on both
+   * shipped files (bench/defaults.ts, docs/defaults.md).
+   */
+  applySmote?: boolean;
   /** Out-of-time split: the period column and the first period of the test part. */
   timeColumn?: string;
   ootFrom?: string;
@@ -178,7 +184,7 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
   const va = split.validation ? preprocessor.transform(table, split.validation, { source: options.source }) : null;
   if (va && va.rows === 0) throw new DataError('the validation part has no usable rows', { source: options.source });
   let train: Dataset = { x: tr.x, y: tr.y!, rows: tr.rows, cols: tr.cols };
-  if (options.applySmote ?? true) {
+  if (options.applySmote ?? false) {
     const s = smote(tr.x, tr.y!, tr.rows, tr.cols, { ...options.smote, seed: smoteRng });
     train = { x: s.x, y: s.y, rows: s.rows, cols: s.cols };
   }

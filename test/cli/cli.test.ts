@@ -83,7 +83,13 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     trainJson = JSON.parse(r.stdout);
     for (const k of ['auc', 'ks', 'gini', 'accuracy', 'precision', 'recall', 'f1', 'brier', 'logLoss']) expect(typeof trainJson.metrics[k], k).toBe('number');
     expect(trainJson.metrics.auc).toBeGreaterThan(0.8);
-    expect(trainJson.rows).toMatchObject({ train: 3563, test: 891 });
+    // The defaults: early stopping on a validation part carved from the training rows (15 %); the test part untouched.
+    expect(trainJson.rows).toMatchObject({ train: 3028, validation: 535, test: 891 });
+    expect(trainJson.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(trainJson.bestEpoch).toBeLessThanOrEqual(trainJson.epochs);
+    // The logistic baseline, fitted on the same rows and evaluated on the same test part.
+    for (const k of ['auc', 'ks', 'brier', 'logLoss']) expect(typeof trainJson.baseline[k], k).toBe('number');
+    expect(trainJson.baseline.auc).toBeGreaterThan(0.8);
     expect(trainJson.timing.trainSeconds).toBeGreaterThan(0);
     expect(trainJson.model).toBe(model);
     expect(existsSync(model)).toBe(true);
@@ -209,7 +215,8 @@ describe('out-of-time training from the command line', () => {
     const j = JSON.parse(r.stdout);
     const test = body.filter((l) => l >= '2016-07').length;
     expect(j.rows.test).toBe(test);
-    expect(j.rows.train).toBe(body.length - test);
+    // Early stopping (the default) carves its validation part from the past rows only.
+    expect(j.rows.train + j.rows.validation).toBe(body.length - test);
     expect(j.metrics.auc).toBeGreaterThan(0.75);
     const bad = cli([
       'train',
@@ -233,7 +240,7 @@ describe('--patience (early stopping)', () => {
   it('watches a validation part carved from the training rows, never the test part, and reports on the untouched test part', () => {
     const dir = tempDir();
     const args = ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--epochs', '40', '--hidden', '8', '--json', '--no-smote'];
-    const plain = JSON.parse(cli([...args, '--epochs', '2', '--out', join(dir, 'a.safetensors'), '--quiet']).stdout);
+    const plain = JSON.parse(cli([...args, '--epochs', '2', '--patience', '0', '--out', join(dir, 'a.safetensors'), '--quiet']).stdout);
     const r = cli([...args, '--patience', '2', '--out', join(dir, 'b.safetensors')]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -242,7 +249,7 @@ describe('--patience (early stopping)', () => {
     expect(j.rows.train + j.rows.validation).toBe(plain.rows.train);
     expect(j.epochs).toBeLessThan(40); // it stopped
     expect(r.stderr).toMatch(/ val AUC /);
-    expect(cli([...args, '--epochs', '1', '--out', join(dir, 'c.safetensors')]).stderr).toMatch(/ test AUC /);
+    expect(cli([...args, '--epochs', '1', '--patience', '0', '--out', join(dir, 'c.safetensors')]).stderr).toMatch(/ test AUC /);
     const bad = cli([...args, '--validation-size', '1.5', '--out', join(dir, 'd.safetensors')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--validation-size must be in \(0, 1\), got 1.5/);
@@ -364,10 +371,33 @@ describe('demo', () => {
     const dir = tempDir();
     const r = cli(['demo', '--out-dir', dir]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \|/);
+    // The network beside the logistic baseline, on the same split.
+    expect(r.stdout).toMatch(/\| metric +\| network \| logistic baseline \|/);
+    expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \| +0\.\d{4} \|/);
     expect(r.stdout).toMatch(/confusion: TP \d+/);
     expect(existsSync(join(dir, 'demo-model.safetensors'))).toBe(true);
     expect(readFileSync(join(dir, 'demo-report.html'), 'utf8')).toMatch(/id="roc"/);
-    expect(r.stderr).toMatch(/training 10\/10/); // plain progress lines when not a terminal
+    expect(r.stderr).toMatch(/training 1\/100 /); // plain progress lines when not a terminal
+    expect(r.stdout).toMatch(/trained \d+ epochs \(early stopping kept epoch \d+\)/);
+  });
+});
+
+describe('the logistic regression: baseline and model', () => {
+  it('--hidden none trains the baseline itself as the model: the same test AUC, a file that score and the edge scorer read', () => {
+    const dir = tempDir();
+    const common = ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--seed', '3', '--json', '--quiet'];
+    const net = JSON.parse(cli([...common, '--patience', '0', '--epochs', '2', '--out', join(dir, 'net.safetensors')]).stdout);
+    const r = cli([...common, '--hidden', 'none', '--out', join(dir, 'lr.safetensors')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lr = JSON.parse(r.stdout);
+    expect(lr.baseline).toBeNull(); // it is the baseline
+    expect(lr.metrics.auc).toBeCloseTo(net.baseline.auc, 6);
+    expect(lr.metrics.brier).toBeCloseTo(net.baseline.brier, 6);
+    expect(lr.rows.validation).toBe(0);
+    const scored = cli(['score', '--model', join(dir, 'lr.safetensors'), '--data', CREDIT, '--quiet']);
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(scored.stdout.split('\n')[1]).toMatch(/,0\.\d{6},(good|bad),$/);
+    const bad = cli([...common, '--hidden', 'none,3', '--out', join(dir, 'x.safetensors')]);
+    expect(bad.stderr).toMatch(/or 'none'/);
   });
 });

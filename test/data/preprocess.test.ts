@@ -135,7 +135,7 @@ describe('splits', () => {
 
 describe('prepareTable with a validation part', () => {
   const t = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
-  const base = { target: 'Status', positive: 'bad', seed: 4 } as const;
+  const base = { target: 'Status', positive: 'bad', seed: 4, applySmote: true } as const;
 
   it('carves it from the training rows only: the test part is unchanged, the parts are disjoint, stratified, not oversampled', () => {
     const without = prepareTable(t, base);
@@ -325,5 +325,14 @@ describe('prepareData (the seed’s signature)', () => {
     expect(scaler.mean[0]).toBeCloseTo(trainMean, 5);
     const noSmote = prepareData(X, y, { applySmote: false, seed: 7 });
     expect(noSmote.trainDataset.rows).toBe(240);
+  });
+});
+
+describe('prepareTable defaults', () => {
+  it('applies no SMOTE unless asked (it biases PDs upward): the training part keeps its real class balance', () => {
+    const t = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
+    const prep = prepareTable(t, { target: 'Status', positive: 'bad', seed: 4 });
+    expect(prep.train.rows).toBe(prep.trainRowsBeforeSmote);
+    expect(prepareTable(t, { target: 'Status', positive: 'bad', seed: 4, applySmote: true }).train.rows).toBeGreaterThan(prep.train.rows);
   });
 });

@@ -11,7 +11,7 @@ export const demoSpec: CommandSpec = {
   usage: 'hamiltonian-ai demo [--out-dir DIR] [--epochs N] [--seed N] [--json]',
   options: {
     'out-dir': { type: 'string', arg: 'DIR', help: 'where to write demo-model.safetensors and demo-report.html', default: '.' },
-    epochs: { type: 'int', help: 'training epochs', default: 10, check: checks.atLeastOne },
+    epochs: { type: 'int', help: 'training epochs at most (early stopping usually ends sooner)', default: 100, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 42 },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: oneOf(['auto', 'wasm', 'js']) },
     json: { type: 'boolean', help: 'print one JSON object' },
@@ -54,7 +54,7 @@ export async function demo(o: Parsed): Promise<void> {
   );
   if (!o.json)
     process.stdout.write(
-      `lending_club.csv (embedded): 9,857 loans issued by Lending Club in 2016 Q1, 5.2 % bad; ${r.prep.train.cols} encoded features; SMOTE on the training part\n`,
+      `lending_club.csv (embedded): 9,857 loans issued by Lending Club in 2016 Q1, 5.2 % bad; ${r.prep.train.cols} encoded features; ${r.prep.train.rows} training rows, ${r.prep.validation?.rows ?? 0} validation rows (early stopping), ${r.prep.test.rows} test rows\n`,
     );
   printOutcome(r, !!o.json);
 }

@@ -1,28 +1,17 @@
 import { resolve } from 'node:path';
-import {
-  HamiltonianNN,
-  evaluateModel,
-  fit,
-  prepareTable,
-  referenceDistribution,
-  type EpochRecord,
-  type Evaluation,
-  type History,
-  type PreparedTable,
-} from '../../index.js';
+import { evaluateModel, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable } from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
-import type { GpuBackend } from '../../backend/gpu/index.js';
-import { openGpuForCli } from '../gpu.js';
+import { fitBaseline, fitRequested, type BaselineMetrics } from './train-fit.js';
 import { VERSION } from '../../core/version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { writeAtomic } from '../files.js';
 import { MAX_HEADER_BYTES } from '../../io/safetensors.js';
 import { readCsvFile } from '../text-input.js';
-import { makeOptimizer, OPTIMIZER_NAMES } from '../optimizers.js';
-import { Progress, formatTable, metricRows } from '../output.js';
+import { OPTIMIZER_NAMES } from '../optimizers.js';
+import { formatTable, metricRows } from '../output.js';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -33,7 +22,12 @@ export const trainSpec: CommandSpec = {
     target: { type: 'string', arg: 'COL', help: 'target column', required: true },
     positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class (e.g. bad, 1, yes)', required: true },
     out: { type: 'string', io: 'out', arg: 'MODEL', help: 'where to write the model file (.safetensors)', required: true },
-    hidden: { type: 'list', arg: 'N,N', help: 'hidden layer widths', default: [64, 32] },
+    hidden: {
+      type: 'list',
+      arg: 'N,N',
+      help: "hidden layer widths, or none: a logistic regression fitted to convergence (Newton's method)",
+      default: [64, 32],
+    },
     activation: { type: 'string', arg: 'NAME', help: ACTIVATIONS.join(', '), default: 'leaky_relu', check: oneOf([...ACTIVATIONS]) },
     dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: checks.belowOne },
     optimizer: { type: 'string', arg: 'NAME', help: OPTIMIZER_NAMES.join(' | '), default: 'advanced-symplectic' },
@@ -46,9 +40,24 @@ export const trainSpec: CommandSpec = {
       default: 0.01,
       check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`),
     },
-    epochs: { type: 'int', help: 'training epochs', default: 10, check: checks.atLeastOne },
+    epochs: { type: 'int', help: 'training epochs at most (early stopping usually ends sooner)', default: 100, check: checks.atLeastOne },
     'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: checks.atLeastOne },
-    smote: { type: 'boolean', help: 'oversample the minority class of the training part with SMOTE (--no-smote to disable)', default: true },
+    smote: {
+      type: 'boolean',
+      help: 'oversample the minority class of the training part with SMOTE (off by default: it biases probabilities upward, so P(positive) is no longer a PD, and it cost AUC in bench/defaults.ts)',
+      default: false,
+    },
+    baseline: {
+      type: 'boolean',
+      help: 'fit the L2 logistic regression on the same rows and report it beside the network (--no-baseline to skip)',
+      default: true,
+    },
+    c: {
+      type: 'number',
+      help: 'inverse L2 strength C of the logistic regression (baseline and --hidden none), as scikit-learn',
+      default: 1,
+      check: checks.positive,
+    },
     'test-size': { type: 'number', help: 'held-out fraction', default: 0.2, check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`) },
     'time-column': { type: 'string', arg: 'COL', help: 'period column for an out-of-time split (with --oot-from)' },
     'oot-from': { type: 'string', arg: 'VALUE', help: 'first period of the test part (e.g. 2016-01)' },
@@ -71,11 +80,13 @@ export const trainSpec: CommandSpec = {
     },
     patience: {
       type: 'int',
-      help: 'stop early after this many epochs without validation-AUC gain (keeps the best epoch); watches a validation part of the training rows, never the test part',
+      help: 'stop after this many epochs without validation-AUC gain, keeping the best epoch; the validation part is carved from the training rows, never the test part (0: train every epoch, no validation part)',
+      default: 5,
+      check: (v: number) => (v >= 0 ? null : `must be ≥ 0, got ${v}`),
     },
     'validation-size': {
       type: 'number',
-      help: 'fraction of the training rows held out as the validation part (default 0.15 with --patience, else none)',
+      help: 'fraction of the training rows held out as the validation part (default 0.15 when early stopping, else none)',
       check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`),
     },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
@@ -118,7 +129,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     seed,
     testSize: o['test-size'] as number,
     // Early stopping must not select on the test part (that would bias the reported metrics): it gets its own.
-    validationSize: (o['validation-size'] as number | undefined) ?? (o.patience !== undefined ? 0.15 : undefined),
+    validationSize: (o['validation-size'] as number | undefined) ?? ((o.patience as number) > 0 && (o.hidden as number[]).length > 0 ? 0.15 : undefined),
     applySmote: o.smote as boolean,
     timeColumn: o['time-column'] as string | undefined,
     ootFrom: o['oot-from'] as string | undefined,
@@ -136,45 +147,10 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       `warning: target '${o.target}' has ${negatives.length + 1} classes: ${negatives.map((v) => `'${v}'`).join(', ')} all count as not '${o.positive}' (the model learns '${o.positive}' against the rest)\n`,
     );
   }
-  let gpu: GpuBackend | null = null;
-  if (o.backend === 'gpu') {
-    if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
-    gpu = await openGpuForCli('training');
-    if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
-  }
-  const model = new HamiltonianNN({
-    inputDim: prep.train.cols,
-    hiddenDims: o.hidden as number[],
-    activation: o.activation as 'leaky_relu',
-    dropoutRate: o.dropout as number,
-    seed,
-    backend: o.backend === 'gpu' ? 'auto' : (o.backend as 'auto'),
-  });
-  const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), {
-    lr: o.lr as number | undefined,
-    beta: o.beta as number | undefined,
-    friction: o.friction as number | undefined,
-  });
-  const epochs = o.epochs as number;
-  const progress = new Progress('training', epochs, !!o.quiet);
-  const fitOptions = {
-    epochs,
-    batchSize: o['batch-size'] as number,
-    seed,
-    regCoeff: o.reg as number,
-    // Without a validation part the test part is only watched (reported per epoch), never used to choose.
-    validation: prep.validation ?? prep.test,
-    earlyStopping: o.patience !== undefined ? { monitor: 'val.auc' as const, patience: o.patience as number } : (false as const),
-    onEpoch: (e: EpochRecord) => progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`),
-  };
-  let history: History;
-  try {
-    history = await fit(model, optimizer, prep.train, { ...fitOptions, device: gpu ?? undefined });
-  } finally {
-    gpu?.destroy();
-  }
+  const { model, history, settings, backend } = await fitRequested(o, prep, seed);
   const threshold = o.threshold as number;
   const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
+  const baseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
   const probs = model.predictProba(prep.test.x, prep.test.rows);
   const metricsRecord = {
     auc: metrics.auc,
@@ -190,9 +166,10 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   };
   const training: TrainingRecord = {
     seed,
-    backend: gpu ? `gpu:${gpu.mode}` : model.backend,
+    backend,
     optimizer: settings,
     epochs: history.epochs.length,
+    bestEpoch: history.bestEpoch,
     batchSize: o['batch-size'] as number,
     regCoeff: o.reg as number,
     smote: o.smote as boolean,
@@ -206,7 +183,9 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     metrics: metricsRecord,
     threshold,
     scoreDistribution: referenceDistribution(probs),
-    history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, valAuc: e.validation?.auc })),
+    // Per-epoch AUC on the validation part, or — without one — on the test part it only watched, named as such.
+    history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, [prep.validation ? 'valAuc' : 'testAuc']: e.validation?.auc })),
+    ...(baseline ? { baseline } : {}),
   };
   const modelPath = o.out as string;
   writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training }));
@@ -217,7 +196,9 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
         title: `hamiltonian-ai — ${source}`,
         subtitle: [
           `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}${prep.validation ? `, ${prep.validation.rows} validation rows (early stopping)` : ''}, ${prep.test.rows} held-out rows`,
-          `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs; seed ${seed}; library ${VERSION}`,
+          (o.hidden as number[]).length
+            ? `HamiltonianNN ${prep.train.cols} → [${(o.hidden as number[]).join(', ')}] → 2, ${o.activation}, dropout ${o.dropout}; ${settings.name} (lr ${settings.lr}); ${history.epochs.length} epochs (weights of epoch ${history.bestEpoch}); seed ${seed}; library ${VERSION}`
+            : `logistic regression on ${prep.train.cols} encoded columns, L2 C = ${o.c}, Newton's method (${settings.iterations} iterations); library ${VERSION}`,
         ],
         evaluation: metrics,
         labels: prep.test.y,
@@ -238,9 +219,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       test: prep.test.rows,
       skipped: prep.skipped.length,
     },
-    timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.trainSeconds / history.epochs.length },
+    baseline,
+    timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.epochs.length ? history.trainSeconds / history.epochs.length : 0 },
     epochs: history.epochs.length,
-    backend: gpu ? `gpu:${gpu.mode}` : model.backend,
+    bestEpoch: history.bestEpoch,
+    backend,
     model: modelPath,
     report: (o.report as string | undefined) ?? null,
   };
@@ -254,11 +237,17 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
   }
   const m = r.metrics;
   process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
-  process.stdout.write(`${formatTable(metricRows(m))}\n`);
+  const baseline = r.json.baseline as BaselineMetrics | null;
+  if (baseline) {
+    // The logistic regression beside the network, on the same rows: the comparison a risk team makes first.
+    const theirs: Record<string, number> = { AUC: baseline.auc, KS: baseline.ks, Brier: baseline.brier, 'log loss': baseline.logLoss };
+    const rows = metricRows(m).map(([name, value]) => [name, value, name in theirs ? theirs[name].toFixed(4) : ''] as [string, string, string]);
+    process.stdout.write(`${formatTable(rows, ['metric', 'network', 'logistic baseline'])}\n`);
+  } else process.stdout.write(`${formatTable(metricRows(m))}\n`);
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
   process.stdout.write(
-    `trained ${r.history.epochs.length} epochs in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
+    `${r.history.epochs.length ? `trained ${r.history.epochs.length} epochs${r.history.stoppedEarly ? ` (early stopping kept epoch ${r.history.bestEpoch})` : ''}` : 'fitted a logistic regression'} in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
   );
   if (r.prep.skipped.length)
     process.stderr.write(`note: ${r.prep.skipped.length} rows were left out (first: line ${r.prep.skipped[0].line}: ${r.prep.skipped[0].reason})\n`);

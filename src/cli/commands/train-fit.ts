@@ -1,0 +1,96 @@
+import { HamiltonianNN, evaluateModel, fit, fitLogistic, logisticModel, type EpochRecord, type History, type PreparedTable } from '../../index.js';
+import type { GpuBackend } from '../../backend/gpu/index.js';
+import type { Parsed } from '../args.js';
+import { UsageError } from '../errors.js';
+import { openGpuForCli } from '../gpu.js';
+import { makeOptimizer } from '../optimizers.js';
+import { Progress } from '../output.js';
+
+/** What `train` fitted: the model, its history, the optimiser's settings (for the record) and the backend used. */
+export interface Fitted {
+  model: HamiltonianNN;
+  history: History;
+  settings: Record<string, number | string>;
+  backend: string;
+}
+
+/**
+ * Fits what `train` was asked for on the training part: the network (`fit`, early stopping on the validation part when
+ * `--patience` > 0), or — `--hidden none` — a logistic regression fitted to convergence by Newton's method.
+ */
+export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number): Promise<Fitted> {
+  const hidden = o.hidden as number[];
+  if (hidden.length === 0) {
+    const t = performance.now();
+    const lr = fitLogistic(prep.train, { c: o.c as number });
+    const model = logisticModel(lr, { backend: o.backend === 'gpu' ? 'auto' : (o.backend as 'auto') });
+    const seconds = (performance.now() - t) / 1000;
+    return {
+      model,
+      history: { epochs: [], bestEpoch: 0, stoppedEarly: false, trainSeconds: seconds },
+      settings: { name: 'logistic-regression (Newton)', c: o.c as number, iterations: lr.iterations },
+      backend: model.backend,
+    };
+  }
+  let gpu: GpuBackend | null = null;
+  if (o.backend === 'gpu') {
+    if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
+    gpu = await openGpuForCli('training');
+    if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
+  }
+  const model = new HamiltonianNN({
+    inputDim: prep.train.cols,
+    hiddenDims: hidden,
+    activation: o.activation as 'leaky_relu',
+    dropoutRate: o.dropout as number,
+    seed,
+    backend: o.backend === 'gpu' ? 'auto' : (o.backend as 'auto'),
+  });
+  const { optimizer, settings } = makeOptimizer(o.optimizer as string, model.parameters(), {
+    lr: o.lr as number | undefined,
+    beta: o.beta as number | undefined,
+    friction: o.friction as number | undefined,
+  });
+  const epochs = o.epochs as number;
+  const patience = o.patience as number;
+  const progress = new Progress('training', epochs, !!o.quiet);
+  let history: History;
+  try {
+    history = await fit(model, optimizer, prep.train, {
+      epochs,
+      batchSize: o['batch-size'] as number,
+      seed,
+      regCoeff: o.reg as number,
+      // Without a validation part the test part is only watched (reported per epoch, labelled test), never used to choose.
+      validation: prep.validation ?? prep.test,
+      earlyStopping: patience > 0 ? { monitor: 'val.auc' as const, patience } : (false as const),
+      onEpoch: (e: EpochRecord) =>
+        progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`),
+      device: gpu ?? undefined,
+    });
+  } finally {
+    gpu?.destroy();
+  }
+  return { model, history, settings, backend: gpu ? `gpu:${gpu.mode}` : model.backend };
+}
+
+/** The logistic baseline's held-out metrics: what a risk team compares every model with. */
+export interface BaselineMetrics {
+  auc: number;
+  ks: number;
+  brier: number;
+  logLoss: number;
+}
+
+/**
+ * The L2 logistic regression (C = `--c`) fitted by Newton's method on the same training rows as the network (before
+ * SMOTE, without the validation part) and evaluated on the same test part.
+ */
+export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): BaselineMetrics {
+  const rows = prep.trainRowsBeforeSmote;
+  const { x, y, cols } = prep.train; // SMOTE appends its rows after the real ones
+  const labels = Uint8Array.from({ length: rows }, (_, i) => y[i]);
+  const model = logisticModel(fitLogistic({ x: x.subarray(0, rows * cols), y: labels, rows, cols }, { c: o.c as number }));
+  const m = evaluateModel(model, prep.test, { threshold });
+  return { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss };
+}
