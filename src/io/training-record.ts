@@ -15,8 +15,11 @@ export interface TrainingRecord {
   metrics?: Record<string, number>;
   /** The decision threshold the model was evaluated with (the scorer's and `score`'s default). */
   threshold?: number;
-  /** Score distribution of the held-out sample: quantile edges and shares, for PSI at evaluation time. */
-  scoreDistribution?: { edges: number[]; shares: number[] };
+  /**
+   * PSI's reference: the score distribution of `sample` (the training part's scores since 0.2; the held-out part's
+   * before, when `sample` is absent) as quantile edges and shares.
+   */
+  scoreDistribution?: { edges: number[]; shares: number[]; sample?: string };
   history?: Array<{ epoch: number; loss: number; energy: number; valAuc?: number }>;
   [key: string]: unknown;
 }

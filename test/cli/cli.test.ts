@@ -120,7 +120,7 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(readFileSync(again)).toEqual(readFileSync(model));
   });
 
-  it('evaluate gives the metrics and a PSI against the training sample', () => {
+  it("evaluate gives the metrics and a PSI against the training part's scores", () => {
     const r = cli(['evaluate', '--model', model, '--data', CREDIT, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -129,7 +129,7 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(j.psi).toBeLessThan(0.1); // same population
     expect(j.rows.scored).toBe(4454);
     const table = cli(['evaluate', '--model', model, '--data', CREDIT]);
-    expect(table.stdout).toMatch(/PSI vs training sample/);
+    expect(table.stdout).toMatch(/PSI vs training part/);
   });
 
   it('score keeps every row, appends probability/decision/reasons, reports unscorable rows by line', () => {
@@ -371,9 +371,10 @@ describe('demo', () => {
     const dir = tempDir();
     const r = cli(['demo', '--out-dir', dir]);
     expect(r.code, r.stderr).toBe(0);
-    // The network beside the logistic baseline, on the same split.
-    expect(r.stdout).toMatch(/\| metric +\| network \| logistic baseline \|/);
-    expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \| +0\.\d{4} \|/);
+    // The network beside the original's recipe and the logistic baseline, on the same test rows; the original's recipe
+    // is the v0.1 demo, bit for bit (AUC 0.6988 at seed 42).
+    expect(r.stdout).toMatch(/\| metric +\| network \| original recipe \| logistic baseline \|/);
+    expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \| +0\.6988 \| +0\.\d{4} \|/);
     expect(r.stdout).toMatch(/confusion: TP \d+/);
     expect(existsSync(join(dir, 'demo-model.safetensors'))).toBe(true);
     expect(readFileSync(join(dir, 'demo-report.html'), 'utf8')).toMatch(/id="roc"/);
@@ -399,5 +400,29 @@ describe('the logistic regression: baseline and model', () => {
     expect(scored.stdout.split('\n')[1]).toMatch(/,0\.\d{6},(good|bad),$/);
     const bad = cli([...common, '--hidden', 'none,3', '--out', join(dir, 'x.safetensors')]);
     expect(bad.stderr).toMatch(/or 'none'/);
+  });
+});
+
+describe('honest labels', () => {
+  it('evaluate on the training file warns (same SHA-256); the model file names the data file, not the path typed; PSI reference is the training part', async () => {
+    const dir = tempDir();
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(CREDIT, join(dir, 'credit.csv'));
+    const common = ['train', '--target', 'Status', '--positive', 'bad', '--epochs', '3', '--quiet'];
+    expect(cli([...common, '--data', join(dir, 'credit.csv'), '--out', join(dir, 'a.safetensors')]).code).toBe(0);
+    expect(cli([...common, '--data', 'credit.csv', '--out', join(dir, 'b.safetensors')], { cwd: dir }).code).toBe(0);
+    // The same data through another path: the same model bytes.
+    expect(readFileSync(join(dir, 'a.safetensors')).equals(readFileSync(join(dir, 'b.safetensors')))).toBe(true);
+    const { decodeModel } = await import('../../src/io/model-file.js');
+    const training = decodeModel(new Uint8Array(readFileSync(join(dir, 'a.safetensors')))).training!;
+    expect(training.dataFile).toBe('credit.csv');
+    expect(training.scoreDistribution!.sample).toBe('training part');
+    const own = cli(['evaluate', '--model', join(dir, 'a.safetensors'), '--data', join(dir, 'credit.csv')]);
+    expect(own.code).toBe(0);
+    expect(own.stderr).toMatch(/warning: .*credit\.csv is the file this model was trained on \(same SHA-256\)/);
+    expect(own.stdout).toMatch(/PSI vs training part/);
+    const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'later.csv'), `${[lines[0], ...lines.slice(-300)].join('\n')}\n`);
+    expect(cli(['evaluate', '--model', join(dir, 'a.safetensors'), '--data', join(dir, 'later.csv')]).stderr).not.toMatch(/warning/);
   });
 });

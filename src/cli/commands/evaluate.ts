@@ -7,7 +7,7 @@ import { formatTable, metricRows } from '../output.js';
 
 export const evaluateSpec: CommandSpec = {
   name: 'evaluate',
-  summary: 'score a labelled CSV with a saved model: metrics, plus PSI of the score against the training sample',
+  summary: "score a labelled CSV with a saved model: metrics, plus PSI of the score against the training part's scores",
   usage: 'hamiltonian-ai evaluate --model MODEL.safetensors --data FILE.csv [--target COL] [--json]',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
@@ -22,7 +22,13 @@ export const evaluateSpec: CommandSpec = {
 export async function evaluate(o: Parsed): Promise<void> {
   const { content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
-  const { table } = readCsvFile(path);
+  const { table, sha256 } = readCsvFile(path);
+  if (content.training?.dataSha256 === sha256) {
+    // In-sample metrics read like a held-out estimate unless said: the training file is mostly training rows.
+    process.stderr.write(
+      `warning: ${path} is the file this model was trained on (same SHA-256): these metrics are mostly in-sample and optimistic; the held-out ones are in the model file (training.metrics) and in train's output\n`,
+    );
+  }
   const target = (o.target as string | undefined) ?? preprocessor.target;
   if (!table.columns.includes(target))
     throw new UsageError(`${path}: target column '${target}' is not in the file (columns: ${table.columns.join(', ')}); pass --target`);
@@ -60,7 +66,7 @@ export async function evaluate(o: Parsed): Promise<void> {
     process.stdout.write(
       `${formatTable([
         ...metricRows(m),
-        ['PSI vs training sample', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
+        ['PSI vs training part', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
       ])}\n`,
     );
     const c = m.confusion;

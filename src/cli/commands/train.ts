@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { evaluateModel, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable } from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
@@ -177,12 +177,14 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       ...(o['time-column'] ? { timeColumn: o['time-column'], ootFrom: o['oot-from'] } : { testSize: o['test-size'], stratified: true }),
       ...(prep.validation ? { validationRows: prep.validation.rows } : {}),
     },
-    dataFile: source,
+    // The file's name, not the path as typed: the same data reached by another path gives the same model bytes.
+    dataFile: basename(source),
     dataSha256,
     rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
     metrics: metricsRecord,
     threshold,
-    scoreDistribution: referenceDistribution(probs),
+    // PSI's reference: the training part's scores (before SMOTE), the population the model was built on.
+    scoreDistribution: { ...referenceDistribution(trainingScores(model, prep)), sample: 'training part' },
     // Per-epoch AUC on the validation part, or — without one — on the test part it only watched, named as such.
     history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, [prep.validation ? 'valAuc' : 'testAuc']: e.validation?.auc })),
     ...(baseline ? { baseline } : {}),
@@ -193,7 +195,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     writeAtomic(
       o.report as string,
       buildReport({
-        title: `hamiltonian-ai — ${source}`,
+        title: `hamiltonian-ai — ${basename(source)}`,
         subtitle: [
           `target '${o.target}' (positive: '${o.positive}'); ${prep.trainRowsBeforeSmote} training rows${o.smote ? ` (${prep.train.rows} after SMOTE)` : ''}${prep.validation ? `, ${prep.validation.rows} validation rows (early stopping)` : ''}, ${prep.test.rows} held-out rows`,
           (o.hidden as number[]).length
@@ -237,12 +239,16 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
   }
   const m = r.metrics;
   process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
-  const baseline = r.json.baseline as BaselineMetrics | null;
-  if (baseline) {
-    // The logistic regression beside the network, on the same rows: the comparison a risk team makes first.
-    const theirs: Record<string, number> = { AUC: baseline.auc, KS: baseline.ks, Brier: baseline.brier, 'log loss': baseline.logLoss };
-    const rows = metricRows(m).map(([name, value]) => [name, value, name in theirs ? theirs[name].toFixed(4) : ''] as [string, string, string]);
-    process.stdout.write(`${formatTable(rows, ['metric', 'network', 'logistic baseline'])}\n`);
+  // Beside the network, on the same test part: the logistic regression (the comparison a risk team makes first) and,
+  // in the demo, the original's recipe.
+  const others = [
+    ['original recipe', r.json.originalRecipe],
+    ['logistic baseline', r.json.baseline],
+  ].filter((c): c is [string, BaselineMetrics] => !!c[1]);
+  if (others.length) {
+    const cell = (b: BaselineMetrics, name: string) => ({ AUC: b.auc, KS: b.ks, Brier: b.brier, 'log loss': b.logLoss })[name as 'AUC']?.toFixed(4) ?? '';
+    const rows = metricRows(m).map(([name, value]) => [name, value, ...others.map(([, b]) => cell(b, name))]);
+    process.stdout.write(`${formatTable(rows, ['metric', 'network', ...others.map(([label]) => label)])}\n`);
   } else process.stdout.write(`${formatTable(metricRows(m))}\n`);
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
@@ -276,3 +282,9 @@ function checkHeaderFits(prep: PreparedTable, epochs: number): void {
 /** Escaped bytes of one history entry at most ({"epoch":…,"loss":…,"energy":…,"valAuc":…}), and the rest of the header. */
 const HISTORY_ENTRY_BYTES = 160;
 const HEADER_ALLOWANCE = 64 * 1024;
+
+/** The model's scores on the training rows it learnt from (SMOTE's synthetic rows left out). */
+function trainingScores(model: { predictProba(x: Float32Array, rows: number): Float32Array }, prep: PreparedTable): Float32Array {
+  const rows = prep.trainRowsBeforeSmote;
+  return model.predictProba(prep.train.x.subarray(0, rows * prep.train.cols), rows);
+}
