@@ -35,6 +35,8 @@ export { validate } from './train/validate.js';
 export { EarlyStopper, type EarlyStoppingOptions } from './train/early-stopping.js';
 export { monitorValue, type History, type EpochRecord, type ValidationMetrics, type Monitor } from './train/history.js';
 export { fitLogistic, logisticModel, type LogisticFit, type LogisticOptions } from './train/logistic.js';
+export { fitPlatt, fitIsotonic } from './train/calibration.js';
+export { calibrateProbabilities, type Calibration } from './metrics/calibration-map.js';
 export type { Dataset } from './core/dataset.js';
 export { HamiltonianAIError, UsageError, TrainingDivergedError } from './core/errors.js';
 // Metrics
@@ -51,7 +53,7 @@ export {
   type PrCurve,
 } from './metrics/ranking.js';
 export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
-export { logLoss, brierScore, calibrationBins, type CalibrationBin } from './metrics/probabilistic.js';
+export { logLoss, brierScore, calibrationBins, calibrationSummary, type CalibrationBin } from './metrics/probabilistic.js';
 export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data

@@ -6,6 +6,8 @@ import { crc32 } from './crc32.js';
 import { checkModelBounds } from './model-bounds.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors, parseBoundedJson } from './safetensors.js';
 import { checkTrainingRecord, type TrainingRecord } from './training-record.js';
+import { checkCalibration } from './calibration.js';
+import type { Calibration } from '../metrics/calibration-map.js';
 
 export type { TrainingRecord } from './training-record.js';
 
@@ -27,6 +29,8 @@ export interface ModelFileContent {
   tensors: Map<string, { shape: number[]; data: Float32Array }>;
   preprocessor: PreprocessorState | null;
   training: TrainingRecord | null;
+  /** The probability calibration every scorer applies after the network, when the model has one. */
+  calibration: Calibration | null;
   /** Library version that wrote the file ('' for files from elsewhere, e.g. PyTorch). */
   libraryVersion: string;
   /** Raw safetensors metadata strings. */
@@ -45,7 +49,10 @@ export interface SavableModel {
  * @example
  * const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training: { seed: 42 } });
  */
-export function encodeModel(model: SavableModel, extra: { preprocessor?: PreprocessorState | null; training?: TrainingRecord | null } = {}): Uint8Array {
+export function encodeModel(
+  model: SavableModel,
+  extra: { preprocessor?: PreprocessorState | null; training?: TrainingRecord | null; calibration?: Calibration | null } = {},
+): Uint8Array {
   const metadata: Record<string, string> = {
     format: MODEL_FORMAT,
     format_version: String(MODEL_FORMAT_VERSION),
@@ -54,6 +61,10 @@ export function encodeModel(model: SavableModel, extra: { preprocessor?: Preproc
   };
   if (extra.preprocessor) metadata.preprocessor = JSON.stringify(extra.preprocessor);
   if (extra.training) metadata.training = JSON.stringify(extra.training);
+  if (extra.calibration) {
+    checkCalibration(extra.calibration);
+    metadata.calibration = JSON.stringify(extra.calibration);
+  }
   metadata.crc32 = CRC_PLACEHOLDER;
   return sealChecksum(
     encodeSafetensors(
@@ -151,7 +162,8 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
     throw new ModelFormatError(`model format version ${metadata.format_version} is not supported by this library (reads version ${MODEL_FORMAT_VERSION})`);
   }
   // Files written by this library carry a CRC-32 of every byte; files from elsewhere (PyTorch) have none.
-  const ours = ['config', 'preprocessor', 'training', 'library_version'].some((k) => metadata[k] !== undefined) || metadata.format === MODEL_FORMAT;
+  const ours =
+    ['config', 'preprocessor', 'training', 'calibration', 'library_version'].some((k) => metadata[k] !== undefined) || metadata.format === MODEL_FORMAT;
   if (metadata.crc32 !== undefined) verifyChecksum(bytes, metadata.crc32);
   else if (ours) throw new ModelFormatError('the file has hamiltonian-ai metadata but no checksum: it was altered or truncated');
   const config = parseJson<HamiltonianNNConfig>(metadata, 'config') ?? inferConfig(tensors, options.activation ?? 'leaky_relu');
@@ -188,11 +200,14 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   checkModelBounds(config, out, preprocessor);
   const training = parseJson<TrainingRecord>(metadata, 'training');
   if (training !== null) checkTrainingRecord(training);
+  const calibration = parseJson<Calibration>(metadata, 'calibration');
+  if (calibration !== null) checkCalibration(calibration);
   return {
     config,
     tensors: out,
     preprocessor,
     training,
+    calibration,
     libraryVersion: metadata.library_version ?? '',
     metadata,
   };

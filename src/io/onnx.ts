@@ -8,6 +8,7 @@
 import { GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, type ActivationName } from '../core/activations.js';
 import { UsageError } from '../core/errors.js';
 import type { HamiltonianNNConfig } from '../nn/hamiltonian-nn.js';
+import type { Calibration } from '../metrics/calibration-map.js';
 import { VERSION } from '../core/version.js';
 
 class Writer {
@@ -123,7 +124,14 @@ function activationNodes(activation: ActivationName, input: string, output: stri
  * @example
  * writeFileSync('model.onnx', exportOnnx(model.config, (name) => tensors.get(name)!.data));
  */
-export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: string) => Float32Array): Uint8Array {
+export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: string) => Float32Array, calibration: Calibration | null = null): Uint8Array {
+  if (calibration && calibration.method !== 'platt') {
+    // Fail closed: an export without the calibration would give other probabilities than every scorer.
+    throw new UsageError(
+      `ONNX export of ${calibration.method} calibration is not supported yet (Platt is): train with --calibration platt, or score with the library`,
+    );
+  }
+  if (calibration && config.outputDim !== 2) throw new UsageError('a calibrated ONNX export needs a two-class model');
   const dims = [config.inputDim, ...config.hiddenDims, config.outputDim];
   const graph = new Writer();
   let prev = 'input';
@@ -137,12 +145,23 @@ export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: strin
       prev = actOut;
     }
   }
-  graph.message(1, node('Softmax', ['logits'], ['probabilities'], 'softmax', [intAttr('axis', 1)]));
+  if (calibration) {
+    // Platt on the logit d = l₁ − l₀: P = σ(−(a·d + b)). One Gemm gives [a·d + b, −(a·d + b)], a Sigmoid then
+    // [1 − P, P] — the same two columns as the softmax, calibrated.
+    graph.message(1, node('Gemm', ['logits', 'calibration.weight', 'calibration.bias'], ['calibrated_logits'], 'calibration'));
+    graph.message(1, node('Sigmoid', ['calibrated_logits'], ['probabilities'], 'calibrated_sigmoid'));
+  } else graph.message(1, node('Softmax', ['logits'], ['probabilities'], 'softmax', [intAttr('axis', 1)]));
   graph.string(2, 'hamiltonian_nn');
   if (config.activation === 'gelu') for (const [name, v] of GELU_CONSTANTS) graph.message(5, tensor(name, [], Float32Array.of(v)));
   for (let l = 0; l + 1 < dims.length; l++) {
     graph.message(5, tensor(`layers.${l}.weight`, [dims[l + 1], dims[l]], tensorData(`layers.${l}.weight`)));
     graph.message(5, tensor(`layers.${l}.bias`, [dims[l + 1]], tensorData(`layers.${l}.bias`)));
+  }
+  if (calibration) {
+    const { a, b } = calibration;
+    // out = logits · W + bias: out₀ = −a·l₀ + a·l₁ + b = a·d + b, out₁ = −out₀; Sigmoid(out₁) = P.
+    graph.message(5, tensor('calibration.weight', [2, 2], Float32Array.of(-a, a, a, -a)));
+    graph.message(5, tensor('calibration.bias', [2], Float32Array.of(b, -b)));
   }
   graph.string(10, 'HamiltonianNN exported by hamiltonian-ai; inputs are preprocessed (encoded, standardised) rows');
   graph.message(11, valueInfo('input', ['N', config.inputDim]));

@@ -58,3 +58,27 @@ export function calibrationBins(labels: ArrayLike<number | boolean>, probs: Arra
     }
   return out;
 }
+
+/**
+ * Calibration summary: calibration-in-the-large (mean predicted probability against the observed rate) and the
+ * expected calibration error — Σ over `bins` equal-width bins of (share of rows) · |mean predicted − observed rate|.
+ * @example
+ * calibrationSummary(y, p); // { meanPredicted: 0.053, observedRate: 0.052, ece: 0.011 }
+ */
+export function calibrationSummary(
+  labels: ArrayLike<number | boolean>,
+  probs: ArrayLike<number>,
+  bins = 10,
+): { meanPredicted: number; observedRate: number; ece: number } {
+  const n = probs.length;
+  if (n === 0) throw new UsageError('calibrationSummary: no values');
+  let predicted = 0,
+    observed = 0,
+    ece = 0;
+  for (let i = 0; i < n; i++) {
+    predicted += probs[i];
+    observed += labels[i] ? 1 : 0;
+  }
+  for (const b of calibrationBins(labels, probs, bins)) ece += (b.count / n) * Math.abs(b.meanPredicted - b.observedRate);
+  return { meanPredicted: predicted / n, observedRate: observed / n, ece };
+}

@@ -8,6 +8,7 @@ import type { Preprocessor } from '../data/preprocessor.js';
 import { loadModel } from '../io/load.js';
 import { ModelFormatError } from '../io/safetensors.js';
 import { checkProbabilities, checkRecord } from './records.js';
+import { calibrateProbabilities } from '../metrics/calibration-map.js';
 import { GpuModel } from '../nn/gpu-model.js';
 
 /** A model file loaded onto the device for scoring. */
@@ -28,14 +29,16 @@ export interface GpuScorer {
  * scorer.release();
  */
 export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, options: { chunk?: number; strict?: boolean } = {}): Promise<GpuScorer> {
-  const { model, preprocessor } = loadModel(modelBytes, { backend: 'js' });
+  const { model, preprocessor, content } = loadModel(modelBytes, { backend: 'js' });
   if (!preprocessor)
     throw new ModelFormatError(
       'this model file has no preprocessor (a bare PyTorch state dict?): use scoreEncoded via GpuModel, or train it with this library',
     );
   if (model.outputDim !== 2) throw new ModelFormatError(`scoring needs a two-class model; this one has ${model.outputDim} outputs`);
   const net = await GpuModel.fromModel(gpu, model);
-  const scoreEncoded = (x: Float32Array, rows: number) => net.predictProba(x, rows, options.chunk);
+  // The model's calibration after the device's probabilities, as the CPU scorer applies it.
+  const scoreEncoded = async (x: Float32Array, rows: number) =>
+    calibrateProbabilities(await net.predictProba(x, rows, options.chunk), rows, content.calibration);
   return {
     preprocessor,
     scoreEncoded: async (x, rows) => checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU'),

@@ -11,6 +11,7 @@ import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
 import { checkProbabilities, checkRecord } from './records.js';
 import { ScoringError } from '../data/errors.js';
+import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -128,6 +129,24 @@ export class Scorer {
     return this.network.engine;
   }
 
+  /** The model's calibration (applied to every probability this scorer returns), or null. */
+  get calibration(): Calibration | null {
+    return this.model.calibration ?? null;
+  }
+
+  /**
+   * Applies the model's calibration to `n` probabilities of the network in place (for callers that run the network
+   * themselves, such as the GPU path and `score`'s batches); a model without one returns `p` unchanged.
+   */
+  calibrate(p: Float32Array, n: number): Float32Array {
+    return calibrateProbabilities(p, n, this.calibration);
+  }
+
+  /** The network's P(positive) for `rows` encoded rows, calibrated; not yet checked. */
+  private probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
+    return calibrateProbabilities(this.network.probabilities(x, rows, out), rows, this.calibration);
+  }
+
   /**
    * P(positive) for one raw record. Throws a `DataError` naming the column when a value is unusable.
    * @example
@@ -136,7 +155,7 @@ export class Scorer {
   score(record: ScoreRecord): number {
     this.checkRecord(record);
     this.preprocessor.transformRecord(record, this.x);
-    return checkProbabilities(this.network.probabilities(this.x, 1, this.p1), 1, 'record')[0];
+    return checkProbabilities(this.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
 
   /** Probability and decision at the scorer's threshold. */
@@ -171,13 +190,13 @@ export class Scorer {
    */
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
     records.forEach((r, i) => this.checkRecord(r, i));
-    return checkProbabilities(this.network.probabilities(this.preprocessor.transformRecords(records), records.length, out), records.length, 'record');
+    return checkProbabilities(this.probabilities(this.preprocessor.transformRecords(records), records.length, out), records.length, 'record');
   }
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
   scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
     if (x.length < rows * this.network.inputDim) throw new UsageError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
-    return checkProbabilities(this.network.probabilities(x, rows, out), rows, 'row');
+    return checkProbabilities(this.probabilities(x, rows, out), rows, 'row');
   }
 
   /**
@@ -193,7 +212,7 @@ export class Scorer {
     this.preprocessor.transformRecord(record, this.record);
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
     // and its copies share one rounding path.
-    const probability = checkProbabilities(this.network.probabilities(this.record, 1, this.p1), 1, 'record')[0];
+    const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];
     let top: RankedReason[] = [];
     this.occlusion(this.record, 1, k, (_, __, valid, ranked) => {
       if (!valid) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
@@ -258,7 +277,7 @@ export class Scorer {
       pp = this.copyP; // by record · (nb + 1) + feature + 1 (0: the record itself); NOT_SCORED: feature at its typical value
     let n = 0;
     const pass = () => {
-      network.probabilitiesFromFirst(z.subarray(0, n * h), n, p);
+      calibrateProbabilities(network.probabilitiesFromFirst(z.subarray(0, n * h), n, p), n, this.calibration);
       for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
       n = 0;
     };

@@ -426,3 +426,33 @@ describe('honest labels', () => {
     expect(cli(['evaluate', '--model', join(dir, 'a.safetensors'), '--data', join(dir, 'later.csv')]).stderr).not.toMatch(/warning/);
   });
 });
+
+describe('--calibration', () => {
+  it('isotonic: fitted on the validation part, stored, and what score writes is the calibrated probability; none without a validation part', async () => {
+    const dir = tempDir();
+    const common = ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--seed', '5', '--json', '--quiet'];
+    const r = cli([...common, '--calibration', 'isotonic', '--out', join(dir, 'iso.safetensors')]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.calibration).toBe('isotonic');
+    for (const k of ['meanPredicted', 'observedRate', 'ece']) expect(typeof j.calibrationCheck[k], k).toBe('number');
+    expect(Math.abs(j.calibrationCheck.meanPredicted - j.calibrationCheck.observedRate)).toBeLessThan(0.05);
+    const { loadScorerSync } = await import('../../src/score/index.js');
+    const bytes = new Uint8Array(readFileSync(join(dir, 'iso.safetensors')));
+    const scorer = loadScorerSync(bytes);
+    expect(scorer.calibration?.method).toBe('isotonic');
+    const scored = parseCsv(cli(['score', '--model', join(dir, 'iso.safetensors'), '--data', CREDIT, '--quiet']).stdout);
+    const raw = parseCsv(readFileSync(CREDIT, 'utf8'));
+    const pi = scored.columns.indexOf('probability');
+    for (let i = 0; i < 30; i++) {
+      const rec = Object.fromEntries(raw.columns.map((c, k) => [c, raw.rows[i][k]]));
+      expect(Number(scored.rows[i][pi])).toBeCloseTo(scorer.score(rec), 5); // 6 decimals written; batch vs one-row rounding
+    }
+    const none = cli([...common, '--calibration', 'platt', '--patience', '0', '--out', join(dir, 'x.safetensors')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--calibration platt is fitted on a validation part/);
+    const onnx = cli(['export-onnx', '--model', join(dir, 'iso.safetensors'), '--out', join(dir, 'iso.onnx')]);
+    expect(onnx.code).toBe(2);
+    expect(onnx.stderr).toMatch(/ONNX export of isotonic calibration is not supported yet/);
+  });
+});

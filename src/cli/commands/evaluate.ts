@@ -1,4 +1,5 @@
-import { evaluateModel, psiAgainst } from '../../index.js';
+import { evaluateScores, psiAgainst } from '../../index.js';
+import { calibrateProbabilities } from '../../metrics/calibration-map.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readCsvFile } from '../text-input.js';
@@ -40,8 +41,9 @@ export async function evaluate(o: Parsed): Promise<void> {
       `${path}: no row could be scored (first problem: ${enc.skipped[0] ? `line ${enc.skipped[0].line}: ${enc.skipped[0].reason}` : 'no rows'})`,
     );
   const threshold = (o.threshold as number | undefined) ?? (content.training?.threshold as number | undefined) ?? 0.5;
-  const m = evaluateModel(model, { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols }, { threshold });
-  const probs = model.predictProba(enc.x, enc.rows);
+  // The probabilities the scorers give: the network's, then the model's calibration (when it has one).
+  const probs = calibrateProbabilities(model.predictProba(enc.x, enc.rows), enc.rows, content.calibration);
+  const m = evaluateScores(enc.y!, probs, { threshold });
   const dist = content.training?.scoreDistribution;
   const psi = dist ? psiAgainst(dist, probs).psi : null;
   const metrics = {

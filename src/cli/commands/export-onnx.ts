@@ -5,7 +5,7 @@ import { loadModelFile } from '../model.js';
 
 export const exportOnnxSpec: CommandSpec = {
   name: 'export-onnx',
-  summary: 'export the network as ONNX (Gemm + activation + Softmax); inputs are preprocessed rows',
+  summary: "export the network as ONNX (Gemm + activation + Softmax, or the model's Platt calibration); inputs are preprocessed rows",
   usage: 'hamiltonian-ai export-onnx --model MODEL.safetensors --out model.onnx',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
@@ -17,7 +17,7 @@ export async function exportOnnx(o: Parsed): Promise<void> {
   const { content } = loadModelFile(o.model as string, 'js');
   writeAtomic(
     o.out as string,
-    toOnnx(content.config, (name) => content.tensors.get(name)!.data),
+    toOnnx(content.config, (name) => content.tensors.get(name)!.data, content.calibration),
   );
   process.stdout.write(`wrote ${o.out} (inputs: ${content.config.inputDim} encoded columns, as the model's preprocessor outputs them)\n`);
 }

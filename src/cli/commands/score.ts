@@ -119,7 +119,7 @@ export async function score(o: Parsed): Promise<void> {
       }
     }
     if (ok.length && gpuScorer) probs.set(await gpuScorer.scoreEncoded(x, ok.length));
-    else if (ok.length) scorer.network.probabilities(x, ok.length, probs); // checked row by row below
+    else if (ok.length) scorer.calibrate(scorer.network.probabilities(x, ok.length, probs), ok.length); // checked row by row below
     // Reason codes for the whole batch in bounded batched passes (record by record cost ~4x the scoring itself).
     const ranked = reasons && ok.length ? scorer.reasonsEncoded(x, ok.length, reasons) : null;
     let k = 0;

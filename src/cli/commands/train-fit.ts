@@ -11,6 +11,8 @@ import {
   type PreparedTable,
 } from '../../index.js';
 import type { GpuBackend } from '../../backend/gpu/index.js';
+import type { Calibration } from '../../metrics/calibration-map.js';
+import { fitIsotonic, fitPlatt } from '../../train/calibration.js';
 import type { Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { openGpuForCli } from '../gpu.js';
@@ -118,4 +120,17 @@ export async function fitOriginalRecipe(table: CsvTable, o: Parsed, threshold: n
   await fit(model, optimizer, prep.train, { epochs: 10, batchSize: 32, seed, regCoeff: 0.01 });
   const m = evaluateModel(model, prep.test, { threshold });
   return { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss };
+}
+
+/**
+ * The calibration `--calibration` asks for, fitted on the validation part (rows the network did not train on), or
+ * null for 'none'. A calibration needs a validation part: early stopping's (the default) or `--validation-size`'s.
+ */
+export function fitCalibration(o: Parsed, model: HamiltonianNN, prep: PreparedTable): Calibration | null {
+  const method = o.calibration as 'none' | 'platt' | 'isotonic';
+  if (method === 'none') return null;
+  const val = prep.validation;
+  if (!val) throw new UsageError(`--calibration ${method} is fitted on a validation part: keep early stopping (--patience > 0) or give --validation-size`);
+  const p = model.predictProba(val.x, val.rows);
+  return method === 'platt' ? fitPlatt(p, val.y) : fitIsotonic(p, val.y);
 }

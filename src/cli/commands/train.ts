@@ -1,9 +1,10 @@
 import { basename, resolve } from 'node:path';
-import { evaluateModel, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable } from '../../index.js';
+import { calibrationSummary, evaluateScores, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable } from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
-import { fitBaseline, fitRequested, type BaselineMetrics } from './train-fit.js';
+import { fitBaseline, fitCalibration, fitRequested, type BaselineMetrics } from './train-fit.js';
+import { calibrateProbabilities } from '../../metrics/calibration-map.js';
 import { VERSION } from '../../core/version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -51,6 +52,13 @@ export const trainSpec: CommandSpec = {
       type: 'boolean',
       help: 'fit the L2 logistic regression on the same rows and report it beside the network (--no-baseline to skip)',
       default: true,
+    },
+    calibration: {
+      type: 'string',
+      arg: 'METHOD',
+      help: 'none, platt (logistic on the logit) or isotonic: fitted on the validation part, stored in the model file, applied by every scorer',
+      default: 'none',
+      check: oneOf(['none', 'platt', 'isotonic']),
     },
     c: {
       type: 'number',
@@ -148,10 +156,13 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     );
   }
   const { model, history, settings, backend } = await fitRequested(o, prep, seed);
+  const calibration = fitCalibration(o, model, prep);
   const threshold = o.threshold as number;
-  const metrics = evaluateModel(model, prep.test, { threshold, curves: true });
+  // Test metrics from the probabilities the scorers will give: the network's, calibrated when asked.
+  const probs = calibrateProbabilities(model.predictProba(prep.test.x, prep.test.rows), prep.test.rows, calibration);
+  const metrics = evaluateScores(prep.test.y, probs, { threshold, curves: true });
+  const calibrationCheck = calibrationSummary(prep.test.y, probs);
   const baseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
-  const probs = model.predictProba(prep.test.x, prep.test.rows);
   const metricsRecord = {
     auc: metrics.auc,
     ks: metrics.ks,
@@ -184,13 +195,16 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     metrics: metricsRecord,
     threshold,
     // PSI's reference: the training part's scores (before SMOTE), the population the model was built on.
-    scoreDistribution: { ...referenceDistribution(trainingScores(model, prep)), sample: 'training part' },
+    scoreDistribution: {
+      ...referenceDistribution(calibrateProbabilities(trainingScores(model, prep), prep.trainRowsBeforeSmote, calibration)),
+      sample: 'training part',
+    },
     // Per-epoch AUC on the validation part, or — without one — on the test part it only watched, named as such.
     history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, energy: e.energy, [prep.validation ? 'valAuc' : 'testAuc']: e.validation?.auc })),
     ...(baseline ? { baseline } : {}),
   };
   const modelPath = o.out as string;
-  writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training }));
+  writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training, calibration }));
   if (o.report) {
     writeAtomic(
       o.report as string,
@@ -222,6 +236,8 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       skipped: prep.skipped.length,
     },
     baseline,
+    calibration: calibration?.method ?? 'none',
+    calibrationCheck,
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.epochs.length ? history.trainSeconds / history.epochs.length : 0 },
     epochs: history.epochs.length,
     bestEpoch: history.bestEpoch,
