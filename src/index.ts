@@ -35,6 +35,7 @@ export { validate } from './train/validate.js';
 export { EarlyStopper, type EarlyStoppingOptions } from './train/early-stopping.js';
 export { monitorValue, type History, type EpochRecord, type ValidationMetrics, type Monitor } from './train/history.js';
 export { fitLogistic, logisticModel, type LogisticFit, type LogisticOptions } from './train/logistic.js';
+export { crossValidate, cvFolds, summarizeCv, type CvCandidate, type CvModel, type CvOptions, type FoldMetrics, type MeanSd } from './train/cv.js';
 export { fitPlatt, fitIsotonic } from './train/calibration.js';
 export { calibrateProbabilities, type Calibration } from './metrics/calibration-map.js';
 export type { Dataset } from './core/dataset.js';
@@ -84,7 +85,17 @@ export {
   type MissingPolicy,
   type UnseenPolicy,
 } from './data/preprocessor.js';
-export { trainTestSplit, kFold, stratifiedKFold, groupKFold, outOfTimeSplit, parsePeriod, type Split, type SplitOptions } from './data/split.js';
+export {
+  trainTestSplit,
+  kFold,
+  stratifiedKFold,
+  groupKFold,
+  outOfTimeSplit,
+  forwardChainingFolds,
+  parsePeriod,
+  type Split,
+  type SplitOptions,
+} from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
 export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';
 // Runtime set-up (WASM)

@@ -2,6 +2,7 @@ import { HamiltonianAIError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { preflight } from './preflight.js';
 import { helpText, parseArgs, type CommandSpec, type Parsed } from './args.js';
+import { cv, cvSpec } from './commands/cv.js';
 import { demo, demoSpec } from './commands/demo.js';
 import { evaluate, evaluateSpec } from './commands/evaluate.js';
 import { exportOnnx, exportOnnxSpec } from './commands/export-onnx.js';
@@ -13,6 +14,7 @@ import { train, trainSpec } from './commands/train.js';
 const COMMANDS: Array<[CommandSpec, (o: Parsed) => Promise<void>]> = [
   [demoSpec, demo],
   [trainSpec, train],
+  [cvSpec, cv],
   [evaluateSpec, evaluate],
   [scoreSpec, score],
   [exportOnnxSpec, exportOnnx],

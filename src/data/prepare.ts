@@ -106,6 +106,8 @@ export interface PrepareTableOptions extends PreprocessorOptions, Omit<PrepareOp
    * preprocessor is fitted and SMOTE applied on the remaining training rows only. Default: none.
    */
   validationSize?: number;
+  /** Use these rows of the table as the training and test parts (a cross-validation fold) instead of splitting. */
+  split?: Split;
 }
 
 /** What `prepareTable` returns: encoded train/test datasets and the fitted preprocessor. */
@@ -156,7 +158,10 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
   if (ti < 0) throw new DataError(`target column '${options.target}' is not in the file (columns: ${table.columns.join(', ')})`, { source: options.source });
   const positive = String(options.positive).trim();
   const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
-  if (options.timeColumn !== undefined || options.ootFrom !== undefined) {
+  if (options.split) {
+    split = { train: options.split.train, test: options.split.test };
+    if (options.timeColumn && !exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
+  } else if (options.timeColumn !== undefined || options.ootFrom !== undefined) {
     if (!options.timeColumn || options.ootFrom === undefined) throw new UsageError('an out-of-time split needs both timeColumn and ootFrom');
     const tc = table.columns.indexOf(options.timeColumn);
     if (tc < 0) throw new DataError(`time column '${options.timeColumn}' is not in the file`, { source: options.source });

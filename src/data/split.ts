@@ -198,3 +198,42 @@ export function outOfTimeSplit(periods: readonly string[], from: string, lines?:
   if (test.length === 0) throw new DataError(`out-of-time split: no rows from '${from}' on`, { column });
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
 }
+
+/**
+ * Forward-chaining folds over time: the distinct periods, in order, are cut into k + 1 consecutive blocks of about
+ * equal row counts; fold f trains on blocks 0…f and tests on block f + 1 — never on the past of what it trained on.
+ * @example
+ * forwardChainingFolds(rows.map((r) => r[issueDate]), 4); // 4 folds, each testing on a later period
+ */
+export function forwardChainingFolds(periods: readonly string[], k: number, lines?: readonly number[], column = 'period'): Split[] {
+  const times = periods.map((p, i) => {
+    const t = parsePeriod(p ?? '');
+    if (Number.isNaN(t)) throw new DataError(`cannot read '${p}' as a period`, { line: lines?.[i], column });
+    return t;
+  });
+  const distinct = [...new Set(times)].sort((a, b) => a - b);
+  if (!Number.isInteger(k) || k < 1 || k + 1 > distinct.length)
+    throw new UsageError(`forward-chaining folds: k must be an integer in [1, ${distinct.length - 1}] (periods − 1), got ${k}`);
+  // Block of each period: where the rows before it fall when the total is cut into k + 1 equal parts. Blocks never
+  // decrease with time; one very large period can leave a block empty (then fewer folds are needed, and said).
+  const count = new Map<number, number>();
+  for (const t of times) count.set(t, (count.get(t) ?? 0) + 1);
+  const blockOf = new Map<number, number>();
+  let before = 0;
+  for (const t of distinct) {
+    blockOf.set(t, Math.floor((before * (k + 1)) / times.length));
+    before += count.get(t)!;
+  }
+  return Array.from({ length: k }, (_, f) => {
+    const train: number[] = [],
+      test: number[] = [];
+    times.forEach((t, i) => {
+      const b = blockOf.get(t)!;
+      if (b <= f) train.push(i);
+      else if (b === f + 1) test.push(i);
+    });
+    if (!train.length || !test.length)
+      throw new UsageError(`forward-chaining fold ${f + 1} has no ${train.length ? 'test' : 'training'} rows: use fewer folds`);
+    return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
+  });
+}

@@ -456,3 +456,72 @@ describe('--calibration', () => {
     expect(onnx.stderr).toMatch(/ONNX export of isotonic calibration is not supported yet/);
   });
 });
+
+describe('cv', () => {
+  it('compares configurations with the logistic baseline on identical folds; 1 and 2 workers give the same numbers', () => {
+    const common = [
+      'cv',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--folds',
+      '3',
+      '--hidden',
+      '8/none',
+      '--epochs',
+      '5',
+      '--json',
+      '--quiet',
+    ];
+    const one = cli([...common, '--workers', '1']);
+    const two = cli([...common, '--workers', '2']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const a = JSON.parse(one.stdout),
+      b = JSON.parse(two.stdout);
+    expect(b.workers).toBe(2);
+    expect(b.summary).toEqual(a.summary);
+    expect(Object.keys(a.summary).sort()).toEqual(['logistic regression', 'network [8]']);
+    expect(a.summary['network [8]'].vsReference.aucWins).toBeGreaterThanOrEqual(0);
+    expect(a.perFold['logistic regression']).toHaveLength(3);
+    const table = cli([...common.filter((x) => x !== '--json'), '--workers', '1']);
+    expect(table.stdout).toMatch(/3-fold stratified cross-validation/);
+    expect(table.stdout).toMatch(/\| network \[8\] +\| 0\.\d{4} ± 0\.\d{4} \|/);
+  });
+  it('grouped folds; bad requests are one line and exit 2', () => {
+    const r = cli([
+      'cv',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--folds',
+      '2',
+      '--group',
+      'Home',
+      '--hidden',
+      '4',
+      '--epochs',
+      '2',
+      '--json',
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).scheme).toBe('grouped');
+    for (const [args, message] of [
+      [['--group', 'Home', '--time-column', 'Age'], /different fold schemes/],
+      [['--hidden', '64,x'], /--hidden: '64,x' is not a list of widths/],
+      [['--group', 'Nope'], /group column 'Nope' is not in the file/],
+    ] as const) {
+      const bad = cli(['cv', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--quiet', '--workers', '2', ...args]);
+      expect(bad.code, String(args)).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(message);
+    }
+  });
+});
