@@ -13,6 +13,16 @@ export interface ReportInput {
   probabilities: ArrayLike<number>;
   /** Per-epoch training history. */
   history?: Array<{ epoch: number; loss: number; energy: number; validation?: { auc: number; loss: number } }>;
+  /** What the history's per-epoch AUC was measured on ('validation part', or 'test part' when there was none). */
+  historyOn?: string;
+  /** The epoch whose weights the model kept (early stopping), marked on the per-epoch charts. */
+  bestEpoch?: number;
+  /** The class labels for legends and axes (default bad / good). */
+  classLabels?: { positive: string; negative: string };
+  /** The logistic baseline's evaluation (with curves) on the same rows: its ROC curve beside the model's. */
+  baseline?: Evaluation;
+  /** The model's metrics on its training rows, shown beside the held-out ones so overfitting is visible. */
+  training?: Evaluation;
   /** Extra key/value rows (settings). */
   settings?: Record<string, string | number>;
 }
@@ -38,9 +48,12 @@ export function buildReport(r: ReportInput): string {
   const pos: number[] = [],
     neg: number[] = [];
   for (let i = 0; i < r.labels.length; i++) (r.labels[i] === 1 ? pos : neg).push(r.probabilities[i]);
+  const { positive, negative } = r.classLabels ?? { positive: 'bad', negative: 'good' };
+  const base = r.baseline?.curves;
   const roc = chart(
     [
       { name: `model (AUC ${ev.auc.toFixed(3)})`, x: curves.roc.fpr, y: curves.roc.tpr },
+      ...(base ? [{ name: `logistic baseline (AUC ${r.baseline!.auc.toFixed(3)})`, x: base.roc.fpr, y: base.roc.tpr, color: '#ff7f0e' }] : []),
       { name: 'chance', x: [0, 1], y: [0, 1], color: '#999', dashed: true },
     ],
     { title: 'ROC curve', xLabel: 'false-positive rate', yLabel: 'true-positive rate', xRange: [0, 1], yRange: [0, 1] },
@@ -51,8 +64,8 @@ export function buildReport(r: ReportInput): string {
   const cumGood = curves.roc.fpr.slice(1).map((f) => 1 - f);
   const ks = chart(
     [
-      { name: `bad (${pos.length})`, x: ths, y: cumBad, color: '#d62728' },
-      { name: `good (${neg.length})`, x: ths, y: cumGood, color: '#2ca02c' },
+      { name: `${positive} (${pos.length})`, x: ths, y: cumBad, color: '#d62728' },
+      { name: `${negative} (${neg.length})`, x: ths, y: cumGood, color: '#2ca02c' },
     ],
     { title: `KS curve (KS = ${ev.ks.toFixed(3)})`, xLabel: 'score threshold', yLabel: 'cumulative share below', xRange: [0, 1], yRange: [0, 1] },
   );
@@ -60,26 +73,43 @@ export function buildReport(r: ReportInput): string {
     hg = histogram(neg, 20);
   const dist = chart(
     [
-      { name: 'bad', ...hb, color: '#d62728' },
-      { name: 'good', ...hg, color: '#2ca02c' },
+      { name: positive, ...hb, color: '#d62728' },
+      { name: negative, ...hg, color: '#2ca02c' },
     ],
-    { title: 'score distributions', xLabel: `P(${'positive'})`, yLabel: 'share of class', xRange: [0, 1] },
+    { title: 'score distributions', xLabel: `P(${positive})`, yLabel: 'share of class', xRange: [0, 1] },
   );
   const cal = curves.calibration.filter((b) => b.count > 0);
   const calibration = chart(
     [
-      { name: 'observed', x: cal.map((b) => b.meanPredicted), y: cal.map((b) => b.observedRate), style: 'points', color: '#1f77b4' },
-      { name: 'observed (line)', x: cal.map((b) => b.meanPredicted), y: cal.map((b) => b.observedRate), color: '#1f77b4' },
+      { name: 'observed rate per bin (rows per bin below)', x: cal.map((b) => b.meanPredicted), y: cal.map((b) => b.observedRate), color: '#1f77b4' },
       { name: 'perfect', x: [0, 1], y: [0, 1], color: '#999', dashed: true },
     ],
     { title: `calibration (Brier ${ev.brier.toFixed(4)})`, xLabel: 'mean predicted', yLabel: 'observed rate', xRange: [0, 1], yRange: [0, 1] },
   );
+  const calibrationCounts = `<table id="calibration-counts"><tr><th>bin</th>${cal.map((b) => `<th>${b.lo.toFixed(1)}–${b.hi.toFixed(1)}</th>`).join('')}</tr><tr><td>rows</td>${cal.map((b) => `<td>${b.count}</td>`).join('')}</tr></table>`;
   const h = r.history ?? [];
+  const best = r.bestEpoch && h.length ? [{ name: `kept epoch ${r.bestEpoch}`, x: [r.bestEpoch, r.bestEpoch], y: [0, 1], color: '#999', dashed: true }] : [];
+  const aucPerEpoch =
+    h.length && h[0].validation
+      ? chart(
+          [{ name: `AUC on the ${r.historyOn ?? 'validation part'}`, x: h.map((e) => e.epoch), y: h.map((e) => e.validation!.auc), color: '#ff7f0e' }, ...best],
+          { title: 'AUC per epoch', xLabel: 'epoch', yLabel: 'AUC', yRange: [Math.min(0.5, ...h.map((e) => e.validation!.auc)), 1] },
+        )
+      : '';
   const loss = h.length
     ? chart(
         [
           { name: 'training loss', x: h.map((e) => e.epoch), y: h.map((e) => e.loss) },
-          ...(h[0].validation ? [{ name: 'validation cross-entropy', x: h.map((e) => e.epoch), y: h.map((e) => e.validation!.loss), color: '#ff7f0e' }] : []),
+          ...(h[0].validation
+            ? [
+                {
+                  name: `cross-entropy on the ${r.historyOn ?? 'validation part'}`,
+                  x: h.map((e) => e.epoch),
+                  y: h.map((e) => e.validation!.loss),
+                  color: '#ff7f0e',
+                },
+              ]
+            : []),
         ],
         { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'loss' },
       )
@@ -106,6 +136,20 @@ export function buildReport(r: ReportInput): string {
     ['threshold', String(ev.threshold)],
     ['rows / positives', `${ev.rows} / ${ev.positives} (${(100 * ev.baseRate).toFixed(1)} %)`],
   ];
+  const t = r.training;
+  const trainColumn = t
+    ? new Map<string, string>([
+        ['AUC', f(t.auc)],
+        ['KS', f(t.ks)],
+        ['Gini', f(t.gini)],
+        ['PR-AUC (average precision)', f(t.prAuc)],
+        ['Brier score', f(t.brier)],
+        ['log loss', f(t.logLoss)],
+      ])
+    : null;
+  const metricsTable = `<table id="metrics">${trainColumn ? '<tr><th>metric</th><th>test part</th><th>training part</th></tr>' : ''}${metricRows
+    .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td>${trainColumn ? `<td>${escapeXml(trainColumn.get(k) ?? '')}</td>` : ''}</tr>`)
+    .join('')}</table>`;
   const c = ev.confusion;
   const settings = Object.entries(r.settings ?? {})
     .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`)
@@ -121,14 +165,15 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text
 <h1>${escapeXml(r.title)}</h1>
 ${(r.subtitle ?? []).map((s) => `<p class="sub">${escapeXml(s)}</p>`).join('\n')}
 <div class="grid">
-<div class="card"><h2>Metrics (held-out)</h2><table id="metrics">${metricRows.map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td></tr>`).join('')}</table>
+<div class="card"><h2>Metrics (held-out)</h2>${metricsTable}
 <h3>Confusion matrix at ${ev.threshold}</h3><table id="confusion"><tr><th></th><th>predicted positive</th><th>predicted negative</th></tr>
 <tr><td>actual positive</td><td>${c.tp}</td><td>${c.fn}</td></tr><tr><td>actual negative</td><td>${c.fp}</td><td>${c.tn}</td></tr></table>
 ${settings ? `<h3>Settings</h3><table id="settings">${settings}</table>` : ''}</div>
 <div class="card" id="roc">${roc}</div>
 <div class="card" id="ks">${ks}</div>
 <div class="card" id="distributions">${dist}</div>
-<div class="card" id="calibration">${calibration}</div>
+<div class="card" id="calibration">${calibration}${calibrationCounts}</div>
+${aucPerEpoch ? `<div class="card" id="auc-per-epoch">${aucPerEpoch}</div>` : ''}
 ${loss ? `<div class="card" id="loss">${loss}</div>` : ''}
 ${energy ? `<div class="card" id="energy">${energy}</div>` : ''}
 </div>

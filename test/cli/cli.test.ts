@@ -377,7 +377,16 @@ describe('demo', () => {
     expect(r.stdout).toMatch(/\| AUC +\| +0\.\d{4} \| +0\.6988 \| +0\.\d{4} \|/);
     expect(r.stdout).toMatch(/confusion: TP \d+/);
     expect(existsSync(join(dir, 'demo-model.safetensors'))).toBe(true);
-    expect(readFileSync(join(dir, 'demo-report.html'), 'utf8')).toMatch(/id="roc"/);
+    const report = readFileSync(join(dir, 'demo-report.html'), 'utf8');
+    expect(report).toMatch(/id="roc"/);
+    // The report a risk reader needs: the baseline's ROC, training vs test metrics, AUC per epoch with the kept
+    // epoch, rows per calibration bin, the classes by their labels, the file's name (not a path) as title.
+    expect(report).toMatch(/logistic baseline \(AUC 0\.\d{3}\)/);
+    expect(report).toMatch(/<th>test part<\/th><th>training part<\/th>/);
+    expect(report).toMatch(/id="auc-per-epoch"[\s\S]*AUC on the validation part[\s\S]*kept epoch \d+/);
+    expect(report).toMatch(/id="calibration-counts"/);
+    expect(report).toMatch(/P\(bad\)/);
+    expect(report).toMatch(/<title>hamiltonian-ai — lending_club\.csv \(embedded\)<\/title>/);
     expect(r.stderr).toMatch(/training 1\/100 /); // plain progress lines when not a terminal
     expect(r.stdout).toMatch(/trained \d+ epochs \(early stopping kept epoch \d+\)/);
   });

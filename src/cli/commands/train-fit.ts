@@ -7,6 +7,7 @@ import {
   prepareTable,
   type CsvTable,
   type EpochRecord,
+  type Evaluation,
   type History,
   type PreparedTable,
 } from '../../index.js';
@@ -99,13 +100,13 @@ export interface BaselineMetrics {
  * The L2 logistic regression (C = `--c`) fitted by Newton's method on the same training rows as the network (before
  * SMOTE, without the validation part) and evaluated on the same test part.
  */
-export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): BaselineMetrics {
+export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): { metrics: BaselineMetrics; evaluation: Evaluation } {
   const rows = prep.trainRowsBeforeSmote;
   const { x, y, cols } = prep.train; // SMOTE appends its rows after the real ones
   const labels = Uint8Array.from({ length: rows }, (_, i) => y[i]);
   const model = logisticModel(fitLogistic({ x: x.subarray(0, rows * cols), y: labels, rows, cols }, { c: o.c as number }));
-  const m = evaluateModel(model, prep.test, { threshold });
-  return { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss };
+  const m = evaluateModel(model, prep.test, { threshold, curves: true });
+  return { metrics: { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss }, evaluation: m };
 }
 
 /**

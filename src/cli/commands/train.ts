@@ -155,6 +155,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
       `warning: target '${o.target}' has ${negatives.length + 1} classes: ${negatives.map((v) => `'${v}'`).join(', ')} all count as not '${o.positive}' (the model learns '${o.positive}' against the rest)\n`,
     );
   }
+  if (prep.validation && (o.patience as number) === 0 && o.calibration === 'none') {
+    process.stderr.write(
+      `note: --validation-size holds out ${prep.validation.rows} training rows that nothing uses but the per-epoch report (no early stopping, no calibration): they are not trained on\n`,
+    );
+  }
   const { model, history, settings, backend } = await fitRequested(o, prep, seed);
   const calibration = fitCalibration(o, model, prep);
   const threshold = o.threshold as number;
@@ -162,7 +167,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const probs = calibrateProbabilities(model.predictProba(prep.test.x, prep.test.rows), prep.test.rows, calibration);
   const metrics = evaluateScores(prep.test.y, probs, { threshold, curves: true });
   const calibrationCheck = calibrationSummary(prep.test.y, probs);
-  const baseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
+  const fittedBaseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
+  const baseline = fittedBaseline?.metrics ?? null;
+  // The training rows' scores (before SMOTE): PSI's reference, and the training-part metrics beside the test part's.
+  const trainScores = calibrateProbabilities(trainingScores(model, prep), prep.trainRowsBeforeSmote, calibration);
+  const trainLabels = Array.from({ length: prep.trainRowsBeforeSmote }, (_, i) => prep.train.y[i]);
   const metricsRecord = {
     auc: metrics.auc,
     ks: metrics.ks,
@@ -220,6 +229,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
         labels: prep.test.y,
         probabilities: probs,
         history: history.epochs,
+        historyOn: prep.validation ? 'validation part' : 'test part (watched, not used to choose)',
+        bestEpoch: (o.patience as number) > 0 && prep.validation ? history.bestEpoch : undefined,
+        classLabels: { positive: prep.preprocessor.positive, negative: prep.preprocessor.label(0) },
+        baseline: fittedBaseline?.evaluation,
+        training: evaluateScores(trainLabels, trainScores, { threshold }),
         settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
       }),
     );
@@ -269,7 +283,7 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
   process.stdout.write(
-    `${r.history.epochs.length ? `trained ${r.history.epochs.length} epochs${r.history.stoppedEarly ? ` (early stopping kept epoch ${r.history.bestEpoch})` : ''}` : 'fitted a logistic regression'} in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
+    `${r.history.epochs.length ? `trained ${r.history.epochs.length} epochs${r.history.bestEpoch !== r.history.epochs.length ? ` (early stopping kept epoch ${r.history.bestEpoch})` : ''}` : 'fitted a logistic regression'} in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
   );
   if (r.prep.skipped.length)
     process.stderr.write(`note: ${r.prep.skipped.length} rows were left out (first: line ${r.prep.skipped[0].line}: ${r.prep.skipped[0].reason})\n`);
