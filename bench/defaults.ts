@@ -5,7 +5,8 @@
  * reports, for every configuration and for the built-in logistic regression on the same rows: AUC, Brier, and
  * calibration-in-the-large (mean predicted − observed bad rate). SEEDS=3 for a quick run; ONLY=name to filter.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Dataset } from '../src/core/dataset.js';
 import { cpus } from 'node:os';
 import { HamiltonianNN, evaluateModel, fit, fitLogistic, logisticModel, parseCsv, prepareTable } from '../src/index.js';
 import { makeOptimizer } from '../src/cli/optimizers.js';
@@ -37,6 +38,20 @@ const FILES = [
 ];
 const SEEDS = Array.from({ length: Number(process.env.SEEDS ?? 10) }, (_, i) => i + 1);
 
+/**
+ * EXPORT=1: writes each seed's encoded parts (.tmp/splits/<file>-<seed>-{train,validation,test}.csv: columns, then y)
+ * for bench/defaults_reference.py — scikit-learn's logistic regression and XGBoost on exactly these rows.
+ */
+function exportSplit(name: string, prep: { train: Dataset; validation?: Dataset; test: Dataset }): void {
+  mkdirSync('.tmp/splits', { recursive: true });
+  for (const part of ['train', 'validation', 'test'] as const) {
+    const d = prep[part]!;
+    const lines: string[] = [];
+    for (let i = 0; i < d.rows; i++) lines.push([...Array.from(d.x.subarray(i * d.cols, (i + 1) * d.cols), (v) => v.toPrecision(9)), d.y[i]].join(','));
+    writeFileSync(`.tmp/splits/${name}-${part}.csv`, `${lines.join('\n')}\n`);
+  }
+}
+
 type Scores = { valAuc: number; auc: number; brier: number; bias: number; epochs: number };
 const results = new Map<string, Scores[]>(); // `${file}\t${config}`
 
@@ -48,6 +63,7 @@ for (const { file, target } of FILES) {
     // training part; SMOTE (where a configuration asks for it) is applied to the remaining training rows only.
     const plain = prepareTable(table, { target, positive: 'bad', seed, applySmote: false, validationSize: 0.2 });
     const observed = Array.from(plain.test.y).reduce((a, b) => a + b, 0) / plain.test.rows;
+    if (process.env.EXPORT) exportSplit(`${file}-${seed}`, plain);
     const record = (name: string, model: HamiltonianNN, epochs: number) => {
       const val = evaluateModel(model, plain.validation!);
       const test = evaluateModel(model, plain.test);
