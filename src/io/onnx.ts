@@ -125,12 +125,6 @@ function activationNodes(activation: ActivationName, input: string, output: stri
  * writeFileSync('model.onnx', exportOnnx(model.config, (name) => tensors.get(name)!.data));
  */
 export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: string) => Float32Array, calibration: Calibration | null = null): Uint8Array {
-  if (calibration && calibration.method !== 'platt') {
-    // Fail closed: an export without the calibration would give other probabilities than every scorer.
-    throw new UsageError(
-      `ONNX export of ${calibration.method} calibration is not supported yet (Platt is): train with --calibration platt, or score with the library`,
-    );
-  }
   if (calibration && config.outputDim !== 2) throw new UsageError('a calibrated ONNX export needs a two-class model');
   const dims = [config.inputDim, ...config.hiddenDims, config.outputDim];
   const graph = new Writer();
@@ -145,11 +139,23 @@ export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: strin
       prev = actOut;
     }
   }
-  if (calibration) {
+  if (calibration?.method === 'platt') {
     // Platt on the logit d = l₁ − l₀: P = σ(−(a·d + b)). One Gemm gives [a·d + b, −(a·d + b)], a Sigmoid then
     // [1 − P, P] — the same two columns as the softmax, calibrated.
     graph.message(1, node('Gemm', ['logits', 'calibration.weight', 'calibration.bias'], ['calibrated_logits'], 'calibration'));
     graph.message(1, node('Sigmoid', ['calibrated_logits'], ['probabilities'], 'calibrated_sigmoid'));
+  } else if (calibration?.method === 'isotonic') {
+    // The isotonic map as a sum of ramps: P = y₀ + Σₖ slopeₖ · min(max(p − xₖ, 0), xₖ₊₁ − xₖ) — y₀ below the first point,
+    // linear between points, the last y beyond — with p = the softmax's second column (a MatMul with [0, 1]ᵀ).
+    graph.message(1, node('Softmax', ['logits'], ['uncalibrated'], 'softmax', [intAttr('axis', 1)]));
+    graph.message(1, node('MatMul', ['uncalibrated', 'calibration.pick'], ['p1'], 'calibration_pick'));
+    graph.message(1, node('Sub', ['p1', 'calibration.x'], ['ramp_shift'], 'calibration_shift'));
+    graph.message(1, node('Max', ['ramp_shift', 'calibration.zero'], ['ramp_low'], 'calibration_low'));
+    graph.message(1, node('Min', ['ramp_low', 'calibration.width'], ['ramps'], 'calibration_high'));
+    graph.message(1, node('MatMul', ['ramps', 'calibration.slope'], ['ramp_sum'], 'calibration_sum'));
+    graph.message(1, node('Add', ['ramp_sum', 'calibration.y0'], ['p_calibrated'], 'calibration_y0'));
+    graph.message(1, node('Sub', ['calibration.one', 'p_calibrated'], ['q_calibrated'], 'calibration_complement'));
+    graph.message(1, node('Concat', ['q_calibrated', 'p_calibrated'], ['probabilities'], 'calibration_concat', [intAttr('axis', 1)]));
   } else graph.message(1, node('Softmax', ['logits'], ['probabilities'], 'softmax', [intAttr('axis', 1)]));
   graph.string(2, 'hamiltonian_nn');
   if (config.activation === 'gelu') for (const [name, v] of GELU_CONSTANTS) graph.message(5, tensor(name, [], Float32Array.of(v)));
@@ -157,7 +163,39 @@ export function exportOnnx(config: HamiltonianNNConfig, tensorData: (name: strin
     graph.message(5, tensor(`layers.${l}.weight`, [dims[l + 1], dims[l]], tensorData(`layers.${l}.weight`)));
     graph.message(5, tensor(`layers.${l}.bias`, [dims[l + 1]], tensorData(`layers.${l}.bias`)));
   }
-  if (calibration) {
+  if (calibration?.method === 'isotonic') {
+    const { x, y } = calibration;
+    const k = x.length - 1;
+    graph.message(5, tensor('calibration.pick', [2, 1], Float32Array.of(0, 1)));
+    graph.message(
+      5,
+      tensor(
+        'calibration.x',
+        [k],
+        Float32Array.from({ length: k }, (_, i) => x[i]),
+      ),
+    );
+    graph.message(
+      5,
+      tensor(
+        'calibration.width',
+        [k],
+        Float32Array.from({ length: k }, (_, i) => x[i + 1] - x[i]),
+      ),
+    );
+    graph.message(
+      5,
+      tensor(
+        'calibration.slope',
+        [k, 1],
+        Float32Array.from({ length: k }, (_, i) => (y[i + 1] - y[i]) / (x[i + 1] - x[i])),
+      ),
+    );
+    graph.message(5, tensor('calibration.y0', [1], Float32Array.of(y[0])));
+    graph.message(5, tensor('calibration.zero', [1], Float32Array.of(0)));
+    graph.message(5, tensor('calibration.one', [1], Float32Array.of(1)));
+  }
+  if (calibration?.method === 'platt') {
     const { a, b } = calibration;
     // out = logits · W + bias: out₀ = −a·l₀ + a·l₁ + b = a·d + b, out₁ = −out₀; Sigmoid(out₁) = P.
     graph.message(5, tensor('calibration.weight', [2, 2], Float32Array.of(-a, a, a, -a)));

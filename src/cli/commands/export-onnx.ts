@@ -5,7 +5,7 @@ import { loadModelFile } from '../model.js';
 
 export const exportOnnxSpec: CommandSpec = {
   name: 'export-onnx',
-  summary: "export the network as ONNX (Gemm + activation + Softmax, or the model's Platt calibration); inputs are preprocessed rows",
+  summary: "export the network as ONNX (Gemm + activation + Softmax, then the model's calibration); inputs are preprocessed rows",
   usage: 'hamiltonian-ai export-onnx --model MODEL.safetensors --out model.onnx',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
