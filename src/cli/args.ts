@@ -79,10 +79,11 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed | 'help' {
       continue;
     }
     if (!o) {
-      const known = Object.keys(spec.options)
-        .map((k) => `--${k}`)
-        .join(', ');
-      throw new UsageError(`unknown option --${name} (known: ${known})`);
+      const known = Object.keys(spec.options);
+      const near = closest(name, known);
+      throw new UsageError(
+        near ? `unknown option --${name}: did you mean --${near}?` : `unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`,
+      );
     }
     if (o.type === 'boolean') {
       if (value !== undefined && !['true', 'false'].includes(value)) throw new UsageError(`--${name} takes no value (or =true/=false)`);
@@ -135,4 +136,31 @@ function convert(name: string, o: OptionSpec, v: string): string | number | numb
     default:
       return v;
   }
+}
+
+/**
+ * The known name nearest to `name` when it is a likely typo (edit distance ≤ 2, or ≤ a third of the name's length for
+ * long names; British/American spellings like optimiser/optimizer are within it), else null.
+ */
+export function closest(name: string, known: readonly string[]): string | null {
+  let best: string | null = null,
+    bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

@@ -533,3 +533,26 @@ describe('cv', () => {
     }
   });
 });
+
+describe('command-line conveniences', () => {
+  it('an unknown option gets "did you mean"; --optimizer adamw and --class-weight train; demo creates its --out-dir', () => {
+    const dir = tempDir();
+    const typo = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm.safetensors'), '--optimiser', 'adam']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe('hamiltonian-ai train: unknown option --optimiser: did you mean --optimizer?');
+    const wrong = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', join(dir, 'm.safetensors'), '--optimizer', 'adamm']);
+    expect(wrong.stderr).toMatch(/did you mean adam\?/);
+    const common = ['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--epochs', '3', '--json', '--quiet', '--seed', '4'];
+    const plain = JSON.parse(cli([...common, '--optimizer', 'adamw', '--out', join(dir, 'a.safetensors')]).stdout);
+    const weighted = JSON.parse(cli([...common, '--optimizer', 'adamw', '--class-weight', 'balanced', '--out', join(dir, 'b.safetensors')]).stdout);
+    expect(plain.metrics.auc).toBeGreaterThan(0.75);
+    // Up-weighting the bads raises the predicted bad rate above the observed one.
+    expect(weighted.calibrationCheck.meanPredicted).toBeGreaterThan(plain.calibrationCheck.meanPredicted + 0.05);
+    expect(cli([...common, '--class-weight', '1,0', '--out', join(dir, 'c.safetensors')]).stderr).toMatch(
+      /--class-weight must be 'balanced' or two positive numbers/,
+    );
+    const nested = join(dir, 'new', 'deeper');
+    expect(cli(['demo', '--out-dir', nested, '--quiet', '--epochs', '1']).code).toBe(0);
+    expect(existsSync(join(nested, 'demo-model.safetensors'))).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
@@ -12,7 +12,7 @@ export const demoSpec: CommandSpec = {
   summary: 'train and evaluate on the embedded lending_club data (9,857 loans, 5.2 % bad); write the model and an HTML report',
   usage: 'hamiltonian-ai demo [--out-dir DIR] [--epochs N] [--seed N] [--json]',
   options: {
-    'out-dir': { type: 'string', arg: 'DIR', help: 'where to write demo-model.safetensors and demo-report.html', default: '.' },
+    'out-dir': { type: 'string', arg: 'DIR', help: 'where to write demo-model.safetensors and demo-report.html (created if missing)', default: '.' },
     epochs: { type: 'int', help: 'training epochs at most (early stopping usually ends sooner)', default: 100, check: checks.atLeastOne },
     seed: { type: 'int', help: 'seed', default: 42 },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: oneOf(['auto', 'wasm', 'js']) },
@@ -33,7 +33,12 @@ export function embeddedData(file: string): string {
 
 export async function demo(o: Parsed): Promise<void> {
   const dir = o['out-dir'] as string;
-  if (!existsSync(dir)) throw new UsageError(`--out-dir ${dir}: no such directory`);
+  // Created when missing (as `mkdir -p`); a path that exists and is not a directory is refused.
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out-dir ${dir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   const defaults = Object.fromEntries(
     Object.entries(trainSpec.options)
       .filter(([, s]) => s.default !== undefined)

@@ -75,6 +75,7 @@ export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number)
       batchSize: o['batch-size'] as number,
       seed,
       regCoeff: o.reg as number,
+      classWeights: classWeights(o['class-weight'] as string | undefined, prep),
       // Without a validation part the test part is only watched (reported per epoch, labelled test), never used to choose.
       validation: prep.validation ?? prep.test,
       earlyStopping: patience > 0 ? { monitor: 'val.auc' as const, patience } : (false as const),
@@ -134,4 +135,19 @@ export function fitCalibration(o: Parsed, model: HamiltonianNN, prep: PreparedTa
   if (!val) throw new UsageError(`--calibration ${method} is fitted on a validation part: keep early stopping (--patience > 0) or give --validation-size`);
   const p = model.predictProba(val.x, val.rows);
   return method === 'platt' ? fitPlatt(p, val.y) : fitIsotonic(p, val.y);
+}
+
+/** `--class-weight`: 'balanced' (n / (2·n_c) from the training part) or two numbers; undefined when not given. */
+function classWeights(spec: string | undefined, prep: PreparedTable): [number, number] | undefined {
+  if (spec === undefined) return undefined;
+  if (spec === 'balanced') {
+    let positives = 0;
+    for (let i = 0; i < prep.train.rows; i++) positives += prep.train.y[i] ? 1 : 0;
+    const n = prep.train.rows;
+    return [n / (2 * (n - positives)), n / (2 * positives)];
+  }
+  const parts = spec.split(',').map(Number);
+  if (parts.length !== 2 || !parts.every((w) => Number.isFinite(w) && w > 0))
+    throw new UsageError(`--class-weight must be 'balanced' or two positive numbers 'w_negative,w_positive', got '${spec}'`);
+  return [parts[0], parts[1]];
 }

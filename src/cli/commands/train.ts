@@ -48,6 +48,11 @@ export const trainSpec: CommandSpec = {
       help: 'oversample the minority class of the training part with SMOTE (off by default: it biases probabilities upward, so P(positive) is no longer a PD, and it cost AUC in bench/defaults.ts)',
       default: false,
     },
+    'class-weight': {
+      type: 'string',
+      arg: 'W',
+      help: "weights of the classes in the loss: balanced (n / (2·n_class)) or 'w_negative,w_positive'; like SMOTE it moves probabilities, so recalibrate",
+    },
     baseline: {
       type: 'boolean',
       help: 'fit the L2 logistic regression on the same rows and report it beside the network (--no-baseline to skip)',
@@ -193,6 +198,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     batchSize: o['batch-size'] as number,
     regCoeff: o.reg as number,
     smote: o.smote as boolean,
+    classWeight: (o['class-weight'] as string | undefined) ?? null,
     split: {
       ...(o['time-column'] ? { timeColumn: o['time-column'], ootFrom: o['oot-from'] } : { testSize: o['test-size'], stratified: true }),
       ...(prep.validation ? { validationRows: prep.validation.rows } : {}),
