@@ -6,6 +6,8 @@ import { loadScorerSync } from '../../src/score/index.js';
 import { cli, ROOT, tempDir } from './helpers.js';
 
 const CREDIT = join(ROOT, 'data', 'credit_data.csv');
+/** `cmd` on credit_data with its target and positive label, then `rest`. */
+const onCredit = (cmd: string, ...rest: string[]) => [cmd, '--data', CREDIT, '--target', 'Status', '--positive', 'bad', ...rest];
 
 describe('CLI basics', () => {
   it('--help on every command; unknown commands, options and bad values are one-line errors with exit code 2', () => {
@@ -467,23 +469,7 @@ describe('--calibration', () => {
 
 describe('cv', () => {
   it('compares configurations with the logistic baseline on identical folds; 1 and 2 workers give the same numbers', () => {
-    const common = [
-      'cv',
-      '--data',
-      CREDIT,
-      '--target',
-      'Status',
-      '--positive',
-      'bad',
-      '--folds',
-      '3',
-      '--hidden',
-      '8/none',
-      '--epochs',
-      '5',
-      '--json',
-      '--quiet',
-    ];
+    const common = onCredit('cv', '--folds', '3', '--hidden', '8/none', '--epochs', '5', '--json', '--quiet');
     const one = cli([...common, '--workers', '1']);
     const two = cli([...common, '--workers', '2']);
     expect(one.code, one.stderr).toBe(0);
@@ -500,25 +486,7 @@ describe('cv', () => {
     expect(table.stdout).toMatch(/\| network \[8\] +\| 0\.\d{4} ± 0\.\d{4} \|/);
   });
   it('grouped folds; bad requests are one line and exit 2', () => {
-    const r = cli([
-      'cv',
-      '--data',
-      CREDIT,
-      '--target',
-      'Status',
-      '--positive',
-      'bad',
-      '--folds',
-      '2',
-      '--group',
-      'Home',
-      '--hidden',
-      '4',
-      '--epochs',
-      '2',
-      '--json',
-      '--quiet',
-    ]);
+    const r = cli(onCredit('cv', '--folds', '2', '--group', 'Home', '--hidden', '4', '--epochs', '2', '--json', '--quiet'));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).scheme).toBe('grouped');
     for (const [args, message] of [

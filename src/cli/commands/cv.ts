@@ -4,9 +4,9 @@ import { type FoldMetrics, summarizeCv } from '../../index.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { writeAtomic } from '../files.js';
-import { OPTIMIZER_NAMES } from '../optimizers.js';
 import { formatTable } from '../output.js';
 import { BASELINE, type CvJob, configName, runFolds } from './cv-run.js';
+import { trainSpec } from './train.js';
 
 export const cvSpec: CommandSpec = {
   name: 'cv',
@@ -20,19 +20,9 @@ export const cvSpec: CommandSpec = {
     group: { type: 'string', arg: 'COL', help: 'grouped folds: rows with the same value stay together (the column is not a feature)' },
     'time-column': { type: 'string', arg: 'COL', help: 'forward-chaining folds: train on earlier periods, test on the next block' },
     hidden: { type: 'string', arg: 'N,N/N', help: "network configurations to compare, '/'-separated (e.g. 64,32/16)", default: '64,32' },
-    optimizer: { type: 'string', arg: 'NAME', help: OPTIMIZER_NAMES.join(' | '), default: 'advanced-symplectic' },
-    lr: { type: 'number', help: 'learning rate (default depends on the optimiser)', check: checks.positive },
-    epochs: { type: 'int', help: 'training epochs at most', default: 100, check: checks.atLeastOne },
-    patience: { type: 'int', help: 'early stopping patience on a validation part of the training folds (0: none)', default: 5 },
-    dropout: { type: 'number', help: 'dropout rate', default: 0.2, check: checks.belowOne },
-    activation: { type: 'string', arg: 'NAME', help: 'activation', default: 'leaky_relu' },
-    'batch-size': { type: 'int', help: 'mini-batch size', default: 32, check: checks.atLeastOne },
-    reg: { type: 'number', help: 'regularisation coefficient λ', default: 0.01 },
-    c: { type: 'number', help: 'inverse L2 strength of the logistic baseline', default: 1, check: checks.positive },
-    smote: { type: 'boolean', help: 'SMOTE on the training folds (biases probabilities)', default: false },
-    exclude: { type: 'names', arg: 'COL,COL', help: 'columns not to use as features' },
+    // The training settings are train's, so both commands train a configuration the same way.
+    ...pick(trainSpec.options, ['optimizer', 'lr', 'epochs', 'patience', 'dropout', 'activation', 'batch-size', 'reg', 'c', 'smote', 'exclude', 'seed']),
     workers: { type: 'int', help: 'worker threads running folds in parallel (default: the number of cores)', check: checks.atLeastOne },
-    seed: { type: 'int', help: 'seed for folds and training', default: 42 },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: oneOf(['auto', 'wasm', 'js']) },
     report: { type: 'string', io: 'out', arg: 'FILE.json', help: 'write the per-fold metrics and the summary as JSON' },
     json: { type: 'boolean', help: 'print one JSON object' },
@@ -135,4 +125,9 @@ async function inWorkers(job: CvJob, k: number, n: number, quiet: boolean): Prom
   const merged: Record<string, FoldMetrics[]> = {};
   for (const part of parts) for (const [name, list] of Object.entries(part)) merged[name] = [...(merged[name] ?? []), ...list].sort((a, b) => a.fold - b.fold);
   return merged;
+}
+
+/** The entries of `options` named in `keys`. */
+function pick<T>(options: Record<string, T>, keys: string[]): Record<string, T> {
+  return Object.fromEntries(keys.map((k) => [k, options[k]]));
 }
