@@ -55,6 +55,7 @@ export {
 } from './metrics/ranking.js';
 export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
 export { logLoss, brierScore, calibrationBins, calibrationSummary, type CalibrationBin } from './metrics/probabilistic.js';
+export { gainsTable, type GainsBand } from './metrics/gains.js';
 export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
+import type { GainsBand } from '../metrics/gains.js';
 import { chart, escapeXml } from './svg.js';
 
 export interface ReportInput {
@@ -23,6 +24,8 @@ export interface ReportInput {
   baseline?: Evaluation;
   /** The model's metrics on its training rows, shown beside the held-out ones so overfitting is visible. */
   training?: Evaluation;
+  /** The held-out gains table (`gainsTable`), highest scores first. */
+  gains?: GainsBand[];
   /** Extra key/value rows (settings). */
   settings?: Record<string, string | number>;
 }
@@ -150,6 +153,15 @@ export function buildReport(r: ReportInput): string {
   const metricsTable = `<table id="metrics">${trainColumn ? '<tr><th>metric</th><th>test part</th><th>training part</th></tr>' : ''}${metricRows
     .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td>${trainColumn ? `<td>${escapeXml(trainColumn.get(k) ?? '')}</td>` : ''}</tr>`)
     .join('')}</table>`;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const gainsCard = r.gains
+    ? `<div class="card"><h2>Gains table (held-out, highest ${escapeXml(positive)} risk first)</h2><table id="gains"><tr><th>band</th><th>rows</th><th>${escapeXml(positive)}</th><th>${escapeXml(positive)} rate</th><th>scores</th><th>lift</th><th>declined if cut here</th><th>${escapeXml(positive)} caught</th><th>${escapeXml(positive)} rate approved</th><th>KS</th></tr>${r.gains
+        .map(
+          (b) =>
+            `<tr><td>${b.band}</td><td>${b.rows}</td><td>${b.positives}</td><td>${pct(b.positiveRate)}</td><td>${b.minScore.toFixed(3)}–${b.maxScore.toFixed(3)}</td><td>${b.lift.toFixed(2)}</td><td>${pct(b.cumulativeRowShare)}</td><td>${pct(b.cumulativePositiveShare)}</td><td>${pct(b.remainingPositiveRate)}</td><td>${b.ks.toFixed(3)}</td></tr>`,
+        )
+        .join('')}</table></div>`
+    : '';
   const c = ev.confusion;
   const settings = Object.entries(r.settings ?? {})
     .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`)
@@ -169,6 +181,7 @@ ${(r.subtitle ?? []).map((s) => `<p class="sub">${escapeXml(s)}</p>`).join('\n')
 <h3>Confusion matrix at ${ev.threshold}</h3><table id="confusion"><tr><th></th><th>predicted positive</th><th>predicted negative</th></tr>
 <tr><td>actual positive</td><td>${c.tp}</td><td>${c.fn}</td></tr><tr><td>actual negative</td><td>${c.fp}</td><td>${c.tn}</td></tr></table>
 ${settings ? `<h3>Settings</h3><table id="settings">${settings}</table>` : ''}</div>
+${gainsCard}
 <div class="card" id="roc">${roc}</div>
 <div class="card" id="ks">${ks}</div>
 <div class="card" id="distributions">${dist}</div>

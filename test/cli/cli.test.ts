@@ -92,6 +92,10 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     // The logistic baseline, fitted on the same rows and evaluated on the same test part.
     for (const k of ['auc', 'ks', 'brier', 'logLoss']) expect(typeof trainJson.baseline[k], k).toBe('number');
     expect(trainJson.baseline.auc).toBeGreaterThan(0.8);
+    // The held-out gains table: 10 bands covering the test part, every bad caught by the last.
+    expect(trainJson.gains).toHaveLength(10);
+    expect(trainJson.gains.reduce((n: number, b: { rows: number }) => n + b.rows, 0)).toBe(891);
+    expect(trainJson.gains[9].cumulativePositiveShare).toBe(1);
     expect(trainJson.timing.trainSeconds).toBeGreaterThan(0);
     expect(trainJson.model).toBe(model);
     expect(existsSync(model)).toBe(true);
@@ -387,6 +391,7 @@ describe('demo', () => {
     expect(report).toMatch(/<th>test part<\/th><th>training part<\/th>/);
     expect(report).toMatch(/id="auc-per-epoch"[\s\S]*AUC on the validation part[\s\S]*kept epoch \d+/);
     expect(report).toMatch(/id="calibration-counts"/);
+    expect(report).toMatch(/<table id="gains">(<tr>.*?<\/tr>){11}<\/table>/); // header + 10 deciles
     expect(report).toMatch(/P\(bad\)/);
     expect(report).toMatch(/<title>hamiltonian-ai — lending_club\.csv \(embedded\)<\/title>/);
     expect(r.stderr).toMatch(/training 1\/100 /); // plain progress lines when not a terminal

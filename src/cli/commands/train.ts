@@ -1,5 +1,14 @@
 import { basename, resolve } from 'node:path';
-import { calibrationSummary, evaluateScores, prepareTable, referenceDistribution, type Evaluation, type History, type PreparedTable } from '../../index.js';
+import {
+  calibrationSummary,
+  evaluateScores,
+  gainsTable,
+  prepareTable,
+  referenceDistribution,
+  type Evaluation,
+  type History,
+  type PreparedTable,
+} from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
@@ -172,6 +181,8 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const probs = calibrateProbabilities(model.predictProba(prep.test.x, prep.test.rows), prep.test.rows, calibration);
   const metrics = evaluateScores(prep.test.y, probs, { threshold, curves: true });
   const calibrationCheck = calibrationSummary(prep.test.y, probs);
+  // Deciles of the test part, highest risk first: declines, bads caught and the bad rate left at each cut.
+  const gains = prep.test.rows >= 10 ? gainsTable(prep.test.y, probs, 10) : null;
   const fittedBaseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
   const baseline = fittedBaseline?.metrics ?? null;
   // The training rows' scores (before SMOTE): PSI's reference, and the training-part metrics beside the test part's.
@@ -240,6 +251,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
         classLabels: { positive: prep.preprocessor.positive, negative: prep.preprocessor.label(0) },
         baseline: fittedBaseline?.evaluation,
         training: evaluateScores(trainLabels, trainScores, { threshold }),
+        gains: gains ?? undefined,
         settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
       }),
     );
@@ -258,6 +270,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     baseline,
     calibration: calibration?.method ?? 'none',
     calibrationCheck,
+    gains,
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.epochs.length ? history.trainSeconds / history.epochs.length : 0 },
     epochs: history.epochs.length,
     bestEpoch: history.bestEpoch,
