@@ -98,7 +98,8 @@ const STATE_KEYS = new Set([
   'missingValues',
 ]);
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not an array): what every metadata schema check asks of a record. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function isStringArray(v: unknown): v is string[] {

@@ -1,4 +1,4 @@
-import { describe } from '../data/preprocessor-state.js';
+import { describe, isPlainObject } from '../data/preprocessor-state.js';
 import { ModelFormatError } from './safetensors.js';
 import type { Calibration } from '../metrics/calibration-map.js';
 
@@ -15,7 +15,7 @@ export function checkCalibration(value: unknown): asserts value is Calibration {
   const fail = (field: string, m: string): never => {
     throw new ModelFormatError(`__metadata__.calibration${field} ${m}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('', `must be an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) fail('', `must be an object, got ${describe(value)}`);
   const c = value as Record<string, unknown>;
   if (c.method === 'platt') {
     for (const k of ['a', 'b']) if (!Number.isFinite(c[k])) fail(`.${k}`, `must be a finite number, got ${describe(c[k])}`);

@@ -1,4 +1,4 @@
-import { describe } from '../data/preprocessor-state.js';
+import { describe, isPlainObject } from '../data/preprocessor-state.js';
 import { ModelFormatError } from './safetensors.js';
 
 /** What the model file records about the training run (for auditors and for PSI). */
@@ -38,7 +38,7 @@ export function checkTrainingRecord(record: unknown): asserts record is Training
   const fail = (field: string, m: string): never => {
     throw new ModelFormatError(`__metadata__.training${field} ${m}`);
   };
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) fail('', `must be an object, got ${describe(record)}`);
+  if (!isPlainObject(record)) fail('', `must be an object, got ${describe(record)}`);
   const r = record as Record<string, unknown>;
   const optional = (key: string, ok: (v: unknown) => boolean, what: string) => {
     if (Object.hasOwn(r, key) && !ok(r[key])) fail(`.${key}`, `must be ${what}, got ${describe(r[key])}`);
@@ -51,19 +51,20 @@ export function checkTrainingRecord(record: unknown): asserts record is Training
   optional('dataFile', (v) => typeof v === 'string', 'a string');
   optional('dataSha256', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a SHA-256 in hex');
   optional('threshold', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]');
-  optional('optimizer', isObject, 'an object');
-  optional('rows', (v) => isObject(v) && Object.values(v).every(count), 'an object of row counts');
+  optional('optimizer', isPlainObject, 'an object');
+  optional('rows', (v) => isPlainObject(v) && Object.values(v).every(count), 'an object of row counts');
   // Metrics may be null: JSON writes an undefined metric (NaN: one class only in the held-out part) as null.
-  optional('metrics', (v) => isObject(v) && Object.values(v).every((m) => m === null || Number.isFinite(m)), 'an object of numbers');
+  optional('metrics', (v) => isPlainObject(v) && Object.values(v).every((m) => m === null || Number.isFinite(m)), 'an object of numbers');
   optional(
     'history',
     (v) =>
-      Array.isArray(v) && v.every((e) => isObject(e) && Number.isSafeInteger(e.epoch) && Object.values(e).every((m) => m === null || typeof m === 'number')),
+      Array.isArray(v) &&
+      v.every((e) => isPlainObject(e) && Number.isSafeInteger(e.epoch) && Object.values(e).every((m) => m === null || typeof m === 'number')),
     'an array of { epoch, loss, energy, valAuc? }',
   );
   if (Object.hasOwn(r, 'scoreDistribution')) {
     const d = r.scoreDistribution as { edges?: unknown; shares?: unknown };
-    if (!isObject(d)) fail('.scoreDistribution', `must be { edges, shares }, got ${describe(d)}`);
+    if (!isPlainObject(d)) fail('.scoreDistribution', `must be { edges, shares }, got ${describe(d)}`);
     const { edges, shares } = d as { edges: number[]; shares: unknown };
     if (!Array.isArray(edges) || edges.length > MAX_DISTRIBUTION_BINS || !edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > edges[i - 1]))) {
       fail('.scoreDistribution.edges', `must be at most ${MAX_DISTRIBUTION_BINS} finite, increasing numbers, got ${describe(edges)}`);
@@ -72,8 +73,4 @@ export function checkTrainingRecord(record: unknown): asserts record is Training
       fail('.scoreDistribution.shares', `must be ${edges.length + 1} shares in [0, 1] (one more than the edges), got ${describe(shares)}`);
     }
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
