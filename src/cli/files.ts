@@ -2,34 +2,14 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { writeTarget } from './preflight.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
-import { firstInvalidUtf8 } from './text-input.js';
+import { cannotRead } from './text-input.js';
 
 /** Reads a whole file, with an error that names it. */
 export function readBytes(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: cannot read (${code ?? (e as Error).message})`,
-    );
-  }
-}
-
-/** Reads a text file as strict UTF-8 (a byte-order mark is kept for the CSV reader to strip). */
-export function readText(path: string): string {
-  return decodeUtf8(readBytes(path), path);
-}
-
-/** Strict UTF-8 decoding; invalid bytes are an error naming the file and the line. */
-function decodeUtf8(bytes: Uint8Array, path: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const i = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let j = 0; j < i; j++) if (bytes[j] === 10) line++;
-    throw new UsageError(`${path}, line ${line}: not valid UTF-8 (byte offset ${i}); save the file as UTF-8`);
+    throw cannotRead(path, e);
   }
 }
 

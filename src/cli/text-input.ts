@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { CsvStreamParser, recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
 import { pushAll } from '../core/arrays.js';
 import { UsageError } from './errors.js';
@@ -103,7 +103,7 @@ const CHUNK_BYTES = 1 << 20;
  * @example
  * const { table, sha256 } = readCsvFile('data/credit_data.csv');
  */
-export function readCsvFile(path: string, source = path): { table: CsvTable; sha256: string; bytes: number } {
+export function readCsvFile(path: string, source = path): { table: CsvTable; sha256: string } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -112,24 +112,19 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: cannot read (${code ?? (e as Error).message})`,
-    );
+    throw cannotRead(path, e);
   }
   const hash = createHash('sha256');
   const utf8 = new StrictUtf8(source);
   const parser = new CsvStreamParser({ source });
   const records: CsvRecord[] = [];
   const buffer = new Uint8Array(CHUNK_BYTES);
-  let total = 0;
   try {
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       const chunk = buffer.subarray(0, n);
       hash.update(chunk);
-      total += n;
       pushAll(records, parser.push(utf8.decode(chunk)));
     }
     pushAll(records, parser.push(utf8.decode(new Uint8Array(0), true)));
@@ -137,5 +132,29 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
   } finally {
     closeSync(fd);
   }
-  return { table: recordsToTable(records, parser.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex'), bytes: total };
+  return { table: recordsToTable(records, parser.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex') };
+}
+
+/** The one-line error for a file that cannot be opened or read (missing, a directory, no permission, …). */
+export function cannotRead(path: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new UsageError(
+    code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: cannot read (${code ?? (e as Error).message})`,
+  );
+}
+
+/**
+ * A whole (small) text file as strict UTF-8, an invalid byte reported on its line; the byte-order mark is kept for the
+ * CSV reader to strip.
+ * @example
+ * const text = readText('data/obqa_chains.csv');
+ */
+export function readText(path: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  return new StrictUtf8(path).decode(bytes, true);
 }

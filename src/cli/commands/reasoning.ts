@@ -5,7 +5,8 @@ import { hashEmbedder, wordVectorEmbedder, type Embedder } from '../../reasoning
 import { buildReasoningReport } from '../../report/reasoning.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readText, writeAtomic } from '../files.js';
+import { writeAtomic } from '../files.js';
+import { readText } from '../text-input.js';
 import { embeddedData } from './demo.js';
 
 export const reasoningSpec: CommandSpec = {
