@@ -98,7 +98,15 @@ export {
   type SplitOptions,
 } from './data/split.js';
 export { smote, type SmoteOptions, type SmoteResult } from './data/smote.js';
-export { prepareData, prepareTable, type PrepareOptions, type PreparedData, type PrepareTableOptions, type PreparedTable } from './data/prepare.js';
+export {
+  prepareData,
+  prepareTable,
+  trainingRowsBeforeSmote,
+  type PrepareOptions,
+  type PreparedData,
+  type PrepareTableOptions,
+  type PreparedTable,
+} from './data/prepare.js';
 // Runtime set-up (WASM)
 export { resolveBackend, type BackendName, type BackendChoice, type ResolvedBackend } from './backend/registry.js';
 export { detectWasm, initWasm, provideWasmModule, type WasmSupport, type WasmFlavor } from './backend/wasm/module.js';

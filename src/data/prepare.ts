@@ -203,3 +203,15 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     skipped: [...tr.skipped, ...te.skipped, ...(va?.skipped ?? [])],
   };
 }
+
+/**
+ * The training part's real rows — SMOTE appends its synthetic rows after them — as a dataset (views, no copy): what
+ * a baseline is fitted on and what the training-part metrics and PSI's reference are computed on.
+ * @example
+ * const real = trainingRowsBeforeSmote(prep); // real.rows === prep.trainRowsBeforeSmote
+ */
+export function trainingRowsBeforeSmote(prep: PreparedTable): Dataset {
+  const { x, y, cols } = prep.train;
+  const rows = prep.trainRowsBeforeSmote;
+  return { x: x.subarray(0, rows * cols), y: Array.prototype.slice.call(y, 0, rows) as number[], rows, cols };
+}

@@ -11,6 +11,7 @@ import {
   parseCsv,
   prepareData,
   prepareTable,
+  trainingRowsBeforeSmote,
   smote,
   stratifiedKFold,
   trainTestSplit,
@@ -333,6 +334,12 @@ describe('prepareTable defaults', () => {
     const t = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
     const prep = prepareTable(t, { target: 'Status', positive: 'bad', seed: 4 });
     expect(prep.train.rows).toBe(prep.trainRowsBeforeSmote);
-    expect(prepareTable(t, { target: 'Status', positive: 'bad', seed: 4, applySmote: true }).train.rows).toBeGreaterThan(prep.train.rows);
+    const smoted = prepareTable(t, { target: 'Status', positive: 'bad', seed: 4, applySmote: true });
+    expect(smoted.train.rows).toBeGreaterThan(prep.train.rows);
+    // trainingRowsBeforeSmote gives back the real rows: those of the same split without SMOTE.
+    const real = trainingRowsBeforeSmote(smoted);
+    expect(real.rows).toBe(prep.train.rows);
+    expect(real.x).toEqual(prep.train.x);
+    expect(Array.from(real.y)).toEqual(Array.from(prep.train.y));
   });
 });

@@ -1,4 +1,4 @@
-import { crossValidate, type CvOptions, type FoldMetrics, type PreparedTable } from '../../index.js';
+import { crossValidate, trainingRowsBeforeSmote, type CvOptions, type FoldMetrics, type PreparedTable } from '../../index.js';
 import { fitLogistic, logisticModel } from '../../train/logistic.js';
 import type { Parsed } from '../args.js';
 import { readCsvFile } from '../text-input.js';
@@ -28,7 +28,8 @@ export async function runFolds(job: CvJob, only: number[]): Promise<Record<strin
   const { table } = readCsvFile(job.data);
   const quiet = { ...job.parsed, quiet: true };
   const candidates: Record<string, (prep: PreparedTable) => Promise<{ predictProba(x: Float32Array, rows: number): Float32Array }>> = {
-    [BASELINE]: async (prep) => logisticModel(fitLogistic(prep.train, { c: job.parsed.c as number })),
+    // On the real training rows, as train's baseline (not on SMOTE's synthetic ones under --smote).
+    [BASELINE]: async (prep) => logisticModel(fitLogistic(trainingRowsBeforeSmote(prep), { c: job.parsed.c as number })),
   };
   for (const hidden of job.hidden) {
     if (!hidden.length) continue; // the baseline is always there

@@ -5,6 +5,7 @@ import {
   fitLogistic,
   logisticModel,
   prepareTable,
+  trainingRowsBeforeSmote,
   type CsvTable,
   type EpochRecord,
   type Evaluation,
@@ -102,10 +103,7 @@ export interface BaselineMetrics {
  * SMOTE, without the validation part) and evaluated on the same test part.
  */
 export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): { metrics: BaselineMetrics; evaluation: Evaluation } {
-  const rows = prep.trainRowsBeforeSmote;
-  const { x, y, cols } = prep.train; // SMOTE appends its rows after the real ones
-  const labels = Uint8Array.from({ length: rows }, (_, i) => y[i]);
-  const model = logisticModel(fitLogistic({ x: x.subarray(0, rows * cols), y: labels, rows, cols }, { c: o.c as number }));
+  const model = logisticModel(fitLogistic(trainingRowsBeforeSmote(prep), { c: o.c as number }));
   const m = evaluateModel(model, prep.test, { threshold, curves: true });
   return { metrics: { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss }, evaluation: m };
 }

@@ -5,6 +5,7 @@ import {
   gainsTable,
   prepareTable,
   referenceDistribution,
+  trainingRowsBeforeSmote,
   type Evaluation,
   type History,
   type PreparedTable,
@@ -186,8 +187,8 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const fittedBaseline = o.baseline && (o.hidden as number[]).length > 0 ? fitBaseline(o, prep, threshold) : null;
   const baseline = fittedBaseline?.metrics ?? null;
   // The training rows' scores (before SMOTE): PSI's reference, and the training-part metrics beside the test part's.
-  const trainScores = calibrateProbabilities(trainingScores(model, prep), prep.trainRowsBeforeSmote, calibration);
-  const trainLabels = Array.from({ length: prep.trainRowsBeforeSmote }, (_, i) => prep.train.y[i]);
+  const realTraining = trainingRowsBeforeSmote(prep);
+  const trainScores = calibrateProbabilities(model.predictProba(realTraining.x, realTraining.rows), realTraining.rows, calibration);
   const metricsRecord = {
     auc: metrics.auc,
     ks: metrics.ks,
@@ -222,7 +223,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     threshold,
     // PSI's reference: the training part's scores (before SMOTE), the population the model was built on.
     scoreDistribution: {
-      ...referenceDistribution(calibrateProbabilities(trainingScores(model, prep), prep.trainRowsBeforeSmote, calibration)),
+      ...referenceDistribution(trainScores),
       sample: 'training part',
     },
     // Per-epoch AUC on the validation part, or — without one — on the test part it only watched, named as such.
@@ -250,7 +251,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
         bestEpoch: (o.patience as number) > 0 && prep.validation ? history.bestEpoch : undefined,
         classLabels: { positive: prep.preprocessor.positive, negative: prep.preprocessor.label(0) },
         baseline: fittedBaseline?.evaluation,
-        training: evaluateScores(trainLabels, trainScores, { threshold }),
+        training: evaluateScores(realTraining.y, trainScores, { threshold }),
         gains: gains ?? undefined,
         settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
       }),
@@ -331,9 +332,3 @@ function checkHeaderFits(prep: PreparedTable, epochs: number): void {
 /** Escaped bytes of one history entry at most ({"epoch":…,"loss":…,"energy":…,"valAuc":…}), and the rest of the header. */
 const HISTORY_ENTRY_BYTES = 160;
 const HEADER_ALLOWANCE = 64 * 1024;
-
-/** The model's scores on the training rows it learnt from (SMOTE's synthetic rows left out). */
-function trainingScores(model: { predictProba(x: Float32Array, rows: number): Float32Array }, prep: PreparedTable): Float32Array {
-  const rows = prep.trainRowsBeforeSmote;
-  return model.predictProba(prep.train.x.subarray(0, rows * prep.train.cols), rows);
-}
