@@ -125,33 +125,24 @@ export function buildReport(r: ReportInput): string {
       })
     : '';
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
-  const metricRows: Array<[string, string]> = [
-    ['AUC', f(ev.auc)],
-    ['KS', f(ev.ks)],
-    ['Gini', f(ev.gini)],
-    ['PR-AUC (average precision)', f(ev.prAuc)],
-    ['accuracy', f(ev.accuracy)],
-    ['precision (positive class)', f(ev.binary.precision)],
-    ['recall (positive class)', f(ev.binary.recall)],
-    ['F1 (positive class)', f(ev.binary.f1)],
-    ['Brier score', f(ev.brier)],
-    ['log loss', f(ev.logLoss)],
-    ['threshold', String(ev.threshold)],
-    ['rows / positives', `${ev.rows} / ${ev.positives} (${(100 * ev.baseRate).toFixed(1)} %)`],
+  // One list serves both columns: the threshold-free metrics are shown for the training part too, the others left blank.
+  const metricRows: Array<[string, (e: Evaluation) => string, boolean]> = [
+    ['AUC', (e) => f(e.auc), true],
+    ['KS', (e) => f(e.ks), true],
+    ['Gini', (e) => f(e.gini), true],
+    ['PR-AUC (average precision)', (e) => f(e.prAuc), true],
+    ['accuracy', (e) => f(e.accuracy), false],
+    ['precision (positive class)', (e) => f(e.binary.precision), false],
+    ['recall (positive class)', (e) => f(e.binary.recall), false],
+    ['F1 (positive class)', (e) => f(e.binary.f1), false],
+    ['Brier score', (e) => f(e.brier), true],
+    ['log loss', (e) => f(e.logLoss), true],
+    ['threshold', (e) => String(e.threshold), false],
+    ['rows / positives', (e) => `${e.rows} / ${e.positives} (${(100 * e.baseRate).toFixed(1)} %)`, false],
   ];
   const t = r.training;
-  const trainColumn = t
-    ? new Map<string, string>([
-        ['AUC', f(t.auc)],
-        ['KS', f(t.ks)],
-        ['Gini', f(t.gini)],
-        ['PR-AUC (average precision)', f(t.prAuc)],
-        ['Brier score', f(t.brier)],
-        ['log loss', f(t.logLoss)],
-      ])
-    : null;
-  const metricsTable = `<table id="metrics">${trainColumn ? '<tr><th>metric</th><th>test part</th><th>training part</th></tr>' : ''}${metricRows
-    .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(v)}</td>${trainColumn ? `<td>${escapeXml(trainColumn.get(k) ?? '')}</td>` : ''}</tr>`)
+  const metricsTable = `<table id="metrics">${t ? '<tr><th>metric</th><th>test part</th><th>training part</th></tr>' : ''}${metricRows
+    .map(([k, value, both]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(value(ev))}</td>${t ? `<td>${both ? escapeXml(value(t)) : ''}</td>` : ''}</tr>`)
     .join('')}</table>`;
   const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   const gainsCard = r.gains

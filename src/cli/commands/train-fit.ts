@@ -105,7 +105,7 @@ export interface BaselineMetrics {
 export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): { metrics: BaselineMetrics; evaluation: Evaluation } {
   const model = logisticModel(fitLogistic(trainingRowsBeforeSmote(prep), { c: o.c as number }));
   const m = evaluateModel(model, prep.test, { threshold, curves: true });
-  return { metrics: { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss }, evaluation: m };
+  return { metrics: headline(m), evaluation: m };
 }
 
 /**
@@ -118,7 +118,11 @@ export async function fitOriginalRecipe(table: CsvTable, o: Parsed, threshold: n
   const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [64, 32], seed, backend: o.backend as 'auto' });
   const { optimizer } = makeOptimizer('advanced-symplectic', model.parameters(), {});
   await fit(model, optimizer, prep.train, { epochs: 10, batchSize: 32, seed, regCoeff: 0.01 });
-  const m = evaluateModel(model, prep.test, { threshold });
+  return headline(evaluateModel(model, prep.test, { threshold }));
+}
+
+/** The metrics a comparison column shows. */
+function headline(m: Evaluation): BaselineMetrics {
   return { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss };
 }
 
