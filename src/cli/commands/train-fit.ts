@@ -115,9 +115,22 @@ export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): 
 export async function fitOriginalRecipe(table: CsvTable, o: Parsed, threshold: number): Promise<BaselineMetrics> {
   const seed = o.seed as number;
   const prep = prepareTable(table, { target: o.target as string, positive: o.positive as string, seed, applySmote: true, source: o.data as string });
-  const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [64, 32], seed, backend: o.backend as 'auto' });
-  const { optimizer } = makeOptimizer('advanced-symplectic', model.parameters(), {});
-  await fit(model, optimizer, prep.train, { epochs: 10, batchSize: 32, seed, regCoeff: 0.01 });
+  const recipe: Parsed = {
+    ...o,
+    hidden: [64, 32],
+    activation: 'leaky_relu',
+    dropout: 0.2,
+    optimizer: 'advanced-symplectic',
+    lr: undefined,
+    beta: undefined,
+    epochs: 10,
+    patience: 0,
+    'batch-size': 32,
+    reg: 0.01,
+    'class-weight': undefined,
+    quiet: true,
+  };
+  const { model } = await fitRequested(recipe, prep, seed);
   return headline(evaluateModel(model, prep.test, { threshold }));
 }
 
