@@ -13,9 +13,7 @@ export const cvSpec: CommandSpec = {
   summary: 'k-fold cross-validation of network configurations beside the logistic baseline, on identical folds',
   usage: 'hamiltonian-ai cv --data FILE.csv --target COL --positive VALUE [--folds 5] [--hidden 64,32/16] [options]',
   options: {
-    data: { type: 'string', io: 'in', arg: 'FILE', help: 'CSV with a header row', required: true },
-    target: { type: 'string', arg: 'COL', help: 'target column', required: true },
-    positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class', required: true },
+    ...pick(trainSpec.options, ['data', 'target', 'positive']),
     folds: { type: 'int', help: 'number of folds', default: 5, check: (v: number) => (v >= 2 ? null : `must be ≥ 2, got ${v}`) },
     group: { type: 'string', arg: 'COL', help: 'grouped folds: rows with the same value stay together (the column is not a feature)' },
     'time-column': { type: 'string', arg: 'COL', help: 'forward-chaining folds: train on earlier periods, test on the next block' },
