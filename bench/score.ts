@@ -1,8 +1,7 @@
 /**
  * `npm run bench:score`: the edge scorer beside onnxruntime-web (WASM backend), TensorFlow.js (wasm backend)
- * and PyTorch, scoring the same 110 → [64, 32] → 2 network, in one run, medians over repeats.
- * onnxruntime-node is not installed (its install step downloads binaries, which these machines cannot);
- * its figures from the issue are quoted beside ours.
+ * onnxruntime-node (native, one intra-op thread) and PyTorch, scoring the same 110 → [64, 32] → 2 network, in one run,
+ * medians over repeats.
  */
 import { identityPreprocessor } from './identity-preprocessor.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -72,6 +71,25 @@ const ortBatch = await timeAsync(async () => {
 }, 10);
 rows.push([`onnxruntime-web ${ort.env.versions.web} (wasm)`, us(ortOne), ms(ortBatch), '']);
 
+// onnxruntime-node (native kernels; installed with its bundled CPU binaries, ONNXRUNTIME_NODE_INSTALL=skip)
+const ortNode = (await import('onnxruntime-node')) as unknown as typeof ort;
+const nodeSession = await ortNode.InferenceSession.create(
+  exportOnnx(net.config, (n) => net.parameters().find((p) => p.name === n)!.data),
+  {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  },
+);
+const n1 = new ortNode.Tensor('float32', one, [1, 110]);
+const nN = new ortNode.Tensor('float32', X, [N, 110]);
+const nodeOne = await timeAsync(async () => {
+  await nodeSession.run({ input: n1 });
+}, 2000);
+const nodeBatch = await timeAsync(async () => {
+  await nodeSession.run({ input: nN });
+}, 10);
+rows.push([`onnxruntime-node ${ortNode.env.versions.node ?? '1.30'} (native, 1 thread)`, us(nodeOne), ms(nodeBatch), '']);
+
 // TensorFlow.js wasm backend
 await tf.setBackend('wasm');
 await tf.ready();
@@ -118,7 +136,6 @@ if (existsSync('/usr/bin/python3')) {
   }
 }
 rows.push(torchRow);
-rows.push(['onnxruntime-node 1.x (native AVX-512; figures from the issue, not rerun)', '7.9 µs', '1.36 ms', '']);
 
 // Cold start: a fresh Node process, from importing the scorer to the first probability.
 const dir = mkdtempSync(join(tmpdir(), 'hai-cold-'));
@@ -141,5 +158,5 @@ console.log(
 );
 console.log(`cold start (fresh process: import → load model → first score), median of 7: ${median(colds).toFixed(1)} ms`);
 console.log(
-  `ratios: 10k batch — onnxruntime-web / ours ${(ortBatch / oursBatch).toFixed(2)}×, TF.js / ours ${(tfBatch / oursBatch).toFixed(2)}×; one record — onnxruntime-web / ours ${(ortOne / oursOne).toFixed(1)}×`,
+  `ratios: 10k batch — onnxruntime-web / ours ${(ortBatch / oursBatch).toFixed(2)}×, onnxruntime-node / ours ${(nodeBatch / oursBatch).toFixed(2)}×, TF.js / ours ${(tfBatch / oursBatch).toFixed(2)}×; one record — onnxruntime-web / ours ${(ortOne / oursOne).toFixed(1)}×, onnxruntime-node / ours ${(nodeOne / oursOne).toFixed(1)}×`,
 );

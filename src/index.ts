@@ -56,6 +56,15 @@ export {
 export { confusionAt, classificationReport, type Confusion, type PRF, type ClassificationReport, type ZeroDivision } from './metrics/classification.js';
 export { logLoss, brierScore, calibrationBins, calibrationSummary, type CalibrationBin } from './metrics/probabilistic.js';
 export { gainsTable, type GainsBand } from './metrics/gains.js';
+export { approvalCurve, chooseCutoff, parseCutoff, type ApprovalPoint, type Cutoff, type CutoffRule } from './metrics/cutoff.js';
+export {
+  characteristicReferences,
+  characteristicStability,
+  characteristicValues,
+  type CharacteristicReference,
+  type CharacteristicStability,
+  type FeatureColumns,
+} from './metrics/characteristics.js';
 export { psi, psiAgainst, referenceDistribution, type PsiResult, type PsiBin } from './metrics/stability.js';
 export { evaluateModel, evaluateScores, type Evaluation, type EvaluateOptions, type EvaluationData, type ProbabilisticModel } from './metrics/evaluate.js';
 // Data
@@ -124,6 +133,8 @@ export {
 export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTES, type SafetensorsContent, type TensorEntry } from './io/safetensors.js';
 export { loadModel, type LoadedModelFile } from './io/load.js';
 export { exportOnnx } from './io/onnx.js';
+export { exportPipelineOnnx, type PipelineInput } from './io/onnx-pipeline.js';
+export { DEFAULT_SCALING, exactPoints, points, scalingFactors, type ScorecardScaling } from './metrics/scorecard.js';
 export { VERSION } from './core/version.js';
 
 // Deprecated root exports, kept for 0.2 only (removed in 0.3): the integrators' public names moved to

@@ -344,14 +344,25 @@ export class Preprocessor {
     return x;
   }
 
+  /**
+   * Where each raw feature lies in an encoded row: its encoded columns [start, end) and the standardisation of every
+   * column (reason codes occlude a block; characteristic PSI reads values back from one).
+   * @example
+   * pre.featureBlocks()[0]; // { name: 'Seniority', kind: 'numeric', start: 0, end: 1, mean, scale }
+   */
+  featureBlocks(): Array<{ name: string; kind: 'numeric' | 'categorical'; start: number; end: number; mean: readonly number[]; scale: readonly number[] }> {
+    let k = 0;
+    return this.state.features.map((f) => {
+      const start = k;
+      k += f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
+      return { name: f.name, kind: f.kind, start, end: k, mean: this.state.mean, scale: this.state.scale };
+    });
+  }
+
   /** The feature an encoded column belongs to. */
   private featureOfColumn(j: number): FeatureSpec {
-    let k = 0;
-    for (const f of this.state.features) {
-      k += f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
-      if (j < k) return f;
-    }
-    return this.state.features[this.state.features.length - 1];
+    const at = this.featureBlocks().findIndex((b) => j < b.end);
+    return this.state.features[at < 0 ? this.state.features.length - 1 : at];
   }
 
   /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */

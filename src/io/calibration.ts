@@ -1,6 +1,7 @@
 import { describe, isPlainObject } from '../data/preprocessor-state.js';
 import { ModelFormatError } from './safetensors.js';
 import type { Calibration } from '../metrics/calibration-map.js';
+import { scalingProblem, type ScorecardScaling } from '../metrics/scorecard.js';
 
 /** Points an isotonic map may have (one per distinct validation score at most; bounds what a file can make us hold). */
 const MAX_ISOTONIC_POINTS = 100_000;
@@ -29,4 +30,14 @@ export function checkCalibration(value: unknown): asserts value is Calibration {
       fail('.y', `must be ${(x as number[]).length} non-decreasing numbers in [0, 1], got ${describe(y)}`);
     }
   } else fail('.method', `must be 'platt' or 'isotonic', got ${describe(c.method)}`);
+}
+
+/**
+ * Checks a stored scorecard scaling (`ModelFormatError` naming the field): { pdo > 0, baseScore, baseOdds > 0 }, finite.
+ * @example
+ * checkScorecard(JSON.parse(metadata.scorecard));
+ */
+export function checkScorecard(value: unknown): asserts value is ScorecardScaling {
+  const problem = scalingProblem(value);
+  if (problem) throw new ModelFormatError(`__metadata__.scorecard${problem.startsWith('.') ? '' : ' '}${problem}`);
 }

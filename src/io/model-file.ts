@@ -6,7 +6,8 @@ import { crc32 } from './crc32.js';
 import { checkModelBounds } from './model-bounds.js';
 import { ModelFormatError, decodeSafetensors, encodeSafetensors, parseBoundedJson } from './safetensors.js';
 import { checkTrainingRecord, type TrainingRecord } from './training-record.js';
-import { checkCalibration } from './calibration.js';
+import { checkCalibration, checkScorecard } from './calibration.js';
+import type { ScorecardScaling } from '../metrics/scorecard.js';
 import type { Calibration } from '../metrics/calibration-map.js';
 
 export type { TrainingRecord } from './training-record.js';
@@ -31,6 +32,8 @@ export interface ModelFileContent {
   training: TrainingRecord | null;
   /** The probability calibration every scorer applies after the network, when the model has one. */
   calibration: Calibration | null;
+  /** How probabilities become scorecard points (see metrics/scorecard.ts); null in files written before 0.2 (scorers then use DEFAULT_SCALING). */
+  scorecard: ScorecardScaling | null;
   /** Library version that wrote the file ('' for files from elsewhere, e.g. PyTorch). */
   libraryVersion: string;
   /** Raw safetensors metadata strings. */
@@ -51,7 +54,12 @@ export interface SavableModel {
  */
 export function encodeModel(
   model: SavableModel,
-  extra: { preprocessor?: PreprocessorState | null; training?: TrainingRecord | null; calibration?: Calibration | null } = {},
+  extra: {
+    preprocessor?: PreprocessorState | null;
+    training?: TrainingRecord | null;
+    calibration?: Calibration | null;
+    scorecard?: ScorecardScaling | null;
+  } = {},
 ): Uint8Array {
   const metadata: Record<string, string> = {
     format: MODEL_FORMAT,
@@ -64,6 +72,10 @@ export function encodeModel(
   if (extra.calibration) {
     checkCalibration(extra.calibration);
     metadata.calibration = JSON.stringify(extra.calibration);
+  }
+  if (extra.scorecard) {
+    checkScorecard(extra.scorecard);
+    metadata.scorecard = JSON.stringify(extra.scorecard);
   }
   metadata.crc32 = CRC_PLACEHOLDER;
   return sealChecksum(
@@ -163,7 +175,8 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   }
   // Files written by this library carry a CRC-32 of every byte; files from elsewhere (PyTorch) have none.
   const ours =
-    ['config', 'preprocessor', 'training', 'calibration', 'library_version'].some((k) => metadata[k] !== undefined) || metadata.format === MODEL_FORMAT;
+    ['config', 'preprocessor', 'training', 'calibration', 'scorecard', 'library_version'].some((k) => metadata[k] !== undefined) ||
+    metadata.format === MODEL_FORMAT;
   if (metadata.crc32 !== undefined) verifyChecksum(bytes, metadata.crc32);
   else if (ours) throw new ModelFormatError('the file has hamiltonian-ai metadata but no checksum: it was altered or truncated');
   const config = parseJson<HamiltonianNNConfig>(metadata, 'config') ?? inferConfig(tensors, options.activation ?? 'leaky_relu');
@@ -202,12 +215,15 @@ export function decodeModel(bytes: Uint8Array, options: { activation?: Activatio
   if (training !== null) checkTrainingRecord(training);
   const calibration = parseJson<Calibration>(metadata, 'calibration');
   if (calibration !== null) checkCalibration(calibration);
+  const scorecard = parseJson<ScorecardScaling>(metadata, 'scorecard');
+  if (scorecard !== null) checkScorecard(scorecard);
   return {
     config,
     tensors: out,
     preprocessor,
     training,
     calibration,
+    scorecard,
     libraryVersion: metadata.library_version ?? '',
     metadata,
   };

@@ -9,6 +9,8 @@ export interface GainsBand {
   positiveRate: number;
   minScore: number;
   maxScore: number;
+  /** Mean score in the band: with calibrated probabilities, the band's predicted PD beside its observed `positiveRate`. */
+  meanScore: number;
   /** Share of all rows in bands 1…band (the decline rate if bands 1…band are declined). */
   cumulativeRowShare: number;
   /** Share of all positives in bands 1…band (the bads caught at that cut). */
@@ -44,11 +46,13 @@ export function gainsTable(labels: ArrayLike<number | boolean>, scores: ArrayLik
   for (let b = 0; b < bands; b++) {
     const size = Math.floor(n / bands) + (b < n % bands ? 1 : 0);
     let positives = 0,
+      sum = 0,
       lo = Number.POSITIVE_INFINITY,
       hi = Number.NEGATIVE_INFINITY;
     for (let k = start; k < start + size; k++) {
       const i = order[k];
       positives += labels[i] ? 1 : 0;
+      sum += scores[i];
       lo = Math.min(lo, scores[i]);
       hi = Math.max(hi, scores[i]);
     }
@@ -63,6 +67,7 @@ export function gainsTable(labels: ArrayLike<number | boolean>, scores: ArrayLik
       positiveRate: positives / size,
       minScore: lo,
       maxScore: hi,
+      meanScore: sum / size,
       cumulativeRowShare: cumRows / n,
       cumulativePositiveShare: totalPositives ? cumPositives / totalPositives : 0,
       remainingPositiveRate: rest ? (totalPositives - cumPositives) / rest : 0,

@@ -35,7 +35,7 @@ export function referenceDistribution(values: ArrayLike<number>, bins = 10): { e
 }
 
 /** Share of `values` in each bin cut by `edges` (bin b holds values with exactly b edges ≤ them). */
-function binShares(edges: readonly number[], values: ArrayLike<number>): number[] {
+export function binShares(edges: readonly number[], values: ArrayLike<number>): number[] {
   const counts = new Float64Array(edges.length + 1);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

@@ -1,6 +1,10 @@
 import { UsageError } from '../core/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
 import type { GainsBand } from '../metrics/gains.js';
+import type { CharacteristicStability } from '../metrics/characteristics.js';
+import type { ApprovalPoint, Cutoff } from '../metrics/cutoff.js';
+import type { ScorecardScaling } from '../metrics/scorecard.js';
+import { cutoffCard, gainsCard, protectedCard, stabilityCard } from './risk.js';
 import { chart, escapeXml } from './svg.js';
 
 export interface ReportInput {
@@ -26,6 +30,19 @@ export interface ReportInput {
   training?: Evaluation;
   /** The held-out gains table (`gainsTable`), highest scores first. */
   gains?: GainsBand[];
+  /** The scorecard scaling: points per gains band. */
+  scaling?: ScorecardScaling;
+  /** The cut-off (and where it was chosen) and the approval curve of the held-out rows. */
+  cutoff?: Cutoff & { chosenOn?: string | null };
+  approval?: ApprovalPoint[];
+  /** Each feature's PSI against the training part, and what it was measured on ('test part vs training part'). */
+  characteristicPsi?: { against: string; features: CharacteristicStability[]; scorePsi?: number };
+  /** Protected attributes and how often each would have been a top reason code. */
+  protectedWeight?: Array<{ feature: string; topReasonRows: number; rows: number; k: number }>;
+  /** The out-of-time split, when the test part is the later periods. */
+  outOfTime?: { timeColumn: string; from: string };
+  /** What the held-out rows are ('test part' in train; the file's name in evaluate). */
+  heldOutLabel?: string;
   /** Extra key/value rows (settings). */
   settings?: Record<string, string | number>;
 }
@@ -38,9 +55,11 @@ function histogram(values: number[], bins: number): { x: number[]; y: number[] }
 }
 
 /**
- * One self-contained HTML page (inline SVG and CSS, no scripts, no network): ROC, KS, score
- * distributions of good vs bad, calibration, training loss and optimiser energy per epoch, and the
- * metrics table with the confusion matrix.
+ * One self-contained HTML page (inline SVG and CSS, no scripts, no network), in the order a risk committee reads it:
+ * metrics (test and training parts) with the confusion matrix, the out-of-time period, the cut-off with the
+ * approval-rate / bad-rate curve, the gains table with PD and points per band, characteristic PSI, protected
+ * attributes; then ROC, KS, score distributions and calibration; and an appendix of optimiser diagnostics (AUC, loss
+ * and energy per epoch).
  * @example
  * writeFileSync('report.html', buildReport({ title: 'credit model', evaluation, labels, probabilities }));
  */
@@ -137,22 +156,23 @@ export function buildReport(r: ReportInput): string {
     ['F1 (positive class)', (e) => f(e.binary.f1), false],
     ['Brier score', (e) => f(e.brier), true],
     ['log loss', (e) => f(e.logLoss), true],
-    ['threshold', (e) => String(e.threshold), false],
+    ['threshold', (e) => String(Number(e.threshold.toPrecision(4))), false],
     ['rows / positives', (e) => `${e.rows} / ${e.positives} (${(100 * e.baseRate).toFixed(1)} %)`, false],
   ];
   const t = r.training;
   const metricsTable = `<table id="metrics">${t ? '<tr><th>metric</th><th>test part</th><th>training part</th></tr>' : ''}${metricRows
     .map(([k, value, both]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(value(ev))}</td>${t ? `<td>${both ? escapeXml(value(t)) : ''}</td>` : ''}</tr>`)
     .join('')}</table>`;
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-  const gainsCard = r.gains
-    ? `<div class="card"><h2>Gains table (held-out, highest ${escapeXml(positive)} risk first)</h2><table id="gains"><tr><th>band</th><th>rows</th><th>${escapeXml(positive)}</th><th>${escapeXml(positive)} rate</th><th>scores</th><th>lift</th><th>declined if cut here</th><th>${escapeXml(positive)} caught</th><th>${escapeXml(positive)} rate approved</th><th>KS</th></tr>${r.gains
-        .map(
-          (b) =>
-            `<tr><td>${b.band}</td><td>${b.rows}</td><td>${b.positives}</td><td>${pct(b.positiveRate)}</td><td>${b.minScore.toFixed(3)}–${b.maxScore.toFixed(3)}</td><td>${b.lift.toFixed(2)}</td><td>${pct(b.cumulativeRowShare)}</td><td>${pct(b.cumulativePositiveShare)}</td><td>${pct(b.remainingPositiveRate)}</td><td>${b.ks.toFixed(3)}</td></tr>`,
-        )
-        .join('')}</table></div>`
-    : '';
+  const held = r.heldOutLabel ?? 'test part';
+  const risk = [
+    r.outOfTime
+      ? `<div class="card" id="out-of-time"><h2>Out-of-time test</h2><p>The ${escapeXml(held)} is every row with ${escapeXml(r.outOfTime.timeColumn)} ≥ ${escapeXml(r.outOfTime.from)}; the model was fitted on the earlier periods only.</p></div>`
+      : '',
+    r.cutoff && r.approval ? cutoffCard(r.cutoff, r.approval, r.labels, r.probabilities, positive) : '',
+    r.gains ? gainsCard(r.gains, positive, r.scaling) : '',
+    r.characteristicPsi ? stabilityCard(r.characteristicPsi.features, r.characteristicPsi.against, r.characteristicPsi.scorePsi) : '',
+    r.protectedWeight?.length ? protectedCard(r.protectedWeight) : '',
+  ].join('\n');
   const c = ev.confusion;
   const settings = Object.entries(r.settings ?? {})
     .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(String(v))}</td></tr>`)
@@ -168,19 +188,25 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text
 <h1>${escapeXml(r.title)}</h1>
 ${(r.subtitle ?? []).map((s) => `<p class="sub">${escapeXml(s)}</p>`).join('\n')}
 <div class="grid">
-<div class="card"><h2>Metrics (held-out)</h2>${metricsTable}
-<h3>Confusion matrix at ${ev.threshold}</h3><table id="confusion"><tr><th></th><th>predicted positive</th><th>predicted negative</th></tr>
+<div class="card"><h2>Metrics (${escapeXml(held)})</h2>${metricsTable}
+<h3>Confusion matrix at ${Number(ev.threshold.toPrecision(4))}</h3><table id="confusion"><tr><th></th><th>predicted positive</th><th>predicted negative</th></tr>
 <tr><td>actual positive</td><td>${c.tp}</td><td>${c.fn}</td></tr><tr><td>actual negative</td><td>${c.fp}</td><td>${c.tn}</td></tr></table>
 ${settings ? `<h3>Settings</h3><table id="settings">${settings}</table>` : ''}</div>
-${gainsCard}
+${risk}
 <div class="card" id="roc">${roc}</div>
 <div class="card" id="ks">${ks}</div>
 <div class="card" id="distributions">${dist}</div>
 <div class="card" id="calibration">${calibration}${calibrationCounts}</div>
+</div>
+${
+  h.length
+    ? `<h2 id="optimiser-diagnostics">Appendix: optimiser diagnostics</h2><p class="sub">How training went, for the model's developers: a risk reading needs none of it.</p><div class="grid">
 ${aucPerEpoch ? `<div class="card" id="auc-per-epoch">${aucPerEpoch}</div>` : ''}
 ${loss ? `<div class="card" id="loss">${loss}</div>` : ''}
 ${energy ? `<div class="card" id="energy">${energy}</div>` : ''}
-</div>
+</div>`
+    : ''
+}
 <p class="sub">Written by hamiltonian-ai. Self-contained: no scripts, no network.</p>
 </body></html>
 `;

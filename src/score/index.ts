@@ -13,10 +13,12 @@ import { checkProbabilities, checkRecord } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
+import { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
 export { DataError, ScoringError } from '../data/errors.js';
 export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
+export { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
 
 /** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
 export type ScoreRecord = Record<string, unknown>;
@@ -29,11 +31,15 @@ export interface Reason {
   value: unknown;
   /** How much higher P(positive) is with this value than with the feature at its typical value (median or mode). */
   contribution: number;
+  /** The scorecard points this value costs: points with the feature at its typical value minus the record's (unrounded, > 0). */
+  points: number;
 }
 
 /** Probability, decision, warnings and (from `explain`) reason codes. */
 export interface ScoreResult {
   probability: number;
+  /** Scorecard points (higher = safer; the model's scaling, see `Scorer.scaling`). */
+  points: number;
   /** probability ≥ threshold (e.g. "decline" when the positive class is default). */
   decision: boolean;
   reasons?: Reason[];
@@ -53,6 +59,12 @@ export interface ScorerOptions {
   strict?: boolean;
   /** 'auto' (default): WASM where available, else JS; or force 'wasm' / 'js'. */
   engine?: 'auto' | 'wasm' | 'js';
+  /**
+   * Features never given as reason codes (protected attributes: sex, age, marital status, …); default: the model file's
+   * `training.protected` (train --protected). They still enter the probability: to keep them out of it, exclude them
+   * from training.
+   */
+  protected?: readonly string[];
 }
 
 /**
@@ -72,9 +84,13 @@ export class Scorer {
   /** Raw columns the scorer reads from a record. */
   readonly features: string[];
   readonly model: ModelFileContent;
+  /** How probabilities become points: the model file's scaling, DEFAULT_SCALING for files without one. */
+  readonly scaling: ScorecardScaling;
+  /** Features that are never reason codes (see `ScorerOptions.protected`). */
+  readonly protectedFeatures: ReadonlySet<string>;
   private readonly x: Float32Array;
   private readonly p1 = new Float32Array(1);
-  private readonly blocks: Array<{ name: string; start: number; end: number }> = [];
+  private readonly blocks: Array<{ name: string; start: number; end: number; isProtected: boolean }> = [];
   private readonly baseline: Float32Array;
   /** explain()'s and reasonsEncoded()'s buffers (the record encoded; occluded copies and their probabilities), grown once. */
   private readonly record: Float32Array;
@@ -102,6 +118,12 @@ export class Scorer {
     const stored = model.training?.threshold;
     this.threshold = options.threshold ?? (typeof stored === 'number' ? stored : 0.5);
     this.strict = options.strict ?? true;
+    this.scaling = model.scorecard ?? DEFAULT_SCALING;
+    const protectedFeatures = options.protected ?? model.training?.protected ?? [];
+    const unknown = protectedFeatures.filter((f) => !this.features.includes(f));
+    if (unknown.length)
+      throw new UsageError(`protected feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')} not among the model's features`);
+    this.protectedFeatures = new Set(protectedFeatures);
     if (!(this.threshold >= 0 && this.threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${this.threshold}`);
     const dims = [model.config.inputDim, ...model.config.hiddenDims, model.config.outputDim];
     const layers = dims.slice(0, -1).map((nin, l) => ({
@@ -114,12 +136,7 @@ export class Scorer {
     this.x = new Float32Array(pre.cols);
     this.record = new Float32Array(pre.cols);
     this.firstWeightsByColumn = transpose(layers[0].weight, layers[0].outFeatures, layers[0].inFeatures);
-    let k = 0;
-    for (const f of pre.features) {
-      const width = f.kind === 'numeric' ? (f.indicator ? 2 : 1) : f.categories.length;
-      this.blocks.push({ name: f.name, start: k, end: k + width });
-      k += width;
-    }
+    for (const b of pre.featureBlocks()) this.blocks.push({ name: b.name, start: b.start, end: b.end, isProtected: this.protectedFeatures.has(b.name) });
     const typical: ScoreRecord = Object.fromEntries(pre.features.map((f) => [f.name, f.kind === 'numeric' ? f.median : f.mode]));
     this.baseline = pre.transformRecord(typical);
   }
@@ -158,10 +175,15 @@ export class Scorer {
     return checkProbabilities(this.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
 
-  /** Probability and decision at the scorer's threshold. */
+  /** Scorecard points for P(positive) = `probability` (rounded half up; NaN outside [0, 1]). */
+  points(probability: number): number {
+    return points(probability, this.scaling);
+  }
+
+  /** Probability, points and decision at the scorer's threshold. */
   decide(record: ScoreRecord): ScoreResult {
     const probability = this.score(record);
-    return { probability, decision: probability >= this.threshold, warnings: this.warnings(record) };
+    return { probability, points: this.points(probability), decision: probability >= this.threshold, warnings: this.warnings(record) };
   }
 
   /** Throws a `ScoringError` unless `record` can be scored (see `checkRecord`); `index` names it in a batch. */
@@ -218,12 +240,13 @@ export class Scorer {
       if (!valid) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
       top = ranked;
     });
-    const reasons = top.map(({ feature, contribution }) => ({
+    const reasons = top.map(({ feature, contribution, points }) => ({
       feature,
       value: (Object.hasOwn(record, feature) ? record[feature] : null) ?? null,
       contribution,
+      points,
     }));
-    return { probability, decision: probability >= this.threshold, warnings: this.warnings(record), reasons };
+    return { probability, points: this.points(probability), decision: probability >= this.threshold, warnings: this.warnings(record), reasons };
   }
 
   /**
@@ -289,6 +312,7 @@ export class Scorer {
         const xr = (r0 + r) * cols,
           zo = own + r * h;
         for (let f = -1; f < nb; f++) {
+          if (f >= 0 && blocks[f].isProtected) continue; // never a reason: not scored (NOT_SCORED)
           // Offsets, not views: this loop runs (features + 1) times per record, and a view is an allocation.
           const o = n * h;
           let changed = f < 0;
@@ -333,8 +357,11 @@ export class Scorer {
       if (top.length === k) top.pop();
       let at = top.length;
       while (at > 0 && top[at - 1].contribution < contribution) at--;
-      top.splice(at, 0, { feature: this.blocks[f].name, contribution });
+      top.splice(at, 0, { feature: this.blocks[f].name, contribution, points: 0 });
     }
+    // Points only for the k kept (two logarithms each): the typical copy's points minus the record's.
+    const own = exactPoints(p[0], this.scaling);
+    for (const r of top) r.points = exactPoints(p[0] - r.contribution, this.scaling) - own;
     return top;
   }
 }
@@ -343,6 +370,8 @@ export class Scorer {
 export interface RankedReason {
   feature: string;
   contribution: number;
+  /** Points the value costs (see `Reason.points`). */
+  points: number;
 }
 
 /** Marks an occluded copy that was not scored (its feature is at its typical value already): not a probability. */

@@ -150,7 +150,14 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(r.stderr).toMatch(/1 of 5 rows could not be scored/);
     expect(r.stderr).toMatch(/line 4: .*'abc' is not a number/);
     const t = parseCsv(readFileSync(out, 'utf8'));
-    expect(t.columns.slice(-5)).toEqual(['probability', 'decision', 'reason_1', 'reason_2', 'score_error']);
+    expect(t.columns.slice(-12)).toEqual([
+      'probability',
+      'decision',
+      'points',
+      ...['reason_1', 'reason_1_value', 'reason_1_contribution', 'reason_1_points'],
+      ...['reason_2', 'reason_2_value', 'reason_2_contribution', 'reason_2_points'],
+      'score_error',
+    ]);
     expect(t.rows).toHaveLength(5);
     expect(t.rows[2][t.columns.indexOf('probability')]).toBe('');
     expect(t.rows[2].at(-1)).toMatch(/line 4/);
@@ -161,6 +168,17 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
       const p = Number(t.rows[i][t.columns.indexOf('probability')]);
       expect(Math.abs(p - scorer.score(rec))).toBeLessThan(1e-6);
       expect(t.rows[i][t.columns.indexOf('decision')]).toBe(p >= 0.5 ? 'bad' : 'good');
+      // Points, and each reason with the record's value, its contribution and the points it costs, as explain gives them.
+      const ex = scorer.explain(rec, 2);
+      expect(Number(t.rows[i][t.columns.indexOf('points')])).toBe(ex.points);
+      ex.reasons!.forEach((reason, j) => {
+        const at = (c: string) => t.rows[i][t.columns.indexOf(`reason_${j + 1}${c}`)];
+        expect(at('')).toBe(reason.feature);
+        expect(at('_value')).toBe(String(reason.value));
+        expect(Number(at('_contribution'))).toBeCloseTo(reason.contribution, 5);
+        expect(Number(at('_points'))).toBeCloseTo(reason.points, 0);
+        expect(reason.points).toBeGreaterThan(0);
+      });
     }
     const missing = cli(['score', '--model', model, '--data', join(ROOT, 'data', 'lending_club.csv'), '--out', join(dir, 'x.csv')]);
     expect(missing.code).toBe(2);
@@ -168,9 +186,9 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(existsSync(join(dir, 'x.csv'))).toBe(false);
   });
 
-  it('export-onnx: onnxruntime-web scores encoded rows identically (1e-5)', async () => {
+  it('export-onnx --encoded: onnxruntime-web scores encoded rows identically (1e-5)', async () => {
     const onnx = join(dir, 'm.onnx');
-    expect(cli(['export-onnx', '--model', model, '--out', onnx]).code).toBe(0);
+    expect(cli(['export-onnx', '--model', model, '--out', onnx, '--encoded']).code).toBe(0);
     const ort = await import('onnxruntime-web');
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
@@ -413,7 +431,7 @@ describe('the logistic regression: baseline and model', () => {
     expect(lr.rows.validation).toBe(0);
     const scored = cli(['score', '--model', join(dir, 'lr.safetensors'), '--data', CREDIT, '--quiet']);
     expect(scored.code, scored.stderr).toBe(0);
-    expect(scored.stdout.split('\n')[1]).toMatch(/,0\.\d{6},(good|bad),$/);
+    expect(scored.stdout.split('\n')[1]).toMatch(/,0\.\d{6},(good|bad),\d+,$/);
     const bad = cli([...common, '--hidden', 'none,3', '--out', join(dir, 'x.safetensors')]);
     expect(bad.stderr).toMatch(/or 'none'/);
   });

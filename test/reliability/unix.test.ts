@@ -159,7 +159,7 @@ describe('endless, binary and badly encoded input', () => {
     writeFileSync(f, header);
     const r = cli(['score', '--model', model, '--data', f]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(`${parseCsv(header).columns.join(',')},probability,decision,score_error`);
+    expect(r.stdout.trim()).toBe(`${parseCsv(header).columns.join(',')},probability,decision,points,score_error`);
   });
 });
 

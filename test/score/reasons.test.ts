@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
-import { loadScorerSync } from '../../src/score/index.js';
+import { exactPoints, loadScorerSync } from '../../src/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 3, applySmote: false });
@@ -49,4 +49,51 @@ describe.each([
       for (const rec of records.slice(0, 20)) expect(scorer.explain(rec).probability).toBe(scorer.score(rec));
     });
   }
+});
+
+describe('reason codes with evidence, and protected features', () => {
+  const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [16], seed: 7, backend: 'js' });
+  const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), scorecard: { pdo: 20, baseScore: 600, baseOdds: 50 } });
+  const scorer = loadScorerSync(bytes, { engine: 'js' });
+
+  it("each reason's points are the points with the feature at its typical value minus the record's (the points it costs)", () => {
+    let checked = 0;
+    for (const rec of records.slice(0, 60)) {
+      const ex = scorer.explain(rec, 3);
+      for (const reason of ex.reasons!) {
+        const f = scorer.preprocessor.features.find((g) => g.name === reason.feature)!;
+        const typical = scorer.score({ ...rec, [f.name]: f.kind === 'numeric' ? f.median : f.mode });
+        expect(reason.value).toBe(rec[f.name]);
+        expect(reason.contribution).toBeCloseTo(ex.probability - typical, 5);
+        expect(reason.points).toBeCloseTo(exactPoints(typical, scorer.scaling) - exactPoints(ex.probability, scorer.scaling), 2);
+        expect(reason.points).toBeGreaterThan(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('a protected feature is never a reason (explain and the batch), and the others keep their order', () => {
+    const x = scorer.preprocessor.transformRecords(records);
+    const open = scorer.reasonsEncoded(x, records.length, 3);
+    const counts = new Map<string, number>();
+    for (const r of open) for (const reason of r ?? []) counts.set(reason.feature, (counts.get(reason.feature) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0]; // the most frequent reason
+    const guarded = loadScorerSync(bytes, { engine: 'js', protected: [top] });
+    const hidden = guarded.reasonsEncoded(x, records.length, 3);
+    hidden.forEach((r, i) => {
+      expect(r!.some((reason) => reason.feature === top)).toBe(false);
+      // The remaining ranking is the unprotected one without the protected feature.
+      const rest = open[i]!.filter((reason) => reason.feature !== top).map((reason) => reason.feature);
+      expect(r!.map((reason) => reason.feature).slice(0, rest.length)).toEqual(rest);
+    });
+    for (const rec of records.slice(0, 20)) expect(guarded.explain(rec, 5).reasons!.some((reason) => reason.feature === top)).toBe(false);
+    expect(guarded.score(records[0])).toBe(scorer.score(records[0])); // protection hides a reason; it does not change the probability
+  });
+
+  it("the model file's training.protected is the default; an unknown feature is refused", () => {
+    const stored = loadScorerSync(encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training: { protected: ['int_rate'] } }));
+    expect([...stored.protectedFeatures]).toEqual(['int_rate']);
+    expect(() => loadScorerSync(bytes, { protected: ['nope'] })).toThrow(/protected feature 'nope' not among the model's features/);
+  });
 });

@@ -1,4 +1,10 @@
-import { evaluateScores, psiAgainst } from '../../index.js';
+import { basename } from 'node:path';
+import { approvalCurve, characteristicStability, chooseCutoff, evaluateScores, gainsTable, psiAgainst } from '../../index.js';
+import { buildReport } from '../../report/html.js';
+import { psiVerdict } from '../../report/risk.js';
+import { DEFAULT_SCALING } from '../../metrics/scorecard.js';
+import { readBytes, writeAtomic } from '../files.js';
+import { protectedWeights } from './train-risk.js';
 import { calibrateProbabilities } from '../../metrics/calibration-map.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -8,16 +14,25 @@ import { formatTable, metricRows } from '../output.js';
 
 export const evaluateSpec: CommandSpec = {
   name: 'evaluate',
-  summary: "score a labelled CSV with a saved model: metrics, plus PSI of the score against the training part's scores",
+  summary: 'score a labelled CSV with a saved model: metrics, PSI of the score and of every feature against the training part, and (--report) the HTML report',
   usage: 'hamiltonian-ai evaluate --model MODEL.safetensors --data FILE.csv [--target COL] [--json]',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', io: 'in', arg: 'FILE', help: 'labelled CSV (e.g. a later period)', required: true },
     target: { type: 'string', arg: 'COL', help: "target column (default: the model's)" },
     threshold: { type: 'number', help: "decision threshold (default: the model's, else 0.5)", check: checks.probability },
+    report: {
+      type: 'string',
+      io: 'out',
+      arg: 'FILE.html',
+      help: "write train's report for this file: metrics, cut-off, gains, score and characteristic PSI against the training part",
+    },
     json: { type: 'boolean', help: 'print one JSON object' },
   },
-  examples: ['hamiltonian-ai evaluate --model credit.safetensors --data data/credit_data.csv'],
+  examples: [
+    'hamiltonian-ai evaluate --model credit.safetensors --data data/credit_data.csv',
+    'hamiltonian-ai evaluate --model credit.safetensors --data loans-2017.csv --report monitoring-2017.html',
+  ],
 };
 
 export async function evaluate(o: Parsed): Promise<void> {
@@ -43,9 +58,43 @@ export async function evaluate(o: Parsed): Promise<void> {
   const threshold = (o.threshold as number | undefined) ?? (content.training?.threshold as number | undefined) ?? 0.5;
   // The probabilities the scorers give: the network's, then the model's calibration (when it has one).
   const probs = calibrateProbabilities(model.predictProba(enc.x, enc.rows), enc.rows, content.calibration);
-  const m = evaluateScores(enc.y!, probs, { threshold });
+  const m = evaluateScores(enc.y!, probs, { threshold, curves: !!o.report });
   const dist = content.training?.scoreDistribution;
   const psi = dist ? psiAgainst(dist, probs).psi : null;
+  const references = content.training?.characteristics;
+  const characteristicPsi = references ? characteristicStability(references, preprocessor.featureBlocks(), enc.x, enc.rows, enc.cols) : null;
+  if (o.report) {
+    const stored = content.training?.cutoff;
+    const cutoff = o.threshold !== undefined || !stored ? chooseCutoff({ rule: 'threshold', threshold }, [], []) : { ...stored, threshold };
+    const positive = preprocessor.positive;
+    writeAtomic(
+      o.report as string,
+      buildReport({
+        title: `hamiltonian-ai — ${basename(path)} scored with ${basename(o.model as string)}`,
+        subtitle: [
+          `${enc.rows} rows scored (${enc.skipped.length} skipped); target '${target}' (positive: '${positive}'); model trained on ${content.training?.dataFile ?? 'unknown data'}`,
+        ],
+        heldOutLabel: basename(path),
+        evaluation: m,
+        labels: enc.y!,
+        probabilities: probs,
+        classLabels: { positive, negative: preprocessor.label(0) },
+        gains: enc.rows >= 10 ? gainsTable(enc.y!, probs, 10) : undefined,
+        scaling: content.scorecard ?? DEFAULT_SCALING,
+        cutoff,
+        approval: approvalCurve(enc.y!, probs),
+        characteristicPsi: characteristicPsi
+          ? { against: `${basename(path)} vs training part`, features: characteristicPsi, scorePsi: psi ?? undefined }
+          : undefined,
+        protectedWeight: protectedWeights(
+          readBytes(o.model as string),
+          { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols },
+          content.training?.protected ?? [],
+        ),
+        settings: { model: o.model as string, data: path },
+      }),
+    );
+  }
   const metrics = {
     auc: m.auc,
     ks: m.ks,
@@ -60,17 +109,15 @@ export async function evaluate(o: Parsed): Promise<void> {
   };
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ metrics, psi, confusion: m.confusion, threshold, rows: { scored: enc.rows, skipped: enc.skipped.length }, skipped: enc.skipped.slice(0, 100).map((s) => ({ line: s.line, reason: s.reason })), model: o.model })}\n`,
+      `${JSON.stringify({ metrics, psi, characteristicPsi: characteristicPsi?.map((c) => ({ feature: c.feature, psi: c.psi })) ?? null, confusion: m.confusion, threshold, rows: { scored: enc.rows, skipped: enc.skipped.length }, skipped: enc.skipped.slice(0, 100).map((s) => ({ line: s.line, reason: s.reason })), model: o.model })}\n`,
     );
   } else {
     const f = (v: number) => v.toFixed(4);
     process.stdout.write(`${path}: ${enc.rows} rows scored, ${m.positives} positive ('${preprocessor.positive}')\n`);
-    process.stdout.write(
-      `${formatTable([
-        ...metricRows(m),
-        ['PSI vs training part', psi === null ? '—' : `${f(psi)}${psi > 0.25 ? ' (shifted)' : psi > 0.1 ? ' (watch)' : ' (stable)'}`],
-      ])}\n`,
-    );
+    process.stdout.write(`${formatTable([...metricRows(m), ['PSI vs training part', psi === null ? '—' : `${f(psi)} (${psiVerdict(psi)})`]])}\n`);
+    const shifted = (characteristicPsi ?? []).filter((c) => c.psi > 0.1);
+    if (shifted.length)
+      process.stdout.write(`features that moved (PSI > 0.1 against the training part): ${shifted.map((c) => `${c.feature} ${f(c.psi)}`).join(', ')}\n`);
     const c = m.confusion;
     process.stdout.write(`confusion at ${threshold}: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
   }

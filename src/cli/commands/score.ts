@@ -17,14 +17,18 @@ import { Progress } from '../output.js';
 
 export const scoreSpec: CommandSpec = {
   name: 'score',
-  summary: 'score every row of a CSV (streamed: files larger than memory work), appending probability and decision',
+  summary: 'score every row of a CSV (streamed: files larger than memory work), appending probability, decision and scorecard points',
   usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K] [--backend gpu]',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
     data: { type: 'string', io: 'in', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
     out: { type: 'string', io: 'out', arg: 'FILE', help: 'output CSV (default: standard output)' },
     threshold: { type: 'number', help: "decision threshold (default: the model's, as evaluate uses; else 0.5)", check: checks.probability },
-    reasons: { type: 'int', help: 'add the top K reason codes (features pushing toward the positive class)', default: 0 },
+    reasons: {
+      type: 'int',
+      help: "add the top K reason codes (features pushing toward the positive class; the model's protected features never are): name, value, contribution to the probability, points it costs",
+      default: 0,
+    },
     'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
     backend: {
       type: 'string',
@@ -84,6 +88,7 @@ export async function score(o: Parsed): Promise<void> {
   let header: string[] | null = null;
   let delim: Delimiter = ',';
   let featureIdx: number[] = [];
+  const featurePosition = new Map(pre.features.map((f, i) => [f.name, i]));
   let scored = 0,
     failed = 0,
     rows = 0;
@@ -138,17 +143,27 @@ export async function score(o: Parsed): Promise<void> {
       }
       if (errors[i] === null) {
         const p = probs[k];
-        fields.push(p.toFixed(6), formatCsvField(p >= scorer.threshold ? pre.positive : negative, delim));
+        fields.push(p.toFixed(6), formatCsvField(p >= scorer.threshold ? pre.positive : negative, delim), String(scorer.points(p)));
         if (ranked) {
           const ex = ranked[k] ?? [];
-          for (let j = 0; j < reasons; j++) fields.push(formatCsvField(ex[j] ? ex[j].feature : '', delim));
+          for (let j = 0; j < reasons; j++) {
+            const reason = ex[j];
+            if (!reason) fields.push('', '', '', '');
+            else
+              fields.push(
+                formatCsvField(reason.feature, delim),
+                formatCsvField(r.fields[featureIdx[featurePosition.get(reason.feature)!]], delim),
+                reason.contribution.toFixed(6),
+                reason.points.toFixed(1),
+              );
+          }
         }
         k++;
         fields.push('');
         scored++;
       } else {
-        fields.push('', '');
-        for (let j = 0; j < reasons; j++) fields.push('');
+        fields.push('', '', '');
+        for (let j = 0; j < 4 * reasons; j++) fields.push('');
         fields.push(formatCsvField(`line ${r.line}: ${errors[i]}`, delim));
         failed++;
         if (failures.length < 1000) failures.push({ line: r.line, reason: errors[i]! });
@@ -175,7 +190,13 @@ export async function score(o: Parsed): Promise<void> {
       if (missing.length)
         throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
       featureIdx = pre.features.map((f) => position.get(f.name)!);
-      const extra = ['probability', 'decision', ...Array.from({ length: reasons }, (_, j) => `reason_${j + 1}`), 'score_error'];
+      const reasonColumns = Array.from({ length: reasons }, (_, j) => [
+        `reason_${j + 1}`,
+        `reason_${j + 1}_value`,
+        `reason_${j + 1}_contribution`,
+        `reason_${j + 1}_points`,
+      ]);
+      const extra = ['probability', 'decision', 'points', ...reasonColumns.flat(), 'score_error'];
       await write(`${[...header, ...extra].map((f) => formatCsvField(f, delim)).join(delim)}\n`);
       return;
     }

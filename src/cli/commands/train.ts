@@ -8,13 +8,14 @@ import {
   trainingRowsBeforeSmote,
   type Evaluation,
   type History,
+  type Cutoff,
   type PreparedTable,
 } from '../../index.js';
 import { ACTIVATIONS } from '../../core/activations.js';
 import { encodeModel, type TrainingRecord } from '../../io/model-file.js';
 import { buildReport } from '../../report/html.js';
 import { fitBaseline, fitCalibration, fitRequested, type BaselineMetrics } from './train-fit.js';
-import { calibrateProbabilities } from '../../metrics/calibration-map.js';
+import { chooseTrainingCutoff, protectedWeights, riskOutputs, scalingOption, scoredBy } from './train-risk.js';
 import { VERSION } from '../../core/version.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -120,7 +121,20 @@ export const trainSpec: CommandSpec = {
       default: 'auto',
       check: oneOf(['auto', 'wasm', 'js', 'gpu']),
     },
-    threshold: { type: 'number', help: 'decision threshold for the metrics', default: 0.5, check: checks.probability },
+    threshold: { type: 'number', help: 'decision threshold (default 0.5; same as --cutoff T)', check: checks.probability },
+    cutoff: {
+      type: 'string',
+      arg: 'RULE',
+      help: 'the decision threshold, stored in the model and used by score: a probability, approval:0.8 (approve 80 %), or cost:FN=5,FP=1 (least expected cost); chosen on the validation part',
+    },
+    pdo: { type: 'number', help: 'scorecard points to double the good:bad odds', default: 20, check: checks.positive },
+    'base-score': { type: 'number', help: 'scorecard points at --base-odds', default: 600 },
+    'base-odds': { type: 'number', help: 'good:bad odds that score --base-score', default: 50, check: checks.positive },
+    protected: {
+      type: 'names',
+      arg: 'COL,COL',
+      help: 'protected attributes: never given as reason codes; the report says how much weight they carry (exclude them to keep them out of the probability)',
+    },
     report: { type: 'string', io: 'out', arg: 'FILE.html', help: 'write a self-contained HTML report' },
     json: { type: 'boolean', help: 'print one JSON object instead of the table' },
     quiet: { type: 'boolean', help: 'no progress output' },
@@ -177,9 +191,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   }
   const { model, history, settings, backend } = await fitRequested(o, prep, seed);
   const calibration = fitCalibration(o, model, prep);
-  const threshold = o.threshold as number;
+  const scored = scoredBy((x, rows) => model.predictProba(x, rows), calibration);
+  const { cutoff, chosenOn } = chooseTrainingCutoff(o, prep, scored);
+  const threshold = cutoff.threshold;
   // Test metrics from the probabilities the scorers will give: the network's, calibrated when asked.
-  const probs = calibrateProbabilities(model.predictProba(prep.test.x, prep.test.rows), prep.test.rows, calibration);
+  const probs = scored(prep.test);
   const metrics = evaluateScores(prep.test.y, probs, { threshold, curves: true });
   const calibrationCheck = calibrationSummary(prep.test.y, probs);
   // Deciles of the test part, highest risk first: declines, bads caught and the bad rate left at each cut.
@@ -188,7 +204,11 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const baseline = fittedBaseline?.metrics ?? null;
   // The training rows' scores (before SMOTE): PSI's reference, and the training-part metrics beside the test part's.
   const realTraining = trainingRowsBeforeSmote(prep);
-  const trainScores = calibrateProbabilities(model.predictProba(realTraining.x, realTraining.rows), realTraining.rows, calibration);
+  const trainScores = scored(realTraining);
+  const risk = riskOutputs(prep, probs);
+  const protectedFeatures = (o.protected as string[] | undefined) ?? [];
+  const unknown = protectedFeatures.filter((f) => !prep.preprocessor.features.some((g) => g.name === f));
+  if (unknown.length) throw new UsageError(`--protected: ${unknown.map((f) => `'${f}'`).join(', ')} not among the model's features`);
   const metricsRecord = {
     auc: metrics.auc,
     ks: metrics.ks,
@@ -221,6 +241,9 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     rows: { train: prep.trainRowsBeforeSmote, test: prep.test.rows },
     metrics: metricsRecord,
     threshold,
+    cutoff: { ...cutoff, ...(chosenOn ? { chosenOn } : {}) },
+    ...(protectedFeatures.length ? { protected: protectedFeatures } : {}),
+    characteristics: risk.characteristics,
     // PSI's reference: the training part's scores (before SMOTE), the population the model was built on.
     scoreDistribution: {
       ...referenceDistribution(trainScores),
@@ -231,7 +254,14 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     ...(baseline ? { baseline } : {}),
   };
   const modelPath = o.out as string;
-  writeAtomic(modelPath, encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training, calibration }));
+  const bytes = encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training, calibration, scorecard: scalingOption(o) });
+  writeAtomic(modelPath, bytes);
+  const protectedWeight = protectedWeights(bytes, prep.test, protectedFeatures);
+  for (const w of protectedWeight)
+    if (w.topReasonRows > 0)
+      process.stderr.write(
+        `warning: protected feature '${w.feature}' would be a top-${w.k} reason code for ${w.topReasonRows} of ${w.rows} test applicants: it is never reported as a reason, but it moves their probability — exclude it from training (--exclude) to keep it out\n`,
+      );
   if (o.report) {
     writeAtomic(
       o.report as string,
@@ -253,6 +283,12 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
         baseline: fittedBaseline?.evaluation,
         training: evaluateScores(realTraining.y, trainScores, { threshold }),
         gains: gains ?? undefined,
+        scaling: scalingOption(o),
+        cutoff: { ...cutoff, chosenOn },
+        approval: risk.approval,
+        characteristicPsi: { against: 'test part vs training part', features: risk.stability },
+        protectedWeight,
+        outOfTime: o['time-column'] ? { timeColumn: o['time-column'] as string, from: o['oot-from'] as string } : undefined,
         settings: { model: resolve(modelPath), 'data SHA-256': training.dataSha256!, backend: model.backend },
       }),
     );
@@ -272,6 +308,10 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
     calibration: calibration?.method ?? 'none',
     calibrationCheck,
     gains,
+    cutoff: { ...cutoff, chosenOn },
+    scorecard: scalingOption(o),
+    characteristicPsi: risk.stability.map((c) => ({ feature: c.feature, psi: c.psi })),
+    protectedWeight,
     timing: { trainSeconds: history.trainSeconds, secondsPerEpoch: history.epochs.length ? history.trainSeconds / history.epochs.length : 0 },
     epochs: history.epochs.length,
     bestEpoch: history.bestEpoch,
@@ -288,7 +328,7 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
     return;
   }
   const m = r.metrics;
-  process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${m.threshold})\n`);
+  process.stdout.write(`\nHeld-out metrics (${m.rows} rows, ${m.positives} positive; threshold ${Number(m.threshold.toPrecision(4))})\n`);
   // Beside the network, on the same test part: the logistic regression (the comparison a risk team makes first) and,
   // in the demo, the original's recipe.
   const others = [
@@ -302,6 +342,20 @@ export function printOutcome(r: TrainOutcome, asJson: boolean): void {
   } else process.stdout.write(`${formatTable(metricRows(m))}\n`);
   const c = m.confusion;
   process.stdout.write(`confusion: TP ${c.tp}  FP ${c.fp}  TN ${c.tn}  FN ${c.fn}\n`);
+  const cut = r.json.cutoff as Cutoff & { chosenOn: string | null };
+  if (cut.chosenOn) {
+    // Approved on the test part = predicted negative (P below the threshold).
+    const testApproved = (c.tn + c.fn) / Math.max(1, m.rows);
+    const rule = cut.rule.rule === 'approval' ? `approve ${(100 * cut.rule.approvalRate).toFixed(1)} %` : 'least expected cost';
+    process.stdout.write(
+      `cut-off: decline at P ≥ ${cut.threshold.toFixed(4)} (${rule}, chosen on the ${cut.chosenOn}: ${(100 * cut.approvalRate).toFixed(1)} % approved there, ${(100 * testApproved).toFixed(1)} % on the test part)\n`,
+    );
+  }
+  const moved = (r.json.characteristicPsi as Array<{ feature: string; psi: number }>).filter((f) => f.psi > 0.1);
+  if (moved.length)
+    process.stdout.write(
+      `features that differ between the training and test parts (PSI > 0.1): ${moved.map((f) => `${f.feature} ${f.psi.toFixed(3)}`).join(', ')}\n`,
+    );
   process.stdout.write(
     `${r.history.epochs.length ? `trained ${r.history.epochs.length} epochs${r.history.bestEpoch !== r.history.epochs.length ? ` (early stopping kept epoch ${r.history.bestEpoch})` : ''}` : 'fitted a logistic regression'} in ${r.history.trainSeconds.toFixed(2)} s; model written to ${r.modelPath}${r.json.report ? `; report ${r.json.report}` : ''}\n`,
   );
