@@ -3,7 +3,7 @@
  * symplectic optimisers), test systems, trajectories, and `verifyIntegrator` for checking any stepper.
  * @module
  */
-import { energyBehavior, type EnergyBehavior } from './integrators/verify.js';
+import { energyBehavior, type EnergyBehavior } from './integrators/checks.js';
 
 export * from './integrators/methods.js';
 export {
@@ -23,6 +23,14 @@ export { createStepper, forEachStage, type Stepper, type StepperOptions } from '
 export { integrate, type IntegrateOptions, type Trajectory } from './integrators/integrate.js';
 export {
   verifyIntegrator,
+  defaultVerifySystems,
+  adaptiveOrder,
+  consistencyDefect,
+  isOneStepMap,
+  jacobianWithError,
+  referenceSolution,
+  residualTolerance,
+  vectorField,
   measureOrder,
   energyBehavior,
   reversibilityError,
@@ -36,7 +44,13 @@ export {
   type EnergyBehavior,
   type VerifyOptions,
   type IntegratorReport,
+  type VerifySystem,
+  type SystemVerdict,
+  type UserStepper,
+  type AdaptiveOrder,
+  type JacobianEstimate,
 } from './integrators/verify.js';
+export { GAUSS_LEGENDRE, gaussLegendreStep } from './integrators/implicit.js';
 
 /**
  * @deprecated since 0.2: the US spelling `energyBehavior`; removed in 0.3.

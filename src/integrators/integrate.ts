@@ -11,6 +11,8 @@ export interface IntegrateOptions {
   record?: number;
   /** Friction γ (conformal/dissipative variants). Default 0. */
   friction?: number;
+  /** Compensated (Kahan) summation of the updates: round-off stops accumulating over long runs (splitting methods). */
+  compensated?: boolean;
 }
 
 /** A recorded run with its energy and invariant errors. */
@@ -49,7 +51,7 @@ export function integrate(system: HamiltonianSystem, method: MethodName, q0: Vec
   if (!Number.isInteger(steps) || steps < 0) throw new UsageError(`steps must be an integer ≥ 0, got ${steps}`);
   const n = system.dim;
   if (q0.length !== n || p0.length !== n) throw new UsageError(`q0 and p0 must have ${n} entries (the system's dim), got ${q0.length} and ${p0.length}`);
-  const stepper = createStepper(system, method, { h, friction: options.friction });
+  const stepper = createStepper(system, method, { h, friction: options.friction, compensated: options.compensated });
   const every = options.record ?? Math.max(1, Math.floor(steps / 1000));
   const records = every > 0 ? Math.floor(steps / every) + 1 : 1;
   const q = Float64Array.from(q0),

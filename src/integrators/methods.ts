@@ -9,7 +9,20 @@ import { UsageError } from '../core/errors.js';
  *   drift c:  q ← q + c·h·∇T(p)
  */
 
-export type MethodName = 'euler' | 'rk4' | 'symplectic-euler' | 'symplectic-euler-b' | 'leapfrog' | 'leapfrog-position' | 'forest-ruth' | 'pefrl' | 'yoshida6';
+export type MethodName =
+  | 'euler'
+  | 'rk4'
+  | 'symplectic-euler'
+  | 'symplectic-euler-b'
+  | 'leapfrog'
+  | 'leapfrog-position'
+  | 'forest-ruth'
+  | 'pefrl'
+  | 'yoshida6'
+  | 'kahan-li-8'
+  | 'implicit-midpoint'
+  | 'gauss-legendre-4'
+  | 'gauss-legendre-6';
 
 /** One stage of a splitting method: a kick (momentum) or a drift (position) of weight c. */
 export interface Stage {
@@ -28,8 +41,10 @@ export interface MethodInfo {
   symmetric: boolean;
   /** Force (∇V) evaluations per step, counting a first kick as one. */
   forceEvaluations: number;
-  /** Splitting stages, for symplectic methods; absent for euler and rk4. */
+  /** Splitting stages, for the explicit symplectic methods; absent for euler, rk4 and the implicit methods. */
   stages?: readonly Stage[];
+  /** Gauss–Legendre stages of an implicit method (1: implicit midpoint), which works on any H, separable or not. */
+  implicitStages?: 1 | 2 | 3;
   description: string;
 }
 
@@ -51,6 +66,17 @@ export const YOSHIDA6_W2 = 0.235573213359357;
 export const YOSHIDA6_W3 = 0.78451361047756;
 /** Yoshida-6 w₀ = 1 − 2(w₁ + w₂ + w₃). */
 export const YOSHIDA6_W0 = 1 - 2 * (YOSHIDA6_W1 + YOSHIDA6_W2 + YOSHIDA6_W3);
+
+/**
+ * Kahan & Li's 8th-order symmetric composition of 15 leapfrog steps, s15odr8 (Math. Comp. 66, 1997; as listed in
+ * Hairer, Lubich & Wanner, Geometric Numerical Integration, V.3.2; rounded to doubles): weights w₁…w₇, w₈, w₇…w₁ —
+ * w₈ = 1 − 2Σw₁…w₇.
+ */
+export const KAHAN_LI_8_WEIGHTS: readonly number[] = (() => {
+  const w = [0.741670364350613, -0.4091008258000316, 0.1907547102962384, -0.5738624711160822, 0.2990641813036559, 0.33462491824529816, 0.3152930923967666];
+  const middle = 1 - 2 * w.reduce((a, b) => a + b, 0);
+  return [...w, middle, ...[...w].reverse()];
+})();
 
 const kick = (c: number): Stage => ({ kind: 'kick', c });
 const drift = (c: number): Stage => ({ kind: 'drift', c });
@@ -176,6 +202,42 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     forceEvaluations: 7,
     stages: composeStages(LEAPFROG_DKD, [YOSHIDA6_W3, YOSHIDA6_W2, YOSHIDA6_W1, YOSHIDA6_W0, YOSHIDA6_W1, YOSHIDA6_W2, YOSHIDA6_W3]),
     description: 'Yoshida 6th order (solution A), leapfrog composed with 7 weights',
+  },
+  'kahan-li-8': {
+    name: 'kahan-li-8',
+    order: 8,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 15,
+    stages: composeStages(LEAPFROG_DKD, KAHAN_LI_8_WEIGHTS),
+    description: 'Kahan–Li 8th order (s15odr8), leapfrog composed with 15 weights',
+  },
+  'implicit-midpoint': {
+    name: 'implicit-midpoint',
+    order: 2,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 1,
+    implicitStages: 1,
+    description: 'implicit midpoint rule (Gauss–Legendre, 1 stage): symplectic for any H, separable or not; Newton per step',
+  },
+  'gauss-legendre-4': {
+    name: 'gauss-legendre-4',
+    order: 4,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 2,
+    implicitStages: 2,
+    description: 'Gauss–Legendre collocation, 2 stages, order 4: symplectic for any H; Newton per step',
+  },
+  'gauss-legendre-6': {
+    name: 'gauss-legendre-6',
+    order: 6,
+    symplectic: true,
+    symmetric: true,
+    forceEvaluations: 3,
+    implicitStages: 3,
+    description: 'Gauss–Legendre collocation, 3 stages, order 6: symplectic for any H; Newton per step',
   },
 };
 

@@ -72,7 +72,8 @@ export class SymplecticOptimizer extends Optimizer<SymplecticOptions> {
       }
       for (const { params, options } of this.groups) {
         const b = c * options.lr;
-        // Conformal rule shared with the integrators: momentum decays by (1 − friction)^c per kick of weight c.
+        // First-order conformal rule: momentum decays by (1 − friction)^c before a kick of weight c. (The integrators
+        // use the exact damped kick, which keeps a method's order; an optimiser has no trajectory to be accurate on.)
         const decay = options.friction > 0 ? Math.pow(1 - options.friction, c) : 1;
         for (const p of params) this.opsFor(p).kick(this.buffer(p, 'momentum'), p.grad, p.data.length, decay, b);
       }

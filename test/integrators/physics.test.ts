@@ -23,7 +23,7 @@ import {
 } from '../../src/integrators.js';
 
 const LONG = process.env.LONG === '1';
-const SYMPLECTIC: MethodName[] = ['symplectic-euler', 'symplectic-euler-b', 'leapfrog', 'leapfrog-position', 'forest-ruth', 'pefrl', 'yoshida6'];
+const SYMPLECTIC: MethodName[] = ['symplectic-euler', 'symplectic-euler-b', 'leapfrog', 'leapfrog-position', 'forest-ruth', 'pefrl', 'yoshida6', 'kahan-li-8'];
 const SYMMETRIC: MethodName[] = ['leapfrog', 'leapfrog-position', 'forest-ruth', 'pefrl', 'yoshida6'];
 
 /** Random test systems with a sampler of states inside their regular (bounded) region. */
