@@ -13,6 +13,7 @@ export const SLOW = [
   'test/reliability/files.test.ts',
   'test/reliability/corpus.test.ts',
   'test/reliability/unix.test.ts',
+  'test/runtimes/**/*.test.ts',
 ];
 
 export default defineConfig({

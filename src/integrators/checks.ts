@@ -8,6 +8,8 @@ import type { MethodName } from './methods.js';
 import { createStepper } from './stepper.js';
 import type { HamiltonianSystem, Vec } from './system.js';
 
+export { vectorField } from './system.js';
+
 /** A one-step map: advances (q, p) by h in place. */
 export type StepFunction = (q: Float64Array, p: Float64Array, h: number) => void;
 
@@ -363,24 +365,6 @@ export function adaptiveOrder(step: StepFunction, reference: (T: number) => [Flo
     spread = Math.max(...tail) - Math.min(...tail);
   }
   return { order, spread, hs, errors, slopes };
-}
-
-/**
- * The vector field of H with friction γ: q̇ = ∂H/∂p, ṗ = −∂H/∂q − γp.
- * @example
- * vectorField(pendulum(), 0)(dq, dp, q, p);
- */
-export function vectorField(system: HamiltonianSystem, friction: number): (dq: Float64Array, dp: Float64Array, q: Vec, p: Vec) => void {
-  return (dq, dp, q, p) => {
-    if (system.kind === 'separable') {
-      system.gradT(dq, p);
-      system.gradV(dp, q);
-    } else {
-      system.dHdp(dq, q, p);
-      system.dHdq(dp, q, p);
-    }
-    for (let i = 0; i < dp.length; i++) dp[i] = -dp[i] - friction * p[i];
-  };
 }
 
 /**

@@ -2,7 +2,8 @@
  * Properties a stepper must have before its order, symplecticity or symmetry mean anything: consistency (the local
  * error vanishes as h → 0) and being a one-step map (no hidden state).
  */
-import type { StepFunction, vectorField } from './checks.js';
+import type { StepFunction } from './checks.js';
+import type { vectorField } from './system.js';
 import type { Vec } from './system.js';
 
 /**

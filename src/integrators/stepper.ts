@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { getMethod, type MethodInfo, type MethodName, type Stage } from './methods.js';
-import type { HamiltonianSystem, SeparableSystem, Vec } from './system.js';
+import { vectorField, type HamiltonianSystem, type SeparableSystem, type Vec } from './system.js';
 import { gaussLegendreStep } from './implicit.js';
 
 /**
@@ -125,16 +125,7 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   }
 
   // Vector field of the (possibly dissipative) system: dq = ∂H/∂p, dp = −∂H/∂q − γp.
-  const field = (dq: Float64Array, dp: Float64Array, q: Vec, p: Vec) => {
-    if (system.kind === 'separable') {
-      system.gradT(dq, p);
-      system.gradV(dp, q);
-    } else {
-      system.dHdp(dq, q, p);
-      system.dHdq(dp, q, p);
-    }
-    for (let i = 0; i < n; i++) dp[i] = -dp[i] - gamma * p[i];
-  };
+  const field = vectorField(system, gamma);
 
   if (info.implicitStages) return { ...base, step: gaussLegendreStep(info.implicitStages, n, field, h) };
 

@@ -169,6 +169,24 @@ export function henonHeiles(): SeparableSystem {
   });
 }
 
+/**
+ * The vector field of H with friction γ: q̇ = ∂H/∂p, ṗ = −∂H/∂q − γp.
+ * @example
+ * vectorField(pendulum(), 0)(dq, dp, q, p);
+ */
+export function vectorField(system: HamiltonianSystem, friction: number): (dq: Float64Array, dp: Float64Array, q: Vec, p: Vec) => void {
+  return (dq, dp, q, p) => {
+    if (system.kind === 'separable') {
+      system.gradT(dq, p);
+      system.gradV(dp, q);
+    } else {
+      system.dHdp(dq, q, p);
+      system.dHdq(dp, q, p);
+    }
+    for (let i = 0; i < dp.length; i++) dp[i] = -dp[i] - friction * p[i];
+  };
+}
+
 /** The systems by name, for the CLI and reports. */
 export const SYSTEMS = {
   /** Unit harmonic oscillator. */

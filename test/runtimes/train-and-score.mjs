@@ -1,0 +1,35 @@
+// Trains and scores with the built package (dist/) and prints SHA-256s of the bits: run by Node, Bun and Deno in
+// test/runtimes/runtimes.test.ts, which requires the same bits from all three. Plain ESM and node: built-ins only.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const lib = await import(new URL('../../dist/index.js', import.meta.url).href);
+const { encodeModel } = await import(new URL('../../dist/io/model-file.js', import.meta.url).href);
+const { loadScorer } = await import(new URL('../../dist/score/index.js', import.meta.url).href);
+
+const sha = (a) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+const table = lib.parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
+const prep = lib.prepareTable(table, { target: 'Status', positive: 'bad', seed: 7, validationSize: 0.15 });
+const records = table.rows.slice(0, 500).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
+const out = {
+  runtime: typeof Bun !== 'undefined' ? `bun ${Bun.version}` : typeof Deno !== 'undefined' ? `deno ${Deno.version.deno}` : `node ${process.versions.node}`,
+};
+for (const backend of ['js', 'wasm']) {
+  const model = new lib.HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [16, 8], seed: 3, backend });
+  const history = await lib.fit(model, new lib.AdvancedSymplecticOptimizer(model.parameters(), { lr: 0.01 }), prep.train, {
+    epochs: 3,
+    batchSize: 32,
+    seed: 5,
+    validation: prep.validation,
+  });
+  const probs = model.predictProba(prep.test.x, prep.test.rows);
+  const scorer = await loadScorer(encodeModel(model, { preprocessor: prep.preprocessor.toJSON() }), { engine: backend });
+  out[backend] = {
+    weights: sha(model.parameters().at(-1).data),
+    probabilities: sha(probs),
+    scorer: sha(scorer.scoreBatch(records)),
+    scorerEngine: scorer.engine,
+    valAuc: history.epochs.at(-1).validation.auc,
+  };
+}
+console.log(JSON.stringify(out));
