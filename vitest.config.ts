@@ -14,6 +14,7 @@ export const SLOW = [
   'test/reliability/corpus.test.ts',
   'test/reliability/unix.test.ts',
   'test/runtimes/**/*.test.ts',
+  'test/playground/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 /** Progress on stderr: a redrawn bar with ETA on a terminal, one plain line per step otherwise (CI logs stay readable). */
 export class Progress {
-  private readonly tty = !!process.stderr.isTTY;
+  // No `process` in a browser (the playground runs train-fit.ts in a worker, quiet): never a terminal there.
+  private readonly tty = typeof process !== 'undefined' && !!process.stderr?.isTTY;
   private readonly start = performance.now();
   constructor(
     private readonly label: string,

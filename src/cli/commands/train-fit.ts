@@ -17,7 +17,6 @@ import type { Calibration } from '../../metrics/calibration-map.js';
 import { fitIsotonic, fitPlatt } from '../../train/calibration.js';
 import type { Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { openGpuForCli } from '../gpu.js';
 import { makeOptimizer } from '../optimizers.js';
 import { Progress } from '../output.js';
 
@@ -33,7 +32,7 @@ export interface Fitted {
  * Fits what `train` was asked for on the training part: the network (`fit`, early stopping on the validation part when
  * `--patience` > 0), or — `--hidden none` — a logistic regression fitted to convergence by Newton's method.
  */
-export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number): Promise<Fitted> {
+export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number, onEpoch?: (e: EpochRecord) => void): Promise<Fitted> {
   const hidden = o.hidden as number[];
   if (hidden.length === 0) {
     const t = performance.now();
@@ -50,6 +49,8 @@ export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number)
   let gpu: GpuBackend | null = null;
   if (o.backend === 'gpu') {
     if (o.optimizer !== 'advanced-symplectic') throw new UsageError(`--backend gpu trains with advanced-symplectic only, not '${o.optimizer}'`);
+    // Imported here, not at the top: the browser playground bundles this file and never asks for the GPU.
+    const { openGpuForCli } = await import('../gpu.js');
     gpu = await openGpuForCli('training');
     if (gpu) process.stderr.write(`note: training on the GPU (gpu.js ${gpu.mode}${gpu.adapter ? `, ${gpu.adapter}` : ''}; self-check passed)\n`);
   }
@@ -80,8 +81,10 @@ export async function fitRequested(o: Parsed, prep: PreparedTable, seed: number)
       // Without a validation part the test part is only watched (reported per epoch, labelled test), never used to choose.
       validation: prep.validation ?? prep.test,
       earlyStopping: patience > 0 ? { monitor: 'val.auc' as const, patience } : (false as const),
-      onEpoch: (e: EpochRecord) =>
-        progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`),
+      onEpoch: (e: EpochRecord) => {
+        progress.update(e.epoch, `loss ${e.loss.toFixed(4)}  ${prep.validation ? 'val' : 'test'} AUC ${e.validation!.auc.toFixed(4)}`);
+        onEpoch?.(e);
+      },
       device: gpu ?? undefined,
     });
   } finally {
