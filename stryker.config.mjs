@@ -5,6 +5,8 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   mutate: ['src/integrators/**/*.ts', 'src/optim/**/*.ts'],
   coverageAnalysis: 'perTest',
+  // Message and description texts are not behaviour: mutating them measures nothing the tests should pin down.
+  mutator: { excludedMutations: ['StringLiteral'] },
   disableTypeChecks: 'src/**/*.ts',
   ignorePatterns: ['assembly', 'dist', 'docs', 'bench', 'playground', 'reports', '.tmp'],
   reporters: ['clear-text', 'progress', 'json'],

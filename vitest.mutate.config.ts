@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/integrators/reference-steps.test.ts', 'test/integrators/physics.test.ts', 'test/optim/**/*.test.ts'],
+    include: [
+      'test/integrators/reference-steps.test.ts',
+      'test/integrators/method-table.test.ts',
+      'test/integrators/physics.test.ts',
+      'test/optim/**/*.test.ts',
+    ],
     setupFiles: ['test/setup.ts'],
     testTimeout: 120_000,
   },

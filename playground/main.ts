@@ -103,7 +103,11 @@ function drawCurves(): void {
   const x = epochs.map((e) => e.epoch);
   $('curves').innerHTML =
     chart([{ name: 'training loss', x, y: epochs.map((e) => e.loss) }], { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
-    chart([{ name: 'validation AUC', x, y: epochs.map((e) => e.auc ?? Number.NaN), color: '#ff7f0e' }], { title: 'validation AUC per epoch', xLabel: 'epoch', yLabel: 'AUC' });
+    chart([{ name: 'validation AUC', x, y: epochs.map((e) => e.auc ?? Number.NaN), color: '#ff7f0e' }], {
+      title: 'validation AUC per epoch',
+      xLabel: 'epoch',
+      yLabel: 'AUC',
+    });
 }
 
 function stopWorker(): void {
@@ -132,7 +136,8 @@ $('train').onclick = () => {
     epochs: Number(($('epochs') as HTMLInputElement).value),
     patience: Number(($('patience') as HTMLInputElement).value),
     seed: Number(($('seed') as HTMLInputElement).value),
-    backend: 'wasm',
+    // WASM SIMD where the browser allows it; otherwise the library's JS backend, named in the status line.
+    backend: 'auto',
     ...(excluded.length ? { exclude: excluded } : {}),
     ...(cutoff ? { cutoff } : {}),
   };
@@ -154,7 +159,8 @@ $('train').onclick = () => {
     } else if (m.type === 'done') {
       stopWorker();
       ($('progress') as HTMLProgressElement).value = 1;
-      $('train-status').textContent = `done: ${m.json.epochs} epochs (kept epoch ${m.json.bestEpoch}) in ${m.json.timing.trainSeconds.toFixed(2)} s, ${(m.json.timing.secondsPerEpoch * 1000).toFixed(1)} ms per epoch (${m.engine})`;
+      $('train-status').textContent =
+        `done: ${m.json.epochs} epochs (kept epoch ${m.json.bestEpoch}) in ${m.json.timing.trainSeconds.toFixed(2)} s, ${(m.json.timing.secondsPerEpoch * 1000).toFixed(1)} ms per epoch (${m.json.backend === 'js' ? 'JavaScript: this browser refused WebAssembly' : m.json.backend})`;
       await showResults(m);
     }
   };
@@ -166,7 +172,25 @@ const download = (bytes: Uint8Array | string, name: string, type: string) => {
   return `<a href="${url}" download="${name}" id="download-${name.replace(/\W/g, '-')}">${name}</a>`;
 };
 
-async function showResults(m: { json: any; report: string; model: Uint8Array; onnx: Uint8Array; scored: string; notes: string[]; engine: string }): Promise<void> {
+/** `train --json`'s fields the page reads. */
+interface TrainJson {
+  metrics: { auc: number };
+  baseline: { auc: number } | null;
+  epochs: number;
+  bestEpoch: number;
+  backend: string;
+  timing: { trainSeconds: number; secondsPerEpoch: number };
+}
+
+async function showResults(m: {
+  json: TrainJson;
+  report: string;
+  model: Uint8Array;
+  onnx: Uint8Array;
+  scored: string;
+  notes: string[];
+  engine: string;
+}): Promise<void> {
   $('results').classList.remove('hidden');
   const auc = m.json.metrics.auc as number;
   window.playground.auc = auc;
@@ -224,7 +248,9 @@ function scoreApplicant(): void {
 }
 
 // Integrators view
-$('system').innerHTML = Object.keys(SYSTEMS).map((s) => `<option${s === 'pendulum' ? ' selected' : ''}>${s}</option>`).join('');
+$('system').innerHTML = Object.keys(SYSTEMS)
+  .map((s) => `<option${s === 'pendulum' ? ' selected' : ''}>${s}</option>`)
+  .join('');
 $('method').innerHTML = METHOD_NAMES.map((m) => `<option${m === 'forest-ruth' ? ' selected' : ''}>${m}</option>`).join('');
 $('integrate').onclick = () => {
   const system = ($('system') as HTMLSelectElement).value;
@@ -234,7 +260,8 @@ $('integrate').onclick = () => {
   try {
     const { summary, trajectory, contrast } = runIntegration(system, method, { h, steps });
     $('portrait').innerHTML = integrationSvg(trajectory, contrast);
-    $('energy').textContent = `max relative energy error ${summary.maxEnergyError.toExponential(2)} (${method}) vs ${contrast ? contrast.maxEnergyError.toExponential(2) : '—'} (explicit Euler), ${summary.stepsPerSecond.toLocaleString()} steps/s`;
+    $('energy').textContent =
+      `max relative energy error ${summary.maxEnergyError.toExponential(2)} (${method}) vs ${contrast ? contrast.maxEnergyError.toExponential(2) : '—'} (explicit Euler), ${summary.stepsPerSecond.toLocaleString()} steps/s`;
     const r = verifyIntegrator(method);
     const verdicts = [
       ['order', Number.isFinite(r.order) ? r.order.toFixed(2) : String(r.order)],

@@ -300,6 +300,9 @@ export function jacobianWithError(step: (q: Float64Array, p: Float64Array) => vo
  * The tolerance a residual |JᵀΩJ − cΩ| can be judged against for a Jacobian known to within `error` per entry:
  * a perturbation ΔJ moves each entry of JᵀΩJ by at most 2·m·max|J|·max|ΔJ| + m·max|ΔJ|² (m = 2n), doubled for
  * safety, plus a floor at the round-off of the product itself.
+ * @example
+ * const est = jacobianWithError(step, q0, p0);
+ * symplecticResidual(est.J, n) <= residualTolerance(est, n); // symplectic, as far as the differences can tell
  */
 export function residualTolerance(estimate: JacobianEstimate, n: number): number {
   const m = 2 * n;

@@ -11,9 +11,9 @@
 import { UsageError } from '../core/errors.js';
 import type { Vec } from './system.js';
 
-/** Butcher tableaux of the Gauss–Legendre methods (a row-major s×s, b). */
 const R3 = Math.sqrt(3),
   R15 = Math.sqrt(15);
+/** Butcher tableaux of the Gauss–Legendre methods by stage count (a row-major s×s, b). */
 export const GAUSS_LEGENDRE: Readonly<Record<1 | 2 | 3, { a: readonly number[]; b: readonly number[] }>> = {
   1: { a: [0.5], b: [1] },
   2: { a: [0.25, 0.25 - R3 / 6, 0.25 + R3 / 6, 0.25], b: [0.5, 0.5] },

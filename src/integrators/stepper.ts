@@ -64,7 +64,6 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
   if (!(Number.isFinite(h) && h !== 0)) throw new UsageError(`h must be a finite non-zero number, got ${h}`);
   if (!(gamma >= 0 && Number.isFinite(gamma))) throw new UsageError(`friction must be a finite number ≥ 0, got ${gamma}`);
   const n = system.dim;
-  const decay = Math.exp(-gamma * h);
 
   const compensated = options.compensated ?? false;
   if (compensated && !info.stages) throw new UsageError(`compensated summation is implemented for the splitting methods; '${info.name}' is not one`);
@@ -86,8 +85,8 @@ export function createStepper(system: HamiltonianSystem, method: MethodName | Me
     const kick = (c: number) => {
       sys.gradV(tmp, Q);
       const x = gamma * c * h;
-      const d = decay === 1 ? 1 : Math.exp(-x);
-      const a = decay === 1 ? c * h : (c * h * -Math.expm1(-x)) / x;
+      const d = x === 0 ? 1 : Math.exp(-x);
+      const a = x === 0 ? c * h : (c * h * -Math.expm1(-x)) / x;
       if (compensated)
         for (let i = 0; i < n; i++) {
           const y = (d - 1) * P[i] - a * tmp[i] - cp[i];

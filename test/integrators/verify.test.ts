@@ -16,30 +16,13 @@ import {
   kepler,
   oneStepJacobian,
   pendulum,
-  vectorField,
   verifyIntegrator,
   type GeneralSystem,
-  type HamiltonianSystem,
-  type SeparableSystem,
   type UserStepper,
   type VerifySystem,
 } from '../../src/integrators.js';
+import { alternatingEuler, energyProjectedRk4, kickDriftKick, leapfrogFirstCoordinateOnly, nestedTaylor } from '../helpers/foolers.js';
 
-const tmp = new Float64Array(8);
-const force = (s: HamiltonianSystem, q: Float64Array) => {
-  (s as SeparableSystem).gradV(tmp, q);
-  return tmp.subarray(0, q.length);
-};
-/** Kick k₁·h, drift h, kick k₂·h: leapfrog when k₁ = k₂ = ½. */
-const kickDriftKick =
-  (k1: number, k2: number): UserStepper =>
-  (q, p, h, s) => {
-    let f = force(s, q);
-    for (let i = 0; i < q.length; i++) p[i] -= k1 * h * f[i];
-    for (let i = 0; i < q.length; i++) q[i] += h * p[i];
-    f = force(s, q);
-    for (let i = 0; i < q.length; i++) p[i] -= k2 * h * f[i];
-  };
 /** The library's systems without the Kepler e = 0.9 states (where the implicit solvers do not converge at h ≥ 0.05). */
 const withoutPericentre = (): VerifySystem[] =>
   defaultVerifySystems().map((v) => (v.system.name === 'kepler' ? { ...v, states: [{ q: [1, 0], p: [0, 1.2] }] } : v));
@@ -61,13 +44,7 @@ describe('every method of the library reports what its table says', () => {
 
 describe('the audit’s foolers report the truth', () => {
   it('RK4 followed by an energy projection, h = 0.02: not symplectic (it conserves energy exactly)', () => {
-    const projected: UserStepper = (q, p, h, s) => {
-      const E0 = s.energy(q, p);
-      createStepper(s, 'rk4', { h }).step(q, p);
-      const V = s.energy(q, new Float64Array(p.length)),
-        T = s.energy(q, p) - V;
-      if (T > 0 && E0 > V) for (let i = 0; i < p.length; i++) p[i] *= Math.sqrt((E0 - V) / T);
-    };
+    const projected = energyProjectedRk4;
     const r = verifyIntegrator(projected, { h: 0.02 });
     expect(r.symplectic).toBe(false);
     expect(r.symmetric).toBe(false);
@@ -109,49 +86,14 @@ describe('the audit’s foolers report the truth', () => {
     expect(r.symmetric).toBe(false);
   });
   it('nested-Taylor RK (order 4 on linear problems, 2 in general): order 2, and the difference is named', () => {
-    const nested: UserStepper = (q, p, h, s) => {
-      // y ← y + h f(y + h/2 f(y + h/3 f(y + h/4 f(y)))): Taylor's series to h⁴ for linear f only.
-      const n = q.length,
-        f = vectorField(s, 0);
-      const dq = new Float64Array(n),
-        dp = new Float64Array(n),
-        yq = new Float64Array(n),
-        yp = new Float64Array(n);
-      f(dq, dp, q, p);
-      for (const c of [1 / 4, 1 / 3, 1 / 2, 1]) {
-        for (let i = 0; i < n; i++) {
-          yq[i] = q[i] + c * h * dq[i];
-          yp[i] = p[i] + c * h * dp[i];
-        }
-        if (c < 1) f(dq, dp, yq, yp);
-      }
-      q.set(yq);
-      p.set(yp);
-    };
+    const nested = nestedTaylor;
     const r = verifyIntegrator(nested);
     expect(Math.abs(r.order - 2)).toBeLessThan(0.2);
     expect(r.systems.find((v) => v.system === 'harmonic')!.orderMeasurement.order).toBeGreaterThan(3.7);
     expect(r.problems.join()).toMatch(/the order differs between systems/);
   });
   it('alternating symplectic Euler A/B (a hidden parity): not a one-step map, so neither symmetric nor symplectic', () => {
-    let parity = 0;
-    const alternating: UserStepper = (q, p, h, s) => {
-      parity ^= 1;
-      const kick = () => {
-        const f = force(s, q);
-        for (let i = 0; i < q.length; i++) p[i] -= h * f[i];
-      };
-      const drift = () => {
-        for (let i = 0; i < q.length; i++) q[i] += h * p[i];
-      };
-      if (parity) {
-        kick();
-        drift();
-      } else {
-        drift();
-        kick();
-      }
-    };
+    const alternating = alternatingEuler();
     const r = verifyIntegrator(alternating);
     expect(r.oneStepMap).toBe(false);
     expect(r.symmetric).toBe(false);
@@ -159,13 +101,7 @@ describe('the audit’s foolers report the truth', () => {
     expect(r.problems.join()).toMatch(/not a one-step map/);
   });
   it('leapfrog that drifts only q[0]: right in dimension 1, and the systems of dimension 2 and 3 are named', () => {
-    const onlyFirst: UserStepper = (q, p, h, s) => {
-      let f = force(s, q);
-      for (let i = 0; i < q.length; i++) p[i] -= 0.5 * h * f[i];
-      q[0] += h * p[0];
-      f = force(s, q);
-      for (let i = 0; i < q.length; i++) p[i] -= 0.5 * h * f[i];
-    };
+    const onlyFirst = leapfrogFirstCoordinateOnly;
     const r = verifyIntegrator(onlyFirst);
     for (const v of r.systems) expect(v.consistent, v.system).toBe(v.dim === 1);
     expect(r.problems.join()).toMatch(/inconsistent on henon-heiles \(dim 2\), kepler \(dim 2\), harmonic-3d \(dim 3\)/);

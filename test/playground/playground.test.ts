@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('the playground page', () => {
   it('trains on credit_data.csv in a worker and shows the CLI’s AUC to the last digit (same seed and options)', async () => {
     await page.selectOption('#dataset', 'credit_data.csv');
-    await page.waitForFunction(() => (document.querySelector('#column-table') as HTMLElement | null)?.innerText.includes('numeric'));
+    await page.waitForFunction(() => document.querySelector('#column-table')?.textContent?.includes('numeric'));
     expect(await page.inputValue('#target')).toBe('Status');
     expect(await page.inputValue('#positive')).toBe('bad');
     await page.fill('#epochs', '6');
