@@ -7,6 +7,8 @@ import { UsageError } from './errors.js';
 import { readBytes } from './files.js';
 
 export interface LoadedModel {
+  /** The file's bytes as read once (hash them, hand them to a scorer: no second read that could see another file). */
+  bytes: Uint8Array;
   content: ModelFileContent;
   model: HamiltonianNN;
   preprocessor: Preprocessor;
@@ -15,9 +17,10 @@ export interface LoadedModel {
 /** Loads a model file for the CLI: format problems become one-line errors naming the file. */
 export function loadModelFile(path: string, backend: 'auto' | 'wasm' | 'js' = 'auto'): LoadedModel {
   try {
-    const { model, preprocessor, content } = loadModel(readBytes(path), { backend });
+    const bytes = readBytes(path);
+    const { model, preprocessor, content } = loadModel(bytes, { backend });
     if (!preprocessor) throw new UsageError(`${path}: the model has no preprocessor (a bare state dict); it cannot read CSV rows`);
-    return { model, preprocessor, content };
+    return { bytes, model, preprocessor, content };
   } catch (e) {
     if (e instanceof ModelFormatError) throw new UsageError(`${path}: not a usable model file: ${e.message}`);
     throw e;

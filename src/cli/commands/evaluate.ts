@@ -3,7 +3,7 @@ import { approvalCurve, characteristicStability, chooseCutoff, evaluateScores, g
 import { buildReport } from '../../report/html.js';
 import { psiVerdict } from '../../report/risk.js';
 import { DEFAULT_SCALING } from '../../metrics/scorecard.js';
-import { readBytes, writeAtomic } from '../files.js';
+import { writeAtomic } from '../files.js';
 import { protectedWeights } from './train-risk.js';
 import { calibrateProbabilities } from '../../metrics/calibration-map.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
@@ -36,7 +36,7 @@ export const evaluateSpec: CommandSpec = {
 };
 
 export async function evaluate(o: Parsed): Promise<void> {
-  const { content, model, preprocessor } = loadModelFile(o.model as string);
+  const { bytes, content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
   const { table, sha256 } = readCsvFile(path);
   if (content.training?.dataSha256 === sha256) {
@@ -86,11 +86,7 @@ export async function evaluate(o: Parsed): Promise<void> {
         characteristicPsi: characteristicPsi
           ? { against: `${basename(path)} vs training part`, features: characteristicPsi, scorePsi: psi ?? undefined }
           : undefined,
-        protectedWeight: protectedWeights(
-          readBytes(o.model as string),
-          { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols },
-          content.training?.protected ?? [],
-        ),
+        protectedWeight: protectedWeights(bytes, { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols }, content.training?.protected ?? []),
         settings: { model: o.model as string, data: path },
       }),
     );

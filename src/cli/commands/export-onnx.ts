@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { exportOnnx as encodedOnnx } from '../../io/onnx.js';
 import { exportPipelineOnnx } from '../../io/onnx-pipeline.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { readBytes, writeAtomic } from '../files.js';
+import { writeAtomic } from '../files.js';
 import { loadModelFile } from '../model.js';
 
 export const exportOnnxSpec: CommandSpec = {
@@ -23,7 +23,7 @@ export const exportOnnxSpec: CommandSpec = {
 
 export async function exportOnnx(o: Parsed): Promise<void> {
   const path = o.model as string;
-  const { content } = loadModelFile(path, 'js');
+  const { bytes, content } = loadModelFile(path, 'js');
   if (o.encoded) {
     writeAtomic(
       o.out as string,
@@ -32,7 +32,7 @@ export async function exportOnnx(o: Parsed): Promise<void> {
     process.stdout.write(`wrote ${o.out} (input: ${content.config.inputDim} encoded columns, as the model's preprocessor outputs them)\n`);
     return;
   }
-  const modelSha256 = createHash('sha256').update(readBytes(path)).digest('hex');
+  const modelSha256 = createHash('sha256').update(bytes).digest('hex');
   writeAtomic(o.out as string, exportPipelineOnnx(content, { modelSha256 }));
   const pre = content.preprocessor!;
   const numeric = pre.features.filter((f) => f.kind === 'numeric').length;
