@@ -4,8 +4,7 @@ import { buildReport } from '../../report/html.js';
 import { psiVerdict } from '../../report/risk.js';
 import { DEFAULT_SCALING } from '../../metrics/scorecard.js';
 import { writeAtomic } from '../files.js';
-import { protectedWeights } from './train-risk.js';
-import { calibrateProbabilities } from '../../metrics/calibration-map.js';
+import { protectedWeights, scoredBy } from './train-risk.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readCsvFile } from '../text-input.js';
@@ -57,7 +56,7 @@ export async function evaluate(o: Parsed): Promise<void> {
     );
   const threshold = (o.threshold as number | undefined) ?? (content.training?.threshold as number | undefined) ?? 0.5;
   // The probabilities the scorers give: the network's, then the model's calibration (when it has one).
-  const probs = calibrateProbabilities(model.predictProba(enc.x, enc.rows), enc.rows, content.calibration);
+  const probs = scoredBy((x, rows) => model.predictProba(x, rows), content.calibration)({ x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols });
   const m = evaluateScores(enc.y!, probs, { threshold, curves: !!o.report });
   const dist = content.training?.scoreDistribution;
   const psi = dist ? psiAgainst(dist, probs).psi : null;
