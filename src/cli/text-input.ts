@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { CsvStreamParser, recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
@@ -19,26 +20,58 @@ export class StrictUtf8 {
   private line = 1;
   private offset = 0;
 
-  constructor(private readonly path: string) {}
+  /** `at`: where in the file the first chunk starts (its line and byte offset), for a file read from the middle. */
+  constructor(
+    private readonly path: string,
+    at: { line: number; offset: number } = { line: 1, offset: 0 },
+  ) {
+    this.line = at.line;
+    this.offset = at.offset;
+  }
 
   decode(chunk: Uint8Array, final = false): string {
-    const bytes = this.pending.length ? concat(this.pending, chunk) : chunk;
-    const end = final ? bytes.length : completeEnd(bytes);
-    const part = bytes.subarray(0, end);
+    const part = this.next(chunk, final);
     let text: string;
     try {
       text = this.decoder.decode(part);
     } catch {
-      const bad = firstInvalidUtf8(part);
-      const cut = bad === part.length && final;
-      throw new UsageError(
-        `${this.path}, line ${this.line + countNewlines(part, bad)}: ${cut ? 'ends inside a UTF-8 sequence' : 'not valid UTF-8'} (byte offset ${this.offset + bad}); save the file as UTF-8`,
-      );
+      this.invalid(part, final);
     }
-    this.line += countNewlines(part, end);
-    this.offset += end;
-    this.pending = bytes.slice(end);
+    this.advance(part);
     return text;
+  }
+
+  /**
+   * The same check without decoding, for readers of bytes (`score`): the chunk's whole characters, checked (a
+   * sequence cut by the chunk's end waits for the next call).
+   * @example
+   * for (const chunk of chunks) scanner.push(utf8.check(chunk));
+   */
+  check(chunk: Uint8Array, final = false): Uint8Array {
+    const part = this.next(chunk, final);
+    if (!isUtf8(part)) this.invalid(part, final);
+    this.advance(part);
+    return part;
+  }
+
+  private next(chunk: Uint8Array, final: boolean): Uint8Array {
+    const bytes = this.pending.length ? concat(this.pending, chunk) : chunk;
+    const end = final ? bytes.length : completeEnd(bytes);
+    this.pending = bytes.slice(end);
+    return bytes.subarray(0, end);
+  }
+
+  private advance(part: Uint8Array): void {
+    this.line += countNewlines(part, part.length);
+    this.offset += part.length;
+  }
+
+  private invalid(part: Uint8Array, final: boolean): never {
+    const bad = firstInvalidUtf8(part);
+    const cut = bad === part.length && final;
+    throw new UsageError(
+      `${this.path}, line ${this.line + countNewlines(part, bad)}: ${cut ? 'ends inside a UTF-8 sequence' : 'not valid UTF-8'} (byte offset ${this.offset + bad}); save the file as UTF-8`,
+    );
   }
 }
 

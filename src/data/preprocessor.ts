@@ -6,7 +6,7 @@
  * uses it).
  */
 import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, median, parseNumber } from './cells.js';
-import { columnMoments } from './standardize.js';
+import { RowStandardizer, columnMoments } from './standardize.js';
 import { UsageError } from '../core/errors.js';
 import type { CsvTable } from './csv.js';
 import { DataError, ScoringError } from './errors.js';
@@ -74,7 +74,12 @@ export class Preprocessor {
   private constructor(readonly state: PreprocessorState) {
     this.missingSet = new Set(state.missingValues);
     this.categoryIndex = state.features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, i) => [c, i])) : null));
+    const numericColumns = this.featureBlocks().flatMap((b) => (b.kind === 'numeric' ? [b.start] : []));
+    this.standardizer = new RowStandardizer(state.mean, state.scale, numericColumns);
   }
+
+  /** (x − mean) / scale over an encoded row: the one formula every encoder uses. */
+  private readonly standardizer: RowStandardizer;
 
   /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
   isMissingText(text: string): boolean {
@@ -251,7 +256,7 @@ export class Preprocessor {
       pre.state.mean[j] = mean[j];
       pre.state.scale[j] = scale[j];
     }
-    return pre;
+    return new Preprocessor(pre.state); // built again: its standardizer copies mean and scale
   }
 
   /**
@@ -402,12 +407,7 @@ export class Preprocessor {
       }
     }
     if (scale) {
-      const { mean, scale: sc } = st;
-      let far = -1;
-      for (let j = 0; j < k; j++) {
-        out[j] = (out[j] - mean[j]) / sc[j];
-        if (!(Math.abs(out[j]) <= MAX_STANDARDIZED)) far = j;
-      }
+      const far = this.standardize(out);
       if (far >= 0) {
         const f = this.featureOfColumn(far);
         return {
@@ -418,6 +418,16 @@ export class Preprocessor {
       }
     }
     return null;
+  }
+
+  /**
+   * Standardises an encoded row in place ((x − mean) / scale, stored as float32); returns a column lying more than
+   * MAX_STANDARDIZED standard deviations out, or -1 when none does.
+   * @example
+   * const far = pre.standardize(row); // row holds raw encoded values, e.g. from a byte encoder
+   */
+  standardize(out: Float32Array): number {
+    return this.standardizer.apply(out, MAX_STANDARDIZED);
   }
 
   /** The label for a class index (1 → the positive label). */

@@ -26,3 +26,37 @@ export function columnMoments(x: ArrayLike<number>, rows: number, cols: number):
   }
   return { mean, scale };
 }
+
+/**
+ * Standardises encoded rows in place, (x − mean) / scale stored as float32, touching only the columns it changes.
+ * @example
+ * const s = new RowStandardizer([10, 0], [2, 1], [0]);
+ * s.apply(row, 1e6); // row[0] = (row[0] − 10) / 2; returns a column beyond ±1e6, or -1
+ */
+export class RowStandardizer {
+  private readonly mean: Float64Array;
+  private readonly scale: Float64Array;
+  /** Columns whose mean is not 0 or scale not 1: (x − 0) / 1 is x, bit for bit (-0 included), so the rest are skipped. */
+  private readonly scaled: Int32Array;
+  /** Columns that can lie far out: the standardised ones and the numeric values (a one-hot column holds 0 or 1). */
+  private readonly checked: Int32Array;
+
+  constructor(mean: readonly number[], scale: readonly number[], numericColumns: readonly number[]) {
+    this.mean = Float64Array.from(mean);
+    this.scale = Float64Array.from(scale);
+    this.scaled = Int32Array.from(mean.flatMap((m, j) => (m === 0 && scale[j] === 1 ? [] : [j])));
+    this.checked = Int32Array.from(new Set([...this.scaled, ...numericColumns])).sort();
+  }
+
+  /** Standardises `out`; returns the last column whose |value| exceeds `max`, or -1. */
+  apply(out: Float32Array, max: number): number {
+    const { mean, scale, scaled, checked } = this;
+    for (let i = 0; i < scaled.length; i++) {
+      const j = scaled[i];
+      out[j] = (out[j] - mean[j]) / scale[j];
+    }
+    let far = -1;
+    for (let i = 0; i < checked.length; i++) if (!(Math.abs(out[checked[i]]) <= max)) far = checked[i];
+    return far;
+  }
+}

@@ -124,9 +124,9 @@ describe('scoring under load', () => {
       w.end(chunk);
       await once(w, 'finish');
     };
-    const peak = (n: number) => {
+    const peak = (n: number, workers = 1) => {
       const input = join(dir, `in-${n}.csv`),
-        out = join(dir, `out-${n}.csv`);
+        out = join(dir, `out-${n}-${workers}.csv`);
       return {
         input,
         out,
@@ -135,7 +135,21 @@ describe('scoring under load', () => {
           // The young generation is capped so peak RSS measures what the scorer retains, not V8's sizing of it: Node 24
           // grows semi-spaces with the heap (peak 111 MB at 20k rows, 217 MB at 200k, 235 MB at 1M — a plateau, but
           // one a file-size comparison would misread), Node 20 does not (93 → 105 MB).
-          const args = ['--max-semi-space-size=1', BIN, 'score', '--model', model, '--data', input, '--out', out, '--quiet', '--json'];
+          const args = [
+            '--max-semi-space-size=1',
+            BIN,
+            'score',
+            '--model',
+            model,
+            '--data',
+            input,
+            '--out',
+            out,
+            '--quiet',
+            '--json',
+            '--workers',
+            String(workers),
+          ];
           const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
           expect(r.status, r.stderr).toBe(0);
           const summary = JSON.parse(
@@ -144,19 +158,23 @@ describe('scoring under load', () => {
               .split('\n')
               .find((l) => l.startsWith('{'))!,
           );
-          return { kb: summary.peakRssKB as number, summary };
+          return { kb: summary.peakRssKB as number, summary, out };
         },
       };
     };
     const small = await peak(20_000).run();
     const large = await peak(rows).run();
     expect(large.summary).toMatchObject({ rows, scored: rows, failed: 0 });
-    const outLines = readFileSync(join(dir, `out-${rows}.csv`), 'utf8')
-      .split('\n')
-      .filter(Boolean).length;
+    const outLines = readFileSync(large.out, 'utf8').split('\n').filter(Boolean).length;
     expect(outLines).toBe(rows + 1);
     // Bounded: the large file costs at most a small constant more than a file 10–50× smaller.
     expect(large.kb).toBeLessThan(small.kb + 64 * 1024);
+    // Split across two worker threads (the file is over the parallel threshold): the same output, bytes for bytes,
+    // and a constant more memory — each worker is a V8 isolate with its own WASM instance and blocks in flight.
+    const inParallel = await peak(rows, 2).run();
+    expect(inParallel.summary).toMatchObject({ rows, scored: rows, failed: 0, workers: 2 });
+    expect(readFileSync(inParallel.out).equals(readFileSync(large.out))).toBe(true);
+    expect(inParallel.kb).toBeLessThan(small.kb + 3 * 64 * 1024);
     console.log(`score peak RSS: ${(small.kb / 1024).toFixed(0)} MB for 20,000 rows, ${(large.kb / 1024).toFixed(0)} MB for ${rows} rows`);
   });
 });

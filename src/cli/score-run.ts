@@ -1,0 +1,259 @@
+/**
+ * How `score` reads its input: in one thread (a byte scanner over the file's chunks), or split across worker threads.
+ *
+ * Across threads, the file is cut after a line feed into blocks; each worker scans, encodes, scores and formats a
+ * block as if it started a record. That guess is checked, not trusted: block k is used only when block k − 1 ended
+ * exactly at its end (no record left open — a line feed inside a quoted cell leaves one open) and was valid
+ * UTF-8; the first block that fails the check is scored again, with everything after it, in this thread from that
+ * block's start. The output, errors and line numbers are therefore those of the one-thread path.
+ */
+
+import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { Worker } from 'node:worker_threads';
+import { CsvByteScanner, recordFields, type ByteRecords } from '../data/csv-bytes.js';
+import { formatCsvField, type Delimiter } from '../data/csv.js';
+import type { Scorer } from '../score/index.js';
+import { UsageError } from './errors.js';
+import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
+import { StrictUtf8 } from './text-input.js';
+
+/** What a run of `score` needs to read, score and write. */
+export interface ScoreRun {
+  inPath: string;
+  size: number;
+  scorer: Scorer;
+  /** The model file's bytes (each worker builds its own scorer from them) and the decision threshold in force. */
+  modelBytes: Uint8Array;
+  threshold?: number;
+  reasons: number;
+  batchSize: number;
+  workers: number;
+  /** Replaces the CPU forward pass (the GPU scorer; one thread only). */
+  probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>;
+  write: (bytes: Uint8Array) => Promise<void>;
+  progress: (done: number, rows: number) => void;
+}
+
+/** Bytes read at a time, and the size of a block handed to a worker. */
+const CHUNK_BYTES = 1 << 22;
+/** Below this, threads cost more than they save. */
+const PARALLEL_MIN_BYTES = 2 * CHUNK_BYTES;
+
+/**
+ * Scores the file of `run`, writing the output through `run.write`; returns the counts.
+ * @example
+ * const counts = await scoreFile({ inPath, size, scorer, modelBytes, reasons: 0, batchSize: 4096, workers: 2, write, progress });
+ */
+export async function scoreFile(run: ScoreRun): Promise<ScoreCounts> {
+  const counts: ScoreCounts = { rows: 0, scored: 0, failed: 0, failures: [] };
+  const head = run.workers > 1 && !run.probabilities && run.size >= PARALLEL_MIN_BYTES ? readHeader(run) : null;
+  if (!head) {
+    await sequential(run, counts, null);
+    return counts;
+  }
+  const sink = new ByteSink();
+  const layout = headerLayout(head.fields, head.line, run, head.delimiter, sink);
+  await run.write(sink.take());
+  const rows = new RecordScorer(run.scorer, layout);
+  await parallel(run, counts, head.body, layout, rows);
+  return counts;
+}
+
+/** A place in the file where a record starts: byte offset, CSV line, and line-feed count (what UTF-8 errors name). */
+interface Place {
+  offset: number;
+  line: number;
+  lfLine: number;
+}
+
+/** One thread, from the file's start (header included) or from `from` with the header already read. */
+async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null): Promise<void> {
+  const { inPath } = run;
+  const scanner = from
+    ? new CsvByteScanner({ source: inPath, delimiter: from.layout.delimiter, line: from.place.line })
+    : new CsvByteScanner({ source: inPath });
+  const utf8 = new StrictUtf8(inPath, from ? { line: from.place.lfLine, offset: from.place.offset } : undefined);
+  const sink = new ByteSink();
+  let rows = from?.rows ?? null;
+  /** The first record is the header (checked, and written with the appended columns); the others are scored. */
+  const take = async (batch: ByteRecords) => {
+    let first = 0;
+    if (!rows && batch.count) {
+      rows = new RecordScorer(run.scorer, headerLayout(recordFields(batch, 0), batch.line[0], run, scanner.detectedDelimiter ?? ',', sink));
+      first = 1;
+    }
+    if (rows && first < batch.count) await rows.score(batch, first, batch.count, sink, counts, run.probabilities);
+    await run.write(sink.take());
+  };
+  let read = from?.place.offset ?? 0;
+  for await (const chunk of createReadStream(inPath, { highWaterMark: CHUNK_BYTES, start: read })) {
+    read += (chunk as Buffer).length;
+    await take(scanner.push(utf8.check(chunk as Buffer)));
+    if (counts.rows) run.progress(read, counts.rows); // (nothing to say while a first record is still being read)
+  }
+  await take(scanner.push(utf8.check(new Uint8Array(0), true)));
+  await take(scanner.end());
+  if (!rows) throw new UsageError(`${inPath}: the file is empty`);
+}
+
+/** The header record, the delimiter, and where the body starts; null when the file is better read in one thread. */
+function readHeader(run: ScoreRun): { fields: string[]; line: number; delimiter: Delimiter; body: Place } | null {
+  const fd = openSync(run.inPath, 'r');
+  try {
+    const scanner = new CsvByteScanner({ source: run.inPath });
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) return null;
+      const chunk = buffer.subarray(0, n);
+      if (!isUtf8(chunk)) return null; // (or a character cut by the chunk's end) the one-thread path says where
+      const batch = scanner.push(chunk);
+      if (!batch.count) continue;
+      // No record has been taken before the header, so batch.bytes starts at the file's first byte.
+      const b = batch.bytes;
+      const end = batch.end[0];
+      if (end + 1 >= b.length) return null; // the header's line ending is not all in view
+      const start = end + (b[end] === 0x0d && b[end + 1] === 0x0a ? 2 : 1);
+      const lines = lineBreaks(b, 0, start);
+      return {
+        fields: recordFields(batch, 0),
+        line: batch.line[0],
+        delimiter: scanner.detectedDelimiter!,
+        body: { offset: start, line: 1 + lines.csv, lfLine: 1 + lines.lf },
+      };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A block's result from a worker. */
+interface BlockResult {
+  out?: Uint8Array;
+  counts?: ScoreCounts;
+  /** The block ended where its last record did (nothing carried over). */
+  clean?: boolean;
+  error?: string;
+}
+
+async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout: ScoreLayout, rows: RecordScorer): Promise<void> {
+  const pool = Array.from(
+    { length: run.workers },
+    () =>
+      new Worker(new URL('./score-worker.js', import.meta.url), {
+        workerData: { modelBytes: run.modelBytes, threshold: run.threshold, layout, source: run.inPath },
+      }),
+  );
+  const waiting = new Map<number, (r: BlockResult) => void>();
+  for (const w of pool) {
+    w.on('message', (m: BlockResult & { id: number }) => {
+      waiting.get(m.id)?.(m);
+      waiting.delete(m.id);
+    });
+    w.on('error', (e: Error) => {
+      for (const resolve of waiting.values()) resolve({ error: e.message });
+    });
+  }
+  const inFlight: Array<{ place: Place; valid: boolean; result: Promise<BlockResult> }> = [];
+  let next = 0;
+  const fd = openSync(run.inPath, 'r');
+  let fallback: Place | null = null;
+  try {
+    let place = body;
+    let carry = new Uint8Array(0);
+    let eof = false;
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    let position = body.offset;
+    while (!eof && !fallback) {
+      const n = readSync(fd, buffer, 0, buffer.length, position);
+      position += n;
+      eof = n === 0;
+      const data = carry.length ? concat(carry, buffer.subarray(0, n)) : buffer.subarray(0, n);
+      const cut = eof ? data.length : data.lastIndexOf(0x0a) + 1;
+      if (cut === 0 && !eof) {
+        carry = data.slice();
+        if (carry.length > 16 * CHUNK_BYTES) fallback = place; // no line feed for 64 MB: one thread copes
+        continue;
+      }
+      const block = data.slice(0, cut);
+      carry = data.slice(cut);
+      if (block.length) {
+        const id = next++;
+        const result = new Promise<BlockResult>((resolve) => waiting.set(id, resolve));
+        const valid = isUtf8(block);
+        const lines = lineBreaks(block, 0, block.length); // before the block's bytes move to the worker
+        if (valid) pool[id % pool.length].postMessage({ id, bytes: block, line: place.line, final: eof }, [block.buffer as ArrayBuffer]);
+        inFlight.push({ place, valid, result: valid ? result : Promise.resolve({}) });
+        place = { offset: place.offset + cut, line: place.line + lines.csv, lfLine: place.lfLine + lines.lf };
+      }
+      while (inFlight.length >= 2 * pool.length || (eof && inFlight.length)) {
+        fallback = await settle(inFlight.shift()!, run, counts);
+        if (fallback) break;
+      }
+    }
+    while (!fallback && inFlight.length) fallback = await settle(inFlight.shift()!, run, counts);
+  } finally {
+    closeSync(fd);
+    for (const w of pool) void w.terminate();
+  }
+  if (fallback) await sequential(run, counts, { place: fallback, layout, rows });
+}
+
+/** Uses a block's result (returns null), or returns where the one-thread path must take over. */
+async function settle(block: { place: Place; valid: boolean; result: Promise<BlockResult> }, run: ScoreRun, counts: ScoreCounts): Promise<Place | null> {
+  if (!block.valid) return block.place;
+  const r = await block.result;
+  if (r.error !== undefined || !r.clean || !r.out || !r.counts) return block.place;
+  await run.write(r.out);
+  counts.rows += r.counts.rows;
+  counts.scored += r.counts.scored;
+  counts.failed += r.counts.failed;
+  for (const f of r.counts.failures) if (counts.failures.length < 1000) counts.failures.push(f);
+  run.progress(block.place.offset, counts.rows);
+  return null;
+}
+
+/**
+ * Checks the header (no duplicate names, every feature the model needs present), writes it with the appended columns
+ * to `out`, and gives where each feature is.
+ */
+function headerLayout(fields: string[], line: number, run: ScoreRun, delimiter: Delimiter, out: ByteSink): ScoreLayout {
+  const { inPath, reasons } = run;
+  const pre = run.scorer.preprocessor;
+  const header = fields.map((f) => f.trim());
+  // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
+  const position = new Map<string, number>();
+  header.forEach((c, i) => {
+    if (position.has(c)) throw new UsageError(`${inPath}, line ${line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
+    position.set(c, i);
+  });
+  const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
+  if (missing.length)
+    throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+  const reasonColumns = Array.from({ length: reasons }, (_, j) => [
+    `reason_${j + 1}`,
+    `reason_${j + 1}_value`,
+    `reason_${j + 1}_contribution`,
+    `reason_${j + 1}_points`,
+  ]);
+  const extra = ['probability', 'decision', 'points', ...reasonColumns.flat(), 'score_error'];
+  out.text(`${[...header, ...extra].map((f) => formatCsvField(f, delimiter)).join(delimiter)}\n`);
+  return { width: header.length, featureFields: pre.features.map((f) => position.get(f.name)!), reasons, delimiter, batchSize: run.batchSize };
+}
+
+/** Line breaks in b[s…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */
+function lineBreaks(b: Uint8Array, s: number, e: number): { csv: number; lf: number } {
+  let lf = 0;
+  for (let at = b.indexOf(0x0a, s); at >= 0 && at < e; at = b.indexOf(0x0a, at + 1)) lf++;
+  let loneCr = 0;
+  for (let at = b.indexOf(0x0d, s); at >= 0 && at < e; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) loneCr++;
+  return { csv: lf + loneCr, lf };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,257 @@
+/**
+ * The body of `score`: records as byte ranges (data/csv-bytes.ts) → encoded from their bytes → scored in batches →
+ * each output line written as the input record's own bytes plus the appended fields. Shared by the main thread and
+ * the `--workers` threads (cli/score-worker.ts): one definition of an output row.
+ */
+
+import { ByteRecordEncoder } from '../data/byte-encoder.js';
+import { fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
+import { formatCsvField, type Delimiter } from '../data/csv.js';
+import type { Scorer } from '../score/index.js';
+import { noProbability } from '../score/records.js';
+
+/** What a scoring thread needs besides the model: the file's layout and the options. */
+export interface ScoreLayout {
+  delimiter: Delimiter;
+  /** Fields in the header. */
+  width: number;
+  /** For each model feature, its field. */
+  featureFields: number[];
+  reasons: number;
+  batchSize: number;
+}
+
+/** One failed row, as the summary reports it. */
+interface RowFailure {
+  line: number;
+  reason: string;
+}
+
+/** Counts of one `scoreRecords` call. */
+export interface ScoreCounts {
+  rows: number;
+  scored: number;
+  failed: number;
+  /** The first failures (at most 1000). */
+  failures: RowFailure[];
+}
+
+const text = new TextEncoder();
+
+/** An output buffer that grows (bytes copied in, ASCII or UTF-8 text appended); `take` hands over what it holds. */
+export class ByteSink {
+  private buf = new Uint8Array(1 << 20);
+  private at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.at + n, 2 * this.buf.length));
+    grown.set(this.buf.subarray(0, this.at));
+    this.buf = grown;
+  }
+
+  /** Appends b[s…e). */
+  bytes(b: Uint8Array, s: number, e: number): void {
+    this.room(e - s);
+    if (e - s > 64) this.buf.set(b.subarray(s, e), this.at);
+    else for (let i = s, o = this.at; i < e; i++, o++) this.buf[o] = b[i]; // no subarray object for a short run
+    this.at += e - s;
+  }
+
+  /**
+   * Appends a float32 probability p ∈ [0, 1] as `p.toFixed(6)` writes it: p·10⁶ is exact in a double (24-bit
+   * mantissa times a 20-bit integer), so Math.round picks toFixed's n, ties up included.
+   */
+  fixed6(p: number): void {
+    this.room(8);
+    const n = Math.round(p * 1e6);
+    const buf = this.buf;
+    let o = this.at;
+    buf[o++] = n >= 1e6 ? 0x31 : 0x30;
+    buf[o++] = 0x2e;
+    for (let d = 100000, r = n % 1e6; d >= 1; d /= 10) {
+      const digit = Math.floor(r / d);
+      buf[o++] = 0x30 + digit;
+      r -= digit * d;
+    }
+    this.at = o;
+  }
+
+  /** Appends an integer's decimal digits (String(v) for |v| < 2⁵³; -0 as 0). */
+  integer(v: number): void {
+    if (!(Math.abs(v) < 2 ** 53) || v !== Math.trunc(v)) {
+      this.text(String(v));
+      return;
+    }
+    this.room(18);
+    let u = Math.abs(v);
+    if (v < 0) this.buf[this.at++] = 0x2d;
+    const from = this.at;
+    do {
+      this.buf[this.at++] = 0x30 + (u % 10);
+      u = Math.floor(u / 10);
+    } while (u > 0);
+    this.buf.subarray(from, this.at).reverse();
+  }
+
+  /** Appends a string (UTF-8). */
+  text(s: string): void {
+    this.room(3 * s.length);
+    this.at += text.encodeInto(s, this.buf.subarray(this.at)).written;
+  }
+
+  /** Appends one byte. */
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.at++] = c;
+  }
+
+  get length(): number {
+    return this.at;
+  }
+
+  /** The bytes so far (a copy), emptying the sink. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.at);
+    this.at = 0;
+    return out;
+  }
+}
+
+/**
+ * Scores byte records and writes their output lines.
+ * @example
+ * const rows = new RecordScorer(scorer, layout);
+ * const counts = rows.score(batch, 0, batch.count, sink);
+ */
+export class RecordScorer {
+  private readonly encoder: ByteRecordEncoder;
+  private x: Float32Array;
+  private probs: Float32Array;
+  private readonly ok: Int32Array;
+  private readonly errors: Array<string | null>;
+  private readonly delim: number;
+  /** The decision labels as CSV bytes (a range, for `ByteSink.bytes`). */
+  private readonly positive: [Uint8Array, number, number];
+  private readonly negative: [Uint8Array, number, number];
+  private readonly emptyFields: string;
+  /** Feature name → its field, for a reason's value. */
+  private readonly fieldOf: Map<string, number>;
+
+  constructor(
+    private readonly scorer: Scorer,
+    private readonly layout: ScoreLayout,
+  ) {
+    const pre = scorer.preprocessor;
+    this.encoder = new ByteRecordEncoder(pre, layout.featureFields);
+    this.x = new Float32Array(layout.batchSize * pre.cols);
+    this.probs = new Float32Array(layout.batchSize);
+    this.ok = new Int32Array(layout.batchSize);
+    this.errors = new Array(layout.batchSize).fill(null);
+    this.delim = layout.delimiter.charCodeAt(0);
+    const label = (l: string) => text.encode(formatCsvField(l, layout.delimiter));
+    this.positive = [label(pre.positive), 0, label(pre.positive).length];
+    this.negative = [label(pre.label(0)), 0, label(pre.label(0)).length];
+    this.emptyFields = layout.delimiter.repeat(3 + 4 * layout.reasons);
+    this.fieldOf = new Map(pre.features.map((f, i) => [f.name, layout.featureFields[i]]));
+  }
+
+  /**
+   * Scores records [from, to) of `records` in batches of `layout.batchSize`, appending their lines to `sink`.
+   * `probabilities` may replace the CPU forward pass (the GPU scorer).
+   */
+  async score(
+    records: ByteRecords,
+    from: number,
+    to: number,
+    sink: ByteSink,
+    counts: ScoreCounts,
+    probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>,
+  ): Promise<void> {
+    for (let at = from; at < to; at += this.layout.batchSize)
+      await this.batch(records, at, Math.min(to, at + this.layout.batchSize), sink, counts, probabilities);
+  }
+
+  private async batch(
+    records: ByteRecords,
+    from: number,
+    to: number,
+    sink: ByteSink,
+    counts: ScoreCounts,
+    probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>,
+  ): Promise<void> {
+    const { scorer, layout, errors, ok } = this;
+    const cols = scorer.preprocessor.cols;
+    let n = 0;
+    for (let r = from; r < to; r++) {
+      const i = r - from;
+      errors[i] = null;
+      const found = fieldCount(records, r);
+      if (found !== layout.width) {
+        errors[i] = `expected ${layout.width} fields, found ${found}`;
+        continue;
+      }
+      const problem = this.encoder.encode(records, r, this.x.subarray(n * cols, (n + 1) * cols));
+      if (problem !== null) errors[i] = problem;
+      else ok[n++] = i;
+    }
+    if (n && probabilities) this.probs.set(await probabilities(this.x, n));
+    else if (n) scorer.calibrate(scorer.network.probabilities(this.x, n, this.probs), n); // checked row by row below
+    // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonsEncoded).
+    const ranked = layout.reasons && n ? scorer.reasonsEncoded(this.x, n, layout.reasons) : null;
+    const d = this.delim;
+    let k = 0;
+    for (let r = from; r < to; r++) {
+      const i = r - from;
+      counts.rows++;
+      sink.bytes(records.bytes, records.start[r], records.end[r]);
+      let error = errors[i];
+      const p = this.probs[k];
+      if (error === null) {
+        // No decision without a probability: a row whose score is not in [0, 1] gets score_error instead.
+        if (!(p >= 0 && p <= 1)) error = noProbability(p);
+        else if (ranked && ranked[k] === null) error = 'no reason codes: a copy with one feature at its typical value has no probability';
+        k++;
+      }
+      if (error === null) {
+        sink.byte(d);
+        sink.fixed6(p);
+        sink.byte(d);
+        sink.bytes(...(p >= scorer.threshold ? this.positive : this.negative));
+        sink.byte(d);
+        sink.integer(scorer.points(p));
+        if (ranked) this.reasonFields(records, r, ranked[k - 1] ?? [], sink);
+        sink.byte(d); // score_error: empty
+        counts.scored++;
+      } else {
+        const line = records.line[r];
+        sink.text(this.emptyFields);
+        sink.byte(d);
+        sink.text(formatCsvField(`line ${line}: ${error}`, layout.delimiter));
+        counts.failed++;
+        if (counts.failures.length < 1000) counts.failures.push({ line, reason: error });
+      }
+      sink.byte(0x0a);
+    }
+  }
+
+  private reasonFields(
+    records: ByteRecords,
+    r: number,
+    reasons: ReadonlyArray<{ feature: string; contribution: number; points: number }>,
+    sink: ByteSink,
+  ): void {
+    const delim = this.layout.delimiter;
+    for (let j = 0; j < this.layout.reasons; j++) {
+      const reason = reasons[j];
+      if (!reason) {
+        sink.text(delim.repeat(4));
+        continue;
+      }
+      const value = fieldText(records, r, this.fieldOf.get(reason.feature)!);
+      sink.text(
+        `${delim}${formatCsvField(reason.feature, delim)}${delim}${formatCsvField(value, delim)}${delim}${reason.contribution.toFixed(6)}${delim}${reason.points.toFixed(1)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Encodes CSV records straight from their bytes (a `CsvByteScanner` batch) into model inputs: numbers parsed from the
+ * digits, categories found by a hash of their bytes, no string per cell. It gives the same float32 bits as
+ * `Preprocessor.transformRecord` on the cells' texts — and for anything it does not read itself (a cell that is
+ * not a plain number or a known category, a "" escape, non-ASCII padding, a value out of range) it hands that
+ * record to `transformRecord`, so every error and its message are the string path's.
+ */
+
+import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
+import type { Preprocessor } from './preprocessor.js';
+
+/** 10⁰ … 10²²: every one an exact double (Clinger's fast path multiplies or divides by one of them). */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * One model's byte encoder. `encode` fills a row and says whether it could; the caller scores or reports it.
+ * @example
+ * const enc = new ByteRecordEncoder(pre, featureFieldIndex);
+ * const problem = enc.encode(records, r, x.subarray(i * pre.cols, (i + 1) * pre.cols)); // null: encoded
+ */
+export class ByteRecordEncoder {
+  private readonly kinds: Uint8Array;
+  /** Per feature: its first encoded column, and for numbers whether a missing indicator follows. */
+  private readonly column: Int32Array;
+  private readonly indicator: Uint8Array;
+  private readonly median: Float64Array;
+  /** Per categorical feature: an open-addressing table of its categories' bytes (position + 1; 0 = empty). */
+  private readonly categories: Array<CategoryTable | null>;
+  private readonly modePosition: Int32Array;
+  /** Whether a missing text could read as a number (then numbers are checked as text first). */
+  private readonly numericMissing: boolean;
+  private readonly emptyIsMissing: boolean;
+  private readonly dropMissing: boolean;
+  private readonly record: Record<string, string> = Object.create(null);
+  private readonly lastField: number;
+
+  constructor(
+    private readonly pre: Preprocessor,
+    /** For each of the model's features, the field that holds it. */
+    private readonly fields: readonly number[],
+  ) {
+    const st = pre.state;
+    const nf = st.features.length;
+    this.lastField = Math.max(-1, ...fields);
+    this.kinds = new Uint8Array(nf);
+    this.column = new Int32Array(nf);
+    this.indicator = new Uint8Array(nf);
+    this.median = new Float64Array(nf);
+    this.modePosition = new Int32Array(nf);
+    this.categories = [];
+    const bytes = new TextEncoder();
+    let k = 0;
+    st.features.forEach((f, i) => {
+      this.column[i] = k;
+      if (f.kind === 'numeric') {
+        this.median[i] = f.median;
+        this.indicator[i] = f.indicator ? 1 : 0;
+        this.categories.push(null);
+        k += f.indicator ? 2 : 1;
+      } else {
+        this.kinds[i] = 1;
+        this.categories.push(new CategoryTable(f.categories.map((c) => bytes.encode(c))));
+        this.modePosition[i] = f.categories.indexOf(f.mode);
+        k += f.categories.length;
+      }
+    });
+    this.numericMissing = st.missingValues.some((v) => NUMBER_TEXT.test(v.trim()));
+    this.emptyIsMissing = pre.isMissingText('');
+    this.dropMissing = st.missing === 'drop';
+  }
+
+  /**
+   * Encodes record `r` of `records` into `out` (length `cols`, standardised). Returns null, or the message
+   * `transformRecord` gives for the record (the row is then not scored).
+   */
+  encode(records: ByteRecords, r: number, out: Float32Array): string | null {
+    const b = records.bytes;
+    const first = records.firstField[r];
+    if (fieldCount(records, r) > this.lastField && this.fast(b, records, first, out) && this.pre.standardize(out) < 0) return null;
+    // The string path decides: same values, or the same error as record-by-record scoring.
+    const nfields = fieldCount(records, r);
+    const names = this.pre.state.features;
+    for (let f = 0; f < this.fields.length; f++) this.record[names[f].name] = this.fields[f] < nfields ? fieldText(records, r, this.fields[f]) : '';
+    try {
+      this.pre.transformRecord(this.record, out);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  /** Raw (unstandardised) values from the bytes; false as soon as a cell needs the string path. */
+  private fast(b: Uint8Array, records: ByteRecords, first: number, out: Float32Array): boolean {
+    const { fields, kinds, column, indicator, median, categories, modePosition, numericMissing, emptyIsMissing, dropMissing, pre } = this;
+    const { fieldStart, fieldEnd, fieldFlags } = records;
+    out.fill(0); // one-hot blocks and indicators: only the ones are written below
+    for (let f = 0; f < fields.length; f++) {
+      const k = first + fields[f];
+      if (fieldFlags[k] & ESCAPED) return false;
+      let s = fieldStart[k];
+      let e = fieldEnd[k];
+      while (s < e && isSpace(b[s])) s++;
+      while (e > s && isSpace(b[e - 1])) e--;
+      if (s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80)) return false; // String.trim knows non-ASCII spaces
+      const col = column[f];
+      if (kinds[f] === 0) {
+        const missing = s === e ? emptyIsMissing : numericMissing && pre.isMissingText(text(b, s, e));
+        const v = missing || s === e ? NaN : parseDecimal(b, s, e);
+        if (!Number.isNaN(v)) {
+          out[col] = v;
+          continue;
+        }
+        // Not a plain number read exactly: a missing text (→ the median), else the string path decides.
+        if (!(missing || (s < e && !numericMissing && pre.isMissingText(text(b, s, e)))) || dropMissing) return false;
+        out[col] = median[f];
+        if (indicator[f]) out[col + 1] = 1;
+      } else {
+        let at = categories[f]!.find(b, s, e);
+        if (at < 0) {
+          // Not a known category: missing (→ the mode), or unseen (the string path applies the policy).
+          if (!(s === e ? emptyIsMissing : pre.isMissingText(text(b, s, e))) || dropMissing) return false;
+          at = modePosition[f];
+        }
+        if (at >= 0) out[col + at] = 1;
+      }
+    }
+    return true;
+  }
+}
+
+const ascii = new TextDecoder('utf-8', { ignoreBOM: true });
+function text(b: Uint8Array, s: number, e: number): string {
+  return ascii.decode(b.subarray(s, e));
+}
+
+/** The ASCII bytes String.prototype.trim removes (tab, LF, VT, FF, CR, space). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/**
+ * The value of a plain decimal (`[+-]digits[.digits][e[+-]digits]`) when it is exactly `Number(text)` by Clinger's
+ * fast path — at most 15 significant digits and a power of ten within 10^±22, one correctly rounded operation —
+ * else NaN (the caller then reads the text).
+ */
+export function parseDecimal(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let negative = false;
+  if (b[i] === 0x2b || b[i] === 0x2d) {
+    negative = b[i] === 0x2d;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let significant = 0;
+  let fraction = 0;
+  let dot = false;
+  for (; i < e; i++) {
+    const c = b[i];
+    if (c >= 0x30 && c <= 0x39) {
+      digits++;
+      if (dot) fraction++;
+      if (significant > 0 || c !== 0x30) significant++;
+      mantissa = mantissa * 10 + (c - 0x30);
+    } else if (c === 0x2e && !dot) dot = true;
+    else break;
+  }
+  if (digits === 0 || significant > 15) return NaN;
+  let exponent = 0;
+  if (i < e) {
+    if (b[i] !== 0x65 && b[i] !== 0x45) return NaN;
+    i++;
+    let expNegative = false;
+    if (b[i] === 0x2b || b[i] === 0x2d) {
+      expNegative = b[i] === 0x2d;
+      i++;
+    }
+    if (i >= e) return NaN;
+    for (; i < e; i++) {
+      const c = b[i];
+      if (c < 0x30 || c > 0x39 || exponent > 1000) return NaN;
+      exponent = exponent * 10 + (c - 0x30);
+    }
+    if (expNegative) exponent = -exponent;
+  }
+  const power = exponent - fraction;
+  if (power < -22 || power > 22) return NaN;
+  const v = power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
+  return negative ? -v : v;
+}
+
+/** Categories by their UTF-8 bytes: FNV-1a, linear probing, the bytes compared on a hit. */
+class CategoryTable {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly bytes: Uint8Array;
+  private readonly offsets: Int32Array;
+
+  constructor(categories: Uint8Array[]) {
+    let size = 8;
+    while (size < 2 * categories.length) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    this.offsets = new Int32Array(categories.length + 1);
+    categories.forEach((c, i) => {
+      this.offsets[i + 1] = this.offsets[i] + c.length;
+    });
+    this.bytes = new Uint8Array(this.offsets[categories.length]);
+    categories.forEach((c, i) => {
+      this.bytes.set(c, this.offsets[i]);
+      let h = hashBytes(c, 0, c.length) & this.mask;
+      while (this.slots[h] !== 0) h = (h + 1) & this.mask;
+      this.slots[h] = i + 1;
+    });
+  }
+
+  /** The category's position, or -1. */
+  find(b: Uint8Array, s: number, e: number): number {
+    const { slots, mask, bytes, offsets } = this;
+    for (let h = hashBytes(b, s, e) & mask; ; h = (h + 1) & mask) {
+      const at = slots[h] - 1;
+      if (at < 0) return -1;
+      const o = offsets[at];
+      if (offsets[at + 1] - o !== e - s) continue;
+      let same = true;
+      for (let i = 0; i < e - s; i++)
+        if (bytes[o + i] !== b[s + i]) {
+          same = false;
+          break;
+        }
+      if (same) return at;
+    }
+  }
+}
+
+/** FNV-1a over b[s…e). */
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT, tempDir } from './helpers.js';
+
+/**
+ * `score --workers 2` against `--workers 1` on files large enough to be split (over 8 MB): the output must be the
+ * same bytes, and a bad file the same error — including where a block boundary falls inside a quoted cell, a bad
+ * UTF-8 byte or an unbalanced quote lies in a later block, or lines end in CR LF.
+ */
+const CREDIT = join(ROOT, 'data', 'credit_data.csv');
+const dir = tempDir();
+const model = join(dir, 'm.safetensors');
+const [header, ...body] = readFileSync(CREDIT, 'utf8').trim().split('\n');
+
+/** ~9.5 MB of credit rows (enough for three blocks), each through `row`. */
+function file(name: string, row: (line: string, i: number) => string, options: { head?: string; eol?: string; tail?: string } = {}): string {
+  const eol = options.eol ?? '\n';
+  const parts: string[] = [options.head ?? header];
+  for (let i = 0, bytes = 0; bytes < 9.5 * 2 ** 20; i++) {
+    const line = row(body[i % body.length], i);
+    parts.push(line);
+    bytes += line.length + eol.length;
+  }
+  const path = join(dir, name);
+  writeFileSync(path, parts.join(eol) + eol + (options.tail ?? ''));
+  return path;
+}
+
+function both(data: string, extra: string[] = []) {
+  const run = (workers: number) => {
+    const out = join(dir, `${data.split('/').pop()}-${workers}.out.csv`);
+    const r = cli(['score', '--model', model, '--data', data, '--out', out, '--workers', String(workers), '--json', '--quiet', ...extra]);
+    const summary = r.stderr.split('\n').find((l) => l.startsWith('{'));
+    return { code: r.code, stderr: r.stderr, out: existsSync(out) ? readFileSync(out) : null, summary: summary ? JSON.parse(summary) : null };
+  };
+  return { one: run(1), two: run(2) };
+}
+
+describe('score --workers: the one-thread output, from worker threads', () => {
+  beforeAll(() => {
+    expect(cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', model, '--epochs', '2', '--quiet']).code).toBe(0);
+  });
+
+  it('plain rows: the same bytes, every row scored, two workers used', () => {
+    const { one, two } = both(file('plain.csv', (l) => l));
+    expect(one.code).toBe(0);
+    expect(two.summary).toMatchObject({ workers: 2, failed: 0, rows: one.summary.rows });
+    expect(one.summary.rows).toBeGreaterThan(130_000);
+    expect(two.out!.equals(one.out!)).toBe(true);
+  });
+
+  it('quoted cells with line feeds in every row (block cuts land inside quotes): the same bytes and line numbers', () => {
+    const data = file('quoted.csv', (l, i) => `${l},"note ${i}\nsecond line, with a comma"`, { head: `${header},note` });
+    const { one, two } = both(data, ['--reasons', '1']);
+    expect(one.code).toBe(0);
+    expect(two.out!.equals(one.out!)).toBe(true);
+    // The echoed input keeps its quotes and line feeds.
+    expect(one.out!.toString('utf8', 0, 4000)).toMatch(/,"note 1\nsecond line, with a comma",0\.\d{6},/);
+  });
+
+  it('rows that fail (unseen number text, ragged) deep in the file: the same score_error lines', () => {
+    const data = file('failing.csv', (l, i) => (i === 90_000 ? l.replace(/^("\w+"),\d+/, '$1,ten') : i === 120_001 ? `${l},extra` : l));
+    const { one, two } = both(data);
+    expect(one.summary.failed).toBe(2);
+    expect(two.out!.equals(one.out!)).toBe(true);
+    expect(two.summary.failures).toEqual(one.summary.failures);
+    expect(one.summary.failures.map((f: { line: number }) => f.line)).toEqual([90_002, 120_003]);
+  });
+
+  it('CR LF line endings: the same bytes', () => {
+    const { one, two } = both(file('crlf.csv', (l) => l, { eol: '\r\n' }));
+    expect(one.code).toBe(0);
+    expect(two.out!.equals(one.out!)).toBe(true);
+  });
+
+  it('a byte that is not UTF-8, or a quote never closed, in a later block: the same error, no output file', () => {
+    for (const [name, row, tail] of [
+      ['latin1.csv', (l: string, i: number) => (i === 125_000 ? `${l.slice(0, -1)}\u00ff` : l), ''],
+      ['unclosed.csv', (l: string) => l, '1,2,"3\n'],
+    ] as const) {
+      const path = file(name, row, { tail });
+      if (name === 'latin1.csv') writeFileSync(path, Buffer.from(readFileSync(path, 'utf8'), 'latin1'));
+      const { one, two } = both(path);
+      expect(one.code, one.stderr).toBe(2);
+      expect(two.code).toBe(2);
+      expect(two.stderr).toBe(one.stderr);
+      expect(one.stderr).toMatch(name === 'latin1.csv' ? /line 125002: not valid UTF-8/ : /unbalanced quote/);
+      expect(two.out).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseCsv } from '../../src/data/csv.js';
+import { CsvByteScanner, recordFields } from '../../src/data/csv-bytes.js';
+import { ByteRecordEncoder, parseDecimal } from '../../src/data/byte-encoder.js';
+import { Preprocessor } from '../../src/data/preprocessor.js';
+
+const enc = new TextEncoder();
+
+/** Byte-encoded row vs `transformRecord` on the same cells' texts: the same bits, or the same message. */
+function compare(pre: Preprocessor, header: string[], rows: string[]): void {
+  const scanner = new CsvByteScanner({ delimiter: ',' });
+  const batch = scanner.push(enc.encode(`${rows.join('\n')}\n`));
+  const fields = pre.features.map((f) => header.indexOf(f.name));
+  const encoder = new ByteRecordEncoder(pre, fields);
+  const viaBytes = new Float32Array(pre.cols);
+  const viaText = new Float32Array(pre.cols);
+  expect(batch.count).toBe(rows.length);
+  for (let r = 0; r < batch.count; r++) {
+    viaBytes.fill(7);
+    const problem = encoder.encode(batch, r, viaBytes);
+    const cells = recordFields(batch, r);
+    const record = Object.fromEntries(pre.features.map((f, i) => [f.name, cells[fields[i]]]));
+    let expected: string | null = null;
+    try {
+      pre.transformRecord(record, viaText);
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    expect(problem, rows[r]).toBe(expected);
+    if (expected === null) expect(new Uint32Array(viaBytes.buffer), rows[r]).toEqual(new Uint32Array(viaText.buffer));
+  }
+}
+
+describe('ByteRecordEncoder: the bits and errors of transformRecord, without a string per cell', () => {
+  const lending = parseCsv(readFileSync('data/lending_club.csv', 'utf8'));
+  const pre = Preprocessor.fit(lending, { target: 'Class', positive: 'bad' });
+
+  it('every row of lending_club.csv encodes to the same float32 bits', () => {
+    const text = readFileSync('data/lending_club.csv', 'utf8').split('\n').slice(1).filter(Boolean);
+    compare(pre, lending.columns, text);
+  });
+
+  it('numbers in every spelling, padding, quotes, missing texts, unseen and malformed cells (property)', () => {
+    const number = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).chain((v) => fc.integer({ min: 0, max: 12 }).map((d) => v.toFixed(d))),
+      fc.integer().map(String),
+      fc.constantFrom(
+        '1.',
+        '.5',
+        '-0',
+        '+3',
+        '007',
+        '1e3',
+        '1E+22',
+        '1e-22',
+        '1e23',
+        '2.5e-7',
+        '12345678901234567',
+        '0.1000000000000000055511',
+        '1e',
+        '.',
+        '-',
+        '1..2',
+        '1e999',
+      ),
+    );
+    const category = fc.oneof(
+      fc.constantFrom('C4', 'A1', 'CT', 'NY', 'Verified', 'Not_Verified', 'emp_5', 'term_36', 'term_60', 'Z9', 'term_36x'),
+      fc.string({ maxLength: 4 }),
+    );
+    const missing = fc.constantFrom('', 'NA', 'N/A', 'null', 'None', ' NA ', 'nan', '#N/A');
+    const dress = (cell: fc.Arbitrary<string>) =>
+      fc.tuple(cell, fc.constantFrom('', ' ', '\t', '\u00a0'), fc.boolean()).map(([c, pad, quote]) => {
+        const t = `${pad}${c}${pad === '\t' ? '' : pad}`;
+        return quote || /[",\n\r]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+      });
+    const cell = (name: string) => {
+      const f = pre.features.find((x) => x.name === name);
+      const own = !f ? number : f.kind === 'numeric' ? number : category;
+      return dress(fc.oneof({ weight: 6, arbitrary: own }, { weight: 1, arbitrary: missing }, { weight: 1, arbitrary: own === number ? category : number }));
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(...lending.columns.map(cell)), { minLength: 1, maxLength: 20 }), (rows) => {
+        compare(
+          pre,
+          lending.columns,
+          rows.map((r) => r.join(',')),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('under the drop and error policies too (then the string path writes the message)', () => {
+    const strict = Preprocessor.fit(lending, { target: 'Class', positive: 'bad', missing: 'drop', unseen: 'error' });
+    const rows = readFileSync('data/lending_club.csv', 'utf8').split('\n').slice(1, 200).filter(Boolean);
+    rows.push(rows[0].replace('"C4"', '"Q7"'), rows[0].replace(/^16100/, 'NA'), rows[0].replace(/^16100/, '1e400'));
+    compare(strict, lending.columns, rows);
+  });
+});
+
+describe('parseDecimal', () => {
+  it('is Number(text) exactly where it answers, and NaN where it leaves the text to Number (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.stringMatching(/^[+-]?\d{0,18}(\.\d{0,8})?([eE][+-]?\d{1,3})?$/)),
+        (t) => {
+          const b = enc.encode(t);
+          const v = parseDecimal(b, 0, b.length);
+          if (!Number.isNaN(v)) expect(Object.is(v, Number(t))).toBe(true);
+        },
+      ),
+      { numRuns: 20000 },
+    );
+    expect(parseDecimal(enc.encode('-0'), 0, 2)).toBe(-0);
+    expect(parseDecimal(enc.encode('12345678901234567'), 0, 17)).toBeNaN(); // 17 digits: Number decides
+  });
+});
