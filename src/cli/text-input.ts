@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { CsvStreamParser, recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
-import { pushAll } from '../core/arrays.js';
+import { recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
+import { CellInterner, CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -149,8 +149,12 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
   }
   const hash = createHash('sha256');
   const utf8 = new StrictUtf8(source);
-  const parser = new CsvStreamParser({ source });
+  const scanner = new CsvByteScanner({ source });
+  const cells = new CellInterner();
   const records: CsvRecord[] = [];
+  const take = (batch: ByteRecords) => {
+    for (let r = 0; r < batch.count; r++) records.push({ fields: cells.fields(batch, r), line: batch.line[r] });
+  };
   const buffer = new Uint8Array(CHUNK_BYTES);
   try {
     for (;;) {
@@ -158,14 +162,14 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
       if (n === 0) break;
       const chunk = buffer.subarray(0, n);
       hash.update(chunk);
-      pushAll(records, parser.push(utf8.decode(chunk)));
+      take(scanner.push(utf8.check(chunk)));
     }
-    pushAll(records, parser.push(utf8.decode(new Uint8Array(0), true)));
-    pushAll(records, parser.end());
+    take(scanner.push(utf8.check(new Uint8Array(0), true)));
+    take(scanner.end());
   } finally {
     closeSync(fd);
   }
-  return { table: recordsToTable(records, parser.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex') };
+  return { table: recordsToTable(records, scanner.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex') };
 }
 
 /** The one-line error for a file that cannot be opened or read (missing, a directory, no permission, …). */

@@ -11,6 +11,36 @@ export type FeatureSpec =
   | { name: string; kind: 'numeric'; median: number; indicator: boolean }
   | { name: string; kind: 'categorical'; categories: string[]; mode: string };
 
+/** How `Preprocessor.fit` reads the table. */
+export interface PreprocessorOptions {
+  /** Target column. */
+  target: string;
+  /** The target value that means class 1 ("default"), e.g. 'bad', '1', 'yes'. Other values are class 0. */
+  positive: string;
+  /** Columns to treat as numeric whatever inference says. */
+  numeric?: string[];
+  /** Columns to treat as categorical whatever inference says. */
+  categorical?: string[];
+  /** Columns not used as features (identifiers, dates). */
+  exclude?: string[];
+  /**
+   * 'impute' (default): median (numeric) or mode (categorical), plus a `name__missing` 0/1 column for
+   * numeric columns that had missing values in training. 'drop': rows with a missing feature are left
+   * out (the original notebook's `dropna`); at scoring time such rows are reported, not scored.
+   */
+  missing?: MissingPolicy;
+  /** A category not seen in training: 'zeros' (default, all its one-hot columns 0) or 'error'. */
+  unseen?: UnseenPolicy;
+  /** Cell texts that mean "missing"; default `DEFAULT_MISSING` ('', NA, N/A, NaN, nan, null, NULL, None, #N/A — as pandas). */
+  missingValues?: string[];
+  /** Standardise the 0/1 one-hot and indicator columns too (default false: only numeric columns). */
+  scaleIndicators?: boolean;
+  /** Refuse categorical columns with more levels than this (likely an identifier); default 200. */
+  maxCategories?: number;
+  /** A name for error messages (the file path). */
+  source?: string;
+}
+
 /** The serialised preprocessor (stored in the model file’s metadata). */
 export interface PreprocessorState {
   format: 'hamiltonian-ai/preprocessor';

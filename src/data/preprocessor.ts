@@ -6,43 +6,13 @@
  * uses it).
  */
 import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, median, parseNumber } from './cells.js';
-import { RowStandardizer, columnMoments } from './standardize.js';
+import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { UsageError } from '../core/errors.js';
 import type { CsvTable } from './csv.js';
 import { DataError, ScoringError } from './errors.js';
-import { checkPreprocessorState, type FeatureSpec, type MissingPolicy, type PreprocessorState, type UnseenPolicy } from './preprocessor-state.js';
+import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
 
-export type { FeatureSpec, MissingPolicy, PreprocessorState, UnseenPolicy } from './preprocessor-state.js';
-
-/** How `Preprocessor.fit` reads the table. */
-export interface PreprocessorOptions {
-  /** Target column. */
-  target: string;
-  /** The target value that means class 1 ("default"), e.g. 'bad', '1', 'yes'. Other values are class 0. */
-  positive: string;
-  /** Columns to treat as numeric whatever inference says. */
-  numeric?: string[];
-  /** Columns to treat as categorical whatever inference says. */
-  categorical?: string[];
-  /** Columns not used as features (identifiers, dates). */
-  exclude?: string[];
-  /**
-   * 'impute' (default): median (numeric) or mode (categorical), plus a `name__missing` 0/1 column for
-   * numeric columns that had missing values in training. 'drop': rows with a missing feature are left
-   * out (the original notebook's `dropna`); at scoring time such rows are reported, not scored.
-   */
-  missing?: MissingPolicy;
-  /** A category not seen in training: 'zeros' (default, all its one-hot columns 0) or 'error'. */
-  unseen?: UnseenPolicy;
-  /** Cell texts that mean "missing"; default `DEFAULT_MISSING` ('', NA, N/A, NaN, nan, null, NULL, None, #N/A — as pandas). */
-  missingValues?: string[];
-  /** Standardise the 0/1 one-hot and indicator columns too (default false: only numeric columns). */
-  scaleIndicators?: boolean;
-  /** Refuse categorical columns with more levels than this (likely an identifier); default 200. */
-  maxCategories?: number;
-  /** A name for error messages (the file path). */
-  source?: string;
-}
+export type { FeatureSpec, MissingPolicy, PreprocessorOptions, PreprocessorState, UnseenPolicy } from './preprocessor-state.js';
 
 /** Rows encoded by `Preprocessor.transform`. */
 export interface EncodedData {
@@ -59,6 +29,7 @@ export interface EncodedData {
 }
 
 export { DEFAULT_MISSING, parseNumber } from './cells.js';
+const FIT_BATCH_ROWS = 65536; // training rows encoded per batch while fitting the standardisation
 
 /**
  * A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`.
@@ -78,8 +49,7 @@ export class Preprocessor {
     this.standardizer = new RowStandardizer(state.mean, state.scale, numericColumns);
   }
 
-  /** (x − mean) / scale over an encoded row: the one formula every encoder uses. */
-  private readonly standardizer: RowStandardizer;
+  private readonly standardizer: RowStandardizer; // (x − mean) / scale: the one formula every encoder uses
 
   /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
   isMissingText(text: string): boolean {
@@ -249,8 +219,13 @@ export class Preprocessor {
       missingValues,
     });
     // Standardisation statistics from the (imputed, encoded) training rows.
-    const raw = pre.transform(table, usable, { scale: false, source: src });
-    const { mean, scale } = columnMoments(raw.x, raw.rows, columns.length);
+    // A batch at a time: a million training rows never sit encoded twice (raw here, scaled by the caller).
+    const moments = new ColumnMoments(columns.length);
+    for (let at = 0; at < usable.length; at += FIT_BATCH_ROWS) {
+      const raw = pre.transform(table, usable.slice(at, at + FIT_BATCH_ROWS), { scale: false, source: src });
+      moments.add(raw.x, raw.rows);
+    }
+    const { mean, scale } = moments.result();
     for (let j = 0; j < columns.length; j++) {
       if (isIndicator[j] && !options.scaleIndicators) continue;
       pre.state.mean[j] = mean[j];
@@ -421,8 +396,7 @@ export class Preprocessor {
   }
 
   /**
-   * Standardises an encoded row in place ((x − mean) / scale, stored as float32); returns a column lying more than
-   * MAX_STANDARDIZED standard deviations out, or -1 when none does.
+   * Standardises an encoded row in place; returns a column lying more than MAX_STANDARDIZED deviations out, or -1.
    * @example
    * const far = pre.standardize(row); // row holds raw encoded values, e.g. from a byte encoder
    */

@@ -6,25 +6,56 @@
  * columnMoments(Float32Array.of(1, 10, 3, 30), 2, 2); // { mean: [2, 20], scale: [1, 10] }
  */
 export function columnMoments(x: ArrayLike<number>, rows: number, cols: number): { mean: Float64Array; scale: Float64Array } {
-  const mean = new Float64Array(cols);
-  const m2 = new Float64Array(cols);
-  const count = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const v = x[i * cols + j];
-      if (Number.isNaN(v)) continue;
-      const c = ++count[j];
-      const d = v - mean[j];
-      mean[j] += d / c;
-      m2[j] += d * (v - mean[j]);
+  const moments = new ColumnMoments(cols);
+  moments.add(x, rows);
+  return moments.result();
+}
+
+/**
+ * `columnMoments` over rows that arrive in batches (the same Welford updates in the same order, so the same bits):
+ * a large training set is encoded and summarised a batch at a time instead of all at once.
+ * @example
+ * const m = new ColumnMoments(2);
+ * m.add(Float32Array.of(1, 10), 1);
+ * m.add(Float32Array.of(3, 30), 1);
+ * m.result(); // { mean: [2, 20], scale: [1, 10] }
+ */
+export class ColumnMoments {
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private readonly count: Float64Array;
+
+  constructor(private readonly cols: number) {
+    this.mean = new Float64Array(cols);
+    this.m2 = new Float64Array(cols);
+    this.count = new Float64Array(cols);
+  }
+
+  /** Adds `rows` rows of x (rows × cols); NaN cells are ignored. */
+  add(x: ArrayLike<number>, rows: number): void {
+    const { cols, mean, m2, count } = this;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = x[i * cols + j];
+        if (Number.isNaN(v)) continue;
+        const c = ++count[j];
+        const d = v - mean[j];
+        mean[j] += d / c;
+        m2[j] += d * (v - mean[j]);
+      }
     }
   }
-  const scale = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) {
-    const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
-    scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+
+  /** Mean and population standard deviation (1 where a column has no spread or no values). */
+  result(): { mean: Float64Array; scale: Float64Array } {
+    const { cols, m2, count } = this;
+    const scale = new Float64Array(cols);
+    for (let j = 0; j < cols; j++) {
+      const sd = count[j] > 0 ? Math.sqrt(m2[j] / count[j]) : 0;
+      scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    }
+    return { mean: Float64Array.from(this.mean), scale };
   }
-  return { mean, scale };
 }
 
 /**

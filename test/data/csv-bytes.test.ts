@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type CsvError, CsvStreamParser, MAX_RECORD_CHARS } from '../../src/data/csv.js';
-import { CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
+import { CellInterner, CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
 
 type Outcome = { records: Array<{ fields: string[]; line: number }>; delimiter: string | null } | { error: string; line?: number; column?: unknown };
 
@@ -127,5 +127,22 @@ describe('CsvByteScanner reads exactly what CsvStreamParser reads', () => {
     expect(got.count).toBe(1);
     wide.push(e2);
     expect(wide.end().count).toBe(1);
+  });
+});
+
+describe('CellInterner', () => {
+  it('gives every record the fields recordFields gives, past its per-column limit too (property)', () => {
+    const cell = fc.oneof(
+      fc.constantFrom('a', 'b', '', 'é', '"x""y"', '"a,b"', '1', '10', 'x'.repeat(70)),
+      fc.string({ maxLength: 4 }).filter((c) => !/[",\r\n]/.test(c)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (rows, limit) => {
+        const r = new CsvByteScanner({ delimiter: ',' }).push(new TextEncoder().encode(`${rows.map((x) => x.join(',')).join('\n')}\n`));
+        const cells = new CellInterner(limit);
+        for (let i = 0; i < r.count; i++) expect(cells.fields(r, i)).toEqual(recordFields(r, i));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -21,7 +21,9 @@ export interface TrainOutcome {
 export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainOutcome> {
   const dataPath = o.data as string;
   const source = dataLabel ?? dataPath;
+  const loadStart = performance.now();
   const { table, sha256: dataSha256 } = readCsvFile(dataPath, source);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
   const modelPath = o.out as string;
   const r = await trainOnTable(o, {
     table,
@@ -33,7 +35,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   });
   writeAtomic(modelPath, r.bytes);
   if (r.report !== null) writeAtomic(o.report as string, r.report);
-  const json = { ...r.json, model: modelPath, report: (o.report as string | undefined) ?? null };
+  const json = { ...r.json, timing: { loadSeconds, ...(r.json.timing as object) }, model: modelPath, report: (o.report as string | undefined) ?? null };
   return { metrics: r.metrics, history: r.history, prep: r.prep, modelPath, json };
 }
 

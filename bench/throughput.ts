@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:throughput`: a credit team's nightly job — CSV in, scored CSV out — on 1,000,000 rows, beside the
+ * Python pipeline that does the same (pandas read_csv → encode → PyTorch forward, one thread → to_csv;
+ * bench/torch_pipeline.py), in one run. Also `score --reasons 3`, `--workers N`, and `train` on the same file.
+ *
+ *   npm run build && npx tsx bench/throughput.ts [--rows 1000000] [--reps 3]
+ *   node bench/nodes.mjs bench/throughput.ts        # the same under Node 20 and Node 24
+ *
+ * The file is lending_club.csv's rows repeated (a 108 MB file); the model is the demo's. Wall time is the median of
+ * the repeats (whole processes, start-up included), peak RSS the largest VmHWM. The probabilities of both pipelines
+ * are compared row by row (≤ 1e-6), and every `--workers` output with the one-thread output (byte for byte).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROWS = arg('rows', 1_000_000);
+const REPS = arg('reps', 3);
+const cores = availableParallelism();
+const dir = join(root, '.tmp', 'throughput');
+mkdirSync(dir, { recursive: true });
+const BIN = join(root, 'bin', 'hamiltonian-ai.js');
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
+
+// The input: lending_club's rows, cycled to ROWS.
+const data = join(dir, `lc-${ROWS}.csv`);
+if (!existsSync(data)) {
+  const [header, ...rows] = readFileSync(join(root, 'data', 'lending_club.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  const fd = openSync(`${data}.tmp`, 'w');
+  writeSync(fd, `${header}\n`);
+  for (let i = 0; i < ROWS; i += 10_000) {
+    const part: string[] = [];
+    for (let k = i; k < Math.min(ROWS, i + 10_000); k++) part.push(rows[k % rows.length]);
+    writeSync(fd, `${part.join('\n')}\n`);
+  }
+  closeSync(fd);
+  spawnSync('mv', [`${data}.tmp`, data]);
+}
+const megabytes = statSync(data).size / 2 ** 20;
+
+// The model: the demo's (trained on the shipped lending_club.csv).
+const model = join(dir, 'demo-model.safetensors');
+const demo = spawnSync(process.execPath, [BIN, 'demo'], { cwd: dir, encoding: 'utf8' });
+if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+
+interface Run {
+  seconds: number;
+  peakMB: number;
+  json?: Record<string, unknown>;
+}
+
+/** Runs a command REPS times: median wall seconds, largest peak RSS (VmHWM, via peak-rss.mjs for Node). */
+function measure(command: string, args: string[], reps = REPS): Run {
+  const times: number[] = [];
+  let peak = 0;
+  let json: Record<string, unknown> | undefined;
+  for (let r = 0; r < reps; r++) {
+    const rssFile = join(tmpdir(), `hai-rss-${process.pid}-${r}`);
+    const t = performance.now();
+    const p = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, PEAK_RSS_FILE: rssFile }, maxBuffer: 1 << 26 });
+    times.push((performance.now() - t) / 1000);
+    if (p.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${p.status}): ${p.stderr}`);
+    const line = `${p.stdout}\n${p.stderr}`.split('\n').findLast((l) => l.startsWith('{'));
+    if (line) json = JSON.parse(line);
+    const kb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number(json?.peakRssKB ?? 0);
+    rmSync(rssFile, { force: true });
+    peak = Math.max(peak, kb / 1024);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[reps >> 1], peakMB: peak, json };
+}
+
+const node = (args: string[], reps?: number) => measure(process.execPath, ['--import', join(root, 'bench', 'peak-rss.mjs'), BIN, ...args], reps);
+const score = (out: string, extra: string[]) => node(['score', '--model', model, '--data', data, '--out', join(dir, out), '--quiet', ...extra]);
+
+const results: Array<[string, Run]> = [];
+const ours1 = score('scored-1.csv', ['--workers', '1']);
+results.push(['hamiltonian-ai score, 1 worker', ours1]);
+const oursN = score(`scored-${cores}.csv`, ['--workers', String(cores)]);
+results.push([`hamiltonian-ai score, ${cores} workers`, oursN]);
+const reasons1 = score('reasons-1.csv', ['--workers', '1', '--reasons', '3']);
+results.push(['hamiltonian-ai score --reasons 3, 1 worker', reasons1]);
+const reasonsN = score(`reasons-${cores}.csv`, ['--workers', String(cores), '--reasons', '3']);
+results.push([`hamiltonian-ai score --reasons 3, ${cores} workers`, reasonsN]);
+
+const same = (a: string, b: string) => readFileSync(join(dir, a)).equals(readFileSync(join(dir, b)));
+const identical = same('scored-1.csv', `scored-${cores}.csv`) && same('reasons-1.csv', `reasons-${cores}.csv`);
+
+/** The probability column of a scored CSV (no quoted commas in lending_club's cells). */
+function probabilities(path: string): Float64Array {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const at = lines[0].split(',').indexOf('probability');
+  const out = new Float64Array(lines.length - 2);
+  for (let i = 1; i < lines.length - 1; i++) out[i - 1] = Number(lines[i].split(',')[at]);
+  return out;
+}
+
+let python: Run | null = null;
+let pythonNote = '';
+let maxDiff = Number.NaN;
+try {
+  python = measure('/usr/bin/python3', [join(root, 'bench', 'torch_pipeline.py'), model, data, join(dir, 'scored-python.csv')], 1);
+  const a = probabilities(join(dir, 'scored-1.csv'));
+  const b = probabilities(join(dir, 'scored-python.csv'));
+  maxDiff = a.length === b.length ? a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) : Number.POSITIVE_INFINITY;
+  results.push([`pandas ${python.json?.pandas} + PyTorch ${python.json?.torch} (1 thread)`, python]);
+} catch (e) {
+  pythonNote = `Python pipeline not run: ${(e as Error).message.split('\n')[0]} (apt-get install python3-pandas python3-torch)`;
+}
+
+const train = node(
+  [
+    'train',
+    '--data',
+    data,
+    '--target',
+    'Class',
+    '--positive',
+    'bad',
+    '--out',
+    join(dir, 'train-1m.safetensors'),
+    '--epochs',
+    '1',
+    '--hidden',
+    '64,32',
+    '--batch-size',
+    '256',
+    '--patience',
+    '0',
+    '--no-baseline',
+    '--json',
+    '--quiet',
+  ],
+  1,
+);
+const timing = (train.json?.timing ?? {}) as Record<string, number>;
+
+const fmt = (v: number, d = 2) => v.toFixed(d);
+console.log(`\n${ROWS.toLocaleString('en-US')} rows, ${fmt(megabytes, 0)} MB, Node ${process.version}, ${cores} cores; median of ${REPS} runs (Python: 1)\n`);
+console.log('| pipeline | wall | MB/s | peak RSS | vs pandas + PyTorch |');
+console.log('|---|---|---|---|---|');
+for (const [name, r] of results) {
+  const ratio = python ? `${fmt(python.seconds / r.seconds, 1)}× ${r === python ? '' : 'faster'}`.trim() : '—';
+  console.log(`| ${name} | ${fmt(r.seconds)} s | ${fmt(megabytes / r.seconds, 0)} | ${fmt(r.peakMB, 0)} MB | ${r === python ? '1×' : ratio} |`);
+}
+if (python) {
+  const p = python.json as Record<string, number>;
+  console.log(`\nPython stages: read ${fmt(p.read)} s, encode ${fmt(p.encode)} s, forward ${fmt(p.forward)} s, write ${fmt(p.write)} s`);
+  console.log(
+    `probabilities, hamiltonian-ai vs Python, largest difference over ${ROWS} rows: ${maxDiff.toExponential(2)} (${maxDiff <= 1e-6 + 1e-12 ? 'agree to 1e-6' : 'DISAGREE'})`,
+  );
+} else console.log(`\n${pythonNote}`);
+console.log(`--workers ${cores} outputs identical to 1 worker: ${identical ? 'yes' : 'NO'}`);
+console.log(`--reasons 3 costs ${fmt(reasons1.seconds / ours1.seconds, 1)}× plain score (1 worker)`);
+console.log(
+  `\ntrain, ${ROWS} rows, one epoch of [64, 32] at batch 256 (no baseline): load ${fmt(timing.loadSeconds ?? Number.NaN)} s + split/fit/encode ${fmt(timing.prepareSeconds ?? Number.NaN)} s, epoch ${fmt(timing.secondsPerEpoch ?? Number.NaN)} s; wall ${fmt(train.seconds)} s, peak RSS ${fmt(train.peakMB, 0)} MB`,
+);
+writeFileSync(
+  join(dir, 'last.json'),
+  JSON.stringify({ rows: ROWS, megabytes, node: process.version, cores, results, maxDiff, identical, train: { ...train, timing } }, null, 2),
+);
+if (!identical || (python && !(maxDiff <= 1e-6 + 1e-12))) process.exitCode = 1;
