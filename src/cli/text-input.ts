@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
-import { CellInterner, CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
+import { CellInterner } from '../data/cell-interner.js';
+import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type CsvError, CsvStreamParser, MAX_RECORD_CHARS } from '../../src/data/csv.js';
-import { CellInterner, CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
+import { CellInterner } from '../../src/data/cell-interner.js';
+import { CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
 
 type Outcome = { records: Array<{ fields: string[]; line: number }>; delimiter: string | null } | { error: string; line?: number; column?: unknown };
 
