@@ -68,7 +68,10 @@ function measure(command: string, args: string[], reps = REPS): Run {
     const p = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, PEAK_RSS_FILE: rssFile }, maxBuffer: 1 << 26 });
     times.push((performance.now() - t) / 1000);
     if (p.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${p.status}): ${p.stderr}`);
-    const line = `${p.stdout}\n${p.stderr}`.split('\n').reverse().find((l) => l.startsWith('{'));
+    const line = `${p.stdout}\n${p.stderr}`
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'));
     if (line) json = JSON.parse(line);
     const kb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number(json?.peakRssKB ?? 0);
     rmSync(rssFile, { force: true });

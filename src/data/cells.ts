@@ -12,10 +12,64 @@ const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * parseNumber('1,000'); // NaN
  */
 export function parseNumber(text: string): number {
+  const quick = plainDecimal(text);
+  if (!Number.isNaN(quick)) return quick;
   const s = text.trim();
   if (!NUMBER_RE.test(s)) return NaN;
   const v = Number(s);
   return Number.isFinite(v) ? v : NaN;
+}
+
+/** 10⁰ … 10²², each an exact double. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * `Number(text)` for the common cell — digits with an optional sign, point and exponent, nothing around them — when
+ * Clinger's fast path makes it exact (≤ 15 significant digits, a power of ten within 10^±22: one correctly rounded
+ * operation); NaN otherwise, and parseNumber's regular path decides. No regular expression, no trimmed copy.
+ */
+function plainDecimal(t: string): number {
+  const n = t.length;
+  let i = 0;
+  const first = t.charCodeAt(0);
+  const negative = first === 0x2d;
+  if (negative || first === 0x2b) i++;
+  let mantissa = 0,
+    digits = 0,
+    significant = 0,
+    fraction = 0,
+    dot = false;
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      digits++;
+      if (dot) fraction++;
+      if (significant > 0 || c !== 0x30) significant++;
+      mantissa = mantissa * 10 + (c - 0x30);
+    } else if (c === 0x2e && !dot) dot = true;
+    else break;
+  }
+  if (digits === 0 || significant > 15) return NaN;
+  let exponent = 0;
+  if (i < n) {
+    const c = t.charCodeAt(i);
+    if (c !== 0x65 && c !== 0x45) return NaN;
+    i++;
+    const sign = t.charCodeAt(i);
+    const expNegative = sign === 0x2d;
+    if (expNegative || sign === 0x2b) i++;
+    if (i >= n) return NaN;
+    for (; i < n; i++) {
+      const d = t.charCodeAt(i);
+      if (d < 0x30 || d > 0x39 || exponent > 1000) return NaN;
+      exponent = exponent * 10 + (d - 0x30);
+    }
+    if (expNegative) exponent = -exponent;
+  }
+  const power = exponent - fraction;
+  if (power < -22 || power > 22) return NaN;
+  const v = power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
+  return negative ? -v : v;
 }
 
 /** Describes why a cell is not a usable number. */

@@ -87,7 +87,8 @@ export class Preprocessor {
   static fit(table: CsvTable, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): Preprocessor {
     const src = options.source;
     const missingValues = options.missingValues ?? DEFAULT_MISSING;
-    const isMissing = (s: string | undefined) => s === undefined || missingValues.includes(s.trim());
+    const missingSet = new Set(missingValues);
+    const isMissing = (s: string | undefined) => s === undefined || missingSet.has(s.trim());
     const colIndex = new Map(table.columns.map((c, i) => [c, i]));
     const need = (name: string, what: string) => {
       if (!colIndex.has(name)) throw new DataError(`${what} column '${name}' is not in the file (columns: ${table.columns.join(', ')})`, { source: src });
@@ -376,7 +377,7 @@ export class Preprocessor {
             fatal: true,
           };
         }
-        out.fill(0, k, k + spec.categories.length);
+        for (let j = k, end = k + spec.categories.length; j < end; j++) out[j] = 0; // (fill() on a short range costs a call)
         if (at >= 0) out[k + at] = 1;
         k += spec.categories.length;
       }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parseCsv } from '../../src/data/csv.js';
 import { CsvByteScanner, recordFields } from '../../src/data/csv-bytes.js';
 import { ByteRecordEncoder, parseDecimal } from '../../src/data/byte-encoder.js';
-import { Preprocessor } from '../../src/data/preprocessor.js';
+import { Preprocessor, parseNumber } from '../../src/data/preprocessor.js';
 
 const enc = new TextEncoder();
 
@@ -117,5 +117,27 @@ describe('parseDecimal', () => {
     );
     expect(parseDecimal(enc.encode('-0'), 0, 2)).toBe(-0);
     expect(parseDecimal(enc.encode('12345678901234567'), 0, 17)).toBeNaN(); // 17 digits: Number decides
+  });
+});
+
+describe('parseNumber', () => {
+  it('gives what the grammar check and Number give, its quick path included (property)', () => {
+    const reference = (text: string) => {
+      const s = text.trim();
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return NaN;
+      const v = Number(s);
+      return Number.isFinite(v) ? v : NaN;
+    };
+    const spelled = fc.oneof(
+      fc.double({ noNaN: true }).map(String),
+      fc.stringMatching(/^\s?[+-]?\d{0,18}(\.\d{0,8})?([eE][+-]?\d{0,3})?\s?$/),
+      fc.string({ unit: fc.constantFrom('1', '0', '.', 'e', '-', '+', ' ', 'x', '9'), maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(spelled, (t) => {
+        expect(Object.is(parseNumber(t), reference(t)), t).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
