@@ -66,7 +66,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   constructor(params: Parameter[] | ParamGroupInput<O>[], defaults: O) {
     this.validateOptions(defaults, 'options');
     const inputs: ParamGroupInput<O>[] =
-      params.length > 0 && 'params' in (params[0] as object) && !('data' in (params[0] as object))
+      // (null or a number in the list is a bad parameter, reported below — not a TypeError from `in`)
+      params.length > 0 && typeof params[0] === 'object' && params[0] !== null && 'params' in params[0] && !('data' in params[0])
         ? (params as ParamGroupInput<O>[])
         : [{ params: params as Parameter[] } as ParamGroupInput<O>];
     const seen = new Set<Parameter>();

@@ -10,7 +10,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/plateau.json', impo
   }>;
 };
 
-const param = () => ({ name: 'w', data: new Float32Array(1), grad: new Float32Array(1) });
+const param = () => ({ name: 'w', shape: [1], data: new Float32Array(1), grad: new Float32Array(1) });
 
 describe('ReduceLROnPlateau', () => {
   it("follows PyTorch's scheduler step for step: 160 metric sequences over modes, factors, patience, thresholds, floors, cooldowns (test/fixtures/generate_plateau.py)", () => {
