@@ -7,10 +7,9 @@
  */
 
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
+import { parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
 
-/** 10⁰ … 10²²: every one an exact double (Clinger's fast path multiplies or divides by one of them). */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
@@ -137,57 +136,6 @@ function text(b: Uint8Array, s: number, e: number): string {
 /** The ASCII bytes String.prototype.trim removes (tab, LF, VT, FF, CR, space). */
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-/**
- * The value of a plain decimal (`[+-]digits[.digits][e[+-]digits]`) when it is exactly `Number(text)` by Clinger's
- * fast path — at most 15 significant digits and a power of ten within 10^±22, one correctly rounded operation —
- * else NaN (the caller then reads the text).
- */
-export function parseDecimal(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  let negative = false;
-  if (b[i] === 0x2b || b[i] === 0x2d) {
-    negative = b[i] === 0x2d;
-    i++;
-  }
-  let mantissa = 0;
-  let digits = 0;
-  let significant = 0;
-  let fraction = 0;
-  let dot = false;
-  for (; i < e; i++) {
-    const c = b[i];
-    if (c >= 0x30 && c <= 0x39) {
-      digits++;
-      if (dot) fraction++;
-      if (significant > 0 || c !== 0x30) significant++;
-      mantissa = mantissa * 10 + (c - 0x30);
-    } else if (c === 0x2e && !dot) dot = true;
-    else break;
-  }
-  if (digits === 0 || significant > 15) return NaN;
-  let exponent = 0;
-  if (i < e) {
-    if (b[i] !== 0x65 && b[i] !== 0x45) return NaN;
-    i++;
-    let expNegative = false;
-    if (b[i] === 0x2b || b[i] === 0x2d) {
-      expNegative = b[i] === 0x2d;
-      i++;
-    }
-    if (i >= e) return NaN;
-    for (; i < e; i++) {
-      const c = b[i];
-      if (c < 0x30 || c > 0x39 || exponent > 1000) return NaN;
-      exponent = exponent * 10 + (c - 0x30);
-    }
-    if (expNegative) exponent = -exponent;
-  }
-  const power = exponent - fraction;
-  if (power < -22 || power > 22) return NaN;
-  const v = power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
-  return negative ? -v : v;
 }
 
 /** Categories by their UTF-8 bytes: FNV-1a, linear probing, the bytes compared on a hit. */

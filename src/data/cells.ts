@@ -20,27 +20,28 @@ export function parseNumber(text: string): number {
   return Number.isFinite(v) ? v : NaN;
 }
 
-/** 10⁰ … 10²², each an exact double. */
+/** 10⁰ … 10²²: every one an exact double (Clinger's fast path multiplies or divides by one of them). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
- * `Number(text)` for the common cell — digits with an optional sign, point and exponent, nothing around them — when
- * Clinger's fast path makes it exact (≤ 15 significant digits, a power of ten within 10^±22: one correctly rounded
- * operation); NaN otherwise, and parseNumber's regular path decides. No regular expression, no trimmed copy.
+ * The value of a plain decimal (`[+-]digits[.digits][e[+-]digits]`) when it is exactly `Number(text)` by Clinger's
+ * fast path — at most 15 significant digits and a power of ten within 10^±22, one correctly rounded operation —
+ * else NaN (the caller then reads the text).
  */
-function plainDecimal(t: string): number {
-  const n = t.length;
-  let i = 0;
-  const first = t.charCodeAt(0);
-  const negative = first === 0x2d;
-  if (negative || first === 0x2b) i++;
-  let mantissa = 0,
-    digits = 0,
-    significant = 0,
-    fraction = 0,
-    dot = false;
-  for (; i < n; i++) {
-    const c = t.charCodeAt(i);
+export function parseDecimal(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let negative = false;
+  if (b[i] === 0x2b || b[i] === 0x2d) {
+    negative = b[i] === 0x2d;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let significant = 0;
+  let fraction = 0;
+  let dot = false;
+  for (; i < e; i++) {
+    const c = b[i];
     if (c >= 0x30 && c <= 0x39) {
       digits++;
       if (dot) fraction++;
@@ -51,18 +52,19 @@ function plainDecimal(t: string): number {
   }
   if (digits === 0 || significant > 15) return NaN;
   let exponent = 0;
-  if (i < n) {
-    const c = t.charCodeAt(i);
-    if (c !== 0x65 && c !== 0x45) return NaN;
+  if (i < e) {
+    if (b[i] !== 0x65 && b[i] !== 0x45) return NaN;
     i++;
-    const sign = t.charCodeAt(i);
-    const expNegative = sign === 0x2d;
-    if (expNegative || sign === 0x2b) i++;
-    if (i >= n) return NaN;
-    for (; i < n; i++) {
-      const d = t.charCodeAt(i);
-      if (d < 0x30 || d > 0x39 || exponent > 1000) return NaN;
-      exponent = exponent * 10 + (d - 0x30);
+    let expNegative = false;
+    if (b[i] === 0x2b || b[i] === 0x2d) {
+      expNegative = b[i] === 0x2d;
+      i++;
+    }
+    if (i >= e) return NaN;
+    for (; i < e; i++) {
+      const c = b[i];
+      if (c < 0x30 || c > 0x39 || exponent > 1000) return NaN;
+      exponent = exponent * 10 + (c - 0x30);
     }
     if (expNegative) exponent = -exponent;
   }
@@ -70,6 +72,21 @@ function plainDecimal(t: string): number {
   if (power < -22 || power > 22) return NaN;
   const v = power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
   return negative ? -v : v;
+}
+
+/** A string cell's characters as bytes for parseDecimal (a plain number is short ASCII; anything else is not one). */
+const scratch = new Uint8Array(32);
+
+/** parseDecimal for a string: NaN unless it is short ASCII that parseDecimal reads exactly. */
+function plainDecimal(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > scratch.length) return NaN;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c > 0x7f) return NaN;
+    scratch[i] = c;
+  }
+  return parseDecimal(scratch, 0, n);
 }
 
 /** Describes why a cell is not a usable number. */

@@ -6,7 +6,7 @@
  */
 
 import { UsageError } from '../core/errors.js';
-import { CsvError, MAX_RECORD_CHARS, detectDelimiter, type Delimiter } from './csv.js';
+import { CsvError, MAX_RECORD_CHARS, detectDelimiter, recordTooLong, type Delimiter } from './csv.js';
 
 /** The records completed by one `push`, as byte ranges into `bytes` (valid until the next `push`). */
 export interface ByteRecords {
@@ -284,12 +284,7 @@ export class CsvByteScanner {
   }
 
   private tooLong(line: number): never {
-    throw new CsvError(
-      `a record longer than ${MAX_RECORD_CHARS / (1024 * 1024)} Mi characters starts on this line (the limit is MAX_RECORD_CHARS): not a CSV file, or a quote never closed?`,
-      line,
-      undefined,
-      this.source,
-    );
+    throw recordTooLong(line, this.source);
   }
 }
 

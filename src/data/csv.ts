@@ -160,12 +160,7 @@ export class CsvStreamParser {
   }
 
   private tooLong(line: number): never {
-    throw new CsvError(
-      `a record longer than ${MAX_RECORD_CHARS / (1024 * 1024)} Mi characters starts on this line (the limit is MAX_RECORD_CHARS): not a CSV file, or a quote never closed?`,
-      line,
-      undefined,
-      this.source,
-    );
+    throw recordTooLong(line, this.source);
   }
 
   /**
@@ -280,6 +275,16 @@ export class CsvStreamParser {
  * the input is not a CSV file (`/dev/zero`, a binary, a quote never closed), and reading on would only exhaust memory.
  */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+/** The error for a record past MAX_RECORD_CHARS that starts on `line` (the string and the byte reader give the same). */
+export function recordTooLong(line: number, source?: string): CsvError {
+  return new CsvError(
+    `a record longer than ${MAX_RECORD_CHARS / (1024 * 1024)} Mi characters starts on this line (the limit is MAX_RECORD_CHARS): not a CSV file, or a quote never closed?`,
+    line,
+    undefined,
+    source,
+  );
+}
 
 const QUOTE = 0x22,
   LF = 0x0a,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseCsv } from '../../src/data/csv.js';
 import { CsvByteScanner, recordFields } from '../../src/data/csv-bytes.js';
-import { ByteRecordEncoder, parseDecimal } from '../../src/data/byte-encoder.js';
+import { ByteRecordEncoder } from '../../src/data/byte-encoder.js';
+import { parseDecimal } from '../../src/data/cells.js';
 import { Preprocessor, parseNumber } from '../../src/data/preprocessor.js';
 
 const enc = new TextEncoder();
