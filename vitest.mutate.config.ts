@@ -10,6 +10,7 @@ export default defineConfig({
       'test/integrators/reference-steps.test.ts',
       'test/integrators/method-table.test.ts',
       'test/integrators/physics.test.ts',
+      'test/integrators/integrate-and-systems.test.ts',
       'test/optim/**/*.test.ts',
     ],
     setupFiles: ['test/setup.ts'],
