@@ -41,23 +41,24 @@ const CHUNK_BYTES = 1 << 22;
 const PARALLEL_MIN_BYTES = 2 * CHUNK_BYTES;
 
 /**
- * Scores the file of `run`, writing the output through `run.write`; returns the counts.
+ * Scores the file of `run`, writing the output through `run.write`; returns the counts and how many threads scored
+ * (1 where the file is small, the GPU scores, or one worker was asked for).
  * @example
- * const counts = await scoreFile({ inPath, size, scorer, modelBytes, reasons: 0, batchSize: 4096, workers: 2, write, progress });
+ * const { counts } = await scoreFile({ inPath, size, scorer, modelBytes, reasons: 0, batchSize: 4096, workers: 2, write, progress });
  */
-export async function scoreFile(run: ScoreRun): Promise<ScoreCounts> {
+export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; threads: number }> {
   const counts: ScoreCounts = { rows: 0, scored: 0, failed: 0, failures: [] };
   const head = run.workers > 1 && !run.probabilities && run.size >= PARALLEL_MIN_BYTES ? readHeader(run) : null;
   if (!head) {
     await sequential(run, counts, null);
-    return counts;
+    return { counts, threads: 1 };
   }
   const sink = new ByteSink();
   const layout = headerLayout(head.fields, head.line, run, head.delimiter, sink);
   await run.write(sink.take());
   const rows = new RecordScorer(run.scorer, layout);
   await parallel(run, counts, head.body, layout, rows);
-  return counts;
+  return { counts, threads: run.workers };
 }
 
 /** A place in the file where a record starts: byte offset, CSV line, and line-feed count (what UTF-8 errors name). */

@@ -48,6 +48,9 @@ describe('score --workers: the one-thread output, from worker threads', () => {
     expect(two.summary).toMatchObject({ workers: 2, failed: 0, rows: one.summary.rows });
     expect(one.summary.rows).toBeGreaterThan(130_000);
     expect(two.out!.equals(one.out!)).toBe(true);
+    // A small file is not split: the summary says one thread scored it.
+    const small = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'small.csv'), '--workers', '2', '--json', '--quiet']);
+    expect(JSON.parse(small.stderr.trim().split('\n').pop()!)).toMatchObject({ workers: 1, failed: 0 });
   });
 
   it('quoted cells with line feeds in every row (block cuts land inside quotes): the same bytes and line numbers', () => {

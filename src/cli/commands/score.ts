@@ -40,7 +40,7 @@ export const scoreSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads scoring blocks of the file in parallel, output in input order (default: the number of cores; 1 with --backend gpu)',
+      help: 'threads scoring blocks of the file in parallel, output in input order (default: the number of cores; one thread for a file under 8 MB or with --backend gpu; --json reports the number used)',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
@@ -101,8 +101,9 @@ export async function score(o: Parsed): Promise<void> {
   };
   const workers = gpuScorer ? 1 : Math.max(1, (o.workers as number | undefined) ?? availableParallelism());
   let counts: ScoreCounts;
+  let threads = 1;
   try {
-    counts = await scoreFile({
+    ({ counts, threads } = await scoreFile({
       inPath,
       size,
       scorer,
@@ -114,7 +115,7 @@ export async function score(o: Parsed): Promise<void> {
       probabilities: gpuScorer ? (x, n) => gpuScorer.scoreEncoded(x, n) : undefined,
       write,
       progress: (done, rows) => progress.update(Math.min(99, Math.floor((100 * done) / Math.max(1, size))), `${rows} rows`),
-    });
+    }));
     progress.update(100, `${counts.rows} rows`);
     if (sink !== process.stdout) {
       sink.end();
@@ -139,7 +140,7 @@ export async function score(o: Parsed): Promise<void> {
   }
   if (o.json)
     process.stderr.write(
-      `${JSON.stringify({ rows: total, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, workers, peakRssKB: process.resourceUsage().maxRSS })}\n`,
+      `${JSON.stringify({ rows: total, scored, failed, failures: failures.slice(0, 100), out: outPath ?? null, engine, workers: threads, peakRssKB: process.resourceUsage().maxRSS })}\n`,
     );
   else if (outPath && !o.quiet) process.stderr.write(`scored ${scored} of ${total} rows → ${outPath}\n`);
 }
