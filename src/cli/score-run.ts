@@ -16,7 +16,7 @@ import { formatCsvField, type Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
-import { StrictUtf8 } from './text-input.js';
+import { StrictUtf8, concat, countNewlines } from './text-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -116,7 +116,7 @@ function readHeader(run: ScoreRun): { fields: string[]; line: number; delimiter:
       const end = batch.end[0];
       if (end + 1 >= b.length) return null; // the header's line ending is not all in view
       const start = end + (b[end] === 0x0d && b[end + 1] === 0x0a ? 2 : 1);
-      const lines = lineBreaks(b, 0, start);
+      const lines = lineBreaks(b, start);
       return {
         fields: recordFields(batch, 0),
         line: batch.line[0],
@@ -183,7 +183,7 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
         const id = next++;
         const result = new Promise<BlockResult>((resolve) => waiting.set(id, resolve));
         const valid = isUtf8(block);
-        const lines = lineBreaks(block, 0, block.length); // before the block's bytes move to the worker
+        const lines = lineBreaks(block, block.length); // before the block's bytes move to the worker
         if (valid) pool[id % pool.length].postMessage({ id, bytes: block, line: place.line, final: eof }, [block.buffer as ArrayBuffer]);
         inFlight.push({ place, valid, result: valid ? result : Promise.resolve({}) });
         place = { offset: place.offset + cut, line: place.line + lines.csv, lfLine: place.lfLine + lines.lf };
@@ -243,18 +243,10 @@ function headerLayout(fields: string[], line: number, run: ScoreRun, delimiter: 
   return { width: header.length, featureFields: pre.features.map((f) => position.get(f.name)!), reasons, delimiter, batchSize: run.batchSize };
 }
 
-/** Line breaks in b[s…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */
-function lineBreaks(b: Uint8Array, s: number, e: number): { csv: number; lf: number } {
-  let lf = 0;
-  for (let at = b.indexOf(0x0a, s); at >= 0 && at < e; at = b.indexOf(0x0a, at + 1)) lf++;
+/** Line breaks in b[0…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */
+function lineBreaks(b: Uint8Array, e: number): { csv: number; lf: number } {
+  const lf = countNewlines(b, e);
   let loneCr = 0;
-  for (let at = b.indexOf(0x0d, s); at >= 0 && at < e; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) loneCr++;
+  for (let at = b.indexOf(0x0d); at >= 0 && at < e; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) loneCr++;
   return { csv: lf + loneCr, lf };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -114,13 +114,15 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-function countNewlines(b: Uint8Array, end: number): number {
+/** Line feeds in b[0…end). */
+export function countNewlines(b: Uint8Array, end: number): number {
   let count = 0;
   for (let at = b.indexOf(10); at >= 0 && at < end; at = b.indexOf(10, at + 1)) count++;
   return count;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+/** a then b, in a new array. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

@@ -7,6 +7,7 @@
  */
 
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
+import { ByteTable } from './byte-table.js';
 import { parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
 
@@ -25,7 +26,7 @@ export class ByteRecordEncoder {
   private readonly indicator: Uint8Array;
   private readonly median: Float64Array;
   /** Per categorical feature: an open-addressing table of its categories' bytes (position + 1; 0 = empty). */
-  private readonly categories: Array<CategoryTable | null>;
+  private readonly categories: Array<ByteTable | null>;
   private readonly modePosition: Int32Array;
   /** Whether a missing text could read as a number (then numbers are checked as text first). */
   private readonly numericMissing: boolean;
@@ -59,7 +60,12 @@ export class ByteRecordEncoder {
         k += f.indicator ? 2 : 1;
       } else {
         this.kinds[i] = 1;
-        this.categories.push(new CategoryTable(f.categories.map((c) => bytes.encode(c))));
+        const table = new ByteTable();
+        for (const c of f.categories) {
+          const encoded = bytes.encode(c);
+          table.add(encoded, 0, encoded.length); // numbered as the categories: a one-hot position
+        }
+        this.categories.push(table);
         this.modePosition[i] = f.categories.indexOf(f.mode);
         k += f.categories.length;
       }
@@ -136,55 +142,4 @@ function text(b: Uint8Array, s: number, e: number): string {
 /** The ASCII bytes String.prototype.trim removes (tab, LF, VT, FF, CR, space). */
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-/** Categories by their UTF-8 bytes: FNV-1a, linear probing, the bytes compared on a hit. */
-class CategoryTable {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  private readonly bytes: Uint8Array;
-  private readonly offsets: Int32Array;
-
-  constructor(categories: Uint8Array[]) {
-    let size = 8;
-    while (size < 2 * categories.length) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
-    this.offsets = new Int32Array(categories.length + 1);
-    categories.forEach((c, i) => {
-      this.offsets[i + 1] = this.offsets[i] + c.length;
-    });
-    this.bytes = new Uint8Array(this.offsets[categories.length]);
-    categories.forEach((c, i) => {
-      this.bytes.set(c, this.offsets[i]);
-      let h = hashBytes(c, 0, c.length) & this.mask;
-      while (this.slots[h] !== 0) h = (h + 1) & this.mask;
-      this.slots[h] = i + 1;
-    });
-  }
-
-  /** The category's position, or -1. */
-  find(b: Uint8Array, s: number, e: number): number {
-    const { slots, mask, bytes, offsets } = this;
-    for (let h = hashBytes(b, s, e) & mask; ; h = (h + 1) & mask) {
-      const at = slots[h] - 1;
-      if (at < 0) return -1;
-      const o = offsets[at];
-      if (offsets[at + 1] - o !== e - s) continue;
-      let same = true;
-      for (let i = 0; i < e - s; i++)
-        if (bytes[o + i] !== b[s + i]) {
-          same = false;
-          break;
-        }
-      if (same) return at;
-    }
-  }
-}
-
-/** FNV-1a over b[s…e). */
-function hashBytes(b: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
 }

@@ -1,5 +1,6 @@
 /** Cells as strings for a table built from bytes (training reads its file this way). */
 
+import { ByteTable } from './byte-table.js';
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
 
 // ignoreBOM: a U+FEFF inside a cell is the cell's.
@@ -39,50 +40,21 @@ export class CellInterner {
   }
 }
 
-/** One column's distinct short values: open addressing by FNV-1a of the bytes, the bytes kept to confirm a hit. */
+/** One column's distinct short values, found by their bytes (ByteTable), numbered as `strings`. */
 class ColumnStrings {
-  private slots = new Int32Array(1024);
+  private readonly table = new ByteTable();
   private readonly strings: string[] = [];
-  private readonly bytes: number[][] = [];
 
   constructor(private readonly limit: number) {}
 
   get(b: Uint8Array, s: number, e: number): string {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    const mask = this.slots.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const index = this.slots[at] - 1;
-      if (index < 0) break;
-      const known = this.bytes[index];
-      if (known.length !== e - s) continue;
-      let same = true;
-      for (let i = 0; i < known.length && same; i++) same = known[i] === b[s + i];
-      if (same) return this.strings[index];
-    }
+    const index = this.table.find(b, s, e);
+    if (index >= 0) return this.strings[index];
     const text = utf8.decode(b.subarray(s, e));
-    if (this.strings.length < this.limit) this.add(text, Array.from(b.subarray(s, e)), h);
-    return text;
-  }
-
-  private add(text: string, bytes: number[], h: number): void {
-    if (2 * (this.strings.length + 1) > this.slots.length) {
-      const old = this.bytes;
-      this.slots = new Int32Array(2 * this.slots.length);
-      const mask = this.slots.length - 1;
-      old.forEach((known, index) => {
-        let g = 0x811c9dc5;
-        for (const c of known) g = Math.imul(g ^ c, 0x01000193);
-        let at = g & mask;
-        while (this.slots[at] !== 0) at = (at + 1) & mask;
-        this.slots[at] = index + 1;
-      });
+    if (this.strings.length < this.limit) {
+      this.table.add(b, s, e);
+      this.strings.push(text);
     }
-    const mask = this.slots.length - 1;
-    let at = h & mask;
-    while (this.slots[at] !== 0) at = (at + 1) & mask;
-    this.strings.push(text);
-    this.bytes.push(bytes);
-    this.slots[at] = this.strings.length;
+    return text;
   }
 }
