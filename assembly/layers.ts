@@ -129,3 +129,39 @@ export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: 
   if (!accumulate) memory.fill(out, 0, <usize>cols << 2);
   for (let i = 0; i < rows; i++) addInto(out, x + (<usize>(i * cols) << 2), cols);
 }
+
+/**
+ * Rows that differ from base rows in a few inputs, through a linear map (reason codes' occluded first layers):
+ * out[i×n] = base[src×n] + Σ d·w[j×n] over row i's changes. `plan` holds, per row, src, the count, then count pairs
+ * (j, d), all as f32 (indices exact below 2²⁴). Each product and sum rounds to f32 in the plan's order, as the js op.
+ */
+export function sparseRowUpdate(out: usize, base: usize, w: usize, n: i32, rows: i32, plan: usize): void {
+  const rowBytes = <usize>n << 2;
+  let at = plan;
+  for (let i = 0; i < rows; i++) {
+    const o = out + <usize>i * rowBytes;
+    const src = base + <usize>(<i32>load<f32>(at)) * rowBytes;
+    const count = <i32>load<f32>(at, 4);
+    at += 8;
+    let u = 0;
+    if (ASC_FEATURE_SIMD) for (; u + 4 <= n; u += 4) v128.store(o + (<usize>u << 2), v128.load(src + (<usize>u << 2)));
+    for (; u < n; u++) store<f32>(o + (<usize>u << 2), load<f32>(src + (<usize>u << 2)));
+    for (let c = 0; c < count; c++) {
+      const wj = w + <usize>(<i32>load<f32>(at)) * rowBytes;
+      const d = load<f32>(at, 4);
+      at += 8;
+      let k = 0;
+      if (ASC_FEATURE_SIMD) {
+        const dv = f32x4.splat(d);
+        for (; k + 4 <= n; k += 4) {
+          const p = o + (<usize>k << 2);
+          v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(wj + (<usize>k << 2)), dv)));
+        }
+      }
+      for (; k < n; k++) {
+        const p = o + (<usize>k << 2);
+        store<f32>(p, load<f32>(p) + load<f32>(wj + (<usize>k << 2)) * d);
+      }
+    }
+  }
+}

@@ -73,6 +73,13 @@ export interface Ops {
    * sgemm for batches): scoring's op. Its summation order may differ from `matmulNT`'s, so it is not used in training.
    */
   linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array;
+  /**
+   * Rows that differ from base rows in a few inputs, through a linear map: out[i×n] = base[src×n] + Σ d·w[j×n] over row
+   * i's changes, read from `plan` (per row: src, the count, then count pairs (j, d); indices as floats, exact below
+   * 2²⁴). Every product and sum rounds to float32 in the plan's order, so all backends agree to the bit. Reason codes
+   * use it: an occluded copy's first layer is its record's plus W₀ times the change.
+   */
+  sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float32Array, n: number, rows: number, plan: Float32Array): Float32Array;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

@@ -92,11 +92,8 @@ export class Scorer {
   private readonly p1 = new Float32Array(1);
   private readonly blocks: Array<{ name: string; start: number; end: number; isProtected: boolean }> = [];
   private readonly baseline: Float32Array;
-  /** explain()'s and reasonsEncoded()'s buffers (the record encoded; occluded copies and their probabilities), grown once. */
+  /** explain()'s and reasonsEncoded()'s buffers (the record encoded; its copies' probabilities), grown once. */
   private readonly record: Float32Array;
-  private occluded = new Float32Array(0);
-  /** W₀ transposed (column j of the first layer's weights contiguous), for reason codes' first-layer updates. */
-  private readonly firstWeightsByColumn: Float32Array;
   private occludedP = new Float32Array(0);
   private copyOf = new Int32Array(0);
   private copyP = new Float32Array(0);
@@ -135,7 +132,6 @@ export class Scorer {
     this.network = new InferenceNetwork(layers, model.config.activation, options.engine ?? 'auto');
     this.x = new Float32Array(pre.cols);
     this.record = new Float32Array(pre.cols);
-    this.firstWeightsByColumn = transpose(layers[0].weight, layers[0].outFeatures, layers[0].inFeatures);
     for (const b of pre.featureBlocks()) this.blocks.push({ name: b.name, start: b.start, end: b.end, isProtected: this.protectedFeatures.has(b.name) });
     const typical: ScoreRecord = Object.fromEntries(pre.features.map((f) => [f.name, f.kind === 'numeric' ? f.median : f.mode]));
     this.baseline = pre.transformRecord(typical);
@@ -274,63 +270,68 @@ export class Scorer {
    * contributions p(record) − p(copy) (ties keep the features' order). A copy differs from the record in one
    * feature's columns only (one or two numeric columns; two positions of a one-hot block at most), so:
    *   - a feature already at its typical value is skipped (its contribution is 0, never a reason);
-   *   - a copy's first-layer output is the record's plus W₀ times the change in those columns, computed here, and
-   *     only the narrower layers run for each copy — ~4× fewer operations than scoring the copies whole (which it
-   *     matches to ~1e-6; `score --reasons` gave the same reason columns on every lending_club row).
-   * Passes hold at most EXPLAIN_FLOATS values (a model 20k features wide splits even one record's copies), in
-   * buffers kept between calls.
+   *   - the copies are variants of their record (`InferenceNetwork.variantProbabilities`): the first layer runs once
+   *     per record, a copy's first-layer output is its record's plus W₀ times the change in those columns (one
+   *     sparse update in the ops), and only the narrower layers run for each copy — ~4× fewer operations than
+   *     scoring the copies whole (which it matches to ~1e-6).
+   * This loop only writes the plan (which columns change, by how much). Passes hold at most EXPLAIN_FLOATS values
+   * (a model 20k features wide splits even one record's copies), in buffers kept between calls.
    */
   private occlusion(x: Float32Array, rows: number, k: number, visit: (row: number, probability: number, valid: boolean, ranked: RankedReason[]) => void): void {
     const cols = this.preprocessor.cols;
     const { blocks, baseline, network } = this;
-    const h = network.firstWidth,
-      nb = blocks.length;
-    const w0t = this.firstWeightsByColumn;
-    const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(h, cols)));
+    const nb = blocks.length;
+    const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols)));
     const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before visiting
-    // The buffer holds a pass's copies, then the records' own first-layer outputs (copied from with copyWithin).
-    const own = passRows * h;
-    if (this.occluded.length < own + records * h) this.occluded = new Float32Array(own + records * h);
+    let widest = 0;
+    for (const b of blocks) widest = Math.max(widest, b.end - b.start);
+    // A copy's plan entry is 2 floats plus 2 per changed column: room for passRows copies of two changes, and a
+    // pass ends early when the widest block's copy might not fit.
+    const planFloats = 6 * passRows + 2 + 2 * widest;
     if (this.occludedP.length < passRows) this.occludedP = new Float32Array(passRows);
     if (this.copyOf.length < passRows) this.copyOf = new Int32Array(passRows);
     if (this.copyP.length < records * (nb + 1)) this.copyP = new Float32Array(records * (nb + 1));
-    const z = this.occluded,
-      p = this.occludedP,
+    const p = this.occludedP,
       copyOf = this.copyOf, // a pass row's (record · (nb + 1) + feature + 1)
       pp = this.copyP; // by record · (nb + 1) + feature + 1 (0: the record itself); NOT_SCORED: feature at its typical value
-    let n = 0;
+    let plan = network.planBuffer(planFloats);
+    let n = 0,
+      at = 0,
+      r0 = 0,
+      nr = 0;
     const pass = () => {
-      calibrateProbabilities(network.probabilitiesFromFirst(z.subarray(0, n * h), n, p), n, this.calibration);
+      calibrateProbabilities(network.variantProbabilities(x.subarray(r0 * cols, (r0 + nr) * cols), nr, n, p), n, this.calibration);
       for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
       n = 0;
+      at = 0;
+      plan = network.planBuffer(planFloats); // the pass may have grown the ops' memory, which renews the view
     };
-    for (let r0 = 0; r0 < rows; r0 += records) {
-      const nr = Math.min(records, rows - r0);
-      z.set(network.firstLayer(x.subarray(r0 * cols, (r0 + nr) * cols), nr), own);
+    for (; r0 < rows; r0 += records) {
+      nr = Math.min(records, rows - r0);
       pp.fill(NOT_SCORED, 0, nr * (nb + 1));
       for (let r = 0; r < nr; r++) {
-        const xr = (r0 + r) * cols,
-          zo = own + r * h;
+        const xr = (r0 + r) * cols;
         for (let f = -1; f < nb; f++) {
           if (f >= 0 && blocks[f].isProtected) continue; // never a reason: not scored (NOT_SCORED)
-          // Offsets, not views: this loop runs (features + 1) times per record, and a view is an allocation.
-          const o = n * h;
-          let changed = f < 0;
-          if (changed) z.copyWithin(o, zo, zo + h);
-          else {
-            // The first changed column is fused with the copy (one pass over the row), any further ones added.
+          const entry = at;
+          plan[entry] = r;
+          at += 2;
+          if (f >= 0) {
             for (let j = blocks[f].start; j < blocks[f].end; j++) {
               const d = baseline[j] - x[xr + j];
               if (d === 0) continue;
-              const wj = j * h;
-              if (changed) for (let u = 0; u < h; u++) z[o + u] += w0t[wj + u] * d;
-              else for (let u = 0; u < h; u++) z[o + u] = z[zo + u] + w0t[wj + u] * d;
-              changed = true;
+              plan[at] = j;
+              plan[at + 1] = d;
+              at += 2;
+            }
+            if (at === entry + 2) {
+              at = entry; // already at its typical value: no copy
+              continue;
             }
           }
-          if (!changed) continue;
+          plan[entry + 1] = (at - entry - 2) / 2;
           copyOf[n++] = r * (nb + 1) + f + 1;
-          if (n === passRows) pass();
+          if (n === passRows || at + 2 + 2 * widest > planFloats) pass();
         }
       }
       if (n > 0) pass();
@@ -405,11 +406,4 @@ export async function loadScorer(bytes: Uint8Array, options: ScorerOptions = {})
  */
 export function loadScorerSync(bytes: Uint8Array, options: ScorerOptions = {}): Scorer {
   return new Scorer(decodeModel(bytes), options);
-}
-
-/** [rows, cols] row-major → [cols, rows]. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
 }

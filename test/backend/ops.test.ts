@@ -63,6 +63,49 @@ const shape = fc.record({
   acc: fc.boolean(),
 });
 
+/**
+ * A sparseRowUpdate case: `baseRows` rows of n values, w as `inputs` rows of n, and a plan of `rows` rows, each from a
+ * random base row with 0–3 changes (a column may repeat, a change may be 0).
+ */
+function sparsePlan(rng: Rng, rows: number, n: number, baseRows: number, inputs: number, special: boolean) {
+  const base = values(rng, baseRows * n, special),
+    w = values(rng, inputs * n, special);
+  const plan: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const count = Math.floor(rng.float() * 4);
+    plan.push(Math.floor(rng.float() * baseRows), count);
+    for (let c = 0; c < count; c++) plan.push(Math.floor(rng.float() * inputs), values(rng, 1, special)[0]);
+  }
+  return { base, w, plan: Float32Array.from(plan) };
+}
+
+describe('the js sparseRowUpdate (the reference)', () => {
+  it('is its definition: base row plus Σ d·w[j], against float64 on finite values', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 19 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.nat(),
+        (rows, n, baseRows, inputs, seed) => {
+          const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, false);
+          const want = new Float64Array(rows * n);
+          for (let i = 0, at = 0; i < rows; i++) {
+            const src = plan[at],
+              count = plan[at + 1];
+            at += 2;
+            for (let u = 0; u < n; u++) want[i * n + u] = base[src * n + u];
+            for (let c = 0; c < count; c++, at += 2) for (let u = 0; u < n; u++) want[i * n + u] += plan[at + 1] * w[plan[at] * n + u];
+          }
+          agree(js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan), want, 2e-6 * 4, 'sparseRowUpdate');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
   it('matmul NN/NT/TN (accumulating or not), including 0·∞ and empty shapes', () => {
     fc.assert(
@@ -194,6 +237,25 @@ describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
         },
       ),
       { numRuns: 120 },
+    );
+  });
+
+  it('sparseRowUpdate (rows that differ from base rows in a few inputs): the same bits, empty rows and batches included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 19 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.nat(),
+        fc.boolean(),
+        (rows, n, baseRows, inputs, seed, special) => {
+          const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, special);
+          const want = js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan);
+          agree(ops.sparseRowUpdate(on(ops, new Float32Array(rows * n)), on(ops, base), on(ops, w), n, rows, on(ops, plan)), want, 0, 'sparseRowUpdate');
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -22,6 +22,25 @@ export function linearInference(out: Float32Array, x: Float32Array, layer: Prepa
   return addRowVector(out, out, layer.bias, rows, layer.nout);
 }
 
+/** out[i×n] = base[src×n] + Σ d·w[j×n] over row i's changes in `plan` (see `Ops.sparseRowUpdate`), rounding as float32 does. */
+export function sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float32Array, n: number, rows: number, plan: Float32Array): Float32Array {
+  let at = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * n;
+    const src = plan[at] * n,
+      count = plan[at + 1];
+    at += 2;
+    for (let u = 0; u < n; u++) out[o + u] = base[src + u];
+    for (let c = 0; c < count; c++, at += 2) {
+      const wj = plan[at] * n,
+        d = plan[at + 1];
+      // A float32 product (exact in float64, then rounded); the sum of two float32 in float64 rounds to the float32 sum.
+      for (let u = 0; u < n; u++) out[o + u] += Math.fround(w[wj + u] * d);
+    }
+  }
+  return out;
+}
+
 /** out[c] (+)= Σ_rows x. */
 export function sumRows(out: Float32Array, x: Float32Array, rows: number, cols: number, accumulate: boolean): Float32Array {
   return sumRowsRef(out, x, rows, cols, accumulate);

@@ -1,5 +1,5 @@
 import type { Ops } from '../ops.js';
-import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, sumRows } from './dense.js';
+import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, sparseRowUpdate, sumRows } from './dense.js';
 import { dropoutMask } from './dropout.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
@@ -18,6 +18,7 @@ export const jsOps: Ops = {
   matmulTN,
   prepareLinear,
   linearInference,
+  sparseRowUpdate,
   addBias,
   sumRows,
   activate,

@@ -2,7 +2,10 @@ import { LEAKY_RELU_SLOPE } from '../../core/activations.js';
 import type { Ops, PreparedLinear } from '../ops.js';
 import type { WasmArena } from './arena.js';
 
-type DenseOps = Pick<Ops, 'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'>;
+type DenseOps = Pick<
+  Ops,
+  'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'sparseRowUpdate' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'
+>;
 
 /** A prepared layer with the byte offsets of its weights, bias and packed weights (0: none) in the arena. */
 interface WasmPreparedLinear extends PreparedLinear {
@@ -54,6 +57,10 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
       ex.addBias(o, layer.b, rows, nout);
+      return out;
+    },
+    sparseRowUpdate(out, base, w, n, rows, plan) {
+      ex.sparseRowUpdate(at(out), at(base), at(w), n, rows, at(plan));
       return out;
     },
     addBias(out, bias, rows, cols) {
