@@ -5,7 +5,7 @@
  */
 
 import { ByteRecordEncoder } from '../data/byte-encoder.js';
-import { fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
+import { ESCAPED, fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { noProbability } from '../score/records.js';
@@ -77,6 +77,29 @@ export class ByteSink {
     this.at = o;
   }
 
+  /**
+   * Appends x.toFixed(digits): from the integer round(|x|·10^digits) where that product is below 10⁹ and clear of a
+   * rounding tie by 10⁻⁶ (its rounding error, under 2·10⁻⁷ there, cannot change the digits then); by toFixed itself
+   * near a tie, for larger products and for non-finite x.
+   */
+  decimal(x: number, digits: number): void {
+    const scale = 10 ** digits,
+      y = Math.abs(x) * scale;
+    if (!(y < 1e9) || Math.abs(y - Math.floor(y) - 0.5) < 1e-6) {
+      this.text(x.toFixed(digits));
+      return;
+    }
+    const n = Math.round(y);
+    if (x < 0) this.byte(0x2d); // toFixed keeps the sign of any x < 0, even when every digit is 0
+    this.integer(Math.floor(n / scale));
+    if (digits === 0) return;
+    this.room(digits + 1);
+    const buf = this.buf;
+    buf[this.at] = 0x2e;
+    for (let d = digits, r = n % scale; d >= 1; d--, r = Math.floor(r / 10)) buf[this.at + d] = 0x30 + (r % 10);
+    this.at += digits + 1;
+  }
+
   /** Appends an integer's decimal digits (String(v) for |v| < 2⁵³; -0 as 0). */
   integer(v: number): void {
     if (!(Math.abs(v) < 2 ** 53) || v !== Math.trunc(v)) {
@@ -86,12 +109,14 @@ export class ByteSink {
     this.room(18);
     let u = Math.abs(v);
     if (v < 0) this.buf[this.at++] = 0x2d;
-    const from = this.at;
+    let digits = 1;
+    for (let t = u; t >= 10; t = Math.floor(t / 10)) digits++;
+    let o = this.at + digits;
+    this.at = o;
     do {
-      this.buf[this.at++] = 0x30 + (u % 10);
+      this.buf[--o] = 0x30 + (u % 10);
       u = Math.floor(u / 10);
     } while (u > 0);
-    this.buf.subarray(from, this.at).reverse();
   }
 
   /** Appends a string (UTF-8). */
@@ -137,6 +162,8 @@ export class RecordScorer {
   private readonly emptyFields: string;
   /** Feature name → its field, for a reason's value. */
   private readonly fieldOf: Map<string, number>;
+  /** Feature name → its reason columns' opening bytes: the delimiter, the name as a CSV field, the delimiter. */
+  private readonly reasonName = new Map<string, Uint8Array>();
 
   constructor(
     private readonly scorer: Scorer,
@@ -154,6 +181,7 @@ export class RecordScorer {
     this.negative = [label(pre.label(0)), 0, label(pre.label(0)).length];
     this.emptyFields = layout.delimiter.repeat(3 + 4 * layout.reasons);
     this.fieldOf = new Map(pre.features.map((f, i) => [f.name, layout.featureFields[i]]));
+    for (const f of pre.features) this.reasonName.set(f.name, text.encode(`${layout.delimiter}${formatCsvField(f.name, layout.delimiter)}${layout.delimiter}`));
   }
 
   /**
@@ -248,10 +276,28 @@ export class RecordScorer {
         sink.text(delim.repeat(4));
         continue;
       }
-      const value = fieldText(records, r, this.fieldOf.get(reason.feature)!);
-      sink.text(
-        `${delim}${formatCsvField(reason.feature, delim)}${delim}${formatCsvField(value, delim)}${delim}${reason.contribution.toFixed(6)}${delim}${reason.points.toFixed(1)}`,
-      );
+      const name = this.reasonName.get(reason.feature)!;
+      sink.bytes(name, 0, name.length);
+      this.value(records, r, this.fieldOf.get(reason.feature)!, sink);
+      sink.byte(this.delim);
+      sink.decimal(reason.contribution, 6);
+      sink.byte(this.delim);
+      sink.decimal(reason.points, 1);
     }
+  }
+
+  /**
+   * Appends field f of record r as a CSV field: its bytes as they are when formatCsvField would leave them alone
+   * (printable ASCII, no quote or delimiter, no space at either end, no "" escapes), else decoded and formatted.
+   */
+  private value(records: ByteRecords, r: number, f: number, sink: ByteSink): void {
+    const k = records.firstField[r] + f,
+      s = records.fieldStart[k],
+      e = records.fieldEnd[k],
+      b = records.bytes;
+    let plain = (records.fieldFlags[k] & ESCAPED) === 0 && (e === s || (b[s] !== 0x20 && b[e - 1] !== 0x20));
+    for (let i = s; plain && i < e; i++) plain = b[i] >= 0x20 && b[i] < 0x7f && b[i] !== 0x22 && b[i] !== this.delim;
+    if (plain) sink.bytes(b, s, e);
+    else sink.text(formatCsvField(fieldText(records, r, f), this.layout.delimiter));
   }
 }
