@@ -283,41 +283,39 @@ export class Scorer {
     const nb = blocks.length;
     const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols)));
     const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before visiting
+    // Block bounds as typed arrays (protected blocks end where they start: no copy), read in the loop below.
+    const starts = new Int32Array(nb),
+      ends = new Int32Array(nb);
     let widest = 0;
-    for (const b of blocks) widest = Math.max(widest, b.end - b.start);
+    blocks.forEach((b, f) => {
+      starts[f] = b.start;
+      ends[f] = b.isProtected ? b.start : b.end; // never a reason: not scored (NOT_SCORED)
+      widest = Math.max(widest, b.end - b.start);
+    });
     // A copy's plan entry is 2 floats plus 2 per changed column: room for passRows copies of two changes, and a
     // pass ends early when the widest block's copy might not fit.
     const planFloats = 6 * passRows + 2 + 2 * widest;
     if (this.occludedP.length < passRows) this.occludedP = new Float32Array(passRows);
     if (this.copyOf.length < passRows) this.copyOf = new Int32Array(passRows);
     if (this.copyP.length < records * (nb + 1)) this.copyP = new Float32Array(records * (nb + 1));
-    const p = this.occludedP,
-      copyOf = this.copyOf, // a pass row's (record · (nb + 1) + feature + 1)
+    const copyOf = this.copyOf, // a pass row's (record · (nb + 1) + feature + 1)
       pp = this.copyP; // by record · (nb + 1) + feature + 1 (0: the record itself); NOT_SCORED: feature at its typical value
     let plan = network.planBuffer(planFloats);
-    let n = 0,
-      at = 0,
-      r0 = 0,
-      nr = 0;
-    const pass = () => {
-      calibrateProbabilities(network.variantProbabilities(x.subarray(r0 * cols, (r0 + nr) * cols), nr, n, p), n, this.calibration);
-      for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
-      n = 0;
-      at = 0;
-      plan = network.planBuffer(planFloats); // the pass may have grown the ops' memory, which renews the view
-    };
-    for (; r0 < rows; r0 += records) {
-      nr = Math.min(records, rows - r0);
+    for (let r0 = 0; r0 < rows; r0 += records) {
+      const nr = Math.min(records, rows - r0);
+      const group = x.subarray(r0 * cols, (r0 + nr) * cols);
       pp.fill(NOT_SCORED, 0, nr * (nb + 1));
+      // Locals, not variables shared with a closure: V8 keeps those in a heap context, slow in this loop.
+      let n = 0,
+        at = 0;
       for (let r = 0; r < nr; r++) {
         const xr = (r0 + r) * cols;
         for (let f = -1; f < nb; f++) {
-          if (f >= 0 && blocks[f].isProtected) continue; // never a reason: not scored (NOT_SCORED)
           const entry = at;
           plan[entry] = r;
           at += 2;
           if (f >= 0) {
-            for (let j = blocks[f].start; j < blocks[f].end; j++) {
+            for (let j = starts[f], end = ends[f]; j < end; j++) {
               const d = baseline[j] - x[xr + j];
               if (d === 0) continue;
               plan[at] = j;
@@ -325,16 +323,19 @@ export class Scorer {
               at += 2;
             }
             if (at === entry + 2) {
-              at = entry; // already at its typical value: no copy
+              at = entry; // at its typical value (or protected): no copy
               continue;
             }
           }
           plan[entry + 1] = (at - entry - 2) / 2;
           copyOf[n++] = r * (nb + 1) + f + 1;
-          if (n === passRows || at + 2 + 2 * widest > planFloats) pass();
+          if (n === passRows || at + 2 + 2 * widest > planFloats) {
+            plan = this.scoreCopies(group, nr, n, planFloats);
+            n = at = 0;
+          }
         }
       }
-      if (n > 0) pass();
+      if (n > 0) plan = this.scoreCopies(group, nr, n, planFloats);
       for (let r = 0; r < nr; r++) {
         const ps = pp.subarray(r * (nb + 1), (r + 1) * (nb + 1));
         let valid = ps[0] >= 0 && ps[0] <= 1;
@@ -342,6 +343,19 @@ export class Scorer {
         visit(r0 + r, ps[0], valid, this.rank(ps, k));
       }
     }
+  }
+
+  /**
+   * Scores the `n` copies the plan lists (variants of the `records` rows of `group`) into copyP, calibrated. Returns
+   * the plan buffer's current view: the pass may have grown the ops' memory, and an old view would write nowhere.
+   */
+  private scoreCopies(group: Float32Array, records: number, n: number, planFloats: number): Float32Array {
+    const p = this.occludedP,
+      copyOf = this.copyOf,
+      pp = this.copyP;
+    calibrateProbabilities(this.network.variantProbabilities(group, records, n, p), n, this.calibration);
+    for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
+    return this.network.planBuffer(planFloats);
   }
 
   /**

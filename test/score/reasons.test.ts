@@ -10,7 +10,7 @@ import { exactPoints, loadScorerSync } from '../../src/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 3, applySmote: false });
-const records = table.rows.slice(0, 300).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
+const records = table.rows.slice(0, 900).map((r) => Object.fromEntries(table.columns.map((c, j) => [c, r[j]])));
 
 describe.each([
   ['[16, 8], tanh', [16, 8], 'tanh'],
