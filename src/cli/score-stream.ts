@@ -38,6 +38,8 @@ export interface ScoreCounts {
 
 const text = new TextEncoder();
 
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
 /** An output buffer that grows (bytes copied in, ASCII or UTF-8 text appended); `take` hands over what it holds. */
 export class ByteSink {
   private buf = new Uint8Array(1 << 20);
@@ -83,7 +85,7 @@ export class ByteSink {
    * near a tie, for larger products and for non-finite x.
    */
   decimal(x: number, digits: number): void {
-    const scale = 10 ** digits,
+    const scale = POW10[digits] ?? 10 ** digits,
       y = Math.abs(x) * scale;
     if (!(y < 1e9) || Math.abs(y - Math.floor(y) - 0.5) < 1e-6) {
       this.text(x.toFixed(digits));
