@@ -70,6 +70,14 @@ describe('Jacobians', () => {
     expect(lin.error).toBeGreaterThanOrEqual((1.5 * 8 * Number.EPSILON * 5) / 5e-4);
     expect(lin.error).toBeLessThan((1.5 * 8 * Number.EPSILON * outputs) / 5e-4 + 1e-13);
     expect(lin.largest).toBeCloseTo(2, 10);
+    // Steps scale with the state (δ = 1e-3·|z|): at q = 50 the differences of sin are visibly truncated, and the bound says so.
+    const wave = (q: Float64Array, p: Float64Array) => {
+      q[0] = Math.sin(q[0]);
+      p[0] = p[0];
+    };
+    const far = jacobianWithError(wave, Float64Array.of(50), Float64Array.of(0));
+    expect(far.error).toBeGreaterThan(1e-10);
+    expect(Math.abs(far.J[0] - Math.cos(50))).toBeLessThanOrEqual(far.error);
     const bad = jacobianWithError((q) => q.fill(Number.NaN), Float64Array.of(1), Float64Array.of(1));
     expect(bad.error).toBeNaN();
   });
@@ -135,17 +143,29 @@ describe('orders', () => {
 
   it('adaptiveOrder: slopes from errors below 0.1, stopping at h = T/1024 when three agree; relative to 1 + max|z₀|', () => {
     const q0 = Float64Array.of(3),
-      p0 = Float64Array.of(0);
-    const r = adaptiveOrder(drifting(2), () => [Float64Array.of(3), Float64Array.of(0)], q0, p0);
+      p0 = Float64Array.of(-5);
+    const r = adaptiveOrder(drifting(2), () => [Float64Array.of(3), Float64Array.of(-5)], q0, p0);
     expect(r.order).toBeCloseTo(2, 9);
     expect(r.spread).toBeLessThan(1e-9);
     expect(r.hs).toHaveLength(9); // h = 2/4 … 2/1024
-    expect(r.errors[0]).toBeCloseTo((2 * 0.5 ** 2) / 4, 12);
-    expect(r.slopes).toHaveLength(7); // from the pair (2/8, 2/16): the error at 2/4, 2·(2/4)²/4 = 0.125, is not below 0.1
+    expect(r.errors[0]).toBeCloseTo((2 * 0.5 ** 2) / 6, 12); // relative to 1 + |p₀| = 6
+    expect(r.slopes).toHaveLength(8); // from the first pair: the error at 2/4, 2·(2/4)²/6 ≈ 0.083, is below 0.1
+    // Relative to 4 instead, the error at 2/4 is 0.125: no slope from it.
+    const near = adaptiveOrder(drifting(2), () => [Float64Array.of(3), Float64Array.of(0)], q0, Float64Array.of(0));
+    expect(near.slopes).toHaveLength(7);
+    expect(near.errors[0]).toBeCloseTo(0.125, 12);
+    // Slopes that never settle (the error's constant alternates with h): the ladder runs to h = T/2¹⁵, spread reported.
+    const restless: StepFunction = (q, _p, h) => {
+      q[0] += h ** 3 * (Math.round(Math.log2(h)) % 2 ? 1.3 : 0.7);
+    };
+    const wide = adaptiveOrder(restless, () => [Float64Array.of(0), Float64Array.of(0)], Float64Array.of(0), Float64Array.of(0));
+    expect(wide.hs).toHaveLength(14);
+    expect(wide.spread).toBeCloseTo(2 * Math.log2(1.3 / 0.7), 9);
+    expect(wide.order).toBeCloseTo(2 + Math.log2(1.3 / 0.7) / 3, 9); // the mean of the last three: p ± log₂(1.3/0.7)
     // An exact stepper: order Infinity, nothing kept; a NaN stepper: no order.
     const exact = adaptiveOrder(
       () => {},
-      () => [Float64Array.of(3), Float64Array.of(0)],
+      () => [Float64Array.of(3), Float64Array.of(-5)],
       q0,
       p0,
     );
@@ -160,7 +180,7 @@ describe('orders', () => {
     expect(nan.order).toBeNaN();
     expect(nan.errors.every((e) => e === Number.POSITIVE_INFINITY)).toBe(true);
     // Round-off ends the ladder: order 5 reaches 1e-13 before three slopes could agree past h = T/1024.
-    const fifth = adaptiveOrder(drifting(5), () => [Float64Array.of(0), Float64Array.of(0)], Float64Array.of(0), p0);
+    const fifth = adaptiveOrder(drifting(5), () => [Float64Array.of(0), Float64Array.of(0)], Float64Array.of(0), Float64Array.of(0));
     expect(fifth.order).toBeCloseTo(5, 6);
     expect(fifth.errors.at(-1)!).toBeGreaterThanOrEqual(1e-13);
     expect(fifth.hs.length).toBeLessThan(9);
@@ -257,5 +277,19 @@ describe('energy, reversibility, consistency, one-step maps', () => {
       if (++seen > 10) q[0] += 1; // changes only in the second pass (2 calls, then 6 per pass)
     };
     expect(isOneStepMap(lateState, states, 0.1)).toBe(false);
+    // Wrong only on a repeat right after a repeat that followed another h: only the second comparison sees it.
+    const hs: number[] = [];
+    const secondRepeat: StepFunction = (q, _p, h) => {
+      const [before, previous] = [hs.at(-2), hs.at(-1)];
+      if (previous === h && before !== undefined && before !== h) q[0] += 1;
+      hs.push(h);
+    };
+    expect(isOneStepMap(secondRepeat, states, 0.1)).toBe(false);
+    // Wrong only for the first state, late: every state is rechecked.
+    let late = 0;
+    const firstStateOnly: StepFunction = (q) => {
+      if (++late > 2 && q[0] === 1) q[0] += 1;
+    };
+    expect(isOneStepMap(firstStateOnly, states, 0.1)).toBe(false);
   });
 });

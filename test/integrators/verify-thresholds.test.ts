@@ -4,8 +4,19 @@
  * tolerance. On small system sets, so each verdict costs milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultVerifySystems, harmonicOscillator, pendulum, verifyIntegrator, type UserStepper, type VerifySystem } from '../../src/integrators.js';
-import { kickDriftKick } from '../helpers/foolers.js';
+import {
+  consistencyDefect,
+  defaultVerifySystems,
+  harmonicOscillator,
+  jacobianWithError,
+  pendulum,
+  symplecticResidual,
+  vectorField,
+  verifyIntegrator,
+  type UserStepper,
+  type VerifySystem,
+} from '../../src/integrators.js';
+import { alternatingEuler, kickDriftKick, leapfrogFirstCoordinateOnly } from '../helpers/foolers.js';
 
 const only = (...names: string[]): VerifySystem[] => defaultVerifySystems().filter((v) => names.includes(v.system.name));
 const leapfrog = kickDriftKick(0.5, 0.5);
@@ -114,5 +125,117 @@ describe('verifyIntegrator at its thresholds', () => {
     const coarse = verifyIntegrator('leapfrog', { h: 0.1, systems: [{ system: pendulum(), states: [{ q: [1], p: [0] }] }], steps: 1000 });
     expect(coarse.energy.maxError / r.energy.maxError).toBeGreaterThan(3);
     expect(coarse.energy.maxError / r.energy.maxError).toBeLessThan(5);
+  });
+
+  it('reports the largest residual, reversal error and consistency defect over its states and both step sizes', () => {
+    const skewed = kickDriftKick(0.5 + 1e-6, 0.5 - 1e-6);
+    const r = verifyIntegrator(skewed, { systems: only('harmonic'), steps: 200 });
+    const system = harmonicOscillator();
+    let residual = 0,
+      reversal = 0,
+      defect = 0;
+    for (const { q, p } of only('harmonic')[0].states) {
+      for (const h of [0.1, 0.2]) {
+        const est = jacobianWithError((qq, pp) => skewed(qq, pp, h, system, 0), Float64Array.from(q), Float64Array.from(p));
+        residual = Math.max(residual, symplecticResidual(est.J, 1));
+        const qq = Float64Array.from(q),
+          pp = Float64Array.from(p);
+        skewed(qq, pp, h, system, 0);
+        pp[0] = -pp[0];
+        skewed(qq, pp, h, system, 0);
+        pp[0] = -pp[0];
+        reversal = Math.max(reversal, Math.abs(qq[0] - q[0]), Math.abs(pp[0] - p[0]));
+      }
+      defect = Math.max(
+        defect,
+        consistencyDefect((qq, pp, h) => skewed(qq, pp, h, system, 0), vectorField(system, 0), Float64Array.from(q), Float64Array.from(p), 1e-4),
+      );
+    }
+    const v = r.systems[0];
+    expect(v.symplecticityResidual).toBe(residual);
+    expect(v.reversibilityError).toBe(reversal);
+    expect(v.consistencyDefect).toBe(defect);
+    expect(r.symplecticityResidual).toBe(residual);
+    expect(r.reversibilityError).toBe(reversal);
+    // The symmetry tolerance follows the largest state, (30, −20): 1e-12·(1 + 30).
+    expect(v.reversibilityTolerance).toBe(1e-12 * 31);
+    expect(r.symmetric).toBe(false);
+  });
+
+  it('the report is the worst system: residual and reversal maxima, and every system must pass', () => {
+    const flat: UserStepper = (q, p, h, s, g) => {
+      leapfrog(q, p, h, s, g);
+      if (q.length > 1) for (let i = 0; i < p.length; i++) p[i] *= 0.999;
+    };
+    const [harmonic, threeD] = only('harmonic', 'harmonic-3d');
+    const r = verifyIntegrator(flat, { systems: [threeD, harmonic], steps: 200 });
+    expect(r.symplecticityResidual).toBe(Math.max(...r.systems.map((v) => v.symplecticityResidual)));
+    expect(r.symplecticityResidual).toBe(r.systems[0].symplecticityResidual);
+    expect(r.reversibilityError).toBe(r.systems[0].reversibilityError);
+    expect(r.systems.map((v) => [v.symplectic, v.symmetric])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+    expect([r.symplectic, r.symmetric]).toEqual([false, false]);
+    const firstOnly = verifyIntegrator(leapfrogFirstCoordinateOnly, { systems: [harmonic, threeD], steps: 200 });
+    expect(firstOnly.systems.map((v) => v.consistent)).toEqual([true, false]);
+    expect(firstOnly.consistent).toBe(false);
+  });
+
+  it('a stepper that throws fails like a NaN, and the first throw is named', () => {
+    const thrower: UserStepper = (q, p, h, s, g) => {
+      if (h >= 0.2) throw new Error(`no convergence at ${h}`);
+      leapfrog(q, p, h, s, g);
+    };
+    const r = verifyIntegrator(thrower, { systems: only('pendulum'), steps: 200 });
+    expect(r.finite).toBe(false);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toBe('the stepper threw (pendulum, h = 0.2: no convergence at 0.2)');
+    expect(verifyIntegrator('leapfrog', { systems: only('pendulum'), steps: 200 }).problems).toEqual([]);
+    expect(() => verifyIntegrator('leapfrug' as 'leapfrog')).toThrow(/unknown integration method 'leapfrug'/);
+  });
+
+  it('energy: not bounded without a one-step map; exactly kept energy (the identity) is bounded; no systems, no order', () => {
+    expect(verifyIntegrator(alternatingEuler(), { systems: only('harmonic'), steps: 2000 }).energyBounded).toBe(false);
+    const still = verifyIntegrator(() => {}, { systems: only('harmonic'), steps: 200 });
+    expect(still.energy.maxError).toBe(0);
+    expect(still.energyBounded).toBe(true);
+    expect(verifyIntegrator('leapfrog', { systems: [], steps: 200 }).order).toBeNaN();
+    expect(verifyIntegrator('leapfrog', { systems: only('harmonic'), steps: 200, hs: [0.1, 0.05] }).orderFit.hs).toEqual([0.1, 0.05]);
+  });
+
+  it('the default systems are the documented ones: Kepler at e = 0.9 (pericentre 0.1, apocentre 1.9), large amplitudes', () => {
+    const systems = defaultVerifySystems();
+    expect(systems.map((v) => v.system.name)).toEqual(['harmonic', 'pendulum', 'henon-heiles', 'kepler', 'harmonic-3d']);
+    const kep = systems[3];
+    for (const { q, p } of kep.states) {
+      // e from energy and angular momentum: e² = 1 + 2EL² (μ = 1).
+      const E = kep.system.energy(Float64Array.from(q), Float64Array.from(p)),
+        L = q[0] * p[1] - q[1] * p[0];
+      expect(Math.sqrt(1 + 2 * E * L * L)).toBeCloseTo(0.9, 12);
+      expect(Math.hypot(q[0], q[1])).toBeCloseTo(q[0] > 0 ? 0.1 : 1.9, 12);
+      expect(L).toBeCloseTo(Math.sqrt(0.19), 12); // the same orbit, counter-clockwise at both ends
+    }
+    expect(systems.map((v) => v.states)).toEqual([
+      [
+        { q: [1], p: [0.5] },
+        { q: [30], p: [-20] },
+      ],
+      [
+        { q: [0.7], p: [0.3] },
+        { q: [2.5], p: [0.5] },
+        { q: [3], p: [0.05] },
+      ],
+      [
+        { q: [0.1, -0.2], p: [0.3, 0.15] },
+        { q: [0.3, 0.2], p: [-0.2, 0.25] },
+      ],
+      kep.states,
+      [
+        { q: [0.3, -0.5, 1], p: [0.2, 0.1, -0.4] },
+        { q: [5, -3, 2], p: [1, -2, 0.5] },
+      ],
+    ]);
+    expect(systems[2].orderState).toEqual({ q: [0.3, 0.2], p: [-0.2, 0.25] });
   });
 });
