@@ -79,28 +79,31 @@ function sparsePlan(rng: Rng, rows: number, n: number, baseRows: number, inputs:
   return { base, w, plan: Float32Array.from(plan) };
 }
 
+/** rows of n values from baseRows base rows with changes among `inputs` columns; empty batches and rows included. */
+const sparseCase = fc.record({
+  rows: fc.integer({ min: 0, max: 12 }),
+  n: fc.integer({ min: 0, max: 19 }),
+  baseRows: fc.integer({ min: 1, max: 6 }),
+  inputs: fc.integer({ min: 1, max: 9 }),
+  seed: fc.nat(),
+  special: fc.boolean(),
+});
+
 describe('the js sparseRowUpdate (the reference)', () => {
   it('is its definition: base row plus Σ d·w[j], against float64 on finite values', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 12 }),
-        fc.integer({ min: 0, max: 19 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.nat(),
-        (rows, n, baseRows, inputs, seed) => {
-          const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, false);
-          const want = new Float64Array(rows * n);
-          for (let i = 0, at = 0; i < rows; i++) {
-            const src = plan[at],
-              count = plan[at + 1];
-            at += 2;
-            for (let u = 0; u < n; u++) want[i * n + u] = base[src * n + u];
-            for (let c = 0; c < count; c++, at += 2) for (let u = 0; u < n; u++) want[i * n + u] += plan[at + 1] * w[plan[at] * n + u];
-          }
-          agree(js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan), want, 2e-6 * 4, 'sparseRowUpdate');
-        },
-      ),
+      fc.property(sparseCase, ({ rows, n, baseRows, inputs, seed }) => {
+        const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, false);
+        const want = new Float64Array(rows * n);
+        for (let i = 0, at = 0; i < rows; i++) {
+          const src = plan[at],
+            count = plan[at + 1];
+          at += 2;
+          for (let u = 0; u < n; u++) want[i * n + u] = base[src * n + u];
+          for (let c = 0; c < count; c++, at += 2) for (let u = 0; u < n; u++) want[i * n + u] += plan[at + 1] * w[plan[at] * n + u];
+        }
+        agree(js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan), want, 2e-6 * 4, 'sparseRowUpdate');
+      }),
       { numRuns: 200 },
     );
   });
@@ -242,19 +245,11 @@ describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
 
   it('sparseRowUpdate (rows that differ from base rows in a few inputs): the same bits, empty rows and batches included', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 12 }),
-        fc.integer({ min: 0, max: 19 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.nat(),
-        fc.boolean(),
-        (rows, n, baseRows, inputs, seed, special) => {
-          const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, special);
-          const want = js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan);
-          agree(ops.sparseRowUpdate(on(ops, new Float32Array(rows * n)), on(ops, base), on(ops, w), n, rows, on(ops, plan)), want, 0, 'sparseRowUpdate');
-        },
-      ),
+      fc.property(sparseCase, ({ rows, n, baseRows, inputs, seed, special }) => {
+        const { base, w, plan } = sparsePlan(new Rng(seed), rows, n, baseRows, inputs, special);
+        const want = js.sparseRowUpdate(new Float32Array(rows * n), base, w, n, rows, plan);
+        agree(ops.sparseRowUpdate(on(ops, new Float32Array(rows * n)), on(ops, base), on(ops, w), n, rows, on(ops, plan)), want, 0, 'sparseRowUpdate');
+      }),
       { numRuns: 200 },
     );
   });
