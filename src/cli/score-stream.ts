@@ -7,7 +7,7 @@
 import { ByteRecordEncoder } from '../data/byte-encoder.js';
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
-import type { Scorer } from '../score/index.js';
+import { reasonTable, type ReasonTable, type Scorer } from '../score/index.js';
 import { noProbability } from '../score/records.js';
 
 /** What a scoring thread needs besides the model: the file's layout and the options. */
@@ -163,9 +163,11 @@ export class RecordScorer {
   private readonly negative: [Uint8Array, number, number];
   private readonly emptyFields: string;
   /** Feature name → its field, for a reason's value. */
-  private readonly fieldOf: Map<string, number>;
+  private readonly fieldOf: Int32Array;
   /** Feature name → its reason columns' opening bytes: the delimiter, the name as a CSV field, the delimiter. */
-  private readonly reasonName = new Map<string, Uint8Array>();
+  private readonly reasonName: Uint8Array[];
+  /** The batch's reason codes (`Scorer.reasonTable`), when `layout.reasons` > 0. */
+  private readonly reasons: ReasonTable | null;
 
   constructor(
     private readonly scorer: Scorer,
@@ -182,8 +184,10 @@ export class RecordScorer {
     this.positive = [label(pre.positive), 0, label(pre.positive).length];
     this.negative = [label(pre.label(0)), 0, label(pre.label(0)).length];
     this.emptyFields = layout.delimiter.repeat(3 + 4 * layout.reasons);
-    this.fieldOf = new Map(pre.features.map((f, i) => [f.name, layout.featureFields[i]]));
-    for (const f of pre.features) this.reasonName.set(f.name, text.encode(`${layout.delimiter}${formatCsvField(f.name, layout.delimiter)}${layout.delimiter}`));
+    // Both by the feature's index (scorer.features, the preprocessor's order): what the reason table holds.
+    this.fieldOf = Int32Array.from(layout.featureFields);
+    this.reasonName = pre.features.map((f) => text.encode(`${layout.delimiter}${formatCsvField(f.name, layout.delimiter)}${layout.delimiter}`));
+    this.reasons = layout.reasons > 0 ? reasonTable(layout.batchSize, layout.reasons) : null;
   }
 
   /**
@@ -228,7 +232,7 @@ export class RecordScorer {
     if (n && probabilities) this.probs.set(await probabilities(this.x, n));
     else if (n) scorer.calibrate(scorer.network.probabilities(this.x, n, this.probs), n); // checked row by row below
     // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonsEncoded).
-    const ranked = layout.reasons && n ? scorer.reasonsEncoded(this.x, n, layout.reasons) : null;
+    const ranked = this.reasons && n ? scorer.reasonTable(this.x, n, layout.reasons, this.reasons) : null;
     const d = this.delim;
     let k = 0;
     for (let r = from; r < to; r++) {
@@ -240,7 +244,7 @@ export class RecordScorer {
       if (error === null) {
         // No decision without a probability: a row whose score is not in [0, 1] gets score_error instead.
         if (!(p >= 0 && p <= 1)) error = noProbability(p);
-        else if (ranked && ranked[k] === null) error = 'no reason codes: a copy with one feature at its typical value has no probability';
+        else if (ranked && ranked.count[k] < 0) error = 'no reason codes: a copy with one feature at its typical value has no probability';
         k++;
       }
       if (error === null) {
@@ -250,7 +254,7 @@ export class RecordScorer {
         sink.bytes(...(p >= scorer.threshold ? this.positive : this.negative));
         sink.byte(d);
         sink.integer(scorer.points(p));
-        if (ranked) this.reasonFields(records, r, ranked[k - 1] ?? [], sink);
+        if (ranked) this.reasonFields(records, r, ranked, k - 1, sink);
         sink.byte(d); // score_error: empty
         counts.scored++;
       } else {
@@ -265,26 +269,23 @@ export class RecordScorer {
     }
   }
 
-  private reasonFields(
-    records: ByteRecords,
-    r: number,
-    reasons: ReadonlyArray<{ feature: string; contribution: number; points: number }>,
-    sink: ByteSink,
-  ): void {
-    const delim = this.layout.delimiter;
-    for (let j = 0; j < this.layout.reasons; j++) {
-      const reason = reasons[j];
-      if (!reason) {
-        sink.text(delim.repeat(4));
+  /** Appends the reason columns of record r (entry `row` of the batch's reason table). */
+  private reasonFields(records: ByteRecords, r: number, table: ReasonTable, row: number, sink: ByteSink): void {
+    const k = this.layout.reasons,
+      count = table.count[row];
+    for (let j = 0; j < k; j++) {
+      if (j >= count) {
+        sink.text(this.layout.delimiter.repeat(4));
         continue;
       }
-      const name = this.reasonName.get(reason.feature)!;
+      const f = table.feature[row * k + j],
+        name = this.reasonName[f];
       sink.bytes(name, 0, name.length);
-      this.value(records, r, this.fieldOf.get(reason.feature)!, sink);
+      this.value(records, r, this.fieldOf[f], sink);
       sink.byte(this.delim);
-      sink.decimal(reason.contribution, 6);
+      sink.decimal(table.contribution[row * k + j], 6);
       sink.byte(this.delim);
-      sink.decimal(reason.points, 1);
+      sink.decimal(table.points[row * k + j], 1);
     }
   }
 

@@ -13,12 +13,14 @@ import { checkProbabilities, checkRecord } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
-import { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
+import { NOT_SCORED, rankInto, reasonTable, type ReasonTable } from './rank.js';
+import { DEFAULT_SCALING, points, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
 export { DataError, ScoringError } from '../data/errors.js';
 export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
 export { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
+export { reasonTable, type ReasonTable } from './rank.js';
 
 /** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
 export type ScoreRecord = Record<string, unknown>;
@@ -97,6 +99,8 @@ export class Scorer {
   private occludedP = new Float32Array(0);
   private copyOf = new Int32Array(0);
   private copyP = new Float32Array(0);
+  /** One record's ranked reasons (`rank`), grown to the largest k asked. */
+  private single = reasonTable(1, 3);
 
   constructor(model: ModelFileContent, options: ScorerOptions = {}) {
     if (!model.preprocessor) {
@@ -232,9 +236,9 @@ export class Scorer {
     // and its copies share one rounding path.
     const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];
     let top: RankedReason[] = [];
-    this.occlusion(this.record, 1, k, (_, __, valid, ranked) => {
+    this.occlusion(this.record, 1, (_, valid, ps) => {
       if (!valid) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
-      top = ranked;
+      top = this.rank(ps, k);
     });
     const reasons = top.map(({ feature, contribution, points }) => ({
       feature,
@@ -258,16 +262,32 @@ export class Scorer {
     const cols = this.preprocessor.cols;
     if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
     const out: Array<RankedReason[] | null> = new Array(rows).fill(null);
-    this.occlusion(x, rows, k, (row, _, valid, ranked) => {
-      if (valid) out[row] = ranked;
+    this.occlusion(x, rows, (row, valid, ps) => {
+      if (valid) out[row] = this.rank(ps, k);
     });
     return out;
   }
 
   /**
+   * `reasonsEncoded` into a `ReasonTable` (typed arrays, no object per reason: what `score --reasons` writes from).
+   * @example
+   * const table = reasonTable(records.length, 3);
+   * scorer.reasonTable(x, records.length, 3, table); // table.feature[0] indexes scorer.features
+   */
+  reasonTable(x: Float32Array, rows: number, k: number, table: ReasonTable): ReasonTable {
+    const cols = this.preprocessor.cols;
+    if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
+    if (table.count.length < rows || table.feature.length < rows * k) throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
+    this.occlusion(x, rows, (row, valid, ps) => {
+      table.count[row] = valid ? rankInto(table, row * k, ps, k, this.scaling) : -1;
+    });
+    return table;
+  }
+
+  /**
    * Scores each encoded record together with its copies that have one feature at its typical value, and hands
-   * `visit` the record's probability, whether every probability was in [0, 1], and its top `k` positive
-   * contributions p(record) − p(copy) (ties keep the features' order). A copy differs from the record in one
+   * `visit` whether every probability was in [0, 1] and the probabilities: the record's, then each feature's copy
+   * (NOT_SCORED where there is none), for `rankInto`. A copy differs from the record in one
    * feature's columns only (one or two numeric columns; two positions of a one-hot block at most), so:
    *   - a feature already at its typical value is skipped (its contribution is 0, never a reason);
    *   - the copies are variants of their record (`InferenceNetwork.variantProbabilities`): the first layer runs once
@@ -277,7 +297,7 @@ export class Scorer {
    * This loop only writes the plan (which columns change, by how much). Passes hold at most EXPLAIN_FLOATS values
    * (a model 20k features wide splits even one record's copies), in buffers kept between calls.
    */
-  private occlusion(x: Float32Array, rows: number, k: number, visit: (row: number, probability: number, valid: boolean, ranked: RankedReason[]) => void): void {
+  private occlusion(x: Float32Array, rows: number, visit: (row: number, valid: boolean, probabilities: Float32Array) => void): void {
     const cols = this.preprocessor.cols;
     const { blocks, baseline, network } = this;
     const nb = blocks.length;
@@ -340,7 +360,7 @@ export class Scorer {
         const ps = pp.subarray(r * (nb + 1), (r + 1) * (nb + 1));
         let valid = ps[0] >= 0 && ps[0] <= 1;
         for (let i = 1; i <= nb; i++) if (!(ps[i] === NOT_SCORED || (ps[i] >= 0 && ps[i] <= 1))) valid = false;
-        visit(r0 + r, ps[0], valid, this.rank(ps, k));
+        visit(r0 + r, valid, ps);
       }
     }
   }
@@ -358,26 +378,12 @@ export class Scorer {
     return this.network.planBuffer(planFloats);
   }
 
-  /**
-   * The top `k` features by positive contribution p[0] − p[f + 1] (features not scored, at their typical value, are
-   * none), largest first; on ties the earlier feature first.
-   */
+  /** The top `k` reasons of one record's probabilities as objects (see `rankInto`). */
   private rank(p: Float32Array, k: number): RankedReason[] {
-    const top: RankedReason[] = [];
-    if (k < 1) return top;
-    for (let f = 0; f + 1 < p.length; f++) {
-      if (p[f + 1] === NOT_SCORED) continue;
-      const contribution = p[0] - p[f + 1];
-      if (!(contribution > 0) || (top.length === k && contribution <= top[k - 1].contribution)) continue;
-      if (top.length === k) top.pop();
-      let at = top.length;
-      while (at > 0 && top[at - 1].contribution < contribution) at--;
-      top.splice(at, 0, { feature: this.blocks[f].name, contribution, points: 0 });
-    }
-    // Points only for the k kept (two logarithms each): the typical copy's points minus the record's.
-    const own = exactPoints(p[0], this.scaling);
-    for (const r of top) r.points = exactPoints(p[0] - r.contribution, this.scaling) - own;
-    return top;
+    if (this.single.feature.length < k) this.single = reasonTable(1, k);
+    const n = rankInto(this.single, 0, p, k, this.scaling);
+    const { feature, contribution, points } = this.single;
+    return Array.from({ length: n }, (_, i) => ({ feature: this.blocks[feature[i]].name, contribution: contribution[i], points: points[i] }));
   }
 }
 
@@ -388,9 +394,6 @@ export interface RankedReason {
   /** Points the value costs (see `Reason.points`). */
   points: number;
 }
-
-/** Marks an occluded copy that was not scored (its feature is at its typical value already): not a probability. */
-const NOT_SCORED = -1;
 
 /** Most encoded inputs `explain` scores in one pass (4 MB of float32): bounds its memory for any model width. */
 export const EXPLAIN_FLOATS = 1 << 20;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
-import { exactPoints, loadScorerSync } from '../../src/score/index.js';
+import { exactPoints, loadScorerSync, reasonTable } from '../../src/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 3, applySmote: false });
@@ -41,6 +41,16 @@ describe.each([
         expect(scorer.explain(rec, 4).reasons!.map((r) => r.feature)).toEqual(got.map((r) => r.feature));
       });
       expect(compared).toBeGreaterThan(300);
+      // The typed-array table score --reasons writes from holds the same reasons, in the same order.
+      const table = scorer.reasonTable(x, records.length, 4, reasonTable(records.length, 4));
+      batch.forEach((want, i) => {
+        expect(table.count[i]).toBe(want!.length);
+        want!.forEach((reason, j) => {
+          expect(scorer.features[table.feature[i * 4 + j]]).toBe(reason.feature);
+          expect([table.contribution[i * 4 + j], table.points[i * 4 + j]]).toEqual([reason.contribution, reason.points]);
+        });
+      });
+      expect(() => scorer.reasonTable(x, records.length, 4, reasonTable(10, 4))).toThrow(/fewer than 900 records/);
     });
     it(`${engine}: a record at every typical value has no reasons; k = 0 asks for none; explain's probability is score's`, () => {
       const x = scorer.preprocessor.transformRecord(typical);
