@@ -1,4 +1,5 @@
 import { activationCode, type ActivationCode } from '../core/activations.js';
+import { transpose } from '../core/matrix.js';
 import { createInferenceOps, type InferenceOps } from '../backend/inference.js';
 import type { PreparedLinear } from '../backend/ops.js';
 import { positiveClassProbabilities } from '../loss/softmax.js';
@@ -95,9 +96,7 @@ export class InferenceNetwork {
       nin = this.inputDim;
     if (v.w0t.length === 0) {
       this.ops.alloc(v, 'w0t', nin * h);
-      const w = this.layers[0].weight, // read after the allocation: growing the memory renews the views
-        t = v.w0t;
-      for (let o = 0; o < h; o++) for (let j = 0; j < nin; j++) t[j * h + o] = w[o * nin + j];
+      transpose(v.w0t, this.layers[0].weight, h, nin); // the weight read after the allocation: growth renews views
     }
     if (v.z.length < rows * h) this.ops.alloc(v, 'z', Math.max(rows * h, v.z.length * 2));
     // Every buffer is grown before views are taken (growth would detach them mid-call).
