@@ -99,7 +99,7 @@ export class Scorer {
   private occludedP = new Float32Array(0);
   private copyOf = new Int32Array(0);
   private copyP = new Float32Array(0);
-  /** One record's ranked reasons (`rank`), grown to the largest k asked. */
+  /** explain()'s reason table (one record), grown to the largest k asked. */
   private single = reasonTable(1, 3);
 
   constructor(model: ModelFileContent, options: ScorerOptions = {}) {
@@ -235,12 +235,10 @@ export class Scorer {
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
     // and its copies share one rounding path.
     const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];
-    let top: RankedReason[] = [];
-    this.occlusion(this.record, 1, (_, valid, ps) => {
-      if (!valid) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
-      top = this.rank(ps, k);
-    });
-    const reasons = top.map(({ feature, contribution, points }) => ({
+    if (this.single.feature.length < k) this.single = reasonTable(1, k);
+    const table = this.reasonTable(this.record, 1, k, this.single);
+    if (table.count[0] < 0) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
+    const reasons = this.ranked(table, 0, k).map(({ feature, contribution, points }) => ({
       feature,
       value: (Object.hasOwn(record, feature) ? record[feature] : null) ?? null,
       contribution,
@@ -259,13 +257,8 @@ export class Scorer {
    * scorer.reasonsEncoded(x, records.length, 3); // [[{ feature: 'int_rate', contribution: 0.11 }, …], …]
    */
   reasonsEncoded(x: Float32Array, rows: number, k = 3): Array<RankedReason[] | null> {
-    const cols = this.preprocessor.cols;
-    if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
-    const out: Array<RankedReason[] | null> = new Array(rows).fill(null);
-    this.occlusion(x, rows, (row, valid, ps) => {
-      if (valid) out[row] = this.rank(ps, k);
-    });
-    return out;
+    const table = this.reasonTable(x, rows, k, reasonTable(rows, k));
+    return Array.from({ length: rows }, (_, row) => (table.count[row] < 0 ? null : this.ranked(table, row, k)));
   }
 
   /**
@@ -278,16 +271,22 @@ export class Scorer {
     const cols = this.preprocessor.cols;
     if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
     if (table.count.length < rows || table.feature.length < rows * k) throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
-    this.occlusion(x, rows, (row, valid, ps) => {
-      table.count[row] = valid ? rankInto(table, row * k, ps, k, this.scaling) : -1;
-    });
+    this.occlusion(x, rows, k, table);
     return table;
   }
 
+  /** Record `row`'s reasons in `table` as objects. */
+  private ranked(table: ReasonTable, row: number, k: number): RankedReason[] {
+    const { feature, contribution, points } = table;
+    return Array.from({ length: table.count[row] }, (_, i) => {
+      const at = row * k + i;
+      return { feature: this.blocks[feature[at]].name, contribution: contribution[at], points: points[at] };
+    });
+  }
+
   /**
-   * Scores each encoded record together with its copies that have one feature at its typical value, and hands
-   * `visit` whether every probability was in [0, 1] and the probabilities: the record's, then each feature's copy
-   * (NOT_SCORED where there is none), for `rankInto`. A copy differs from the record in one
+   * Scores each encoded record together with its copies that have one feature at its typical value, and writes its top
+   * `k` reasons into `table` (`rankInto`), or count −1 where a probability is not in [0, 1]. A copy differs from the record in one
    * feature's columns only (one or two numeric columns; two positions of a one-hot block at most), so:
    *   - a feature already at its typical value is skipped (its contribution is 0, never a reason);
    *   - the copies are variants of their record (`InferenceNetwork.variantProbabilities`): the first layer runs once
@@ -297,12 +296,12 @@ export class Scorer {
    * This loop only writes the plan (which columns change, by how much). Passes hold at most EXPLAIN_FLOATS values
    * (a model 20k features wide splits even one record's copies), in buffers kept between calls.
    */
-  private occlusion(x: Float32Array, rows: number, visit: (row: number, valid: boolean, probabilities: Float32Array) => void): void {
+  private occlusion(x: Float32Array, rows: number, k: number, table: ReasonTable): void {
     const cols = this.preprocessor.cols;
     const { blocks, baseline, network } = this;
     const nb = blocks.length;
     const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols)));
-    const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before visiting
+    const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before ranking
     // Block bounds as typed arrays (protected blocks end where they start: no copy), read in the loop below.
     const starts = new Int32Array(nb),
       ends = new Int32Array(nb);
@@ -360,7 +359,7 @@ export class Scorer {
         const ps = pp.subarray(r * (nb + 1), (r + 1) * (nb + 1));
         let valid = ps[0] >= 0 && ps[0] <= 1;
         for (let i = 1; i <= nb; i++) if (!(ps[i] === NOT_SCORED || (ps[i] >= 0 && ps[i] <= 1))) valid = false;
-        visit(r0 + r, valid, ps);
+        table.count[r0 + r] = valid ? rankInto(table, (r0 + r) * k, ps, k, this.scaling) : -1;
       }
     }
   }
@@ -376,14 +375,6 @@ export class Scorer {
     calibrateProbabilities(this.network.variantProbabilities(group, records, n, p), n, this.calibration);
     for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
     return this.network.planBuffer(planFloats);
-  }
-
-  /** The top `k` reasons of one record's probabilities as objects (see `rankInto`). */
-  private rank(p: Float32Array, k: number): RankedReason[] {
-    if (this.single.feature.length < k) this.single = reasonTable(1, k);
-    const n = rankInto(this.single, 0, p, k, this.scaling);
-    const { feature, contribution, points } = this.single;
-    return Array.from({ length: n }, (_, i) => ({ feature: this.blocks[feature[i]].name, contribution: contribution[i], points: points[i] }));
   }
 }
 
