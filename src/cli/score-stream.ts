@@ -61,25 +61,6 @@ export class ByteSink {
   }
 
   /**
-   * Appends a float32 probability p ∈ [0, 1] as `p.toFixed(6)` writes it: p·10⁶ is exact in a double (24-bit
-   * mantissa times a 20-bit integer), so Math.round picks toFixed's n, ties up included.
-   */
-  fixed6(p: number): void {
-    this.room(8);
-    const n = Math.round(p * 1e6);
-    const buf = this.buf;
-    let o = this.at;
-    buf[o++] = n >= 1e6 ? 0x31 : 0x30;
-    buf[o++] = 0x2e;
-    for (let d = 100000, r = n % 1e6; d >= 1; d /= 10) {
-      const digit = Math.floor(r / d);
-      buf[o++] = 0x30 + digit;
-      r -= digit * d;
-    }
-    this.at = o;
-  }
-
-  /**
    * Appends x.toFixed(digits): from the integer round(|x|·10^digits) where that product is below 10⁹ and clear of a
    * rounding tie by 10⁻⁶ (its rounding error, under 2·10⁻⁷ there, cannot change the digits then); by toFixed itself
    * near a tie, for larger products and for non-finite x.
@@ -162,9 +143,9 @@ export class RecordScorer {
   private readonly positive: [Uint8Array, number, number];
   private readonly negative: [Uint8Array, number, number];
   private readonly emptyFields: string;
-  /** Feature name → its field, for a reason's value. */
+  /** By feature index (`scorer.features`, what the reason table holds): the feature's field, for a reason's value. */
   private readonly fieldOf: Int32Array;
-  /** Feature name → its reason columns' opening bytes: the delimiter, the name as a CSV field, the delimiter. */
+  /** By feature index: its reason columns' opening bytes — the delimiter, the name as a CSV field, the delimiter. */
   private readonly reasonName: Uint8Array[];
   /** The batch's reason codes (`Scorer.reasonTable`), when `layout.reasons` > 0. */
   private readonly reasons: ReasonTable | null;
@@ -184,7 +165,6 @@ export class RecordScorer {
     this.positive = [label(pre.positive), 0, label(pre.positive).length];
     this.negative = [label(pre.label(0)), 0, label(pre.label(0)).length];
     this.emptyFields = layout.delimiter.repeat(3 + 4 * layout.reasons);
-    // Both by the feature's index (scorer.features, the preprocessor's order): what the reason table holds.
     this.fieldOf = Int32Array.from(layout.featureFields);
     this.reasonName = pre.features.map((f) => text.encode(`${layout.delimiter}${formatCsvField(f.name, layout.delimiter)}${layout.delimiter}`));
     this.reasons = layout.reasons > 0 ? reasonTable(layout.batchSize, layout.reasons) : null;
@@ -231,7 +211,7 @@ export class RecordScorer {
     }
     if (n && probabilities) this.probs.set(await probabilities(this.x, n));
     else if (n) scorer.calibrate(scorer.network.probabilities(this.x, n, this.probs), n); // checked row by row below
-    // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonsEncoded).
+    // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable).
     const ranked = this.reasons && n ? scorer.reasonTable(this.x, n, layout.reasons, this.reasons) : null;
     const d = this.delim;
     let k = 0;
@@ -249,7 +229,7 @@ export class RecordScorer {
       }
       if (error === null) {
         sink.byte(d);
-        sink.fixed6(p);
+        sink.decimal(p, 6);
         sink.byte(d);
         sink.bytes(...(p >= scorer.threshold ? this.positive : this.negative));
         sink.byte(d);

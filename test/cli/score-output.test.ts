@@ -36,10 +36,10 @@ describe('ByteSink.decimal: x.toFixed(digits), byte for byte', () => {
     for (const x of special) for (let d = 0; d <= 6; d++) expect(written((s) => s.decimal(x, d))).toBe(x.toFixed(d));
   });
 
-  it('fixed6 and integer agree with toFixed(6) and String on their domains', () => {
+  it('on float32 probabilities (the probability column) and integers: toFixed(6) and String', () => {
     fc.assert(
       fc.property(fc.float({ min: 0, max: 1, noNaN: true }), fc.integer(), (p, n) => {
-        expect(written((s) => s.fixed6(p))).toBe(p.toFixed(6));
+        expect(written((s) => s.decimal(p, 6))).toBe(p.toFixed(6));
         expect(written((s) => s.integer(n))).toBe(String(n));
       }),
       { numRuns: 2000 },
