@@ -83,6 +83,8 @@ export {
   type CsvRecord,
   type Delimiter,
 } from './data/csv.js';
+export { columnTable, type ColumnTable, type Table, type TableColumn } from './data/column-table.js';
+export { parseCsvColumns } from './data/column-reader.js';
 export { StandardScaler, type StandardScalerState } from './data/scaler.js';
 export {
   Preprocessor,

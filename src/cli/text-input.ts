@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { recordsToTable, type CsvRecord, type CsvTable } from '../data/csv.js';
-import { CellInterner } from '../data/cell-interner.js';
+import { ColumnTableReader } from '../data/column-reader.js';
+import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 
@@ -133,13 +133,14 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads a CSV file in chunks — decoded strictly, parsed and hashed as it is read — into a table. Nothing holds the
+ * Reads a CSV file in chunks — decoded strictly, parsed and hashed as it is read — into a table by column (each
+ * column's distinct texts once). Nothing holds the
  * whole file's bytes or text: `/dev/zero`, or a file with no line end, fails at the reader's record limit (16 Mi
  * characters, naming the line) instead of growing until the process dies. Errors name the file (and the line).
  * @example
  * const { table, sha256 } = readCsvFile('data/credit_data.csv');
  */
-export function readCsvFile(path: string, source = path): { table: CsvTable; sha256: string } {
+export function readCsvFile(path: string, source = path): { table: ColumnTable; sha256: string } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -153,11 +154,8 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
   const hash = createHash('sha256');
   const utf8 = new StrictUtf8(source);
   const scanner = new CsvByteScanner({ source });
-  const cells = new CellInterner();
-  const records: CsvRecord[] = [];
-  const take = (batch: ByteRecords) => {
-    for (let r = 0; r < batch.count; r++) records.push({ fields: cells.fields(batch, r), line: batch.line[r] });
-  };
+  const reader = new ColumnTableReader({ source });
+  const take = (batch: ByteRecords) => reader.add(batch);
   const buffer = new Uint8Array(CHUNK_BYTES);
   try {
     for (;;) {
@@ -172,7 +170,7 @@ export function readCsvFile(path: string, source = path): { table: CsvTable; sha
   } finally {
     closeSync(fd);
   }
-  return { table: recordsToTable(records, scanner.detectedDelimiter ?? ',', { source }), sha256: hash.digest('hex') };
+  return { table: reader.finish(scanner.detectedDelimiter ?? ','), sha256: hash.digest('hex') };
 }
 
 /** The one-line error for a file that cannot be opened or read (missing, a directory, no permission, …). */

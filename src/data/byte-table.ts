@@ -1,56 +1,84 @@
 /**
  * A set of byte strings numbered in the order they were added, found by the bytes themselves: FNV-1a, linear
- * probing, the bytes compared on a hit. The byte encoder's category lookup and the training reader's per-column
- * strings both use it, so a cell is matched without becoming a string first.
+ * probing, the stored hash compared first and then the bytes. The byte encoder's category lookup and the training
+ * reader's per-column texts both use it, so a cell is matched without becoming a string first. The strings lie end to
+ * end in one byte pool (no object per entry: a million lookups read a few typed arrays).
  */
 export class ByteTable {
+  /** Entry number + 1 per slot; 0 = empty. */
   private slots = new Int32Array(16);
-  private entries: Uint8Array[] = [];
+  private hashes = new Int32Array(8);
+  /** Entry i is pool[starts[i] … starts[i + 1]). */
+  private starts = new Int32Array(9);
+  private pool = new Uint8Array(256);
+  private count = 0;
 
   /** How many byte strings it holds. */
   get size(): number {
-    return this.entries.length;
+    return this.count;
   }
 
   /** The number of b[s…e), or -1 when it is not in the table. */
   find(b: Uint8Array, s: number, e: number): number {
-    const { slots, entries } = this;
+    const h = hashBytes(b, s, e);
+    const { slots, hashes, starts, pool } = this;
     const mask = slots.length - 1;
-    for (let at = hashBytes(b, s, e) & mask; ; at = (at + 1) & mask) {
+    const length = e - s;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
       const index = slots[at] - 1;
       if (index < 0) return -1;
-      const known = entries[index];
-      if (known.length !== e - s) continue;
-      let same = true;
-      for (let i = 0; i < known.length && same; i++) same = known[i] === b[s + i];
-      if (same) return index;
+      if (hashes[index] !== h) continue;
+      const p = starts[index];
+      if (starts[index + 1] - p !== length) continue;
+      let i = 0;
+      while (i < length && pool[p + i] === b[s + i]) i++;
+      if (i === length) return index;
     }
   }
 
   /** Adds a copy of b[s…e) (not already in the table) and returns its number. */
   add(b: Uint8Array, s: number, e: number): number {
-    if (2 * (this.entries.length + 1) > this.slots.length) {
+    const index = this.count;
+    if (2 * (index + 1) > this.slots.length) {
       this.slots = new Int32Array(2 * this.slots.length);
-      this.entries.forEach((known, index) => this.place(known, index));
+      for (let i = 0; i < index; i++) this.place(this.hashes[i], i);
     }
-    const index = this.entries.length;
-    const copy = b.slice(s, e);
-    this.entries.push(copy);
-    this.place(copy, index);
+    if (index + 2 > this.starts.length) {
+      this.hashes = resized(this.hashes, 2 * this.hashes.length);
+      this.starts = resized(this.starts, 2 * this.starts.length);
+    }
+    const from = this.starts[index];
+    if (from + (e - s) > this.pool.length) {
+      const pool = new Uint8Array(Math.max(2 * this.pool.length, from + (e - s)));
+      pool.set(this.pool.subarray(0, from));
+      this.pool = pool;
+    }
+    this.pool.set(b.subarray(s, e), from);
+    this.starts[index + 1] = from + (e - s);
+    const h = hashBytes(b, s, e);
+    this.hashes[index] = h;
+    this.count = index + 1;
+    this.place(h, index);
     return index;
   }
 
-  private place(bytes: Uint8Array, index: number): void {
+  private place(h: number, index: number): void {
     const mask = this.slots.length - 1;
-    let at = hashBytes(bytes, 0, bytes.length) & mask;
+    let at = h & mask;
     while (this.slots[at] !== 0) at = (at + 1) & mask;
     this.slots[at] = index + 1;
   }
 }
 
-/** FNV-1a over b[s…e). */
+/** FNV-1a over b[s…e), as a signed 32-bit integer (what the Int32Array of hashes holds). */
 function hashBytes(b: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
+  return h;
+}
+
+function resized(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(length);
+  out.set(a);
+  return out;
 }

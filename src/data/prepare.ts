@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { type Rng, toRng } from '../core/rng.js';
 import type { Dataset } from '../core/dataset.js';
-import type { CsvTable } from './csv.js';
+import { columnTable, columnTexts, targetLabels, type Table } from './column-table.js';
 import { DataError } from './errors.js';
 import { Preprocessor, type PreprocessorOptions } from './preprocessor.js';
 import { StandardScaler } from './scaler.js';
@@ -130,7 +130,7 @@ export interface PreparedTable {
  * @example
  * const prep = prepareTable(parseCsv(text), { target: 'Status', positive: 'bad', seed: 42 });
  */
-export function prepareTable(table: CsvTable, options: PrepareTableOptions): PreparedTable {
+export function prepareTable(table: Table, options: PrepareTableOptions): PreparedTable {
   try {
     return prepareTableUnnamed(table, options);
   } catch (e) {
@@ -143,11 +143,10 @@ export function prepareTable(table: CsvTable, options: PrepareTableOptions): Pre
   }
 }
 
-function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): PreparedTable {
-  if (table.rows.length < 2)
-    throw new DataError(
-      `${table.rows.length} data row${table.rows.length === 1 ? '' : 's'}: training needs at least 2 (and enough of each class for the split)`,
-    );
+function prepareTableUnnamed(rowsOrColumns: Table, options: PrepareTableOptions): PreparedTable {
+  const table = columnTable(rowsOrColumns);
+  if (table.rowCount < 2)
+    throw new DataError(`${table.rowCount} data row${table.rowCount === 1 ? '' : 's'}: training needs at least 2 (and enough of each class for the split)`);
   const rng = toRng(options.seed);
   const splitRng = rng.fork();
   const smoteRng = rng.fork();
@@ -157,7 +156,7 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
   const ti = table.columns.indexOf(options.target);
   if (ti < 0) throw new DataError(`target column '${options.target}' is not in the file (columns: ${table.columns.join(', ')})`, { source: options.source });
   const positive = String(options.positive).trim();
-  const labels = table.rows.map((r) => ((r[ti] ?? '').trim() === positive ? 1 : 0));
+  const labels = targetLabels(table, ti, positive);
   if (options.split) {
     split = { train: options.split.train, test: options.split.test };
     if (options.timeColumn && !exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
@@ -165,12 +164,7 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     if (!options.timeColumn || options.ootFrom === undefined) throw new UsageError('an out-of-time split needs both timeColumn and ootFrom');
     const tc = table.columns.indexOf(options.timeColumn);
     if (tc < 0) throw new DataError(`time column '${options.timeColumn}' is not in the file`, { source: options.source });
-    split = outOfTimeSplit(
-      table.rows.map((r) => r[tc]),
-      options.ootFrom,
-      table.lines,
-      options.timeColumn,
-    );
+    split = outOfTimeSplit(columnTexts(table, tc), options.ootFrom, table.lines, options.timeColumn);
     if (!exclude.includes(options.timeColumn)) exclude.push(options.timeColumn);
   } else {
     split = trainTestSplit(labels, { testSize: options.testSize ?? 0.2, stratify: options.stratify ?? true, seed: splitRng });
@@ -182,8 +176,7 @@ function prepareTableUnnamed(table: CsvTable, options: PrepareTableOptions): Pre
     );
     split = { train: inner.train.map((j) => split.train[j]), test: split.test, validation: inner.test.map((j) => split.train[j]) };
   }
-  const preprocessor = Preprocessor.fit(table, { ...options, exclude }, split.train);
-  const tr = preprocessor.transform(table, split.train, { source: options.source });
+  const { preprocessor, encoded: tr } = Preprocessor.fitTransform(table, { ...options, exclude }, split.train);
   const te = preprocessor.transform(table, split.test, { source: options.source });
   if (tr.rows === 0 || te.rows === 0) throw new DataError(`the ${tr.rows === 0 ? 'training' : 'test'} part has no usable rows`, { source: options.source });
   const va = split.validation ? preprocessor.transform(table, split.validation, { source: options.source }) : null;

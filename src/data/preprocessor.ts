@@ -5,10 +5,11 @@
  * scoring applies exactly what training learnt. No dependencies and no Node built-ins (the edge scorer
  * uses it).
  */
-import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, median, parseNumber } from './cells.js';
+import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, parseNumber } from './cells.js';
 import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { UsageError } from '../core/errors.js';
-import type { CsvTable } from './csv.js';
+import { ColumnReadings, MISSING, PROBLEM, allRows, learnFeature, readColumn, usableRows, type CellReading } from './column-fit.js';
+import { columnTable, perText, slot, type Table } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
 import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
 
@@ -45,11 +46,17 @@ export class Preprocessor {
   private constructor(readonly state: PreprocessorState) {
     this.missingSet = new Set(state.missingValues);
     this.categoryIndex = state.features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, i) => [c, i])) : null));
-    const numericColumns = this.featureBlocks().flatMap((b) => (b.kind === 'numeric' ? [b.start] : []));
+    const blocks = this.featureBlocks();
+    const numericColumns = blocks.flatMap((b) => (b.kind === 'numeric' ? [b.start] : []));
+    this.numeric = Uint8Array.from(blocks, (b) => (b.kind === 'numeric' ? 1 : 0));
+    this.width = Int32Array.from(blocks, (b) => b.end - b.start);
     this.standardizer = new RowStandardizer(state.mean, state.scale, numericColumns);
   }
 
   private readonly standardizer: RowStandardizer; // (x − mean) / scale: the one formula every encoder uses
+  /** Per feature: 1 when numeric; its encoded columns (numeric: 1, or 2 with the missing indicator; one-hot: categories). */
+  private readonly numeric: Uint8Array;
+  private readonly width: Int32Array;
 
   /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
   isMissingText(text: string): boolean {
@@ -84,14 +91,44 @@ export class Preprocessor {
    * const pre = Preprocessor.fit(table, { target: 'Status', positive: 'bad' }, split.train);
    * const train = pre.transform(table, split.train);
    */
-  static fit(table: CsvTable, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): Preprocessor {
+  static fit(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): Preprocessor {
+    return Preprocessor.fitEncoding(table, options, rowIndices, false).preprocessor;
+  }
+
+  /**
+   * `fit`, and `transform` of the same rows, at once: the rows are encoded once — the raw encoding gives the scaling,
+   * then is standardised in place — instead of twice. The same preprocessor and the same bits as the two calls.
+   * @example
+   * const { preprocessor, encoded } = Preprocessor.fitTransform(table, { target: 'Status', positive: 'bad' }, split.train);
+   */
+  static fitTransform(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): { preprocessor: Preprocessor; encoded: EncodedData } {
+    const { preprocessor, raw } = Preprocessor.fitEncoding(table, options, rowIndices, true);
+    const encoded = raw!;
+    const t = columnTable(table);
+    const columns = preprocessor.state.features.map((f) => t.cells[t.columns.indexOf(f.name)]);
+    for (let i = 0; i < encoded.rows; i++) {
+      const r = encoded.sourceRows[i];
+      const problem = preprocessor.standardizeRow(encoded.x, i * encoded.cols, (f) => columns[f].values[columns[f].codes[r]]);
+      if (problem) throw new DataError(problem.reason, { source: options.source, line: t.lines[r] ?? r + 2, column: problem.column });
+    }
+    return { preprocessor, encoded };
+  }
+
+  /** fit's work; with `keep`, the raw encoding of all the rows (else encoded a batch at a time and dropped). */
+  private static fitEncoding(
+    table: Table,
+    options: PreprocessorOptions,
+    rowIndices: ArrayLike<number> | undefined,
+    keep: boolean,
+  ): { preprocessor: Preprocessor; raw: EncodedData | null } {
+    const t = columnTable(table);
     const src = options.source;
     const missingValues = options.missingValues ?? DEFAULT_MISSING;
     const missingSet = new Set(missingValues);
     const isMissing = (s: string | undefined) => s === undefined || missingSet.has(s.trim());
-    const colIndex = new Map(table.columns.map((c, i) => [c, i]));
+    const colIndex = new Map(t.columns.map((c, i) => [c, i]));
     const need = (name: string, what: string) => {
-      if (!colIndex.has(name)) throw new DataError(`${what} column '${name}' is not in the file (columns: ${table.columns.join(', ')})`, { source: src });
+      if (!colIndex.has(name)) throw new DataError(`${what} column '${name}' is not in the file (columns: ${t.columns.join(', ')})`, { source: src });
       return colIndex.get(name)!;
     };
     const ti = need(options.target, 'target');
@@ -101,17 +138,13 @@ export class Preprocessor {
     const unseen = options.unseen ?? 'zeros';
     if (unseen !== 'zeros' && unseen !== 'error') throw new UsageError(`unseen must be 'zeros' or 'error', got '${unseen}'`);
     const maxCategories = options.maxCategories ?? 200;
-    const rows = rowIndices ? Array.from(rowIndices) : table.rows.map((_, i) => i);
+    const rows = rowIndices ?? allRows(t.rowCount);
     if (rows.length === 0) throw new DataError('no rows to fit on', { source: src });
 
-    // Target: which values occur, and is the positive one among them?
-    const targetCounts = new Map<string, number>();
-    for (const r of rows) {
-      const v = table.rows[r][ti];
-      if (isMissing(v)) continue;
-      const t = v.trim();
-      targetCounts.set(t, (targetCounts.get(t) ?? 0) + 1);
-    }
+    // Target: which values occur, and is the positive one among them? (Each distinct text read once: column-fit.ts.)
+    const target = t.cells[ti];
+    const targetMissing = perText(target, isMissing);
+    const targetCounts = readColumn(target, rows, targetMissing).categories();
     const positive = String(options.positive).trim();
     if (!targetCounts.has(positive)) {
       throw new DataError(
@@ -128,64 +161,20 @@ export class Preprocessor {
     const forcedCat = new Set(options.categorical ?? []);
     for (const c of forcedNum) if (forcedCat.has(c)) throw new UsageError(`column '${c}' is named both numeric and categorical`);
     // Rows usable for fitting: with 'drop', those with no missing feature.
-    const featureIdx = table.columns.map((c, i) => [c, i] as const).filter(([c]) => !excluded.has(c));
+    const featureIdx = t.columns.map((c, i) => [c, i] as const).filter(([c]) => !excluded.has(c));
     if (featureIdx.length === 0) throw new DataError('no feature columns left after excluding the target', { source: src });
-    const usable = rows.filter((r) => {
-      if (isMissing(table.rows[r][ti])) return false;
-      return missing === 'impute' || featureIdx.every(([, j]) => !isMissing(table.rows[r][j]));
-    });
+    const featureMissing = featureIdx.map(([, j]) => perText(t.cells[j], isMissing));
+    const usable = usableRows(t, rows, target, targetMissing, missing === 'drop' ? featureIdx.map(([, j], f) => [t.cells[j], featureMissing[f]] as const) : []);
     if (usable.length === 0) throw new DataError(`every row has a missing value (policy 'drop'); use missing: 'impute'`, { source: src });
 
-    const features: FeatureSpec[] = [];
-    for (const [name, j] of featureIdx) {
-      const present: string[] = [];
-      let missingCount = 0;
-      for (const r of usable) {
-        const v = table.rows[r][j];
-        if (isMissing(v)) missingCount++;
-        else present.push(v.trim());
-      }
-      if (present.length === 0) {
-        throw new DataError(`column '${name}' is empty in every training row; exclude it`, { source: src, column: name });
-      }
-      const numericCount = present.reduce((n, v) => n + (Number.isNaN(parseNumber(v)) ? 0 : 1), 0);
-      const allNumeric = numericCount === present.length;
-      if (!allNumeric && !forcedCat.has(name) && !forcedNum.has(name) && numericCount >= 0.9 * present.length && numericCount >= 10) {
-        // Almost all numbers: a stray cell ('Infinity', '1,200', '1e999') is far likelier a data error than a category.
-        const r = usable.find((row) => !isMissing(table.rows[row][j]) && Number.isNaN(parseNumber(table.rows[row][j])))!;
-        throw new DataError(
-          `${badNumberReason(table.rows[r][j])} in column '${name}', whose other values are numbers; fix the cell, or declare the column categorical`,
-          { source: src, line: table.lines[r], column: name },
-        );
-      }
-      const kind = forcedCat.has(name) ? 'categorical' : forcedNum.has(name) || allNumeric ? 'numeric' : 'categorical';
-      if (kind === 'numeric') {
-        const values: number[] = [];
-        for (const r of usable) {
-          const cell = table.rows[r][j];
-          if (isMissing(cell)) continue;
-          const v = parseNumber(cell);
-          if (Number.isNaN(v)) throw new DataError(`${badNumberReason(cell)} in numeric column '${name}'`, { source: src, line: table.lines[r], column: name });
-          const beyond = float32Problem(cell, v);
-          if (beyond) throw new DataError(beyond, { source: src, line: table.lines[r], column: name });
-          values.push(v);
-        }
-        features.push({ name, kind, median: median(values), indicator: missing === 'impute' && missingCount > 0 });
-      } else {
-        const counts = new Map<string, number>();
-        for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
-        if (counts.size > maxCategories) {
-          throw new DataError(
-            `categorical column '${name}' has ${counts.size} distinct values (more than maxCategories = ${maxCategories}); exclude it or raise the limit`,
-            { source: src, column: name },
-          );
-        }
-        const categories = [...counts.keys()].sort();
-        let mode = categories[0];
-        for (const c of categories) if (counts.get(c)! > counts.get(mode)!) mode = c;
-        features.push({ name, kind, categories, mode });
-      }
-    }
+    const features = featureIdx.map(([name, j], f) =>
+      learnFeature(t, j, usable, featureMissing[f], {
+        kind: forcedCat.has(name) ? 'categorical' : forcedNum.has(name) ? 'numeric' : undefined,
+        indicators: missing === 'impute',
+        maxCategories,
+        source: src,
+      }),
+    );
 
     const columns: string[] = [];
     const isIndicator: boolean[] = [];
@@ -219,20 +208,26 @@ export class Preprocessor {
       unseen,
       missingValues,
     });
-    // Standardisation statistics from the (imputed, encoded) training rows.
-    // A batch at a time: a million training rows never sit encoded twice (raw here, scaled by the caller).
+    // Standardisation statistics from the (imputed, encoded) training rows, in row order (Welford: the same bits
+    // however they are batched). Without `keep`, a batch at a time: a million training rows never sit encoded twice.
+    // With it, all the rows asked for: transform skips exactly the rows that are not usable.
     const moments = new ColumnMoments(columns.length);
-    for (let at = 0; at < usable.length; at += FIT_BATCH_ROWS) {
-      const raw = pre.transform(table, usable.slice(at, at + FIT_BATCH_ROWS), { scale: false, source: src });
+    let raw: EncodedData | null = null;
+    if (keep) {
+      raw = pre.transform(t, rows, { scale: false, source: src });
       moments.add(raw.x, raw.rows);
-    }
+    } else
+      for (let at = 0; at < usable.length; at += FIT_BATCH_ROWS) {
+        const batch = pre.transform(t, usable.subarray(at, at + FIT_BATCH_ROWS), { scale: false, source: src });
+        moments.add(batch.x, batch.rows);
+      }
     const { mean, scale } = moments.result();
     for (let j = 0; j < columns.length; j++) {
       if (isIndicator[j] && !options.scaleIndicators) continue;
       pre.state.mean[j] = mean[j];
       pre.state.scale[j] = scale[j];
     }
-    return new Preprocessor(pre.state); // built again: its standardizer copies mean and scale
+    return { preprocessor: new Preprocessor(pre.state), raw }; // built again: its standardizer copies mean and scale
   }
 
   /**
@@ -240,44 +235,62 @@ export class Preprocessor {
    * feature under the 'drop' policy, or (with `invalid: 'skip'`) an unusable cell, go to `skipped`
    * with their line and reason; otherwise an unusable cell throws a `DataError` naming line and column.
    */
-  transform(table: CsvTable, rowIndices?: ArrayLike<number>, options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {}): EncodedData {
+  transform(table: Table, rowIndices?: ArrayLike<number>, options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {}): EncodedData {
     const st = this.state;
-    const colIndex = new Map(table.columns.map((c, i) => [c, i]));
+    const t = columnTable(table);
+    const colIndex = new Map(t.columns.map((c, i) => [c, i]));
     const missingCols = st.features.filter((f) => !colIndex.has(f.name)).map((f) => f.name);
     if (missingCols.length) {
       throw new DataError(`the file lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `'${c}'`).join(', ')} that the model needs`, {
         source: options.source,
       });
     }
-    const featureCols = st.features.map((f) => colIndex.get(f.name)!);
+    // Each feature's distinct texts read once (readCell); the rows then only look their texts' readings up.
+    const columns = st.features.map((f) => t.cells[colIndex.get(f.name)!]);
+    const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.readCell(f, text)));
     const ti = colIndex.get(st.target);
-    const rows = rowIndices ? Array.from(rowIndices) : table.rows.map((_, i) => i);
+    const target = ti === undefined ? null : t.cells[ti];
+    const labels = target && perText(target, (text) => (text === undefined || this.isMissingText(text) ? -1 : text.trim() === st.positive ? 1 : 0));
+    const rows = rowIndices ?? allRows(t.rowCount);
     const cols = st.columns.length;
     const x = new Float32Array(rows.length * cols);
-    const y = ti === undefined ? null : new Uint8Array(rows.length);
+    const y = labels ? new Uint8Array(rows.length) : null;
     const sourceRows = new Uint32Array(rows.length);
     const skipped: EncodedData['skipped'] = [];
-    const record: (string | undefined)[] = new Array(st.features.length);
+    const scale = options.scale ?? true;
     let n = 0;
-    for (const r of rows) {
-      const cells = table.rows[r];
-      const line = table.lines[r] ?? r + 2;
-      if (ti !== undefined) {
-        const t = cells[ti];
-        if (t === undefined || this.isMissingText(t)) {
+    // A row that cannot be encoded: an error, or (`invalid: 'skip'`, or not fatal) left out — the next row is
+    // written over it, into zeros.
+    const leaveOut = (r: number, line: number, column: string, problem: { reason: string; fatal: boolean }) => {
+      if (problem.fatal && (options.invalid ?? 'error') === 'error') throw new DataError(problem.reason, { source: options.source, line, column });
+      skipped.push({ row: r, line, reason: `column '${column}': ${problem.reason}` });
+      x.fill(0, n * cols, (n + 1) * cols);
+    };
+    next: for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
+      const line = t.lines[r] ?? r + 2;
+      if (labels) {
+        const label = labels[slot(target!, target!.codes[r])];
+        if (label < 0) {
           skipped.push({ row: r, line, reason: `missing target '${st.target}'` });
           continue;
         }
-        y![n] = t.trim() === st.positive ? 1 : 0;
+        y![n] = label;
       }
-      for (let f = 0; f < featureCols.length; f++) record[f] = cells[featureCols[f]];
-      const out = x.subarray(n * cols, (n + 1) * cols);
-      const problem = this.encodeCells(out, record, options.scale ?? true);
-      if (problem) {
-        if (problem.fatal && (options.invalid ?? 'error') === 'error') {
-          throw new DataError(problem.reason, { source: options.source, line, column: problem.column });
+      let k = n * cols;
+      for (let f = 0; f < readings.length; f++) {
+        const reading = readings[f];
+        const at = reading.slotOf(r);
+        if (reading.status[at] === PROBLEM) {
+          leaveOut(r, line, st.features[f].name, reading.problems.get(at)!);
+          continue next;
         }
-        skipped.push({ row: r, line, reason: `column '${problem.column}': ${problem.reason}` });
+        k = this.writeFeature(x, k, f, reading.value[at], reading.status[at] === MISSING, true);
+      }
+      const far = scale && this.standardizeRow(x, n * cols, (f) => columns[f].values[columns[f].codes[r]]);
+      if (far) {
+        leaveOut(r, line, far.column, { reason: far.reason, fatal: true });
         continue;
       }
       sourceRows[n] = r;
@@ -340,60 +353,72 @@ export class Preprocessor {
     });
   }
 
-  /** The feature an encoded column belongs to. */
-  private featureOfColumn(j: number): FeatureSpec {
-    const at = this.featureBlocks().findIndex((b) => j < b.end);
-    return this.state.features[at < 0 ? this.state.features.length - 1 : at];
+  /**
+   * What feature f's cell means: a numeric feature's number (the median when missing) or a categorical one's one-hot
+   * position (-1 unseen), with whether the cell was missing — or why it cannot be encoded. The one reading of a cell:
+   * tables look it up per distinct text, records call it per cell.
+   */
+  private readCell(f: number, cell: string | undefined): CellReading {
+    const st = this.state;
+    const spec = st.features[f];
+    const missing = cell === undefined || this.isMissingText(cell);
+    if (missing && st.missing === 'drop') return { value: 0, missing, problem: { reason: 'missing value (policy: drop)', fatal: false } };
+    if (spec.kind === 'numeric') {
+      if (missing) return { value: spec.median, missing, problem: null };
+      const v = parseNumber(cell!);
+      if (Number.isNaN(v)) return { value: 0, missing, problem: { reason: badNumberReason(cell!), fatal: true } };
+      const beyond = float32Problem(cell!, v);
+      return { value: v, missing, problem: beyond ? { reason: beyond, fatal: true } : null };
+    }
+    const value = missing ? spec.mode : cell!.trim();
+    const at = this.categoryPosition(f, value);
+    if (at < 0 && st.unseen === 'error') {
+      const known = `${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''}`;
+      return { value: at, missing, problem: { reason: `category '${value}' was not seen in training (known: ${known})`, fatal: true } };
+    }
+    return { value: at, missing, problem: null };
+  }
+
+  /**
+   * Writes feature f's encoded columns from its reading at out[k…]; returns where the next feature starts. `zeroed`:
+   * out[k…] holds zeros already (a fresh array), so a one-hot block only needs its 1.
+   */
+  private writeFeature(out: Float32Array, k: number, f: number, value: number, missing: boolean, zeroed: boolean): number {
+    const end = k + this.width[f];
+    if (this.numeric[f]) {
+      out[k] = value;
+      if (end > k + 1) out[k + 1] = missing ? 1 : 0; // the missing indicator
+      return end;
+    }
+    if (!zeroed) for (let j = k; j < end; j++) out[j] = 0; // (fill() on a short range costs a call)
+    if (value >= 0) out[k + value] = 1;
+    return end;
   }
 
   /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */
-  private encodeCells(out: Float32Array, cells: (string | undefined)[], scale: boolean): { column: string; reason: string; fatal: boolean } | null {
-    const st = this.state;
+  private encodeCells(out: Float32Array, cells: (string | undefined)[], scale: boolean): { column: string; reason: string } | null {
     let k = 0;
-    for (let f = 0; f < st.features.length; f++) {
-      const spec = st.features[f];
-      const cell = cells[f];
-      const isMissing = cell === undefined || this.isMissingText(cell);
-      if (isMissing && st.missing === 'drop') return { column: spec.name, reason: 'missing value (policy: drop)', fatal: false };
-      if (spec.kind === 'numeric') {
-        let v: number;
-        if (isMissing) v = spec.median;
-        else {
-          v = parseNumber(cell!);
-          if (Number.isNaN(v)) return { column: spec.name, reason: badNumberReason(cell!), fatal: true };
-          const beyond = float32Problem(cell!, v);
-          if (beyond) return { column: spec.name, reason: beyond, fatal: true };
-        }
-        out[k] = v;
-        k++;
-        if (spec.indicator) out[k++] = isMissing ? 1 : 0;
-      } else {
-        const value = isMissing ? spec.mode : cell!.trim();
-        const at = this.categoryPosition(f, value);
-        if (at < 0 && st.unseen === 'error') {
-          return {
-            column: spec.name,
-            reason: `category '${value}' was not seen in training (known: ${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''})`,
-            fatal: true,
-          };
-        }
-        for (let j = k, end = k + spec.categories.length; j < end; j++) out[j] = 0; // (fill() on a short range costs a call)
-        if (at >= 0) out[k + at] = 1;
-        k += spec.categories.length;
-      }
+    for (let f = 0; f < this.state.features.length; f++) {
+      const reading = this.readCell(f, cells[f]);
+      if (reading.problem) return { column: this.state.features[f].name, reason: reading.problem.reason };
+      k = this.writeFeature(out, k, f, reading.value, reading.missing, false);
     }
-    if (scale) {
-      const far = this.standardize(out);
-      if (far >= 0) {
-        const f = this.featureOfColumn(far);
-        return {
-          column: f.name,
-          reason: `'${cells[st.features.indexOf(f)]}' lies ${Math.abs(out[far] as number).toExponential(1)} standard deviations from the training mean (the model scores at most ±${MAX_STANDARDIZED})`,
-          fatal: true,
-        };
-      }
-    }
-    return null;
+    return scale ? this.standardizeRow(out, 0, (f) => cells[f]) : null;
+  }
+
+  /**
+   * Standardises the encoded row at out[at…]; a value beyond MAX_STANDARDIZED deviations is named with its feature's
+   * cell text.
+   */
+  private standardizeRow(out: Float32Array, at: number, cellText: (f: number) => string | undefined): { column: string; reason: string } | null {
+    const far = this.standardizer.apply(out, MAX_STANDARDIZED, at);
+    if (far < 0) return null;
+    let f = 0; // the feature whose block holds column `far`
+    for (let end = this.width[0]; far >= end; end += this.width[++f]);
+    return {
+      column: this.state.features[f].name,
+      reason: `'${cellText(f)}' lies ${Math.abs(out[at + far] as number).toExponential(1)} standard deviations from the training mean (the model scores at most ±${MAX_STANDARDIZED})`,
+    };
   }
 
   /**

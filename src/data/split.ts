@@ -184,7 +184,7 @@ export function parsePeriod(value: string): number {
  * @example
  * const { train, test } = outOfTimeSplit(['2015-01', '2015-06', '2016-01'], '2016-01'); // train [0, 1], test [2]
  */
-export function outOfTimeSplit(periods: readonly string[], from: string, lines?: readonly number[], column = 'period'): Split {
+export function outOfTimeSplit(periods: readonly string[], from: string, lines?: ArrayLike<number>, column = 'period'): Split {
   const cut = parsePeriod(from);
   if (Number.isNaN(cut)) throw new UsageError(`out-of-time split: cannot read '${from}' as a number, date (YYYY-MM-DD, YYYY-MM) or Mon-YYYY`);
   const train: number[] = [];
@@ -205,7 +205,7 @@ export function outOfTimeSplit(periods: readonly string[], from: string, lines?:
  * @example
  * forwardChainingFolds(rows.map((r) => r[issueDate]), 4); // 4 folds, each testing on a later period
  */
-export function forwardChainingFolds(periods: readonly string[], k: number, lines?: readonly number[], column = 'period'): Split[] {
+export function forwardChainingFolds(periods: readonly string[], k: number, lines?: ArrayLike<number>, column = 'period'): Split[] {
   const times = periods.map((p, i) => {
     const t = parsePeriod(p ?? '');
     if (Number.isNaN(t)) throw new DataError(`cannot read '${p}' as a period`, { line: lines?.[i], column });

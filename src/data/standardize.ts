@@ -79,15 +79,15 @@ export class RowStandardizer {
     this.checked = Int32Array.from(new Set([...this.scaled, ...numericColumns])).sort();
   }
 
-  /** Standardises `out`; returns the last column whose |value| exceeds `max`, or -1. */
-  apply(out: Float32Array, max: number): number {
+  /** Standardises the row at out[at…] (default 0); returns the last column whose |value| exceeds `max`, or -1. */
+  apply(out: Float32Array, max: number, at = 0): number {
     const { mean, scale, scaled, checked } = this;
     for (let i = 0; i < scaled.length; i++) {
       const j = scaled[i];
-      out[j] = (out[j] - mean[j]) / scale[j];
+      out[at + j] = (out[at + j] - mean[j]) / scale[j];
     }
     let far = -1;
-    for (let i = 0; i < checked.length; i++) if (!(Math.abs(out[checked[i]]) <= max)) far = checked[i];
+    for (let i = 0; i < checked.length; i++) if (!(Math.abs(out[at + checked[i]]) <= max)) far = checked[i];
     return far;
   }
 }

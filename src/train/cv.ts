@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import type { CsvTable } from '../data/csv.js';
+import { columnTable, columnTexts, targetLabels, type Table } from '../data/column-table.js';
 import { type PrepareTableOptions, type PreparedTable, prepareTable } from '../data/prepare.js';
 import { type Split, forwardChainingFolds, groupKFold, stratifiedKFold } from '../data/split.js';
 import { calibrationSummary } from '../metrics/probabilistic.js';
@@ -44,7 +44,8 @@ export interface FoldMetrics {
  * @example
  * const folds = cvFolds(table, { target: 'Status', positive: 'bad', folds: 5, seed: 1 });
  */
-export function cvFolds(table: CsvTable, options: CvOptions): Split[] {
+export function cvFolds(rowsOrColumns: Table, options: CvOptions): Split[] {
+  const table = columnTable(rowsOrColumns);
   const k = options.folds ?? 5;
   const column = (name: string, what: string) => {
     const j = table.columns.indexOf(name);
@@ -53,28 +54,15 @@ export function cvFolds(table: CsvTable, options: CvOptions): Split[] {
   };
   if (options.timeColumn) {
     const j = column(options.timeColumn, 'time');
-    return forwardChainingFolds(
-      table.rows.map((r) => r[j]),
-      k,
-      table.lines,
-      options.timeColumn,
-    );
+    return forwardChainingFolds(columnTexts(table, j), k, table.lines, options.timeColumn);
   }
   if (options.group) {
     const j = column(options.group, 'group');
-    return groupKFold(
-      table.rows.map((r) => r[j]),
-      k,
-      { seed: options.seed },
-    );
+    return groupKFold(columnTexts(table, j), k, { seed: options.seed });
   }
   const t = column(options.target, 'target');
   const positive = String(options.positive).trim();
-  return stratifiedKFold(
-    table.rows.map((r) => ((r[t] ?? '').trim() === positive ? 1 : 0)),
-    k,
-    { seed: options.seed },
-  );
+  return stratifiedKFold(targetLabels(table, t, positive), k, { seed: options.seed });
 }
 
 /**
@@ -88,7 +76,8 @@ export function cvFolds(table: CsvTable, options: CvOptions): Split[] {
  *   logistic: async (prep) => logisticModel(fitLogistic(prep.train)),
  * });
  */
-export async function crossValidate(table: CsvTable, options: CvOptions, candidates: Record<string, CvCandidate>): Promise<Record<string, FoldMetrics[]>> {
+export async function crossValidate(rowsOrColumns: Table, options: CvOptions, candidates: Record<string, CvCandidate>): Promise<Record<string, FoldMetrics[]>> {
+  const table = columnTable(rowsOrColumns); // converted once, not per fold
   const folds = cvFolds(table, options);
   const out: Record<string, FoldMetrics[]> = Object.fromEntries(Object.keys(candidates).map((name) => [name, []]));
   for (const f of options.only ?? folds.map((_, i) => i)) {

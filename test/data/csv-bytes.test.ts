@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type CsvError, CsvStreamParser, MAX_RECORD_CHARS } from '../../src/data/csv.js';
-import { CellInterner } from '../../src/data/cell-interner.js';
+import { type CsvError, CsvStreamParser, MAX_RECORD_CHARS, parseCsv } from '../../src/data/csv.js';
+import { ColumnTableReader, parseCsvColumns } from '../../src/data/column-reader.js';
+import { columnTable, type ColumnTable } from '../../src/data/column-table.js';
 import { CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
 
 type Outcome = { records: Array<{ fields: string[]; line: number }>; delimiter: string | null } | { error: string; line?: number; column?: unknown };
@@ -131,19 +132,74 @@ describe('CsvByteScanner reads exactly what CsvStreamParser reads', () => {
   });
 });
 
-describe('CellInterner', () => {
-  it('gives every record the fields recordFields gives, past its per-column limit too (property)', () => {
+describe('ColumnTableReader', () => {
+  const cellText = (t: ColumnTable, r: number, j: number) => t.cells[j].values[t.cells[j].codes[r]];
+
+  it('reads every cell as parseCsv does, in chunks of any size and past its lookup limit (property)', () => {
     const cell = fc.oneof(
-      fc.constantFrom('a', 'b', '', 'é', '"x""y"', '"a,b"', '1', '10', 'x'.repeat(70)),
+      fc.constantFrom('a', 'b', '', 'é', ' a ', '"x""y"', '"a,b"', '"a\nb"', '1', '10', 'x'.repeat(70)),
       fc.string({ maxLength: 4 }).filter((c) => !/[",\r\n]/.test(c)),
     );
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (rows, limit) => {
-        const r = new CsvByteScanner({ delimiter: ',' }).push(new TextEncoder().encode(`${rows.map((x) => x.join(',')).join('\n')}\n`));
-        const cells = new CellInterner(limit);
-        for (let i = 0; i < r.count; i++) expect(cells.fields(r, i)).toEqual(recordFields(r, i));
-      }),
-      { numRuns: 500 },
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, limit, chunk) => {
+          const text = `h1,h2,h3\n${rows.map((x) => x.join(',')).join('\n')}\n`;
+          const expected = parseCsv(text);
+          const bytes = new TextEncoder().encode(text);
+          const scanner = new CsvByteScanner({ delimiter: ',' });
+          const reader = new ColumnTableReader({ lookupLimit: limit });
+          for (let at = 0; at < bytes.length; at += chunk) reader.add(scanner.push(bytes.subarray(at, at + chunk)));
+          reader.add(scanner.end());
+          const t = reader.finish(',');
+          expect(t.columns).toEqual(expected.columns);
+          expect(Array.from(t.lines)).toEqual(expected.lines);
+          expect(t.rowCount).toBe(expected.rows.length);
+          for (let r = 0; r < t.rowCount; r++) for (let j = 0; j < 3; j++) expect(cellText(t, r, j)).toBe(expected.rows[r][j]);
+          // Below the limit a text is numbered once (escaped cells aside): no column holds more texts than rows.
+          for (const c of t.cells) expect(c.values.length).toBeLessThanOrEqual(t.rowCount);
+        },
+      ),
+      { numRuns: 400 },
     );
+  });
+
+  it('numbers a repeated text once while under the limit, and every new text past it', () => {
+    const text = `c\n${['a', 'b', 'a', 'c', 'a', 'b', 'd', 'd'].join('\n')}\n`;
+    expect(parseCsvColumns(new TextEncoder().encode(text)).cells[0].values).toEqual(['a', 'b', 'c', 'd']);
+    const scanner = new CsvByteScanner();
+    const reader = new ColumnTableReader({ lookupLimit: 2 });
+    reader.add(scanner.push(new TextEncoder().encode(text)));
+    reader.add(scanner.end());
+    const t = reader.finish(',');
+    // a and b are kept for lookup; c and each d after them get numbers of their own.
+    expect(t.cells[0].values).toEqual(['a', 'b', 'c', 'd', 'd']);
+    expect(Array.from(t.cells[0].codes)).toEqual([0, 1, 0, 2, 0, 1, 3, 4]);
+  });
+
+  it("throws parseCsv's errors: empty file, empty or duplicate header names, a row of the wrong width", () => {
+    const read = (text: string) => () => parseCsvColumns(new TextEncoder().encode(text), { source: 'f.csv' });
+    for (const text of ['', 'a,,b\n1,2,3\n', 'a,b,a\n1,2,3\n', 'a,b\n1,2\n3\n', 'a,b\n1,2,3\n']) {
+      let expected = '';
+      try {
+        parseCsv(text, { source: 'f.csv' });
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      expect(expected).not.toBe('');
+      expect(read(text)).toThrow(expected);
+    }
+  });
+
+  it('columnTable gives the same cells for a row table, with -1 for a short row', () => {
+    const rows = parseCsv('a,b\n1,x\n2,y\n3,x\n');
+    const t = columnTable(rows);
+    expect(t.cells[1].values).toEqual(['x', 'y']);
+    expect(Array.from(t.cells[1].codes)).toEqual([0, 1, 0]);
+    const short = columnTable({ ...rows, rows: [['1', 'x'], ['2']] });
+    expect(Array.from(short.cells[1].codes)).toEqual([0, -1]);
+    expect(columnTable(t)).toBe(t);
   });
 });

@@ -10,7 +10,7 @@ import {
   prepareTable,
   referenceDistribution,
   trainingRowsBeforeSmote,
-  type CsvTable,
+  type Table,
   type EpochRecord,
   type Evaluation,
   type HamiltonianNN,
@@ -28,7 +28,7 @@ import { chooseTrainingCutoff, protectedWeights, riskOutputs, scalingOption, sco
 
 /** What `trainOnTable` needs besides the options. */
 export interface TrainInput {
-  table: CsvTable;
+  table: Table;
   /** The data's name for messages and the model file (a path or a label; only its last segment is stored). */
   source: string;
   dataSha256: string;

@@ -6,7 +6,7 @@ import {
   logisticModel,
   prepareTable,
   trainingRowsBeforeSmote,
-  type CsvTable,
+  type Table,
   type EpochRecord,
   type Evaluation,
   type History,
@@ -115,7 +115,7 @@ export function fitBaseline(o: Parsed, prep: PreparedTable, threshold: number): 
  * The Python original's recipe on the same split — SMOTE on the training part, `[64, 32]`, the symplectic optimiser,
  * 10 epochs, no early stopping — evaluated on the same test part: what `demo` shows beside the defaults.
  */
-export async function fitOriginalRecipe(table: CsvTable, o: Parsed, threshold: number): Promise<BaselineMetrics> {
+export async function fitOriginalRecipe(table: Table, o: Parsed, threshold: number): Promise<BaselineMetrics> {
   const seed = o.seed as number;
   const prep = prepareTable(table, { target: o.target as string, positive: o.positive as string, seed, applySmote: true, source: o.data as string });
   const recipe: Parsed = {

@@ -1,0 +1,136 @@
+/**
+ * The preprocessor on tables by column (issue 20): fitting reads each distinct text once and encoding looks readings
+ * up per row — these check that this gives what reading every cell would: the median of the expanded values, each
+ * table row encoded as `transformRecord` encodes it, `fitTransform` equal to `fit` then `transform`, and a file read
+ * by `parseCsvColumns` fitted and encoded as the same text through `parseCsv`.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { median } from '../../src/data/cells.js';
+import { weightedMedian } from '../../src/data/column-fit.js';
+import { type DataError, Preprocessor, columnTable, parseCsv, parseCsvColumns, type CsvTable } from '../../src/index.js';
+
+const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+/** Outcome of a call: its value, or the error's class, message and where. */
+function outcome<T>(f: () => T): T | { error: string; line?: number; column?: string | number } {
+  try {
+    return f();
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}`, line: (e as DataError).line, column: (e as DataError).column };
+  }
+}
+
+// Cells that exercise every reading: padded and duplicate spellings, missing texts, stray non-numbers, overflows.
+const numberCell = fc.oneof(
+  fc.constantFrom('', 'NA', ' 1.5', '1.50', '-0', '0', '2', '1e3', 'x', '1e39', ' 7 '),
+  fc.integer({ min: -50, max: 50 }).map(String),
+);
+const categoryCell = fc.constantFrom('a', ' a', 'b', 'c', '', 'NA', 'é', 'a,b', 'say "hi"');
+const targetCell = fc.constantFrom('bad', 'good', 'good', ' bad', '');
+const table = fc
+  .array(fc.tuple(numberCell, categoryCell, numberCell, targetCell), { minLength: 2, maxLength: 40 })
+  .map((rows): CsvTable => ({ columns: ['n', 'c', 'm', 'y'], rows: rows.map((r) => [...r]), lines: rows.map((_, i) => i + 2), delimiter: ',' }));
+const options = fc.record({ missing: fc.constantFrom('impute', 'drop' as const), unseen: fc.constantFrom('zeros', 'error' as const) });
+
+describe('weightedMedian', () => {
+  it('is median() of the expanded list, −0 and +0 included (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(-0, 0, 1, -2.5, 3, 1e300, -1e-300), fc.integer({ min: 0, max: 4 })), { maxLength: 12 }), (pairs) => {
+        const values = Float64Array.from(pairs, ([v]) => v);
+        const counts = Int32Array.from(pairs, ([, c]) => c);
+        const expanded = pairs.flatMap(([v, c]) => Array<number>(c).fill(v));
+        expect(Object.is(weightedMedian(values, counts, [...pairs.keys()]), median(expanded))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Preprocessor on a table by column', () => {
+  it('encodes each row as transformRecord encodes its cells, and leaves out or refuses the same rows (property)', () => {
+    fc.assert(
+      fc.property(table, options, (t, o) => {
+        const pre = outcome(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', ...o }));
+        if (!(pre instanceof Preprocessor)) return;
+        const got = outcome(() => pre.transform(t, undefined, { invalid: 'skip' }));
+        if ('error' in got) throw new Error(got.error);
+        let n = 0;
+        t.rows.forEach((row, r) => {
+          const record = Object.fromEntries(t.columns.map((c, j) => [c, row[j]]));
+          const one = outcome(() => pre.transformRecord(record));
+          const leftOut = got.skipped.some((s) => s.row === r);
+          if (row[3].trim() === '' || 'error' in one) {
+            expect(leftOut).toBe(true);
+            return;
+          }
+          expect(leftOut).toBe(false);
+          expect(got.sourceRows[n]).toBe(r);
+          expect(bits(got.x.subarray(n * got.cols, (n + 1) * got.cols))).toEqual(bits(one as Float32Array));
+          n++;
+        });
+        expect(n).toBe(got.rows);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fitTransform gives fit then transform: the same state, bits, skipped rows and errors (property)', () => {
+    fc.assert(
+      fc.property(table, options, fc.integer({ min: 1, max: 3 }), (t, o, step) => {
+        const rows = t.rows.map((_, i) => i).filter((i) => i % step === 0);
+        const opts = { target: 'y', positive: 'bad', ...o };
+        const apart = outcome(() => {
+          const pre = Preprocessor.fit(t, opts, rows);
+          return { state: pre.toJSON(), encoded: pre.transform(t, rows) };
+        });
+        const together = outcome(() => {
+          const r = Preprocessor.fitTransform(t, opts, rows);
+          return { state: r.preprocessor.toJSON(), encoded: r.encoded };
+        });
+        if ('error' in apart || 'error' in together) {
+          expect(together).toEqual(apart);
+          return;
+        }
+        expect(together.state).toEqual(apart.state);
+        expect(bits(together.encoded.x)).toEqual(bits(apart.encoded.x));
+        expect(Array.from(together.encoded.sourceRows)).toEqual(Array.from(apart.encoded.sourceRows));
+        expect(together.encoded.skipped).toEqual(apart.encoded.skipped);
+        expect(together.encoded.y).toEqual(apart.encoded.y);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a file read by parseCsvColumns fits and encodes as the same text through parseCsv, errors and lines included (property)', () => {
+    fc.assert(
+      fc.property(table, options, (t, o) => {
+        const quote = (c: string) => (/[",\s]/.test(c) || c === '' ? `"${c.replaceAll('"', '""')}"` : c);
+        const text = `${t.columns.join(',')}\n${t.rows.map((r) => r.map(quote).join(',')).join('\n')}\n`;
+        const rows = parseCsv(text);
+        const columns = parseCsvColumns(new TextEncoder().encode(text));
+        const viaRows = outcome(() => {
+          const pre = Preprocessor.fit(rows, { target: 'y', positive: 'bad', ...o });
+          return { state: pre.toJSON(), x: bits(pre.transform(rows, undefined, { invalid: 'skip' }).x) };
+        });
+        const viaColumns = outcome(() => {
+          const pre = Preprocessor.fit(columns, { target: 'y', positive: 'bad', ...o });
+          return { state: pre.toJSON(), x: bits(pre.transform(columns, undefined, { invalid: 'skip' }).x) };
+        });
+        expect(viaColumns).toEqual(viaRows);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('names the first offending row in row order, as reading cell by cell does', () => {
+    const t = parseCsv('n,y\n1,bad\n2,good\n1e39,bad\nx,good\n3,bad\n4,good\n5,bad\n6,good\n7,bad\n8,good\n9,bad\n');
+    expect(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', numeric: ['n'] })).toThrow(/line 4.*column 'n'|overflow|float/);
+    const e = outcome(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', numeric: ['n'] }));
+    expect(e).toMatchObject({ line: 4, column: 'n' });
+    // Rows fitted in another order: the first in that order is named.
+    const later = outcome(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', numeric: ['n'] }, [0, 1, 4, 3, 2]));
+    expect(later).toMatchObject({ line: 5, column: 'n' });
+    expect(columnTable(t).cells[0].values.length).toBe(11);
+  });
+});
