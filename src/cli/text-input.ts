@@ -134,9 +134,9 @@ const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads a CSV file in chunks — decoded strictly, parsed and hashed as it is read — into a table by column (each
- * column's distinct texts once). Nothing holds the
- * whole file's bytes or text: `/dev/zero`, or a file with no line end, fails at the reader's record limit (16 Mi
- * characters, naming the line) instead of growing until the process dies. Errors name the file (and the line).
+ * column's distinct texts once). Nothing holds the whole file's bytes or text: `/dev/zero`, or a file with no line
+ * end, fails at the reader's record limit (16 Mi characters, naming the line) instead of growing until the process
+ * dies. Errors name the file (and the line).
  * @example
  * const { table, sha256 } = readCsvFile('data/credit_data.csv');
  */

@@ -102,9 +102,9 @@ export class Preprocessor {
    * const { preprocessor, encoded } = Preprocessor.fitTransform(table, { target: 'Status', positive: 'bad' }, split.train);
    */
   static fitTransform(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): { preprocessor: Preprocessor; encoded: EncodedData } {
-    const { preprocessor, raw } = Preprocessor.fitEncoding(table, options, rowIndices, true);
+    const t = columnTable(table); // converted once, for both
+    const { preprocessor, raw } = Preprocessor.fitEncoding(t, options, rowIndices, true);
     const encoded = raw!;
-    const t = columnTable(table);
     const columns = preprocessor.state.features.map((f) => t.cells[t.columns.indexOf(f.name)]);
     for (let i = 0; i < encoded.rows; i++) {
       const r = encoded.sourceRows[i];
