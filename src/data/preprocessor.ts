@@ -211,7 +211,11 @@ export class Preprocessor {
     // Standardisation statistics from the (imputed, encoded) training rows, in row order (Welford: the same bits
     // however they are batched). Without `keep`, a batch at a time: a million training rows never sit encoded twice.
     // With it, all the rows asked for: transform skips exactly the rows that are not usable.
-    const moments = new ColumnMoments(columns.length);
+    // Indicator and one-hot columns keep mean 0, scale 1 unless scaleIndicators: their moments are not computed.
+    const moments = new ColumnMoments(
+      columns.length,
+      columns.flatMap((_, j) => (isIndicator[j] && !options.scaleIndicators ? [] : [j])),
+    );
     let raw: EncodedData | null = null;
     if (keep) {
       raw = pre.transform(t, rows, { scale: false, source: src });

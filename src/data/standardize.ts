@@ -25,17 +25,28 @@ export class ColumnMoments {
   private readonly m2: Float64Array;
   private readonly count: Float64Array;
 
-  constructor(private readonly cols: number) {
+  private readonly summarised: Int32Array;
+
+  /**
+   * `only`: the columns to summarise (default all) — the others are skipped and get mean 0, scale 1; each summarised
+   * column's bits are the same either way (its updates do not depend on the other columns).
+   */
+  constructor(
+    private readonly cols: number,
+    only?: ArrayLike<number>,
+  ) {
     this.mean = new Float64Array(cols);
     this.m2 = new Float64Array(cols);
     this.count = new Float64Array(cols);
+    this.summarised = only ? Int32Array.from(only) : Int32Array.from({ length: cols }, (_, j) => j);
   }
 
   /** Adds `rows` rows of x (rows × cols); NaN cells are ignored. */
   add(x: ArrayLike<number>, rows: number): void {
-    const { cols, mean, m2, count } = this;
+    const { cols, mean, m2, count, summarised } = this;
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
+      for (let k = 0; k < summarised.length; k++) {
+        const j = summarised[k];
         const v = x[i * cols + j];
         if (Number.isNaN(v)) continue;
         const c = ++count[j];

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { median } from '../../src/data/cells.js';
 import { weightedMedian } from '../../src/data/column-fit.js';
+import { ColumnMoments } from '../../src/data/standardize.js';
 import { type DataError, Preprocessor, columnTable, parseCsv, parseCsvColumns, type CsvTable } from '../../src/index.js';
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
@@ -132,5 +133,39 @@ describe('Preprocessor on a table by column', () => {
     const later = outcome(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', numeric: ['n'] }, [0, 1, 4, 3, 2]));
     expect(later).toMatchObject({ line: 5, column: 'n' });
     expect(columnTable(t).cells[0].values.length).toBe(11);
+  });
+});
+
+describe('ColumnMoments over some columns', () => {
+  it('gives each summarised column the bits of summarising all, in any batching; the rest mean 0, scale 1 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((cols) =>
+            fc.tuple(
+              fc.constant(cols),
+              fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: cols, maxLength: 12 * cols }),
+              fc.subarray([...Array(cols).keys()]),
+              fc.integer({ min: 1, max: 4 }),
+            ),
+          ),
+        ([cols, values, only, batch]) => {
+          const rows = Math.floor(values.length / cols);
+          const x = Float32Array.from(values.slice(0, rows * cols));
+          const all = new ColumnMoments(cols);
+          all.add(x, rows);
+          const some = new ColumnMoments(cols, only);
+          for (let at = 0; at < rows; at += batch) some.add(x.subarray(at * cols, Math.min(rows, at + batch) * cols), Math.min(batch, rows - at));
+          const a = all.result();
+          const s = some.result();
+          for (let j = 0; j < cols; j++) {
+            const expected = only.includes(j) ? [a.mean[j], a.scale[j]] : [0, 1];
+            expect([s.mean[j], s.scale[j]]).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
