@@ -209,13 +209,11 @@ export class Preprocessor {
       missingValues,
     });
     // Standardisation statistics from the (imputed, encoded) training rows, in row order (Welford: the same bits
-    // however they are batched). Without `keep`, a batch at a time: a million training rows never sit encoded twice.
-    // With it, all the rows asked for: transform skips exactly the rows that are not usable.
-    // Indicator and one-hot columns keep mean 0, scale 1 unless scaleIndicators: their moments are not computed.
-    const moments = new ColumnMoments(
-      columns.length,
-      columns.flatMap((_, j) => (isIndicator[j] && !options.scaleIndicators ? [] : [j])),
-    );
+    // however batched) — not of indicator and one-hot columns (mean 0, scale 1 unless scaleIndicators). Without
+    // `keep`, a batch at a time: a million training rows never sit encoded twice. With it, all the rows asked for:
+    // transform skips exactly the rows that are not usable.
+    const scaled = (j: number) => !isIndicator[j] || !!options.scaleIndicators;
+    const moments = new ColumnMoments(columns.length, allRows(columns.length).filter(scaled)); // (0 … n − 1, filtered)
     let raw: EncodedData | null = null;
     if (keep) {
       raw = pre.transform(t, rows, { scale: false, source: src });
@@ -227,7 +225,7 @@ export class Preprocessor {
       }
     const { mean, scale } = moments.result();
     for (let j = 0; j < columns.length; j++) {
-      if (isIndicator[j] && !options.scaleIndicators) continue;
+      if (!scaled(j)) continue;
       pre.state.mean[j] = mean[j];
       pre.state.scale[j] = scale[j];
     }
