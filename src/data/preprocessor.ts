@@ -208,10 +208,9 @@ export class Preprocessor {
       unseen,
       missingValues,
     });
-    // Standardisation statistics from the (imputed, encoded) training rows, in row order (Welford: the same bits
-    // however batched) — not of indicator and one-hot columns (mean 0, scale 1 unless scaleIndicators). Without
-    // `keep`, a batch at a time: a million training rows never sit encoded twice. With it, all the rows asked for:
-    // transform skips exactly the rows that are not usable.
+    // Scaling from the encoded training rows in row order (Welford: the same bits however batched), not of indicator
+    // and one-hot columns (mean 0, scale 1 unless scaleIndicators). Without `keep`, a batch at a time (a million
+    // rows never sit encoded twice); with it, all the rows asked for (transform skips exactly the unusable ones).
     const scaled = (j: number) => !isIndicator[j] || !!options.scaleIndicators;
     const moments = new ColumnMoments(columns.length, allRows(columns.length).filter(scaled)); // (0 … n − 1, filtered)
     let raw: EncodedData | null = null;
