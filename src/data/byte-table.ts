@@ -10,7 +10,7 @@ export class ByteTable {
   private hashes = new Int32Array(8);
   /** Entry i is pool[starts[i] … starts[i + 1]). */
   private starts = new Int32Array(9);
-  private pool = new Uint8Array(256);
+  private pool = new Uint8Array(64);
   private count = 0;
 
   /** How many byte strings it holds. */

@@ -118,7 +118,7 @@ export function parseCsvColumns(bytes: Uint8Array, options: { delimiter?: Delimi
 
 /** One column's codes and texts as they are read. */
 class ColumnBuilder {
-  codes = new Int32Array(1024);
+  codes = new Int32Array(16); // grown by doubling: a file 200k columns wide must not start with 800 MB of codes
   readonly values: string[] = [];
   private readonly lookup = new ByteTable();
   /** The code of each of the lookup's entries. */

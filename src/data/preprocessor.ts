@@ -105,7 +105,8 @@ export class Preprocessor {
     const t = columnTable(table); // converted once, for both
     const { preprocessor, raw } = Preprocessor.fitEncoding(t, options, rowIndices, true);
     const encoded = raw!;
-    const columns = preprocessor.state.features.map((f) => t.cells[t.columns.indexOf(f.name)]);
+    const at = new Map(t.columns.map((c, j) => [c, j])); // (not indexOf per feature: quadratic in a wide file)
+    const columns = preprocessor.state.features.map((f) => t.cells[at.get(f.name)!]);
     for (let i = 0; i < encoded.rows; i++) {
       const r = encoded.sourceRows[i];
       const problem = preprocessor.standardizeRow(encoded.x, i * encoded.cols, (f) => columns[f].values[columns[f].codes[r]]);
