@@ -103,8 +103,7 @@ export class Preprocessor {
    */
   static fitTransform(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): { preprocessor: Preprocessor; encoded: EncodedData } {
     const t = columnTable(table); // converted once, for both
-    const { preprocessor, raw } = Preprocessor.fitEncoding(t, options, rowIndices, true);
-    const encoded = raw!;
+    const { preprocessor, raw: encoded } = Preprocessor.fitEncoding(t, options, rowIndices, true) as { preprocessor: Preprocessor; raw: EncodedData };
     const at = new Map(t.columns.map((c, j) => [c, j])); // (not indexOf per feature: quadratic in a wide file)
     const columns = preprocessor.state.features.map((f) => t.cells[at.get(f.name)!]);
     for (let i = 0; i < encoded.rows; i++) {
