@@ -28,3 +28,17 @@ export function extent(values: ArrayLike<number>): [number, number] {
   }
   return [lo, hi];
 }
+
+/**
+ * The array itself when it holds `size` elements, else a copy at least twice as large (growth by doubling: appending
+ * n elements copies O(n) in all).
+ * @example
+ * codes = ensure(codes, row + 1);
+ * codes[row] = code;
+ */
+export function ensure<T extends Int32Array | Uint8Array>(a: T, size: number): T {
+  if (a.length >= size) return a;
+  const grown = new (a.constructor as new (n: number) => T)(Math.max(size, 2 * a.length));
+  grown.set(a);
+  return grown;
+}

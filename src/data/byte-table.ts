@@ -1,3 +1,5 @@
+import { ensure } from '../core/arrays.js';
+
 /**
  * A set of byte strings numbered in the order they were added, found by the bytes themselves: FNV-1a, linear
  * probing, the stored hash compared first and then the bytes. The byte encoder's category lookup and the training
@@ -43,16 +45,10 @@ export class ByteTable {
       this.slots = new Int32Array(2 * this.slots.length);
       for (let i = 0; i < index; i++) this.place(this.hashes[i], i);
     }
-    if (index + 2 > this.starts.length) {
-      this.hashes = resized(this.hashes, 2 * this.hashes.length);
-      this.starts = resized(this.starts, 2 * this.starts.length);
-    }
+    this.hashes = ensure(this.hashes, index + 1);
+    this.starts = ensure(this.starts, index + 2);
     const from = this.starts[index];
-    if (from + (e - s) > this.pool.length) {
-      const pool = new Uint8Array(Math.max(2 * this.pool.length, from + (e - s)));
-      pool.set(this.pool.subarray(0, from));
-      this.pool = pool;
-    }
+    this.pool = ensure(this.pool, from + (e - s));
     this.pool.set(b.subarray(s, e), from);
     this.starts[index + 1] = from + (e - s);
     const h = hashBytes(b, s, e);
@@ -75,10 +71,4 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h;
-}
-
-function resized(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(length);
-  out.set(a);
-  return out;
 }

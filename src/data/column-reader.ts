@@ -3,6 +3,7 @@
  * column's texts seen so far (ByteTable), so a repeated value costs no decoding and no allocation. The header and the
  * errors are `recordsToTable`'s (empty file, empty or duplicate column names, a row with the wrong field count).
  */
+import { ensure } from '../core/arrays.js';
 import { ByteTable } from './byte-table.js';
 import type { ColumnTable } from './column-table.js';
 import { ESCAPED, CsvByteScanner, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
@@ -58,14 +59,14 @@ export class ColumnTableReader {
       const columns = this.columns!;
       if (n !== columns.length) throw new CsvError(`expected ${columns.length} fields, found ${n}`, records.line[r], undefined, this.source);
       const row = this.rows;
-      if (row === this.lines.length) this.lines = grow(this.lines);
+      this.lines = ensure(this.lines, row + 1);
       this.lines[row] = records.line[r];
       const first = records.firstField[r];
       const { bytes, fieldStart, fieldEnd, fieldFlags } = records;
       for (let f = 0; f < n; f++) {
         const k = first + f;
         const column = this.builders[f];
-        if (row === column.codes.length) column.codes = grow(column.codes);
+        column.codes = ensure(column.codes, row + 1);
         column.codes[row] = fieldFlags[k] & ESCAPED ? column.escapedCode(fieldText(records, r, f)) : column.code(bytes, fieldStart[k], fieldEnd[k]);
       }
       this.rows++;
@@ -147,10 +148,4 @@ class ColumnBuilder {
     }
     return code;
   }
-}
-
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(2 * a.length);
-  out.set(a);
-  return out;
 }

@@ -5,6 +5,7 @@
  * string only where a caller asks (`fieldText`). Input must be valid UTF-8 (the CLI checks it as it reads).
  */
 
+import { ensure } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { CsvError, MAX_RECORD_CHARS, detectDelimiter, recordTooLong, type Delimiter } from './csv.js';
 
@@ -307,14 +308,6 @@ function emptyRecords(): ByteRecords & { fields: number } {
     fieldEnd: new Int32Array(16384),
     fieldFlags: new Uint8Array(16384),
   };
-}
-
-/** The array itself when it holds `size`, else a copy twice as large. */
-function ensure<T extends Int32Array | Uint8Array>(a: T, size: number): T {
-  if (a.length >= size) return a;
-  const grown = new (a.constructor as new (n: number) => T)(Math.max(size, 2 * a.length));
-  grown.set(a);
-  return grown;
 }
 
 /**
