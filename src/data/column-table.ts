@@ -5,6 +5,7 @@
  * `parseCsv`'s row tables are converted on the way in (`columnTable`); the CLI reads files straight into this form.
  */
 import type { CsvTable, Delimiter } from './csv.js';
+import { DataError } from './errors.js';
 
 /** One column: row r's text is `values[codes[r]]`. */
 export interface TableColumn {
@@ -108,4 +109,17 @@ export function targetLabels(table: ColumnTable, j: number, positive: string): U
   const out = new Uint8Array(table.rowCount);
   for (let r = 0; r < out.length; r++) out[r] = isPositive[slot(column, column.codes[r])];
   return out;
+}
+
+/**
+ * The columns named, in that order; refuses a table that lacks any of them, naming them all.
+ * @example
+ * const [income, home] = columnsNamed(table, ['Income', 'Home'], 'loans.csv');
+ */
+export function columnsNamed(table: ColumnTable, names: readonly string[], source?: string): TableColumn[] {
+  const index = new Map(table.columns.map((c, j) => [c, j])); // (not indexOf per name: quadratic in a wide file)
+  const lacking = names.filter((name) => !index.has(name));
+  if (lacking.length)
+    throw new DataError(`the file lacks column${lacking.length > 1 ? 's' : ''} ${lacking.map((c) => `'${c}'`).join(', ')} that the model needs`, { source });
+  return names.map((name) => table.cells[index.get(name)!]);
 }

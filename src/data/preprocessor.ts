@@ -9,7 +9,7 @@ import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, par
 import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { UsageError } from '../core/errors.js';
 import { ColumnReadings, MISSING, PROBLEM, allRows, learnFeature, readColumn, usableRows, type CellReading } from './column-fit.js';
-import { columnTable, perText, slot, type Table } from './column-table.js';
+import { columnTable, columnsNamed, perText, slot, type Table } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
 import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
 
@@ -104,8 +104,11 @@ export class Preprocessor {
   static fitTransform(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): { preprocessor: Preprocessor; encoded: EncodedData } {
     const t = columnTable(table); // converted once, for both
     const { preprocessor, raw: encoded } = Preprocessor.fitEncoding(t, options, rowIndices, true) as { preprocessor: Preprocessor; raw: EncodedData };
-    const at = new Map(t.columns.map((c, j) => [c, j])); // (not indexOf per feature: quadratic in a wide file)
-    const columns = preprocessor.state.features.map((f) => t.cells[at.get(f.name)!]);
+    const columns = columnsNamed(
+      t,
+      preprocessor.features.map((f) => f.name),
+      options.source,
+    );
     for (let i = 0; i < encoded.rows; i++) {
       const r = encoded.sourceRows[i];
       const problem = preprocessor.standardizeRow(encoded.x, i * encoded.cols, (f) => columns[f].values[columns[f].codes[r]]);
@@ -239,18 +242,15 @@ export class Preprocessor {
   transform(table: Table, rowIndices?: ArrayLike<number>, options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {}): EncodedData {
     const st = this.state;
     const t = columnTable(table);
-    const colIndex = new Map(t.columns.map((c, i) => [c, i]));
-    const missingCols = st.features.filter((f) => !colIndex.has(f.name)).map((f) => f.name);
-    if (missingCols.length) {
-      throw new DataError(`the file lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `'${c}'`).join(', ')} that the model needs`, {
-        source: options.source,
-      });
-    }
     // Each feature's distinct texts read once (readCell); the rows then only look their texts' readings up.
-    const columns = st.features.map((f) => t.cells[colIndex.get(f.name)!]);
+    const columns = columnsNamed(
+      t,
+      st.features.map((f) => f.name),
+      options.source,
+    );
     const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.readCell(f, text)));
-    const ti = colIndex.get(st.target);
-    const target = ti === undefined ? null : t.cells[ti];
+    const ti = t.columns.indexOf(st.target);
+    const target = ti < 0 ? null : t.cells[ti];
     const labels = target && perText(target, (text) => (text === undefined || this.isMissingText(text) ? -1 : text.trim() === st.positive ? 1 : 0));
     const rows = rowIndices ?? allRows(t.rowCount);
     const cols = st.columns.length;
