@@ -42,3 +42,14 @@ export function ensure<T extends Int32Array | Uint8Array>(a: T, size: number): T
   grown.set(a);
   return grown;
 }
+
+/**
+ * 0 … n − 1: every row of a table, every column of a row.
+ * @example
+ * indices(3); // Int32Array [0, 1, 2]
+ */
+export function indices(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -8,13 +8,6 @@ import { slot, type ColumnTable, type TableColumn } from './column-table.js';
 import { DataError } from './errors.js';
 import type { FeatureSpec } from './preprocessor-state.js';
 
-/** 0 … n − 1. */
-export function allRows(n: number): Int32Array {
-  const rows = new Int32Array(n);
-  for (let r = 0; r < n; r++) rows[r] = r;
-  return rows;
-}
-
 /** How many of `rows` hold each text of the column (by `slot`), and the slots in order of first appearance. */
 function countTexts(column: TableColumn, rows: ArrayLike<number>): { counts: Int32Array; order: number[] } {
   const counts = new Int32Array(column.values.length + 1);

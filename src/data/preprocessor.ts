@@ -7,8 +7,9 @@
  */
 import { DEFAULT_MISSING, MAX_STANDARDIZED, badNumberReason, float32Problem, parseNumber } from './cells.js';
 import { ColumnMoments, RowStandardizer } from './standardize.js';
+import { indices } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
-import { ColumnReadings, MISSING, PROBLEM, allRows, learnFeature, readColumn, usableRows, type CellReading } from './column-fit.js';
+import { ColumnReadings, MISSING, PROBLEM, learnFeature, readColumn, usableRows, type CellReading } from './column-fit.js';
 import { columnTable, columnsNamed, perText, slot, type Table } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
 import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
@@ -141,9 +142,8 @@ export class Preprocessor {
     const unseen = options.unseen ?? 'zeros';
     if (unseen !== 'zeros' && unseen !== 'error') throw new UsageError(`unseen must be 'zeros' or 'error', got '${unseen}'`);
     const maxCategories = options.maxCategories ?? 200;
-    const rows = rowIndices ?? allRows(t.rowCount);
+    const rows = rowIndices ?? indices(t.rowCount);
     if (rows.length === 0) throw new DataError('no rows to fit on', { source: src });
-
     // Target: which values occur, and is the positive one among them? (Each distinct text read once: column-fit.ts.)
     const target = t.cells[ti];
     const targetMissing = perText(target, isMissing);
@@ -215,7 +215,7 @@ export class Preprocessor {
     // and one-hot columns (mean 0, scale 1 unless scaleIndicators). Without `keep`, a batch at a time (a million
     // rows never sit encoded twice); with it, all the rows asked for (transform skips exactly the unusable ones).
     const scaled = (j: number) => !isIndicator[j] || !!options.scaleIndicators;
-    const moments = new ColumnMoments(columns.length, allRows(columns.length).filter(scaled)); // (0 … n − 1, filtered)
+    const moments = new ColumnMoments(columns.length, indices(columns.length).filter(scaled));
     let raw: EncodedData | null = null;
     if (keep) {
       raw = pre.transform(t, rows, { scale: false, source: src });
@@ -252,7 +252,7 @@ export class Preprocessor {
     const ti = t.columns.indexOf(st.target);
     const target = ti < 0 ? null : t.cells[ti];
     const labels = target && perText(target, (text) => (text === undefined || this.isMissingText(text) ? -1 : text.trim() === st.positive ? 1 : 0));
-    const rows = rowIndices ?? allRows(t.rowCount);
+    const rows = rowIndices ?? indices(t.rowCount);
     const cols = st.columns.length;
     const x = new Float32Array(rows.length * cols);
     const y = labels ? new Uint8Array(rows.length) : null;

@@ -1,3 +1,5 @@
+import { indices } from '../core/arrays.js';
+
 /**
  * Mean and standard deviation (population, as sklearn's StandardScaler) of each column of x (rows × cols), by
  * Welford's update — stable for large offsets (incomes in the millions, say). NaN cells are ignored; a column
@@ -38,7 +40,7 @@ export class ColumnMoments {
     this.mean = new Float64Array(cols);
     this.m2 = new Float64Array(cols);
     this.count = new Float64Array(cols);
-    this.summarised = only ? Int32Array.from(only) : Int32Array.from({ length: cols }, (_, j) => j);
+    this.summarised = only ? Int32Array.from(only) : indices(cols);
   }
 
   /** Adds `rows` rows of x (rows × cols); NaN cells are ignored. */
