@@ -48,6 +48,16 @@ export class ColumnTableReader {
     this.lookupLimit = options.lookupLimit ?? LOOKUP_LIMIT;
   }
 
+  /** Data rows read so far. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Columns (0 before the first record). */
+  get width(): number {
+    return this.columns?.length ?? 0;
+  }
+
   /** Adds a batch's records (they are copied out: the batch may be reused afterwards). */
   add(records: ByteRecords): void {
     for (let r = 0; r < records.count; r++) {
@@ -115,6 +125,55 @@ export function parseCsvColumns(bytes: Uint8Array, options: { delimiter?: Delimi
   reader.add(scanner.push(bytes));
   reader.add(scanner.end());
   return reader.finish(scanner.detectedDelimiter ?? ',');
+}
+
+/**
+ * One table from consecutive parts of a file read separately (by worker threads): the rows in part order, each
+ * part's codes renumbered into the joined column's texts, each part's line numbers moved by its `lineShift` (a part
+ * read from the middle of a file counts its lines from 1). The parts must have the same columns; the columns' names
+ * and delimiter are the first part's. A column keeps texts for lookup up to the reader's limit, as one reader would.
+ * @example
+ * const whole = joinColumnTables([head, tail], [0, lastLineOfHead]);
+ */
+export function joinColumnTables(parts: readonly ColumnTable[], lineShift: readonly number[], lookupLimit = LOOKUP_LIMIT): ColumnTable {
+  const first = parts[0];
+  const width = first.columns.length;
+  for (const part of parts) if (part.columns.length !== width) throw new RangeError(`parts of ${part.columns.length} and ${width} columns cannot be joined`);
+  let rowCount = 0;
+  for (const part of parts) rowCount += part.rowCount;
+  const lines = new Int32Array(rowCount);
+  let at = 0;
+  parts.forEach((part, p) => {
+    for (let r = 0; r < part.rowCount; r++) lines[at + r] = part.lines[r] + lineShift[p];
+    at += part.rowCount;
+  });
+  const cells = first.cells.map((_, j) => {
+    const codes = new Int32Array(rowCount);
+    const values: string[] = [];
+    const known = new Map<string, number>();
+    let start = 0;
+    for (const part of parts) {
+      const column = part.cells[j];
+      // The part's code → the joined code, text by text (a text seen before keeps its first code).
+      const to = new Int32Array(column.values.length);
+      column.values.forEach((text, code) => {
+        let joined = known.get(text);
+        if (joined === undefined) {
+          joined = values.push(text) - 1;
+          if (known.size < lookupLimit) known.set(text, joined);
+        }
+        to[code] = joined;
+      });
+      const from = column.codes;
+      for (let r = 0; r < part.rowCount; r++) {
+        const c = from[r];
+        codes[start + r] = c < 0 ? c : to[c];
+      }
+      start += part.rowCount;
+    }
+    return { codes, values };
+  });
+  return { columns: first.columns, rowCount, lines, delimiter: first.delimiter, cells };
 }
 
 /** One column's codes and texts as they are read. */

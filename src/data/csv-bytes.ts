@@ -79,6 +79,11 @@ export class CsvByteScanner {
     return this.carry.length;
   }
 
+  /** The line the next record starts on (after a block that ends cleanly: the next block's first line). */
+  get nextLine(): number {
+    return this.line;
+  }
+
   /** The separator in use (after detection). */
   get detectedDelimiter(): Delimiter | null {
     return this.delimiter;

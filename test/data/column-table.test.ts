@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { median } from '../../src/data/cells.js';
 import { weightedMedian } from '../../src/data/column-fit.js';
+import { joinColumnTables } from '../../src/data/column-reader.js';
+import { columnTexts } from '../../src/data/column-table.js';
+import { formatCsvField } from '../../src/data/csv.js';
 import { ColumnMoments } from '../../src/data/standardize.js';
 import { type DataError, Preprocessor, columnTable, parseCsv, parseCsvColumns, type CsvTable } from '../../src/index.js';
 
@@ -167,5 +170,51 @@ describe('ColumnMoments over some columns', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('joinColumnTables', () => {
+  // A file cut at record boundaries into parts read separately (the first with the header, the others from line 1,
+  // as train's worker threads read them) and joined: the table of the whole file.
+  const cell = fc.constantFrom('a', 'b', '', '1.5', ' 2', 'é', 'a,b', 'say "hi"', 'two\nlines', 'x\r\ny');
+  const file = fc.record({
+    rows: fc.array(fc.tuple(cell, cell, cell), { minLength: 1, maxLength: 30 }),
+    eol: fc.constantFrom('\n', '\r\n'),
+    cuts: fc.array(fc.nat(), { maxLength: 4 }),
+    lookupLimit: fc.constantFrom(1, 2, 3, 65_536),
+  });
+  it('of parts read from line 1 and shifted is the table of the whole file: rows, texts and lines (property)', () => {
+    fc.assert(
+      fc.property(file, ({ rows, eol, cuts, lookupLimit }) => {
+        const records = [['p', 'q', 'r'], ...rows].map((r) => r.map((f) => formatCsvField(f, ',')).join(',') + eol);
+        const at = [...new Set(cuts.map((c) => 1 + (c % rows.length)))].sort((a, b) => a - b); // records where parts start
+        const bounds = [0, ...at, records.length];
+        const encoder = new TextEncoder();
+        const parts = bounds.slice(0, -1).map((start, k) => {
+          const text = records.slice(start, bounds[k + 1]).join('');
+          return parseCsvColumns(encoder.encode(text), { header: k === 0, delimiter: ',' });
+        });
+        // A part's lines move by the line breaks before it (a quoted line feed is one; CR LF is one).
+        const shift = bounds.slice(0, -1).map((start) => records.slice(0, start).join('').split('\n').length - 1);
+        const joined = joinColumnTables(parts, shift, lookupLimit);
+        const whole = parseCsvColumns(encoder.encode(records.join('')));
+        expect(joined.columns).toEqual(whole.columns);
+        expect(joined.rowCount).toBe(whole.rowCount);
+        expect(Array.from(joined.lines)).toEqual(Array.from(whole.lines));
+        for (let j = 0; j < 3; j++) expect(columnTexts(joined, j)).toEqual(columnTexts(whole, j));
+        // Texts are kept for lookup up to the limit: below it, each text has one number.
+        for (const column of joined.cells) {
+          const firsts = column.values.slice(0, lookupLimit);
+          expect(new Set(firsts).size).toBe(firsts.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses parts of different widths', () => {
+    const a = parseCsvColumns(new TextEncoder().encode('p,q\n1,2\n'));
+    const b = parseCsvColumns(new TextEncoder().encode('1,2,3\n'), { header: false });
+    expect(() => joinColumnTables([a, b], [0, 2])).toThrow(/parts of 3 and 2 columns/);
   });
 });

@@ -92,6 +92,11 @@ export const trainSpec: CommandSpec = {
       check: (v: number) => (v > 0 && v < 1 ? null : `must be in (0, 1), got ${v}`),
     },
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
+    workers: {
+      type: 'int',
+      help: 'threads reading the file (default: the number of cores; one for a file under 8 MB); the table, and so the model, is the same for any number',
+      check: checks.atLeastOne,
+    },
     backend: {
       type: 'string',
       arg: 'NAME',

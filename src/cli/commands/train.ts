@@ -4,7 +4,8 @@ import type { BaselineMetrics } from './train-fit.js';
 import { trainOnTable } from './train-core.js';
 import type { Parsed } from '../args.js';
 import { writeAtomic } from '../files.js';
-import { readCsvFile } from '../text-input.js';
+import { availableParallelism } from 'node:os';
+import { readCsvFileInParallel } from '../table-read.js';
 import { formatTable, metricRows } from '../output.js';
 
 export { trainSpec } from './train-spec.js';
@@ -22,7 +23,8 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const dataPath = o.data as string;
   const source = dataLabel ?? dataPath;
   const loadStart = performance.now();
-  const { table, sha256: dataSha256 } = readCsvFile(dataPath, source);
+  const threads = (o.workers as number | undefined) ?? availableParallelism();
+  const { table, sha256: dataSha256, threads: readThreads } = await readCsvFileInParallel(dataPath, source, threads);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const modelPath = o.out as string;
   const r = await trainOnTable(o, {
@@ -35,7 +37,12 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   });
   writeAtomic(modelPath, r.bytes);
   if (r.report !== null) writeAtomic(o.report as string, r.report);
-  const json = { ...r.json, timing: { loadSeconds, ...(r.json.timing as object) }, model: modelPath, report: (o.report as string | undefined) ?? null };
+  const json = {
+    ...r.json,
+    timing: { loadSeconds, readThreads, ...(r.json.timing as object) },
+    model: modelPath,
+    report: (o.report as string | undefined) ?? null,
+  };
   return { metrics: r.metrics, history: r.history, prep: r.prep, modelPath, json };
 }
 

@@ -1,0 +1,128 @@
+/**
+ * `train` and `evaluate` read a large file on several threads. The file is cut just after a line feed into one part
+ * per thread; this thread reads the first part (the header with it) and hashes the whole file, each worker
+ * (cli/table-worker.ts) reads its part into a table by column as if it started a record, and the parts are joined
+ * (`joinColumnTables`). That guess is checked, not trusted: every part but the last must end exactly where its last
+ * record did (a line feed inside a quoted cell leaves one open) and a worker's part must read without an error;
+ * otherwise the whole file is read again in one thread (`readCsvFile`), which gives the table, or the error with its
+ * line, that one thread gives. An error in the first part is the file's first error, and is thrown as it is.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
+import type { ColumnTable } from '../data/column-table.js';
+import { CsvByteScanner } from '../data/csv-bytes.js';
+import { StrictUtf8, readCsvFile } from './text-input.js';
+
+/** Bytes read at a time. */
+const CHUNK_BYTES = 1 << 20;
+/** The least a thread is given: below it, starting one costs more than it saves. */
+const PART_MIN_BYTES = 4 << 20;
+/** How far past a cut point a line feed is looked for before the cut is given up. */
+const LINE_SEARCH_BYTES = 1 << 20;
+
+/** A worker's part: its rows (null when it has none), the line after it (counted from 1), and whether it ended clean. */
+export interface TablePart {
+  table?: ColumnTable | null;
+  nextLine?: number;
+  clean?: boolean;
+  error?: string;
+}
+
+/**
+ * `readCsvFile` on up to `threads` threads (the file's table and SHA-256, the same as one thread's; see the file
+ * comment), and how many threads read it. A file under 8 MB, one thread asked for, or a file without line feeds is read in this thread.
+ * @example
+ * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', availableParallelism());
+ */
+export async function readCsvFileInParallel(path: string, source: string, threads: number): Promise<{ table: ColumnTable; sha256: string; threads: number }> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return oneThread(path, source); // (which says why it cannot)
+  }
+  const workers: Worker[] = [];
+  try {
+    const stat = fstatSync(fd);
+    const parts = Math.min(threads, Math.floor(stat.size / PART_MIN_BYTES));
+    if (!stat.isFile() || parts < 2) return oneThread(path, source);
+    const size = stat.size;
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    const hash = createHash('sha256');
+    const utf8 = new StrictUtf8(source);
+    const scanner = new CsvByteScanner({ source });
+    const reader = new ColumnTableReader({ source });
+    let position = 0;
+    /** Reads on to `end`: hashed always, parsed while `parse`. */
+    const readTo = (end: number, parse: boolean) => {
+      while (position < end) {
+        const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+        if (n === 0) throw new Error(`${path}: the file shrank while it was read`);
+        const chunk = buffer.subarray(0, n);
+        hash.update(chunk);
+        if (parse) reader.add(scanner.push(utf8.check(chunk)));
+        position += n;
+      }
+    };
+    readTo(CHUNK_BYTES, true);
+    const delimiter = scanner.detectedDelimiter;
+    const cuts = cutPoints(fd, size, parts, position);
+    // The header and a row read (so the delimiter is known), and somewhere to cut: else one thread reads it all.
+    if (delimiter === null || reader.rowCount === 0 || cuts.length === 0) return oneThread(path, source);
+    const bounds = [...cuts, size];
+    const results = bounds.slice(0, -1).map((start, k) => {
+      const worker = new Worker(new URL('./table-worker.js', import.meta.url), {
+        workerData: { path, start, end: bounds[k + 1], delimiter, source, last: k + 2 === bounds.length },
+      });
+      workers.push(worker);
+      return new Promise<TablePart>((resolve) => {
+        worker.once('message', resolve);
+        worker.once('error', (e: Error) => resolve({ error: e.message }));
+        worker.once('exit', () => resolve({ error: 'the worker stopped' }));
+      });
+    });
+    readTo(cuts[0], true);
+    const clean = scanner.pendingBytes === 0;
+    readTo(size, false); // the hash covers the whole file, as one thread's does
+    const sha256 = hash.digest('hex');
+    const done = await Promise.all(results);
+    const width = reader.width;
+    if (!clean || done.some((p) => p.error !== undefined || !p.clean || (p.table && p.table.columns.length !== width))) return oneThread(path, source);
+    const tables = [reader.finish(delimiter)];
+    const shift = [0];
+    let line = scanner.nextLine;
+    for (const part of done) {
+      if (part.table) {
+        tables.push(part.table);
+        shift.push(line - 1);
+      }
+      line += part.nextLine! - 1;
+    }
+    return { table: joinColumnTables(tables, shift), sha256, threads: bounds.length };
+  } finally {
+    closeSync(fd);
+    for (const w of workers) void w.terminate();
+  }
+}
+
+function oneThread(path: string, source: string) {
+  return { ...readCsvFile(path, source), threads: 1 };
+}
+
+/**
+ * Where parts 2…n start: just after the first line feed at or past each k/n of the file (and past `from`, what is
+ * read already); a cut with no line feed near it is left out, so fewer parts are made.
+ */
+function cutPoints(fd: number, size: number, parts: number, from: number): number[] {
+  const cuts: number[] = [];
+  const window = new Uint8Array(LINE_SEARCH_BYTES);
+  for (let k = 1; k < parts; k++) {
+    const at = Math.max(Math.floor((k * size) / parts), from, cuts.length ? cuts[cuts.length - 1] : 0);
+    const n = readSync(fd, window, 0, window.length, at);
+    const lf = window.subarray(0, n).indexOf(0x0a);
+    if (lf >= 0 && at + lf + 1 < size) cuts.push(at + lf + 1);
+  }
+  return cuts;
+}
