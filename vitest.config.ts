@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Tests that drive a browser (Chromium), workerd, TypeDoc or the CLI as a subprocess over real files: `npm run
- * test:slow`. Everything else is `npm test` (fast: property tests, kernels, models, golden bits). CI runs both.
+ * Tests that drive a browser (Chromium), workerd, TypeDoc, the CLI as a subprocess over real files, or the built
+ * pool's worker threads: `npm run test:slow`. Everything else is `npm test` (fast: property tests, kernels, models,
+ * golden bits). CI runs both.
  */
 export const SLOW = [
   'test/gpu/browser.test.ts',
@@ -15,6 +16,7 @@ export const SLOW = [
   'test/reliability/unix.test.ts',
   'test/runtimes/**/*.test.ts',
   'test/playground/**/*.test.ts',
+  'test/pool/**/*.test.ts',
 ];
 
 export default defineConfig({

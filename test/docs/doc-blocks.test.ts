@@ -56,6 +56,7 @@ describe('documentation code blocks run as written', () => {
             '/gpu': 'gpu.ts',
             '/integrators': 'integrators.ts',
             '/backend': 'backend.ts',
+            '/pool': '../dist/pool.js', // (built: the pool's workers run dist/pool-worker.js)
           };
           const src = b.code.replaceAll(/from 'hamiltonian-ai(\/[a-z]+)?'/g, (_m, sub) => `from '${join(root, 'src', entry[sub ?? ''])}'`);
           const path = join(work, `${file.replaceAll('/', '_')}-${i + 1}.mts`);

@@ -1,0 +1,21 @@
+// A worker thread of `hamiltonian-ai/pool`: runs the network over the parts of batches it is sent (encoded rows)
+// with its own scorer, and posts the probabilities back — or `failed`, for the pool to score the batch itself.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadScorer, type ScorerOptions } from './score/index.js';
+
+const { bytes, options } = workerData as { bytes: Uint8Array; options: ScorerOptions };
+
+loadScorer(bytes, options).then(
+  (scorer) => {
+    parentPort!.on('message', (job: { id: number; x: Float32Array; rows: number }) => {
+      try {
+        const p = scorer.scoreEncoded(job.x, job.rows);
+        parentPort!.postMessage({ id: job.id, p }, [p.buffer as ArrayBuffer]);
+      } catch {
+        parentPort!.postMessage({ id: job.id, failed: true });
+      }
+    });
+    parentPort!.postMessage({ ready: true });
+  },
+  (e: Error) => parentPort!.postMessage({ error: e.message }),
+);

@@ -1,0 +1,99 @@
+/**
+ * `hamiltonian-ai/pool` (built: its workers run dist/pool-worker.js): the pool's probabilities are the one-thread
+ * scorer's bit for bit, and what the scorer refuses the pool refuses with the same error — wherever in the batch
+ * (this thread's part or a worker's) the bad record or row lies.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
+import { encodeModel } from '../../src/io/model-file.js';
+import { POOL_MIN_WORK, ScorerPool } from '../../dist/pool.js';
+import { loadScorerSync, type Scorer } from '../../dist/score/index.js';
+
+const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
+const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1 });
+const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [64, 32], seed: 3 });
+const bytes = encodeModel(net, { preprocessor: prep.preprocessor.toJSON() });
+const N = 20_000;
+const records = (): Record<string, unknown>[] =>
+  Array.from({ length: N }, (_, i) => {
+    const row = table.rows[i % table.rows.length];
+    const r: Record<string, unknown> = Object.fromEntries(table.columns.map((c, j) => [c, row[j]]));
+    // Numbers, missing values and unseen categories among the texts.
+    if (i % 7 === 0) r.annual_inc = Number(r.annual_inc);
+    if (i % 11 === 0) r.int_rate = null;
+    if (i % 13 === 0) r.addr_state = 'Atlantis';
+    return r;
+  });
+const bits = (p: Float32Array) => Array.from(new Uint32Array(p.buffer, p.byteOffset, p.length));
+
+/** The error a call throws (its class name, message and fields), or its result. */
+async function outcome(f: () => unknown): Promise<unknown> {
+  try {
+    return bits((await f()) as Float32Array);
+  } catch (e) {
+    const { name, message, record, column } = e as Error & { record?: number; column?: string };
+    return { name, message, record, column };
+  }
+}
+
+let scorer: Scorer;
+let pool: ScorerPool;
+beforeAll(async () => {
+  scorer = loadScorerSync(bytes);
+  pool = await ScorerPool.create(bytes, { threads: 2 });
+});
+afterAll(() => pool.close());
+
+describe('ScorerPool', () => {
+  it('scores records and encoded rows with the bits of the one-thread scorer (a batch large enough to be shared)', async () => {
+    expect(pool.threads).toBe(2);
+    const rs = records();
+    const macs = prep.train.cols * 64 + 64 * 32 + 32 * 2;
+    expect(N * macs).toBeGreaterThan(POOL_MIN_WORK);
+    expect(bits(await pool.scoreBatch(rs))).toEqual(bits(scorer.scoreBatch(rs)));
+    const x = scorer.preprocessor.transformRecords(rs);
+    expect(bits(await pool.scoreEncoded(x, N))).toEqual(bits(scorer.scoreEncoded(x, N)));
+    // Rows in a SharedArrayBuffer go to the workers uncopied.
+    const shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
+    shared.set(x);
+    expect(bits(await pool.scoreEncoded(shared, N))).toEqual(bits(scorer.scoreEncoded(x, N)));
+    // A small batch is scored in this thread; one thread asked for, no workers: the same bits.
+    expect(bits(await pool.scoreBatch(rs.slice(0, 10)))).toEqual(bits(scorer.scoreBatch(rs.slice(0, 10))));
+    const alone = await ScorerPool.create(bytes, { threads: 1 });
+    expect(alone.threads).toBe(1);
+    expect(bits(await alone.scoreBatch(rs))).toEqual(bits(scorer.scoreBatch(rs)));
+    await alone.close();
+  });
+
+  it("refuses what the scorer refuses, with its error, in this thread's part or a worker's", async () => {
+    for (const at of [100, N - 100]) {
+      const cases: Array<(r: Record<string, unknown>[]) => void> = [
+        (r) => void (r[at].annual_inc = 'lots'), // not a number
+        (r) => void (r[at].annual_inc = Number.POSITIVE_INFINITY), // not finite
+        (r) => void delete r[at].term, // strict: a feature absent
+        (r) => void (r[at] = null as never), // not a record
+      ];
+      for (const spoil of cases) {
+        const rs = records();
+        spoil(rs);
+        const expected = await outcome(() => scorer.scoreBatch(rs));
+        expect(expected).toMatchObject({ name: 'ScoringError', record: at });
+        expect(await outcome(() => pool.scoreBatch(rs))).toEqual(expected);
+      }
+      // An encoded row the network gives no probability for: the scorer's error names the row.
+      const x = scorer.preprocessor.transformRecords(records());
+      x[at * prep.train.cols] = Number.NaN;
+      const expected = await outcome(() => scorer.scoreEncoded(x, N));
+      expect(expected).toMatchObject({ name: 'ScoringError', message: expect.stringContaining(`row ${at}:`) });
+      expect(await outcome(() => pool.scoreEncoded(x, N))).toEqual(expected);
+    }
+  });
+
+  it('refuses a bad thread count, and batches once closed', async () => {
+    await expect(ScorerPool.create(bytes, { threads: 0 })).rejects.toThrow(/threads must be an integer ≥ 1, got 0/);
+    const closing = await ScorerPool.create(bytes, { threads: 2 });
+    await closing.close();
+    await expect(closing.scoreBatch(records())).rejects.toThrow(/closed/);
+  });
+});
