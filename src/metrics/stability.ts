@@ -25,13 +25,17 @@ export interface PsiResult {
  */
 export function referenceDistribution(values: ArrayLike<number>, bins = 10): { edges: number[]; shares: number[] } {
   if (values.length === 0) throw new UsageError('referenceDistribution: no values');
-  const s = Float64Array.from(values).sort();
+  return sortedReference(Float64Array.from(values).sort(), bins);
+}
+
+/** `referenceDistribution` of values already sorted (as a Float64Array sorts); the shares do not depend on order. */
+export function sortedReference(s: Float64Array, bins: number): { edges: number[]; shares: number[] } {
   const edges: number[] = [];
   for (let i = 1; i < bins; i++) {
     const q = s[Math.min(s.length - 1, Math.floor((i * s.length) / bins))];
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
-  return { edges, shares: binShares(edges, values) };
+  return { edges, shares: binShares(edges, s) };
 }
 
 /** Share of `values` in each bin cut by `edges` (bin b holds values with exactly b edges ≤ them). */
