@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { orderStatistics } from './select.js';
 /** One bin’s shares and its PSI term. */
 export interface PsiBin {
   lo: number;
@@ -25,17 +26,21 @@ export interface PsiResult {
  */
 export function referenceDistribution(values: ArrayLike<number>, bins = 10): { edges: number[]; shares: number[] } {
   if (values.length === 0) throw new UsageError('referenceDistribution: no values');
-  return sortedReference(Float64Array.from(values).sort(), bins);
+  return referenceOf(Float64Array.from(values), bins);
 }
 
-/** `referenceDistribution` of values already sorted (as a Float64Array sorts); the shares do not depend on order. */
-export function sortedReference(s: Float64Array, bins: number): { edges: number[]; shares: number[] } {
+/**
+ * `referenceDistribution` of `values`, reordering them in place instead of sorting a copy (the deciles are order
+ * statistics; the shares do not depend on order).
+ * @example
+ * const ref = referenceOf(scratch, 10); // scratch: a Float64Array the caller no longer needs in order
+ */
+export function referenceOf(values: Float64Array, bins: number): { edges: number[]; shares: number[] } {
+  const n = values.length;
+  const ranks = Array.from({ length: bins - 1 }, (_, i) => Math.min(n - 1, Math.floor(((i + 1) * n) / bins)));
   const edges: number[] = [];
-  for (let i = 1; i < bins; i++) {
-    const q = s[Math.min(s.length - 1, Math.floor((i * s.length) / bins))];
-    if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
-  }
-  return { edges, shares: binShares(edges, s) };
+  for (const q of orderStatistics(values, ranks)) if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
+  return { edges, shares: binShares(edges, values) };
 }
 
 /** Share of `values` in each bin cut by `edges` (bin b holds values with exactly b edges ≤ them). */
