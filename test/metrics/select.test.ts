@@ -34,7 +34,12 @@ describe('orderStatistics', () => {
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 2000 }), (values) => {
         const sorted = Array.from(Float64Array.from(values).sort());
-        expect(orderStatistics(Float64Array.from(values), sorted.map((_, r) => r))).toEqual(sorted);
+        expect(
+          orderStatistics(
+            Float64Array.from(values),
+            sorted.map((_, r) => r),
+          ),
+        ).toEqual(sorted);
       }),
       { numRuns: 200 },
     );
