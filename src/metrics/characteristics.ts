@@ -42,18 +42,48 @@ export interface CharacteristicStability {
  * characteristicValues(pre.featureBlocks()[0], test.x, test.rows, test.cols); // Float64Array of Seniority values
  */
 export function characteristicValues(block: FeatureColumns, x: Float32Array, rows: number, cols: number, out = new Float64Array(rows)): Float64Array {
-  const { start, end, mean, scale } = block;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    if (block.kind === 'numeric') out[r] = x[o + start] * scale[start] + mean[start];
-    else {
-      let code = end - start;
-      for (let j = start; j < end; j++) if (x[o + j] * scale[j] + mean[j] > 0.5) code = j - start;
-      out[r] = code;
-    }
-  }
+  valuesOfBlocks([block], x, rows, cols, [out]);
   return out;
 }
+
+/** Rows read per tile by `valuesOfBlocks`: a tile's rows stay in cache while each block reads them. */
+const TILE_ROWS = 256;
+
+/**
+ * `characteristicValues` of several blocks in one pass over the rows, into outs[i] for blocks[i]: tile by tile, so a
+ * row's lines come from memory once for all the blocks, not once per block (800,000 rows of 119 columns: 380 MB).
+ */
+function valuesOfBlocks(blocks: readonly FeatureColumns[], x: Float32Array, rows: number, cols: number, outs: Float64Array[]): void {
+  // Each block's standardisation as typed arrays (the blocks of one preprocessor share theirs: converted once).
+  const typed = new Map<readonly number[], Float64Array>();
+  const asTyped = (a: readonly number[]) => typed.get(a) ?? typed.set(a, Float64Array.from(a)).get(a)!;
+  const means = blocks.map((b) => asTyped(b.mean)),
+    scales = blocks.map((b) => asTyped(b.scale));
+  for (let r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+    const r1 = Math.min(rows, r0 + TILE_ROWS);
+    for (let i = 0; i < blocks.length; i++) {
+      const { kind, start, end } = blocks[i];
+      const out = outs[i],
+        mean = means[i],
+        scale = scales[i];
+      if (kind === 'numeric') {
+        const s = scale[start],
+          m = mean[start];
+        for (let r = r0, o = r0 * cols + start; r < r1; r++, o += cols) out[r] = x[o] * s + m;
+        continue;
+      }
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        let code = end - start;
+        for (let j = start; j < end; j++) if (x[o + j] * scale[j] + mean[j] > 0.5) code = j - start;
+        out[r] = code;
+      }
+    }
+  }
+}
+
+/** Blocks read per pass over the rows by `characteristicReferences` (a buffer of `rows` values each). */
+const BLOCKS_PER_PASS = 4;
 
 /**
  * Every feature's reference distribution from encoded rows (the training part's).
@@ -61,16 +91,24 @@ export function characteristicValues(block: FeatureColumns, x: Float32Array, row
  * const refs = characteristicReferences(pre.featureBlocks(), train.x, train.rows, train.cols);
  */
 export function characteristicReferences(blocks: readonly FeatureColumns[], x: Float32Array, rows: number, cols: number): CharacteristicReference[] {
-  const values = new Float64Array(rows); // one buffer for every feature (a million rows: 8 MB, not 16 per feature), reordered by referenceOf
-  return blocks.map((b) => {
-    characteristicValues(b, x, rows, cols, values);
-    if (b.kind === 'numeric') {
-      if (rows === 0) throw new UsageError('referenceDistribution: no values');
-      return { feature: b.name, ...referenceOf(values, 10) };
-    }
-    const edges = Array.from({ length: b.end - b.start }, (_, k) => k + 0.5);
-    return { feature: b.name, edges, shares: binShares(edges, values) };
-  });
+  // A few buffers for every feature (a million rows: 4 × 8 MB, not 16 MB per feature), reordered by referenceOf.
+  const buffers = Array.from({ length: Math.min(BLOCKS_PER_PASS, blocks.length) }, () => new Float64Array(rows));
+  const out: CharacteristicReference[] = [];
+  for (let g = 0; g < blocks.length; g += BLOCKS_PER_PASS) {
+    const group = blocks.slice(g, g + BLOCKS_PER_PASS);
+    valuesOfBlocks(group, x, rows, cols, buffers);
+    group.forEach((b, i) => {
+      const values = buffers[i];
+      if (b.kind === 'numeric') {
+        if (rows === 0) throw new UsageError('referenceDistribution: no values');
+        out.push({ feature: b.name, ...referenceOf(values, 10) });
+        return;
+      }
+      const edges = Array.from({ length: b.end - b.start }, (_, k) => k + 0.5);
+      out.push({ feature: b.name, edges, shares: binShares(edges, values) });
+    });
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,16 @@
 /** Characteristic PSI: per feature, from encoded rows, against the training part's reference. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { characteristicReferences, characteristicStability, parseCsv, prepareTable, type CsvTable } from '../../src/index.js';
+import { binShares } from '../../src/metrics/stability.js';
+import {
+  characteristicReferences,
+  characteristicStability,
+  characteristicValues,
+  parseCsv,
+  prepareTable,
+  referenceDistribution,
+  type CsvTable,
+} from '../../src/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/credit_data.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Status', positive: 'bad', seed: 4 });
@@ -10,6 +19,23 @@ const blocks = pre.featureBlocks();
 const refs = characteristicReferences(blocks, prep.train.x, prep.train.rows, prep.train.cols);
 const encode = (t: CsvTable) => pre.transform(t);
 const column = (name: string) => table.columns.indexOf(name);
+
+describe('characteristicReferences', () => {
+  it('is, feature by feature, the deciles (numeric) or category shares of characteristicValues, whatever the blocks around it', () => {
+    const { x, rows, cols } = prep.train;
+    const one = (b: (typeof blocks)[number]) => {
+      const values = characteristicValues(b, x, rows, cols);
+      if (b.kind === 'numeric') return { feature: b.name, ...referenceDistribution(values, 10) };
+      const edges = Array.from({ length: b.end - b.start }, (_, k) => k + 0.5);
+      return { feature: b.name, edges, shares: binShares(edges, values) };
+    };
+    expect(refs).toEqual(blocks.map(one));
+    // Blocks in another order and subsets (the passes group them four at a time): each gets its own reference.
+    const reversed = [...blocks].reverse();
+    expect(characteristicReferences(reversed, x, rows, cols)).toEqual(reversed.map(one));
+    expect(characteristicReferences(blocks.slice(3, 5), x, rows, cols)).toEqual(blocks.slice(3, 5).map(one));
+  });
+});
 
 describe('characteristicStability', () => {
   it('the training part against itself: every PSI is 0; one reference per feature, numeric at deciles', () => {
