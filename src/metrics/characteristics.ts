@@ -124,12 +124,22 @@ export function characteristicStability(
   cols: number,
 ): CharacteristicStability[] {
   const byName = new Map(blocks.map((b) => [b.name, b]));
+  const pairs = rows === 0 ? [] : references.flatMap((ref) => (byName.has(ref.feature) ? [{ ref, block: byName.get(ref.feature)! }] : []));
+  const buffers = Array.from({ length: Math.min(BLOCKS_PER_PASS, pairs.length) }, () => new Float64Array(rows));
   const out: CharacteristicStability[] = [];
-  for (const ref of references) {
-    const block = byName.get(ref.feature);
-    if (!block || rows === 0) continue;
-    const { psi, bins } = psiAgainst(ref, characteristicValues(block, x, rows, cols));
-    out.push({ feature: ref.feature, kind: block.kind, psi, bins });
+  for (let g = 0; g < pairs.length; g += BLOCKS_PER_PASS) {
+    const group = pairs.slice(g, g + BLOCKS_PER_PASS);
+    valuesOfBlocks(
+      group.map((p) => p.block),
+      x,
+      rows,
+      cols,
+      buffers,
+    );
+    group.forEach(({ ref, block }, i) => {
+      const { psi, bins } = psiAgainst(ref, buffers[i]);
+      out.push({ feature: ref.feature, kind: block.kind, psi, bins });
+    });
   }
   return out.sort((a, b) => b.psi - a.psi);
 }

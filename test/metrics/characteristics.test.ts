@@ -1,7 +1,7 @@
 /** Characteristic PSI: per feature, from encoded rows, against the training part's reference. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { binShares } from '../../src/metrics/stability.js';
+import { binShares, psiAgainst } from '../../src/metrics/stability.js';
 import {
   characteristicReferences,
   characteristicStability,
@@ -38,6 +38,16 @@ describe('characteristicReferences', () => {
 });
 
 describe('characteristicStability', () => {
+  it('is, feature by feature, psiAgainst its reference of characteristicValues, largest first', () => {
+    const enc = pre.transform(table);
+    const byName = new Map(blocks.map((b) => [b.name, b]));
+    const each = refs.map((ref) => {
+      const block = byName.get(ref.feature)!;
+      return { feature: ref.feature, kind: block.kind, ...psiAgainst(ref, characteristicValues(block, enc.x, enc.rows, enc.cols)) };
+    });
+    expect(characteristicStability(refs, blocks, enc.x, enc.rows, enc.cols)).toEqual(each.sort((a, b) => b.psi - a.psi));
+  });
+
   it('the training part against itself: every PSI is 0; one reference per feature, numeric at deciles', () => {
     const same = characteristicStability(refs, blocks, prep.train.x, prep.train.rows, prep.train.cols);
     expect(same.map((c) => c.feature).sort()).toEqual(pre.features.map((f) => f.name).sort());
