@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
+import { UsageError } from './errors.js';
 import { StrictUtf8, readCsvFile } from './text-input.js';
 
 /** Bytes read at a time. */
@@ -59,7 +60,7 @@ export async function readCsvFileInParallel(path: string, source: string, thread
     const readTo = (end: number, parse: boolean) => {
       while (position < end) {
         const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
-        if (n === 0) throw new Error(`${path}: the file shrank while it was read`);
+        if (n === 0) throw new UsageError(`${path}: the file shrank while it was read`);
         const chunk = buffer.subarray(0, n);
         hash.update(chunk);
         if (parse) reader.add(scanner.push(utf8.check(chunk)));
