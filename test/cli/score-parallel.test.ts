@@ -1,31 +1,20 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, tempDir } from './helpers.js';
+import { CREDIT, CREDIT_HEADER, cli, largeCreditFile, tempDir } from './helpers.js';
 
 /**
  * `score --workers 2` against `--workers 1` on files large enough to be split (over 8 MB): the output must be the
  * same bytes, and a bad file the same error — including where a block boundary falls inside a quoted cell, a bad
  * UTF-8 byte or an unbalanced quote lies in a later block, or lines end in CR LF.
  */
-const CREDIT = join(ROOT, 'data', 'credit_data.csv');
 const dir = tempDir();
 const model = join(dir, 'm.safetensors');
-const [header, ...body] = readFileSync(CREDIT, 'utf8').trim().split('\n');
+const header = CREDIT_HEADER;
 
-/** ~9.5 MB of credit rows (enough for three blocks), each through `row`. */
-function file(name: string, row: (line: string, i: number) => string, options: { head?: string; eol?: string; tail?: string } = {}): string {
-  const eol = options.eol ?? '\n';
-  const parts: string[] = [options.head ?? header];
-  for (let i = 0, bytes = 0; bytes < 9.5 * 2 ** 20; i++) {
-    const line = row(body[i % body.length], i);
-    parts.push(line);
-    bytes += line.length + eol.length;
-  }
-  const path = join(dir, name);
-  writeFileSync(path, parts.join(eol) + eol + (options.tail ?? ''));
-  return path;
-}
+/** A large file of credit rows in this test's directory (helpers.ts). */
+const file = (name: string, row: (line: string, i: number) => string, options: Parameters<typeof largeCreditFile>[3] = {}) =>
+  largeCreditFile(dir, name, row, options);
 
 function both(data: string, extra: string[] = []) {
   const run = (workers: number) => {

@@ -1,30 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, tempDir } from './helpers.js';
+import { CREDIT_HEADER, CREDIT_ROWS, cli, largeCreditFile, tempDir } from './helpers.js';
 
 /**
  * `train --workers 2` against `--workers 1` on files large enough to be read in two parts (over 8 MB): the same model
  * bytes, and for a bad file the same error — where the cut falls inside a quoted cell, a bad row, a bad UTF-8 byte or
  * an unbalanced quote lies in the second part or the first, or lines end in CR LF. `evaluate` reads the same way.
  */
-const CREDIT = join(ROOT, 'data', 'credit_data.csv');
 const dir = tempDir();
-const [header, ...body] = readFileSync(CREDIT, 'utf8').trim().split('\n');
+const [header, body] = [CREDIT_HEADER, CREDIT_ROWS];
 
-/** ~9.5 MB (or `mb`) of credit rows, each through `row`. */
-function file(name: string, row: (line: string, i: number) => string, options: { head?: string; eol?: string; tail?: string; mb?: number } = {}): string {
-  const eol = options.eol ?? '\n';
-  const parts: string[] = [options.head ?? header];
-  for (let i = 0, bytes = 0; bytes < (options.mb ?? 9.5) * 2 ** 20; i++) {
-    const line = row(body[i % body.length], i);
-    parts.push(line);
-    bytes += line.length + eol.length;
-  }
-  const path = join(dir, name);
-  writeFileSync(path, parts.join(eol) + eol + (options.tail ?? ''));
-  return path;
-}
+/** A large file of credit rows in this test's directory (helpers.ts). */
+const file = (name: string, row: (line: string, i: number) => string, options: Parameters<typeof largeCreditFile>[3] = {}) =>
+  largeCreditFile(dir, name, row, options);
 
 /** `train` on `data` with 1 and with 2 (or `more`) threads reading. */
 function both(data: string, more = 2) {
