@@ -32,6 +32,7 @@ export interface EncodedData {
 
 export { DEFAULT_MISSING, parseNumber } from './cells.js';
 const FIT_BATCH_ROWS = 65536; // training rows encoded per batch while fitting the standardisation
+const SLOT_BLOCK = 4096; // rows whose slots transform gathers feature by feature
 
 /**
  * A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`.
@@ -105,11 +106,8 @@ export class Preprocessor {
   static fitTransform(table: Table, options: PreprocessorOptions, rowIndices?: ArrayLike<number>): { preprocessor: Preprocessor; encoded: EncodedData } {
     const t = columnTable(table); // converted once, for both
     const { preprocessor, raw: encoded } = Preprocessor.fitEncoding(t, options, rowIndices, true) as { preprocessor: Preprocessor; raw: EncodedData };
-    const columns = columnsNamed(
-      t,
-      preprocessor.features.map((f) => f.name),
-      options.source,
-    );
+    const names = preprocessor.features.map((f) => f.name);
+    const columns = columnsNamed(t, names, options.source);
     for (let i = 0; i < encoded.rows; i++) {
       const r = encoded.sourceRows[i];
       const problem = preprocessor.standardizeRow(encoded.x, i * encoded.cols, (f) => columns[f].values[columns[f].codes[r]]);
@@ -243,11 +241,8 @@ export class Preprocessor {
     const st = this.state;
     const t = columnTable(table);
     // Each feature's distinct texts read once (readCell); the rows then only look their texts' readings up.
-    const columns = columnsNamed(
-      t,
-      st.features.map((f) => f.name),
-      options.source,
-    );
+    const names = st.features.map((f) => f.name);
+    const columns = columnsNamed(t, names, options.source);
     const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.readCell(f, text)));
     const ti = t.columns.indexOf(st.target);
     const target = ti < 0 ? null : t.cells[ti];
@@ -267,7 +262,10 @@ export class Preprocessor {
       skipped.push({ row: r, line, reason: `column '${column}': ${problem.reason}` });
       x.fill(0, n * cols, (n + 1) * cols);
     };
+    // Rows a block at a time, each feature's slots gathered first (see ColumnReadings.slotsOf).
+    const slots = readings.map(() => new Int32Array(Math.min(rows.length, SLOT_BLOCK)));
     next: for (let i = 0; i < rows.length; i++) {
+      if (i % SLOT_BLOCK === 0) for (let f = 0; f < readings.length; f++) readings[f].slotsOf(rows, i, Math.min(rows.length, i + SLOT_BLOCK), slots[f]);
       const r = rows[i];
       if (!(r >= 0 && r < t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
       const line = t.lines[r] ?? r + 2;
@@ -282,7 +280,7 @@ export class Preprocessor {
       let k = n * cols;
       for (let f = 0; f < readings.length; f++) {
         const reading = readings[f];
-        const at = reading.slotOf(r);
+        const at = slots[f][i % SLOT_BLOCK];
         if (reading.status[at] === PROBLEM) {
           leaveOut(r, line, st.features[f].name, reading.problems.get(at)!);
           continue next;

@@ -12,6 +12,7 @@ import { joinColumnTables } from '../../src/data/column-reader.js';
 import { columnTexts } from '../../src/data/column-table.js';
 import { formatCsvField } from '../../src/data/csv.js';
 import { ColumnMoments } from '../../src/data/standardize.js';
+import { indices } from '../../src/core/arrays.js';
 import { type DataError, Preprocessor, columnTable, parseCsv, parseCsvColumns, type CsvTable } from '../../src/index.js';
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
@@ -136,6 +137,28 @@ describe('Preprocessor on a table by column', () => {
     const later = outcome(() => Preprocessor.fit(t, { target: 'y', positive: 'bad', numeric: ['n'] }, [0, 1, 4, 3, 2]));
     expect(later).toMatchObject({ line: 5, column: 'n' });
     expect(columnTable(t).cells[0].values.length).toBe(11);
+  });
+});
+
+describe('Preprocessor.transform over many shuffled rows', () => {
+  it('encodes rows past the first block of gathered slots as each row alone (10,000 rows, shuffled, some twice)', () => {
+    const cats = ['a', 'b', 'c', 'NA', ''];
+    const rows = Array.from({ length: 10_000 }, (_, i) => [
+      String((i * 7919) % 1000),
+      cats[(i * 31) % 5],
+      String(((i * 104729) % 97) - 40),
+      i % 3 ? 'good' : 'bad',
+    ]);
+    const t = columnTable({ columns: ['n', 'c', 'm', 'y'], rows, lines: rows.map((_, i) => i + 2), delimiter: ',' });
+    const pre = Preprocessor.fit(t, { target: 'y', positive: 'bad' });
+    const order = Array.from({ length: 12_000 }, (_, i) => (i * 6007 + 11) % 10_000); // a permutation, then 2,000 again
+    const all = pre.transform(t, order);
+    expect(all.rows).toBe(order.length);
+    const positions = [...indices(50), ...indices(20).map((i) => 4090 + i), ...indices(50).map((i) => 11_950 + i)];
+    for (const i of positions) {
+      const x = pre.transform(t, [order[i]]).x;
+      expect(bits(all.x.subarray(i * all.cols, (i + 1) * all.cols)), `position ${i}`).toEqual(bits(x));
+    }
   });
 });
 
