@@ -164,7 +164,7 @@ if (python) {
 console.log(`--workers ${cores} outputs identical to 1 worker: ${identical ? 'yes' : 'NO'}`);
 console.log(`--reasons 3 costs ${fmt(reasons1.seconds / ours1.seconds, 1)}× plain score (1 worker)`);
 console.log(
-  `\ntrain, ${ROWS} rows, one epoch of [64, 32] at batch 256 (no baseline): load ${fmt(timing.loadSeconds ?? Number.NaN)} s + split/fit/encode ${fmt(timing.prepareSeconds ?? Number.NaN)} s, epoch ${fmt(timing.secondsPerEpoch ?? Number.NaN)} s; wall ${fmt(train.seconds)} s, peak RSS ${fmt(train.peakMB, 0)} MB`,
+  `\ntrain, ${ROWS} rows, one epoch of [64, 32] at batch 256 (no baseline): load ${fmt(timing.loadSeconds ?? Number.NaN)} s (${timing.readThreads ?? 1} threads reading) + split/fit/encode ${fmt(timing.prepareSeconds ?? Number.NaN)} s, epoch ${fmt(timing.secondsPerEpoch ?? Number.NaN)} s; wall ${fmt(train.seconds)} s, peak RSS ${fmt(train.peakMB, 0)} MB`,
 );
 writeFileSync(
   join(dir, 'last.json'),
