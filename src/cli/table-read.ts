@@ -8,6 +8,7 @@
  * line, that one thread gives. An error in the first part is the file's first error, and is thrown as it is.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
@@ -20,6 +21,11 @@ import { StrictUtf8, readCsvFile } from './text-input.js';
 const CHUNK_BYTES = 1 << 20;
 /** The least a thread is given: below it, starting one costs more than it saves. */
 const PART_MIN_BYTES = 4 << 20;
+/**
+ * Threads reading by default: the cores, at most 4 — past that the join and this thread's share dominate, and each
+ * worker is an isolate of its own (tens of MB: 24 of them would take more memory than the table).
+ */
+export const DEFAULT_READ_THREADS = Math.min(4, availableParallelism());
 /** How far past a cut point a line feed is looked for before the cut is given up. */
 const LINE_SEARCH_BYTES = 1 << 20;
 
@@ -35,7 +41,7 @@ export interface TablePart {
  * `readCsvFile` on up to `threads` threads (the file's table and SHA-256, the same as one thread's; see the file
  * comment), and how many threads read it. A file under 8 MB, one thread asked for, or a file without line feeds is read in this thread.
  * @example
- * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', availableParallelism());
+ * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', DEFAULT_READ_THREADS);
  */
 export async function readCsvFileInParallel(path: string, source: string, threads: number): Promise<{ table: ColumnTable; sha256: string; threads: number }> {
   let fd: number;

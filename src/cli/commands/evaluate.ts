@@ -7,8 +7,7 @@ import { writeAtomic } from '../files.js';
 import { protectedWeights, scoredBy } from './train-risk.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { availableParallelism } from 'node:os';
-import { readCsvFileInParallel } from '../table-read.js';
+import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
 import { loadModelFile } from '../model.js';
 import { formatTable, metricRows } from '../output.js';
 
@@ -29,7 +28,7 @@ export const evaluateSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads reading the file (default: the number of cores; one for a file under 8 MB); the results are the same for any number',
+      help: 'threads reading the file (default: the number of cores, at most 4; one for a file under 8 MB); the results are the same for any number',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print one JSON object' },
@@ -43,7 +42,7 @@ export const evaluateSpec: CommandSpec = {
 export async function evaluate(o: Parsed): Promise<void> {
   const { bytes, content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
-  const { table, sha256 } = await readCsvFileInParallel(path, path, (o.workers as number | undefined) ?? availableParallelism());
+  const { table, sha256 } = await readCsvFileInParallel(path, path, (o.workers as number | undefined) ?? DEFAULT_READ_THREADS);
   if (content.training?.dataSha256 === sha256) {
     // In-sample metrics read like a held-out estimate unless said: the training file is mostly training rows.
     process.stderr.write(

@@ -4,8 +4,7 @@ import type { BaselineMetrics } from './train-fit.js';
 import { trainOnTable } from './train-core.js';
 import type { Parsed } from '../args.js';
 import { writeAtomic } from '../files.js';
-import { availableParallelism } from 'node:os';
-import { readCsvFileInParallel } from '../table-read.js';
+import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
 import { formatTable, metricRows } from '../output.js';
 
 export { trainSpec } from './train-spec.js';
@@ -23,7 +22,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const dataPath = o.data as string;
   const source = dataLabel ?? dataPath;
   const loadStart = performance.now();
-  const threads = (o.workers as number | undefined) ?? availableParallelism();
+  const threads = (o.workers as number | undefined) ?? DEFAULT_READ_THREADS;
   const { table, sha256: dataSha256, threads: readThreads } = await readCsvFileInParallel(dataPath, source, threads);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const modelPath = o.out as string;
