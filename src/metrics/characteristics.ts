@@ -4,7 +4,6 @@
  * PSI, since a shift in one input can hide in a stable score. Numeric features are binned at the reference's deciles of
  * the (imputed) value; categorical ones by category, with one more bin for categories the reference never had.
  */
-import { UsageError } from '../core/errors.js';
 import { binShares, psiAgainst, referenceOf, type PsiBin } from './stability.js';
 
 /** Where one raw feature lies in an encoded row (what `Preprocessor.featureBlocks()` returns). */
@@ -100,7 +99,6 @@ export function characteristicReferences(blocks: readonly FeatureColumns[], x: F
     group.forEach((b, i) => {
       const values = buffers[i];
       if (b.kind === 'numeric') {
-        if (rows === 0) throw new UsageError('referenceDistribution: no values');
         out.push({ feature: b.name, ...referenceOf(values, 10) });
         return;
       }

@@ -25,7 +25,6 @@ export interface PsiResult {
  * const ref = referenceDistribution(devScores); // { edges: [9 cut points], shares: [10 shares] }
  */
 export function referenceDistribution(values: ArrayLike<number>, bins = 10): { edges: number[]; shares: number[] } {
-  if (values.length === 0) throw new UsageError('referenceDistribution: no values');
   return referenceOf(Float64Array.from(values), bins);
 }
 
@@ -37,6 +36,7 @@ export function referenceDistribution(values: ArrayLike<number>, bins = 10): { e
  */
 export function referenceOf(values: Float64Array, bins: number): { edges: number[]; shares: number[] } {
   const n = values.length;
+  if (n === 0) throw new UsageError('referenceDistribution: no values');
   const ranks = Array.from({ length: bins - 1 }, (_, i) => Math.min(n - 1, Math.floor(((i + 1) * n) / bins)));
   const edges: number[] = [];
   for (const q of orderStatistics(values, ranks)) if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
