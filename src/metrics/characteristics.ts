@@ -81,8 +81,21 @@ function valuesOfBlocks(blocks: readonly FeatureColumns[], x: Float32Array, rows
   }
 }
 
-/** Blocks read per pass over the rows by `characteristicReferences` (a buffer of `rows` values each). */
+/** Blocks read per pass over the rows by `eachBlockValues` (a buffer of `rows` values each). */
 const BLOCKS_PER_PASS = 4;
+
+/**
+ * `characteristicValues` of every block, BLOCKS_PER_PASS at a time into reused buffers (a million rows: 4 × 8 MB, not
+ * 8 MB per feature), handed to `use` in block order; `use` may reorder the buffer it is given.
+ */
+function eachBlockValues(blocks: readonly FeatureColumns[], x: Float32Array, rows: number, cols: number, use: (values: Float64Array, i: number) => void): void {
+  const buffers = Array.from({ length: Math.min(BLOCKS_PER_PASS, blocks.length) }, () => new Float64Array(rows));
+  for (let g = 0; g < blocks.length; g += BLOCKS_PER_PASS) {
+    const group = blocks.slice(g, g + BLOCKS_PER_PASS);
+    valuesOfBlocks(group, x, rows, cols, buffers);
+    group.forEach((_, i) => use(buffers[i], g + i));
+  }
+}
 
 /**
  * Every feature's reference distribution from encoded rows (the training part's).
@@ -90,22 +103,16 @@ const BLOCKS_PER_PASS = 4;
  * const refs = characteristicReferences(pre.featureBlocks(), train.x, train.rows, train.cols);
  */
 export function characteristicReferences(blocks: readonly FeatureColumns[], x: Float32Array, rows: number, cols: number): CharacteristicReference[] {
-  // A few buffers for every feature (a million rows: 4 × 8 MB, not 16 MB per feature), reordered by referenceOf.
-  const buffers = Array.from({ length: Math.min(BLOCKS_PER_PASS, blocks.length) }, () => new Float64Array(rows));
   const out: CharacteristicReference[] = [];
-  for (let g = 0; g < blocks.length; g += BLOCKS_PER_PASS) {
-    const group = blocks.slice(g, g + BLOCKS_PER_PASS);
-    valuesOfBlocks(group, x, rows, cols, buffers);
-    group.forEach((b, i) => {
-      const values = buffers[i];
-      if (b.kind === 'numeric') {
-        out.push({ feature: b.name, ...referenceOf(values, 10) });
-        return;
-      }
-      const edges = Array.from({ length: b.end - b.start }, (_, k) => k + 0.5);
-      out.push({ feature: b.name, edges, shares: binShares(edges, values) });
-    });
-  }
+  eachBlockValues(blocks, x, rows, cols, (values, i) => {
+    const b = blocks[i];
+    if (b.kind === 'numeric') {
+      out.push({ feature: b.name, ...referenceOf(values, 10) }); // (reorders the buffer: it is not used again)
+      return;
+    }
+    const edges = Array.from({ length: b.end - b.start }, (_, k) => k + 0.5);
+    out.push({ feature: b.name, edges, shares: binShares(edges, values) });
+  });
   return out;
 }
 
@@ -123,21 +130,16 @@ export function characteristicStability(
 ): CharacteristicStability[] {
   const byName = new Map(blocks.map((b) => [b.name, b]));
   const pairs = rows === 0 ? [] : references.flatMap((ref) => (byName.has(ref.feature) ? [{ ref, block: byName.get(ref.feature)! }] : []));
-  const buffers = Array.from({ length: Math.min(BLOCKS_PER_PASS, pairs.length) }, () => new Float64Array(rows));
   const out: CharacteristicStability[] = [];
-  for (let g = 0; g < pairs.length; g += BLOCKS_PER_PASS) {
-    const group = pairs.slice(g, g + BLOCKS_PER_PASS);
-    valuesOfBlocks(
-      group.map((p) => p.block),
-      x,
-      rows,
-      cols,
-      buffers,
-    );
-    group.forEach(({ ref, block }, i) => {
-      const { psi, bins } = psiAgainst(ref, buffers[i]);
-      out.push({ feature: ref.feature, kind: block.kind, psi, bins });
-    });
-  }
+  eachBlockValues(
+    pairs.map((p) => p.block),
+    x,
+    rows,
+    cols,
+    (values, i) => {
+      const { ref, block } = pairs[i];
+      out.push({ feature: ref.feature, kind: block.kind, ...psiAgainst(ref, values) });
+    },
+  );
   return out.sort((a, b) => b.psi - a.psi);
 }
