@@ -10,7 +10,7 @@ import { HamiltonianNN, parseCsv, prepareTable } from '../src/index.js';
 import { encodeModel } from '../src/io/model-file.js';
 import { ScorerPool } from '../dist/pool.js';
 import { loadScorerSync } from '../dist/score/index.js';
-import { median, timeIt } from './timing.js';
+import { timeIt, timeItAsync } from './timing.js';
 
 const ROWS = 200_000;
 const table = parseCsv(readFileSync(new URL('../data/lending_club.csv', import.meta.url), 'utf8'));
@@ -19,17 +19,6 @@ const records = Array.from({ length: ROWS }, (_, i) => {
   const row = table.rows[i % table.rows.length];
   return Object.fromEntries(table.columns.map((c, j) => [c, row[j]]));
 });
-
-async function timeAsync(f: () => Promise<unknown>, reps = 5): Promise<number> {
-  await f();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await f();
-    ts.push((performance.now() - t0) / 1000);
-  }
-  return median(ts);
-}
 
 const same = (a: Float32Array, b: Float32Array) =>
   a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -47,9 +36,9 @@ for (const hidden of [
   if (!same(scorer.scoreBatch(records), await pool.scoreBatch(records)) || !same(scorer.scoreEncoded(x, ROWS), await pool.scoreEncoded(x, ROWS)))
     throw new Error(`[${hidden}]: the pool's probabilities differ from the scorer's`);
   const batchOne = timeIt(() => scorer.scoreBatch(records), 1, 5, 1);
-  const batchPool = await timeAsync(() => pool.scoreBatch(records));
+  const batchPool = await timeItAsync(async () => void (await pool.scoreBatch(records)), 1, 5, 1);
   const encOne = timeIt(() => scorer.scoreEncoded(x, ROWS), 1, 5, 1);
-  const encPool = await timeAsync(() => pool.scoreEncoded(x, ROWS));
+  const encPool = await timeItAsync(async () => void (await pool.scoreEncoded(x, ROWS)), 1, 5, 1);
   lines.push(`| [${hidden.join(', ')}] | scoreBatch | ${ms(batchOne)} | ${ms(batchPool)} (${pool.threads} threads) | ${(batchOne / batchPool).toFixed(2)}× |`);
   lines.push(`| [${hidden.join(', ')}] | scoreEncoded | ${ms(encOne)} | ${ms(encPool)} (${pool.threads} threads) | ${(encOne / encPool).toFixed(2)}× |`);
   await pool.close();
