@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from './core/errors.js';
 import { loadScorer, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
-import { checkProbabilities, checkRecord } from './score/records.js';
+import { checkProbabilities } from './score/records.js';
 
 /**
  * Below this much work (rows × the network's multiply-adds per row) a batch is scored in this thread: handing it out
@@ -121,9 +121,7 @@ export class ScorerPool {
     const { scorer } = this;
     const n = records.length;
     if (!this.worthIt(n)) return scorer.scoreBatch(records, out);
-    // scoreBatch's refusals, in its order: every record checked, then encoded (naming the record that cannot be).
-    records.forEach((r, i) => checkRecord(r, scorer.features, scorer.preprocessor.target, scorer.strict, i));
-    const x = scorer.preprocessor.transformRecords(records);
+    const x = scorer.encodeBatch(records); // (scoreBatch's refusals, with its errors)
     if (!(await this.forward(x, n, out))) return scorer.scoreBatch(records, out); // (it throws, naming the record)
     return checkProbabilities(out, n, 'record');
   }

@@ -211,8 +211,19 @@ export class Scorer {
    * `DataError` that names its index and column.
    */
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
+    return checkProbabilities(this.probabilities(this.encodeBatch(records), records.length, out), records.length, 'record');
+  }
+
+  /**
+   * The encoded rows `scoreBatch` scores (records.length × inputDim), refusing what it refuses: every record checked
+   * first, then each encoded (a `ScoringError` names the record and column). For callers that run the network
+   * themselves (`hamiltonian-ai/pool`).
+   * @example
+   * const x = scorer.encodeBatch(records);
+   */
+  encodeBatch(records: readonly ScoreRecord[]): Float32Array {
     records.forEach((r, i) => this.checkRecord(r, i));
-    return checkProbabilities(this.probabilities(this.preprocessor.transformRecords(records), records.length, out), records.length, 'record');
+    return this.preprocessor.transformRecords(records);
   }
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
