@@ -64,14 +64,11 @@ export async function readCsvFileInParallel(path: string, source: string, thread
     let position = 0;
     /** Reads on to `end`: hashed always, parsed while `parse`. */
     const readTo = (end: number, parse: boolean) => {
-      while (position < end) {
-        const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
-        if (n === 0) throw new UsageError(`${path}: the file shrank while it was read`);
-        const chunk = buffer.subarray(0, n);
+      readSpan(fd, buffer, position, end, path, (chunk) => {
         hash.update(chunk);
         if (parse) reader.add(scanner.push(utf8.check(chunk)));
-        position += n;
-      }
+      });
+      position = end;
     };
     readTo(CHUNK_BYTES, true);
     const delimiter = scanner.detectedDelimiter;
@@ -111,6 +108,21 @@ export async function readCsvFileInParallel(path: string, source: string, thread
   } finally {
     closeSync(fd);
     for (const w of workers) void w.terminate();
+  }
+}
+
+/**
+ * Hands bytes [from, to) of an open file to `each`, a buffer's worth at a time (the same buffer each time); a file
+ * that ends before `to` is a UsageError naming `path`.
+ * @example
+ * readSpan(fd, new Uint8Array(1 << 20), start, end, path, (chunk) => hash.update(chunk));
+ */
+export function readSpan(fd: number, buffer: Uint8Array, from: number, to: number, path: string, each: (chunk: Uint8Array) => void): void {
+  for (let at = from; at < to; ) {
+    const n = readSync(fd, buffer, 0, Math.min(buffer.length, to - at), at);
+    if (n === 0) throw new UsageError(`${path}: the file shrank while it was read`);
+    each(buffer.subarray(0, n));
+    at += n;
   }
 }
 

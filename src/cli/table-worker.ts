@@ -1,11 +1,11 @@
 // A worker thread of `train`/`evaluate` reading a large file (cli/table-read.ts): reads its part of the file into a
 // table by column, as if the part started a record, and posts it back with whether it ended where a record did.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ColumnTableReader } from '../data/column-reader.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import type { Delimiter } from '../data/csv.js';
-import type { TablePart } from './table-read.js';
+import { readSpan, type TablePart } from './table-read.js';
 import { StrictUtf8 } from './text-input.js';
 
 const job = workerData as { path: string; start: number; end: number; delimiter: Delimiter; source: string; last: boolean };
@@ -18,12 +18,7 @@ function readPart(): TablePart {
   const buffer = new Uint8Array(1 << 20);
   const fd = openSync(job.path, 'r');
   try {
-    for (let at = job.start; at < job.end; ) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, job.end - at), at);
-      if (n === 0) throw new Error('the file shrank while it was read');
-      reader.add(scanner.push(utf8.check(buffer.subarray(0, n))));
-      at += n;
-    }
+    readSpan(fd, buffer, job.start, job.end, job.path, (chunk) => reader.add(scanner.push(utf8.check(chunk))));
   } finally {
     closeSync(fd);
   }
