@@ -15,10 +15,8 @@ import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
-import { StrictUtf8, readCsvFile } from './text-input.js';
+import { CHUNK_BYTES, StrictUtf8, readCsvFile } from './text-input.js';
 
-/** Bytes read at a time. */
-const CHUNK_BYTES = 1 << 20;
 /** The least a thread is given: below it, starting one costs more than it saves. */
 const PART_MIN_BYTES = 4 << 20;
 /**

@@ -6,7 +6,7 @@ import { ColumnTableReader } from '../data/column-reader.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import type { Delimiter } from '../data/csv.js';
 import { readSpan, type TablePart } from './table-read.js';
-import { StrictUtf8 } from './text-input.js';
+import { CHUNK_BYTES, StrictUtf8 } from './text-input.js';
 
 const job = workerData as { path: string; start: number; end: number; delimiter: Delimiter; source: string; last: boolean };
 
@@ -15,7 +15,7 @@ function readPart(): TablePart {
   // (Line numbers of errors here are not the file's; any error sends the file back to one thread, which names it.)
   const utf8 = new StrictUtf8(job.source);
   const reader = new ColumnTableReader({ header: false, source: job.source });
-  const buffer = new Uint8Array(1 << 20);
+  const buffer = new Uint8Array(CHUNK_BYTES);
   const fd = openSync(job.path, 'r');
   try {
     readSpan(fd, buffer, job.start, job.end, job.path, (chunk) => reader.add(scanner.push(utf8.check(chunk))));

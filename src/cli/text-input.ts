@@ -130,7 +130,7 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /** Bytes read per call: big enough to be fast, small enough that an endless input fails at the record limit first. */
-const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads a CSV file in chunks — decoded strictly, parsed and hashed as it is read — into a table by column (each
