@@ -8,6 +8,7 @@
 // scripts/build-wasm.mjs generates src/backend/wasm/generated/exports.ts, the typing, from it).
 
 export * from './sgemm';
+export * from './sparse';
 export * from './layers';
 export * from './dropout';
 export * from './optim';

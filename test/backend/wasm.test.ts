@@ -104,6 +104,85 @@ describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for ever
   });
 });
 
+describe.each(FLAVOURS)("the zero-skipping kernel (%s build) gives the packed kernel's bits", (flavor) => {
+  const arena = new WasmArena(flavor);
+  const ex = arena.exports;
+  /** Inputs mostly zero (as one-hot rows are), with −0, NaN, ±∞, ones and plain values among them. */
+  const input = (rng: Rng, zeroShare: number) => {
+    const u = rng.float();
+    if (u < zeroShare) return rng.float() < 0.3 ? -0 : 0;
+    const v = rng.float();
+    return v < 0.03 ? Number.NaN : v < 0.05 ? Infinity : v < 0.07 ? -Infinity : v < 0.4 ? 1 : rng.uniform(-3, 3);
+  };
+  it('rows × (k up to 600: several KC blocks) × (n not a multiple of 8); empty batches; nonzeroCount', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 13 }),
+        fc.constantFrom(1, 3, 4, 7, 119, 255, 256, 257, 600),
+        fc.constantFrom(1, 5, 8, 9, 31, 32, 33, 64, 100),
+        fc.constantFrom(0, 0.5, 0.8, 0.97, 1),
+        fc.nat({ max: 3 }),
+        fc.nat(),
+        (m, k, n, zeroShare, pad, seed) => {
+          const rng = new Rng(seed);
+          const lda = k + pad,
+            ldc = n + pad;
+          const A = arena.allocBytes(Math.max(1, m * lda) * 4),
+            W = arena.allocBytes(n * k * 4),
+            P = arena.allocBytes(ex.packedBytes(k, n)),
+            dense = arena.allocBytes(Math.max(1, m * ldc) * 4),
+            sparse = arena.allocBytes(Math.max(1, m * ldc) * 4);
+          let h = new Float32Array(arena.memory.buffer);
+          for (let i = 0; i < m * lda; i++) h[(A >> 2) + i] = input(rng, zeroShare);
+          for (let i = 0; i < n * k; i++) h[(W >> 2) + i] = rng.uniform(-1, 1);
+          for (let i = 0; i < m * ldc; i++) h[(dense >> 2) + i] = h[(sparse >> 2) + i] = rng.uniform(-1, 1); // padding kept
+          ex.packWeights(true, W, k, k, n, P);
+          ex.sgemmPacked(false, m, n, k, A, lda, P, dense, ldc, false, arena.work);
+          ex.sgemmPackedSparse(m, n, k, A, lda, P, sparse, ldc, arena.work);
+          h = new Float32Array(arena.memory.buffer);
+          // Every float's bits, NaN as one value (which NaN an operation gives depends on its operands' order).
+          const bits = (at: number) => Array.from(new Uint32Array(h.buffer, at, m * ldc), (b, i) => (Number.isNaN(h[(at >> 2) + i]) ? -1 : b));
+          expect(bits(sparse)).toEqual(bits(dense));
+          let nonzero = 0;
+          for (let i = 0; i < m * lda; i++) if (h[(A >> 2) + i] !== 0) nonzero++;
+          expect(ex.nonzeroCount(A, m * lda)).toBe(nonzero);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('linearInference takes it for mostly-zero rows, with the packed bits, and not where a weight is infinite (0·∞ is NaN)', () => {
+    const ops = createOps('wasm', flavor).ops;
+    const rng = new Rng(5);
+    const [rows, nin, nout] = [16, 40, 24];
+    const w = Float32Array.from({ length: nout * nin }, () => rng.uniform(-1, 1));
+    const x = Float32Array.from({ length: rows * nin }, (_, i) => (i % 10 === 3 ? rng.uniform(-2, 2) : 0)); // 10 % nonzero
+    const run = (weights: Float32Array) => {
+      const layer = ops.prepareLinear(weights, new Float32Array(nout).fill(0.5), nin, nout); // (allocates: views after it)
+      const held = { x: new Float32Array(0), out: new Float32Array(0) };
+      ops.alloc(held, 'x', rows * nin).set(x);
+      ops.alloc(held, 'out', rows * nout);
+      return Array.from(ops.linearInference(held.out, held.x, layer, rows));
+    };
+    // The packed kernel's output, from the exports directly.
+    const P = arena.allocBytes(ex.packedBytes(nin, nout)),
+      W = arena.allocBytes(nout * nin * 4),
+      X = arena.allocBytes(rows * nin * 4),
+      C = arena.allocBytes(rows * nout * 4);
+    new Float32Array(arena.memory.buffer, W, nout * nin).set(w);
+    new Float32Array(arena.memory.buffer, X, rows * nin).set(x);
+    ex.packWeights(true, W, nin, nin, nout, P);
+    ex.sgemmPacked(false, rows, nout, nin, X, nin, P, C, nout, false, arena.work);
+    const packed = Array.from(new Float32Array(arena.memory.buffer, C, rows * nout), (v) => Math.fround(v + 0.5));
+    expect(run(w)).toEqual(packed);
+    const infinite = w.slice();
+    infinite[5] = Infinity; // unit 0's weight on input 5, which is 0 in every row
+    const out = run(infinite);
+    for (let r = 0; r < rows; r++) expect(out[r * nout]).toBeNaN();
+  });
+});
+
 describe('registry kernels', () => {
   it('wasm matmul kernels agree with the js reference on plain arrays', () => {
     const rng = new Rng(3);

@@ -12,10 +12,17 @@ interface WasmPreparedLinear extends PreparedLinear {
   w: number;
   b: number;
   p: number;
+  /** Every weight finite: only then may zero inputs be skipped (0·∞ is NaN in the dense product). */
+  finite: boolean;
 }
 
 /** Fewer rows (or outputs) than this: one dot product per output beats packing panels. */
 const DOT_ROWS_BELOW = 8;
+/**
+ * Below this share of nonzero inputs a batch goes through the kernel that skips zeros (the same bits as the packed
+ * one): one-hot encoded records are ~80 % zeros.
+ */
+const SPARSE_BELOW = 0.5;
 
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
@@ -36,7 +43,17 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       return out;
     },
     prepareLinear(weight, bias, nin, nout) {
-      const layer: WasmPreparedLinear = { nin, nout, weight: new Float32Array(0), bias: new Float32Array(0), packed: null, w: 0, b: 0, p: 0 };
+      const layer: WasmPreparedLinear = {
+        nin,
+        nout,
+        weight: new Float32Array(0),
+        bias: new Float32Array(0),
+        packed: null,
+        w: 0,
+        b: 0,
+        p: 0,
+        finite: weight.subarray(0, nin * nout).every(Number.isFinite),
+      };
       ar.allocBound(layer, 'weight', nin * nout).set(weight.subarray(0, nin * nout));
       ar.allocBound(layer, 'bias', nout).set(bias.subarray(0, nout));
       if (nout >= DOT_ROWS_BELOW && nout <= ex.packedMaxN()) {
@@ -54,6 +71,8 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
         nout = layer.nout,
         o = at(out);
       if (rows < DOT_ROWS_BELOW || nout < DOT_ROWS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
+      else if (layer.p && layer.finite && ex.nonzeroCount(at(x), rows * nin) < SPARSE_BELOW * rows * nin)
+        ex.sgemmPackedSparse(rows, nout, nin, at(x), nin, layer.p, o, nout, work);
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
       ex.addBias(o, layer.b, rows, nout);
