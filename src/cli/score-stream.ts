@@ -136,7 +136,6 @@ export class RecordScorer {
   private readonly encoder: ByteRecordEncoder;
   private x: Float32Array;
   private probs: Float32Array;
-  private readonly ok: Int32Array;
   private readonly errors: Array<string | null>;
   private readonly delim: number;
   /** The decision labels as CSV bytes (a range, for `ByteSink.bytes`). */
@@ -158,7 +157,6 @@ export class RecordScorer {
     this.encoder = new ByteRecordEncoder(pre, layout.featureFields);
     this.x = new Float32Array(layout.batchSize * pre.cols);
     this.probs = new Float32Array(layout.batchSize);
-    this.ok = new Int32Array(layout.batchSize);
     this.errors = new Array(layout.batchSize).fill(null);
     this.delim = layout.delimiter.charCodeAt(0);
     const label = (l: string) => text.encode(formatCsvField(l, layout.delimiter));
@@ -194,38 +192,29 @@ export class RecordScorer {
     counts: ScoreCounts,
     probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>,
   ): Promise<void> {
-    const { scorer, layout, errors, ok } = this;
-    const cols = scorer.preprocessor.cols;
-    let n = 0;
+    const { scorer, layout, errors } = this;
+    const rows = to - from;
+    // Every record gets a row (a record that cannot be encoded, a zero row whose probability is not used).
+    this.encoder.encodeRows(records, from, to, this.x, errors);
     for (let r = from; r < to; r++) {
-      const i = r - from;
-      errors[i] = null;
       const found = fieldCount(records, r);
-      if (found !== layout.width) {
-        errors[i] = `expected ${layout.width} fields, found ${found}`;
-        continue;
-      }
-      const problem = this.encoder.encode(records, r, this.x.subarray(n * cols, (n + 1) * cols));
-      if (problem !== null) errors[i] = problem;
-      else ok[n++] = i;
+      if (found !== layout.width) errors[r - from] = `expected ${layout.width} fields, found ${found}`;
     }
-    if (n && probabilities) this.probs.set(await probabilities(this.x, n));
-    else if (n) scorer.calibrate(scorer.network.probabilities(this.x, n, this.probs), n); // checked row by row below
+    if (probabilities) this.probs.set(await probabilities(this.x, rows));
+    else scorer.calibrate(scorer.network.probabilities(this.x, rows, this.probs), rows); // checked row by row below
     // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable).
-    const ranked = this.reasons && n ? scorer.reasonTable(this.x, n, layout.reasons, this.reasons) : null;
+    const ranked = this.reasons ? scorer.reasonTable(this.x, rows, layout.reasons, this.reasons) : null;
     const d = this.delim;
-    let k = 0;
     for (let r = from; r < to; r++) {
       const i = r - from;
       counts.rows++;
       sink.bytes(records.bytes, records.start[r], records.end[r]);
       let error = errors[i];
-      const p = this.probs[k];
+      const p = this.probs[i];
       if (error === null) {
         // No decision without a probability: a row whose score is not in [0, 1] gets score_error instead.
         if (!(p >= 0 && p <= 1)) error = noProbability(p);
-        else if (ranked && ranked.count[k] < 0) error = 'no reason codes: a copy with one feature at its typical value has no probability';
-        k++;
+        else if (ranked && ranked.count[i] < 0) error = 'no reason codes: a copy with one feature at its typical value has no probability';
       }
       if (error === null) {
         sink.byte(d);
@@ -234,7 +223,7 @@ export class RecordScorer {
         sink.bytes(...(p >= scorer.threshold ? this.positive : this.negative));
         sink.byte(d);
         sink.integer(scorer.points(p));
-        if (ranked) this.reasonFields(records, r, ranked, k - 1, sink);
+        if (ranked) this.reasonFields(records, r, ranked, i, sink);
         sink.byte(d); // score_error: empty
         counts.scored++;
       } else {

@@ -8,16 +8,20 @@
 
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
 import { ByteTable } from './byte-table.js';
-import { parseDecimal } from './cells.js';
+import { MAX_STANDARDIZED, parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
+import { RowStandardizer } from './standardize.js';
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Records per tile of `encodeRows`. */
+const TILE = 256;
 
 /**
- * One model's byte encoder. `encode` fills a row and says whether it could; the caller scores or reports it.
+ * One model's byte encoder. `encodeRows` fills a batch's rows and says which it could not encode (and why); the
+ * caller scores or reports them. `encode` is the same for one record.
  * @example
  * const enc = new ByteRecordEncoder(pre, featureFieldIndex);
- * const problem = enc.encode(records, r, x.subarray(i * pre.cols, (i + 1) * pre.cols)); // null: encoded
+ * enc.encodeRows(records, 0, records.count, x, problems); // problems[i] === null: row i encoded
  */
 export class ByteRecordEncoder {
   private readonly kinds: Uint8Array;
@@ -34,6 +38,12 @@ export class ByteRecordEncoder {
   private readonly dropMissing: boolean;
   private readonly record: Record<string, string> = Object.create(null);
   private readonly lastField: number;
+  /** (x − mean) / scale, as the preprocessor's own (the same class and numbers), applied a column at a time. */
+  private readonly standardizer: RowStandardizer;
+  /** Per row of a batch: 1 once a cell needs the string path; the column found too far out (or -1). */
+  private slow = new Uint8Array(0);
+  private far = new Int32Array(0);
+  private readonly oneProblem: Array<string | null> = [null];
 
   constructor(
     private readonly pre: Preprocessor,
@@ -70,73 +80,168 @@ export class ByteRecordEncoder {
         k += f.categories.length;
       }
     });
+    this.standardizer = new RowStandardizer(
+      st.mean,
+      st.scale,
+      Array.from(this.column).filter((_, f) => this.kinds[f] === 0),
+    );
     this.numericMissing = st.missingValues.some((v) => NUMBER_TEXT.test(v.trim()));
     this.emptyIsMissing = pre.isMissingText('');
     this.dropMissing = st.missing === 'drop';
   }
 
   /**
-   * Encodes record `r` of `records` into `out` (length `cols`, standardised). Returns null, or the message
-   * `transformRecord` gives for the record (the row is then not scored).
+   * Encodes record `r` of `records` into out[at … at + cols) (standardised). Returns null, or the message
+   * `transformRecord` gives for the record (the row is then all zeros).
    */
-  encode(records: ByteRecords, r: number, out: Float32Array): string | null {
-    const b = records.bytes;
-    const first = records.firstField[r];
-    if (fieldCount(records, r) > this.lastField && this.fast(b, records, first, out) && this.pre.standardize(out) < 0) return null;
-    // The string path decides: same values, or the same error as record-by-record scoring.
-    const nfields = fieldCount(records, r);
-    const names = this.pre.state.features;
-    for (let f = 0; f < this.fields.length; f++) this.record[names[f].name] = this.fields[f] < nfields ? fieldText(records, r, this.fields[f]) : '';
-    try {
-      this.pre.transformRecord(this.record, out);
-      return null;
-    } catch (e) {
-      return (e as Error).message;
+  encode(records: ByteRecords, r: number, out: Float32Array, at = 0): string | null {
+    this.encodeRows(records, r, r + 1, out, this.oneProblem, at);
+    return this.oneProblem[0];
+  }
+
+  /**
+   * Encodes records [from, to) into consecutive rows of `out` from out[at] (`cols` each, standardised). problems[i]
+   * is null, or the message `transformRecord` gives for record from + i — whose row is then all zeros, so a batch
+   * can carry it through the network and ignore its probability.
+   */
+  encodeRows(records: ByteRecords, from: number, to: number, out: Float32Array, problems: Array<string | null>, at = 0): void {
+    const cols = this.pre.cols,
+      rows = to - from;
+    if (this.slow.length < rows) {
+      this.slow = new Uint8Array(rows);
+      this.far = new Int32Array(rows);
+    }
+    const { slow, far } = this;
+    out.fill(0, at, at + rows * cols); // one-hot blocks and indicators: only the ones are written below
+    for (let i = 0; i < rows; i++) slow[i] = fieldCount(records, from + i) > this.lastField ? 0 : 1;
+    // Feature by feature over tiles of records: one kind of cell per loop (its branches predictable), and a tile's
+    // bytes, fields and rows stay in cache across the features.
+    for (let t = 0; t < rows; t += TILE) {
+      const end = Math.min(rows, t + TILE);
+      for (let f = 0; f < this.fields.length; f++) {
+        if (this.kinds[f] === 0) this.numbers(f, records, from + t, from + end, from, out, at);
+        else this.labels(f, records, from + t, from + end, from, out, at);
+      }
+    }
+    this.standardizer.applyRows(out, at, rows, MAX_STANDARDIZED, far);
+    for (let i = 0; i < rows; i++) problems[i] = slow[i] || far[i] >= 0 ? this.viaText(records, from + i, out, at + i * cols) : null;
+  }
+
+  /**
+   * Numeric feature f of records [r0, r1) (record r's row is out[at + (r − from)·cols …]): a plain number with plain
+   * bytes at both ends (no padding, nothing non-ASCII) straight from its digits; any other cell as `cell` reads it.
+   */
+  private numbers(f: number, records: ByteRecords, r0: number, r1: number, from: number, out: Float32Array, at: number): void {
+    const b = records.bytes,
+      { firstField, fieldStart, fieldEnd, fieldFlags } = records,
+      { slow } = this;
+    const field = this.fields[f],
+      cols = this.pre.cols,
+      col = at + this.column[f],
+      direct = !this.numericMissing; // (a missing text that reads as a number must be looked for first)
+    for (let r = r0; r < r1; r++) {
+      const i = r - from;
+      if (slow[i]) continue;
+      const k = firstField[r] + field,
+        s = fieldStart[k],
+        e = fieldEnd[k];
+      if (direct && s < e && (fieldFlags[k] & ESCAPED) === 0 && isPlain(b[s]) && isPlain(b[e - 1])) {
+        const v = parseDecimal(b, s, e);
+        if (!Number.isNaN(v)) {
+          out[col + i * cols] = v;
+          continue;
+        }
+      }
+      if (!this.cell(f, b, records, k, out, at + i * cols)) slow[i] = 1;
     }
   }
 
-  /** Raw (unstandardised) values from the bytes; false as soon as a cell needs the string path. */
-  private fast(b: Uint8Array, records: ByteRecords, first: number, out: Float32Array): boolean {
-    const { fields, kinds, column, indicator, median, categories, modePosition, numericMissing, emptyIsMissing, dropMissing, pre } = this;
-    const { fieldStart, fieldEnd, fieldFlags } = records;
-    out.fill(0); // one-hot blocks and indicators: only the ones are written below
-    for (let f = 0; f < fields.length; f++) {
-      const k = first + fields[f];
-      if (fieldFlags[k] & ESCAPED) return false;
-      let s = fieldStart[k];
-      let e = fieldEnd[k];
-      while (s < e && isSpace(b[s])) s++;
-      while (e > s && isSpace(b[e - 1])) e--;
-      if (s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80)) return false; // String.trim knows non-ASCII spaces
-      const col = column[f];
-      if (kinds[f] === 0) {
-        const missing = s === e ? emptyIsMissing : numericMissing && pre.isMissingText(text(b, s, e));
-        const v = missing || s === e ? NaN : parseDecimal(b, s, e);
-        if (!Number.isNaN(v)) {
-          out[col] = v;
+  /** Categorical feature f of records [r0, r1): a known category with plain bytes at both ends by its bytes; else `cell`. */
+  private labels(f: number, records: ByteRecords, r0: number, r1: number, from: number, out: Float32Array, at: number): void {
+    const b = records.bytes,
+      { firstField, fieldStart, fieldEnd, fieldFlags } = records,
+      { slow } = this;
+    const field = this.fields[f],
+      cols = this.pre.cols,
+      col = at + this.column[f],
+      table = this.categories[f]!;
+    for (let r = r0; r < r1; r++) {
+      const i = r - from;
+      if (slow[i]) continue;
+      const k = firstField[r] + field,
+        s = fieldStart[k],
+        e = fieldEnd[k];
+      if (s < e && (fieldFlags[k] & ESCAPED) === 0 && isPlain(b[s]) && isPlain(b[e - 1])) {
+        const position = table.find(b, s, e);
+        if (position >= 0) {
+          out[col + position + i * cols] = 1;
           continue;
         }
-        // Not a plain number read exactly: a missing text (→ the median), else the string path decides.
-        if (!(missing || (s < e && !numericMissing && pre.isMissingText(text(b, s, e)))) || dropMissing) return false;
-        out[col] = median[f];
-        if (indicator[f]) out[col + 1] = 1;
-      } else {
-        let at = categories[f]!.find(b, s, e);
-        if (at < 0) {
-          // Not a known category: missing (→ the mode), or unseen (the string path applies the policy).
-          if (!(s === e ? emptyIsMissing : pre.isMissingText(text(b, s, e))) || dropMissing) return false;
-          at = modePosition[f];
-        }
-        if (at >= 0) out[col + at] = 1;
       }
+      if (!this.cell(f, b, records, k, out, at + i * cols)) slow[i] = 1;
     }
+  }
+
+  /**
+   * Any cell of feature f (field index k) into the row at out[at…], unstandardised: trimmed as String.trim trims
+   * ASCII, a number, a known category or a missing text; false where the string path must decide.
+   */
+  private cell(f: number, b: Uint8Array, records: ByteRecords, k: number, out: Float32Array, at: number): boolean {
+    const { kinds, column, indicator, median, categories, modePosition, numericMissing, emptyIsMissing, dropMissing, pre } = this;
+    if (records.fieldFlags[k] & ESCAPED) return false;
+    let s = records.fieldStart[k];
+    let e = records.fieldEnd[k];
+    while (s < e && isSpace(b[s])) s++;
+    while (e > s && isSpace(b[e - 1])) e--;
+    if (s < e && (b[s] >= 0x80 || b[e - 1] >= 0x80)) return false; // String.trim knows non-ASCII spaces
+    const col = at + column[f];
+    if (kinds[f] === 0) {
+      const missing = s === e ? emptyIsMissing : numericMissing && pre.isMissingText(text(b, s, e));
+      const v = missing || s === e ? NaN : parseDecimal(b, s, e);
+      if (!Number.isNaN(v)) {
+        out[col] = v;
+        return true;
+      }
+      // Not a plain number read exactly: a missing text (→ the median), else the string path decides.
+      if (!(missing || (s < e && !numericMissing && pre.isMissingText(text(b, s, e)))) || dropMissing) return false;
+      out[col] = median[f];
+      if (indicator[f]) out[col + 1] = 1;
+      return true;
+    }
+    let position = categories[f]!.find(b, s, e);
+    if (position < 0) {
+      // Not a known category: missing (→ the mode), or unseen (the string path applies the policy).
+      if (!(s === e ? emptyIsMissing : pre.isMissingText(text(b, s, e))) || dropMissing) return false;
+      position = modePosition[f];
+    }
+    if (position >= 0) out[col + position] = 1;
     return true;
+  }
+
+  /** The string path for record r into the row at out[at…]: the same values, or the same error as record-by-record scoring (then a zero row). */
+  private viaText(records: ByteRecords, r: number, out: Float32Array, at: number): string | null {
+    const nfields = fieldCount(records, r);
+    const names = this.pre.state.features;
+    for (let f = 0; f < this.fields.length; f++) this.record[names[f].name] = this.fields[f] < nfields ? fieldText(records, r, this.fields[f]) : '';
+    const row = out.subarray(at, at + this.pre.cols);
+    try {
+      this.pre.transformRecord(this.record, row);
+      return null;
+    } catch (e) {
+      row.fill(0);
+      return (e as Error).message;
+    }
   }
 }
 
 const ascii = new TextDecoder('utf-8', { ignoreBOM: true });
 function text(b: Uint8Array, s: number, e: number): string {
   return ascii.decode(b.subarray(s, e));
+}
+
+/** A byte that needs no trimming and starts no multi-byte character: printable ASCII other than space. */
+function isPlain(c: number): boolean {
+  return c > 0x20 && c < 0x80;
 }
 
 /** The ASCII bytes String.prototype.trim removes (tab, LF, VT, FF, CR, space). */

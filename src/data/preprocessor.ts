@@ -421,12 +421,12 @@ export class Preprocessor {
   }
 
   /**
-   * Standardises an encoded row in place; returns a column lying more than MAX_STANDARDIZED deviations out, or -1.
+   * Standardises the encoded row at out[at…] in place; returns a column lying more than MAX_STANDARDIZED deviations out, or -1.
    * @example
    * const far = pre.standardize(row); // row holds raw encoded values, e.g. from a byte encoder
    */
-  standardize(out: Float32Array): number {
-    return this.standardizer.apply(out, MAX_STANDARDIZED);
+  standardize(out: Float32Array, at = 0): number {
+    return this.standardizer.apply(out, MAX_STANDARDIZED, at);
   }
 
   /** The label for a class index (1 → the positive label). */

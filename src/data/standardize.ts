@@ -103,4 +103,24 @@ export class RowStandardizer {
     for (let i = 0; i < checked.length; i++) if (!(Math.abs(out[at + checked[i]]) <= max)) far = checked[i];
     return far;
   }
+
+  /**
+   * `apply` to `rows` consecutive rows from out[at], a column at a time (the same operations on each value, so the
+   * same bits); far[i] is what `apply` returns for row i.
+   */
+  applyRows(out: Float32Array, at: number, rows: number, max: number, far: Int32Array): void {
+    const { mean, scale, scaled, checked } = this;
+    const cols = this.mean.length;
+    for (let c = 0; c < scaled.length; c++) {
+      const j = scaled[c],
+        m = mean[j],
+        d = scale[j];
+      for (let o = at + j, end = at + j + rows * cols; o < end; o += cols) out[o] = (out[o] - m) / d;
+    }
+    far.fill(-1, 0, rows);
+    for (let c = 0; c < checked.length; c++) {
+      const j = checked[c];
+      for (let i = 0, o = at + j; i < rows; i++, o += cols) if (!(Math.abs(out[o]) <= max)) far[i] = j;
+    }
+  }
 }

@@ -15,12 +15,20 @@ function compare(pre: Preprocessor, header: string[], rows: string[]): void {
   const batch = scanner.push(enc.encode(`${rows.join('\n')}\n`));
   const fields = pre.features.map((f) => header.indexOf(f.name));
   const encoder = new ByteRecordEncoder(pre, fields);
-  const viaBytes = new Float32Array(pre.cols);
+  // Encoded into the middle of three rows (as a batch buffer holds it): the rows either side stay as they were.
+  const batchRows = new Float32Array(3 * pre.cols);
+  const viaBytes = batchRows.subarray(pre.cols, 2 * pre.cols);
   const viaText = new Float32Array(pre.cols);
   expect(batch.count).toBe(rows.length);
+  // The whole batch at once (feature by feature over tiles of records), and each record alone below.
+  const all = new Float32Array((batch.count + 1) * pre.cols).fill(7);
+  const problems = new Array<string | null>(batch.count).fill('unset');
+  encoder.encodeRows(batch, 0, batch.count, all, problems, pre.cols);
+  expect(all.subarray(0, pre.cols).every((v) => v === 7)).toBe(true);
   for (let r = 0; r < batch.count; r++) {
-    viaBytes.fill(7);
-    const problem = encoder.encode(batch, r, viaBytes);
+    batchRows.fill(7);
+    const problem = encoder.encode(batch, r, batchRows, pre.cols);
+    for (const j of [0, pre.cols - 1, 2 * pre.cols, 3 * pre.cols - 1]) expect(batchRows[j]).toBe(7);
     const cells = recordFields(batch, r);
     const record = Object.fromEntries(pre.features.map((f, i) => [f.name, cells[fields[i]]]));
     let expected: string | null = null;
@@ -30,7 +38,16 @@ function compare(pre: Preprocessor, header: string[], rows: string[]): void {
       expected = (e as Error).message;
     }
     expect(problem, rows[r]).toBe(expected);
-    if (expected === null) expect(new Uint32Array(viaBytes.buffer), rows[r]).toEqual(new Uint32Array(viaText.buffer));
+    expect(problems[r], rows[r]).toBe(expected);
+    const inBatch = all.slice((r + 1) * pre.cols, (r + 2) * pre.cols);
+    if (expected === null) {
+      expect(new Uint32Array(viaBytes.slice().buffer), rows[r]).toEqual(new Uint32Array(viaText.buffer));
+      expect(new Uint32Array(inBatch.buffer), rows[r]).toEqual(new Uint32Array(viaText.buffer));
+    } else
+      expect(
+        inBatch.every((v) => v === 0),
+        rows[r],
+      ).toBe(true); // a row that cannot be scored is zeros
   }
 }
 
@@ -98,7 +115,8 @@ describe('ByteRecordEncoder: the bits and errors of transformRecord, without a s
   it('under the drop and error policies too (then the string path writes the message)', () => {
     const strict = Preprocessor.fit(lending, { target: 'Class', positive: 'bad', missing: 'drop', unseen: 'error' });
     const rows = readFileSync('data/lending_club.csv', 'utf8').split('\n').slice(1, 200).filter(Boolean);
-    rows.push(rows[0].replace('"C4"', '"Q7"'), rows[0].replace(/^16100/, 'NA'), rows[0].replace(/^16100/, '1e400'));
+    rows.push(rows[0].replace('"C4"', '"Q7"'), rows[0].replace(/^16100/, 'NA'), rows[0].replace(/^16100/, '1e400'), '16100,"term_36"');
+    rows.push(...rows.slice(0, 300)); // more than one tile of records, the failing ones in the first
     compare(strict, lending.columns, rows);
   });
 });
