@@ -5,7 +5,9 @@
  * block as if it started a record. That guess is checked, not trusted: block k is used only when block k − 1 ended
  * exactly at its end (no record left open — a line feed inside a quoted cell leaves one open) and was valid
  * UTF-8; the first block that fails the check is scored again, with everything after it, in this thread from that
- * block's start. The output, errors and line numbers are therefore those of the one-thread path.
+ * block's start. A worker counts a block's lines from 1 (the lines before it are known only once the blocks before it
+ * are back) and says how many it read; a block with a failed row, whose message names its line, is scored again told
+ * its first line. The output, errors and line numbers are therefore those of the one-thread path.
  */
 
 import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { formatCsvField, type Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
-import { StrictUtf8, concat, countNewlines } from './text-input.js';
+import { StrictUtf8, countNewlines } from './text-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -135,7 +137,22 @@ interface BlockResult {
   counts?: ScoreCounts;
   /** The block ended where its last record did (nothing carried over). */
   clean?: boolean;
+  /** Line breaks in the block as the CSV reader counts them, and its line feeds (what UTF-8 errors count). */
+  lines?: number;
+  lineFeeds?: number;
   error?: string;
+}
+
+/** A block handed to a worker: where it lies in the file, whether it was valid UTF-8, and the worker's answer. */
+interface Block {
+  offset: number;
+  length: number;
+  /** The file's last block (its last record may have no line ending). */
+  final: boolean;
+  /** Scored knowing its first line (else its lines were counted from 1). */
+  numbered: boolean;
+  valid: boolean;
+  result: Promise<BlockResult>;
 }
 
 async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout: ScoreLayout, rows: RecordScorer): Promise<void> {
@@ -156,44 +173,72 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
       for (const resolve of waiting.values()) resolve({ error: e.message });
     });
   }
-  const inFlight: Array<{ place: Place; valid: boolean; result: Promise<BlockResult> }> = [];
   let next = 0;
+  /** Hands bytes to the next worker (moved, not copied); `line`: the block's first line, or null to count from 1. */
+  const score = (bytes: Uint8Array, line: number | null, final: boolean): Promise<BlockResult> => {
+    const id = next++;
+    const result = new Promise<BlockResult>((resolve) => waiting.set(id, resolve));
+    pool[id % pool.length].postMessage({ id, bytes, line, final }, [bytes.buffer as ArrayBuffer]);
+    return result;
+  };
+  const inFlight: Block[] = [];
   const fd = openSync(run.inPath, 'r');
+  /** Where the next block to settle starts (blocks settle in file order). */
+  const place = { ...body };
   let fallback: Place | null = null;
+  /**
+   * Uses the oldest block's result, or returns false where the one-thread path must take over from its start.
+   * Workers number a block's lines from 1 — the lines before it are known only once the blocks before it have
+   * settled — which matters only where a row failed (its message names its line): such a block is scored again,
+   * now told its first line.
+   */
+  const settle = async (): Promise<boolean> => {
+    const block = inFlight.shift()!;
+    let r = block.valid ? await block.result : {};
+    if (!block.numbered && r.counts?.failed && r.clean && r.error === undefined) r = await score(readBlock(fd, block, run.inPath), place.line, block.final);
+    if (r.error !== undefined || !r.clean || !r.out || !r.counts || r.lines === undefined || r.lineFeeds === undefined) return false;
+    await run.write(r.out);
+    counts.rows += r.counts.rows;
+    counts.scored += r.counts.scored;
+    counts.failed += r.counts.failed;
+    for (const f of r.counts.failures) if (counts.failures.length < 1000) counts.failures.push(f);
+    place.offset += block.length;
+    place.line += r.lines;
+    place.lfLine += r.lineFeeds;
+    run.progress(place.offset, counts.rows);
+    return true;
+  };
   try {
-    let place = body;
     let carry = new Uint8Array(0);
     let eof = false;
-    const buffer = new Uint8Array(CHUNK_BYTES);
     let position = body.offset;
     while (!eof && !fallback) {
-      const n = readSync(fd, buffer, 0, buffer.length, position);
+      // Read after the bytes carried over, in a buffer that then moves to a worker whole: no copy of the block.
+      const buffer = new Uint8Array(carry.length + CHUNK_BYTES);
+      buffer.set(carry);
+      const n = readSync(fd, buffer, carry.length, CHUNK_BYTES, position);
       position += n;
       eof = n === 0;
-      const data = carry.length ? concat(carry, buffer.subarray(0, n)) : buffer.subarray(0, n);
+      const data = buffer.subarray(0, carry.length + n);
       const cut = eof ? data.length : data.lastIndexOf(0x0a) + 1;
       if (cut === 0 && !eof) {
-        carry = data.slice();
-        if (carry.length > 16 * CHUNK_BYTES) fallback = place; // no line feed for 64 MB: one thread copes
+        carry = data;
+        if (carry.length > 16 * CHUNK_BYTES) fallback = { ...place }; // no line feed for 64 MB: one thread copes
         continue;
       }
-      const block = data.slice(0, cut);
+      const offset = position - data.length; // data holds the file's bytes [offset, position)
       carry = data.slice(cut);
+      const block = data.subarray(0, cut);
       if (block.length) {
-        const id = next++;
-        const result = new Promise<BlockResult>((resolve) => waiting.set(id, resolve));
-        const valid = isUtf8(block);
-        const lines = lineBreaks(block, block.length); // before the block's bytes move to the worker
-        if (valid) pool[id % pool.length].postMessage({ id, bytes: block, line: place.line, final: eof }, [block.buffer as ArrayBuffer]);
-        inFlight.push({ place, valid, result: valid ? result : Promise.resolve({}) });
-        place = { offset: place.offset + cut, line: place.line + lines.csv, lfLine: place.lfLine + lines.lf };
+        const valid = isUtf8(block); // (before the bytes move: then data and block are empty)
+        // With no block in flight, `place` is this block's start and its first line is known.
+        const line = inFlight.length === 0 ? place.line : null;
+        const result = valid ? score(block, line, eof) : Promise.resolve({});
+        inFlight.push({ offset, length: cut, final: eof, numbered: line !== null, valid, result });
       }
-      while (inFlight.length >= 2 * pool.length || (eof && inFlight.length)) {
-        fallback = await settle(inFlight.shift()!, run, counts);
-        if (fallback) break;
-      }
+      while (!fallback && (inFlight.length >= 2 * pool.length || (eof && inFlight.length))) if (!(await settle())) fallback = { ...place };
     }
-    while (!fallback && inFlight.length) fallback = await settle(inFlight.shift()!, run, counts);
+    while (!fallback && inFlight.length) if (!(await settle())) fallback = { ...place };
   } finally {
     closeSync(fd);
     for (const w of pool) void w.terminate();
@@ -201,18 +246,15 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
   if (fallback) await sequential(run, counts, { place: fallback, layout, rows });
 }
 
-/** Uses a block's result (returns null), or returns where the one-thread path must take over. */
-async function settle(block: { place: Place; valid: boolean; result: Promise<BlockResult> }, run: ScoreRun, counts: ScoreCounts): Promise<Place | null> {
-  if (!block.valid) return block.place;
-  const r = await block.result;
-  if (r.error !== undefined || !r.clean || !r.out || !r.counts) return block.place;
-  await run.write(r.out);
-  counts.rows += r.counts.rows;
-  counts.scored += r.counts.scored;
-  counts.failed += r.counts.failed;
-  for (const f of r.counts.failures) if (counts.failures.length < 1000) counts.failures.push(f);
-  run.progress(block.place.offset, counts.rows);
-  return null;
+/** A block's bytes read again from the file (to score it again with its line numbers). */
+function readBlock(fd: number, block: Block, path: string): Uint8Array {
+  const bytes = new Uint8Array(block.length);
+  for (let at = 0; at < block.length; ) {
+    const n = readSync(fd, bytes, at, block.length - at, block.offset + at);
+    if (n === 0) throw new UsageError(`${path}: the file shrank while it was being scored`);
+    at += n;
+  }
+  return bytes;
 }
 
 /**

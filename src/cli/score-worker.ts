@@ -9,25 +9,41 @@ import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './sc
 const { modelBytes, threshold, layout, source } = workerData as { modelBytes: Uint8Array; threshold?: number; layout: ScoreLayout; source: string };
 const rows = new RecordScorer(new Scorer(decodeModel(modelBytes), { threshold }), layout);
 const sink = new ByteSink();
+// One scanner for every block (restarted on each): its record storage, grown for the first block, serves the rest.
+const scanner = new CsvByteScanner({ delimiter: layout.delimiter, source, line: 1 });
+
+/** A block: its bytes, its first line (null: not known yet — lines are counted from 1), and whether it ends the file. */
+interface Job {
+  id: number;
+  bytes: Uint8Array;
+  line: number | null;
+  final: boolean;
+}
 
 // Blocks are scored one after another (the scorer's buffers are shared): a chain, not concurrent handlers.
 let queue = Promise.resolve();
-parentPort!.on('message', (job: { id: number; bytes: Uint8Array; line: number; final: boolean }) => {
+parentPort!.on('message', (job: Job) => {
   queue = queue.then(() => scoreBlock(job));
 });
 
-async function scoreBlock(job: { id: number; bytes: Uint8Array; line: number; final: boolean }): Promise<void> {
+async function scoreBlock(job: Job): Promise<void> {
   try {
     const counts: ScoreCounts = { rows: 0, scored: 0, failed: 0, failures: [] };
-    const scanner = new CsvByteScanner({ delimiter: layout.delimiter, source, line: job.line });
+    const first = job.line ?? 1;
+    scanner.restart(first);
     const batch = scanner.push(job.bytes);
     await rows.score(batch, 0, batch.count, sink, counts);
     if (job.final) {
       const last = scanner.end();
       await rows.score(last, 0, last.count, sink, counts);
     }
+    // The scanner's count of line breaks (LF, CR LF or a lone CR) less the lone CRs: the block's line feeds.
+    const lines = scanner.nextLine - first;
+    let loneCr = 0;
+    for (let at = job.bytes.indexOf(0x0d); at >= 0; at = job.bytes.indexOf(0x0d, at + 1)) if (job.bytes[at + 1] !== 0x0a) loneCr++;
     const out = sink.take();
-    parentPort!.postMessage({ id: job.id, out, counts, clean: scanner.pendingBytes === 0 }, [out.buffer as ArrayBuffer]);
+    const clean = scanner.pendingBytes === 0;
+    parentPort!.postMessage({ id: job.id, out, counts, clean, lines, lineFeeds: lines - loneCr }, [out.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: (e as Error).message });
   }

@@ -74,6 +74,18 @@ export class CsvByteScanner {
     }
   }
 
+  /**
+   * Starts a new block of the same file on `line` (as a scanner constructed with `line`), keeping the record storage
+   * grown so far: a worker scanning block after block would otherwise grow it again for each.
+   */
+  restart(line: number): void {
+    if (this.delimiter === null) throw new UsageError('CsvByteScanner: a scan that starts on a given line needs the delimiter');
+    this.carry = new Uint8Array(0);
+    this.pendingCR = false;
+    this.line = line;
+    this.started = true;
+  }
+
   /** Bytes held for the next push: the start of a record not finished yet (0 after a block that ends cleanly). */
   get pendingBytes(): number {
     return this.carry.length;

@@ -110,6 +110,21 @@ describe('CsvByteScanner reads exactly what CsvStreamParser reads', () => {
     expect(fieldText(r, 0, 2)).toBe('e"f');
   });
 
+  it('restart: a scanner reused for block after block reads each as a new scanner on that line would', () => {
+    const blocks = ['a,"b\nc"\r\n', 'x,y\rz,w\n', 'p,"q', '1,2\n3,4\n'];
+    const read = (s: CsvByteScanner, block: string) => {
+      const r = s.push(new TextEncoder().encode(block));
+      return { records: Array.from({ length: r.count }, (_, i) => [recordFields(r, i), r.line[i]]), pending: s.pendingBytes, next: s.nextLine };
+    };
+    const reused = new CsvByteScanner({ delimiter: ',', line: 1 });
+    blocks.forEach((block, k) => {
+      const line = 10 * (k + 1);
+      reused.restart(line);
+      expect(read(reused, block)).toEqual(read(new CsvByteScanner({ delimiter: ',', line }), block));
+    });
+    expect(() => new CsvByteScanner().restart(3)).toThrow(/needs the delimiter/);
+  });
+
   it('refuses a record past the character limit, naming its line, without holding the endless rest', () => {
     const s = new CsvByteScanner({ source: 'zero' });
     s.push(new TextEncoder().encode('a,b\n1,2\n'));
