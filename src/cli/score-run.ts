@@ -39,6 +39,10 @@ export interface ScoreRun {
 
 /** Bytes read at a time, and the size of a block handed to a worker. */
 const CHUNK_BYTES = 1 << 22;
+/** Room beyond a block's bytes in a new block buffer, so that one carrying a line over from the last is reused too. */
+const BLOCK_SLACK_BYTES = 1 << 16;
+/** Bytes read at a time while looking for the header. */
+const HEADER_PIECE_BYTES = 1 << 16;
 /** Below this, threads cost more than they save. */
 const PARALLEL_MIN_BYTES = 2 * CHUNK_BYTES;
 
@@ -105,19 +109,19 @@ function readHeader(run: ScoreRun): { fields: string[]; line: number; delimiter:
   const fd = openSync(run.inPath, 'r');
   try {
     const scanner = new CsvByteScanner({ source: run.inPath });
-    const buffer = new Uint8Array(CHUNK_BYTES);
+    // Small pieces: the scanner reads every record of what it is given, and only the header is wanted here.
+    const buffer = new Uint8Array(HEADER_PIECE_BYTES);
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) return null;
-      const chunk = buffer.subarray(0, n);
-      if (!isUtf8(chunk)) return null; // (or a character cut by the chunk's end) the one-thread path says where
-      const batch = scanner.push(chunk);
+      const batch = scanner.push(buffer.subarray(0, n));
       if (!batch.count) continue;
       // No record has been taken before the header, so batch.bytes starts at the file's first byte.
       const b = batch.bytes;
       const end = batch.end[0];
       if (end + 1 >= b.length) return null; // the header's line ending is not all in view
       const start = end + (b[end] === 0x0d && b[end + 1] === 0x0a ? 2 : 1);
+      if (!isUtf8(b.subarray(0, start))) return null; // the one-thread path says where
       const lines = lineBreaks(b, start);
       return {
         fields: recordFields(batch, 0),
@@ -164,8 +168,11 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
       }),
   );
   const waiting = new Map<number, (r: BlockResult) => void>();
+  /** Block buffers the workers have handed back, to read the next blocks into (fresh memory costs a page fault per page). */
+  const spare: ArrayBuffer[] = [];
   for (const w of pool) {
-    w.on('message', (m: BlockResult & { id: number }) => {
+    w.on('message', (m: BlockResult & { id: number; input?: Uint8Array }) => {
+      if (m.input) spare.push(m.input.buffer as ArrayBuffer);
       waiting.get(m.id)?.(m);
       waiting.delete(m.id);
     });
@@ -214,7 +221,9 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     let position = body.offset;
     while (!eof && !fallback) {
       // Read after the bytes carried over, in a buffer that then moves to a worker whole: no copy of the block.
-      const buffer = new Uint8Array(carry.length + CHUNK_BYTES);
+      const size = carry.length + CHUNK_BYTES;
+      const reused = spare.pop();
+      const buffer = reused && reused.byteLength >= size ? new Uint8Array(reused, 0, size) : new Uint8Array(size + BLOCK_SLACK_BYTES);
       buffer.set(carry);
       const n = readSync(fd, buffer, carry.length, CHUNK_BYTES, position);
       position += n;

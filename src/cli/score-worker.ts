@@ -43,7 +43,12 @@ async function scoreBlock(job: Job): Promise<void> {
     for (let at = job.bytes.indexOf(0x0d); at >= 0; at = job.bytes.indexOf(0x0d, at + 1)) if (job.bytes[at + 1] !== 0x0a) loneCr++;
     const out = sink.take();
     const clean = scanner.pendingBytes === 0;
-    parentPort!.postMessage({ id: job.id, out, counts, clean, lines, lineFeeds: lines - loneCr }, [out.buffer as ArrayBuffer]);
+    // The block's buffer goes back too, for the reading thread to read another block into.
+    const input = job.bytes;
+    parentPort!.postMessage({ id: job.id, out, counts, clean, lines, lineFeeds: lines - loneCr, input }, [
+      out.buffer as ArrayBuffer,
+      input.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: (e as Error).message });
   }
