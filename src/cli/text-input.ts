@@ -122,7 +122,7 @@ export function countNewlines(b: Uint8Array, end: number): number {
 }
 
 /** a then b, in a new array. */
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
