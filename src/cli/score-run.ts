@@ -37,8 +37,13 @@ export interface ScoreRun {
   progress: (done: number, rows: number) => void;
 }
 
-/** Bytes read at a time, and the size of a block handed to a worker. */
+/** The size of a block handed to a worker. */
 const CHUNK_BYTES = 1 << 22;
+/**
+ * Bytes read at a time in one thread: every buffer that scales with a chunk (the stream's, the scanner's records and
+ * carry-over) is a quarter of a block's — measured on 1M rows (Node 24), peak RSS 196–204 MB → 116–120 MB, no slower.
+ */
+const READ_BYTES = 1 << 20;
 /** Room beyond a block's bytes in a new block buffer, so that one carrying a line over from the last is reused too. */
 const BLOCK_SLACK_BYTES = 1 << 16;
 /** Bytes read at a time while looking for the header. */
@@ -94,7 +99,7 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
     await run.write(sink.take());
   };
   let read = from?.place.offset ?? 0;
-  for await (const chunk of createReadStream(inPath, { highWaterMark: CHUNK_BYTES, start: read })) {
+  for await (const chunk of createReadStream(inPath, { highWaterMark: READ_BYTES, start: read })) {
     read += (chunk as Buffer).length;
     await take(scanner.push(utf8.check(chunk as Buffer)));
     if (counts.rows) run.progress(read, counts.rows); // (nothing to say while a first record is still being read)
