@@ -118,53 +118,27 @@ export class ByteRecordEncoder {
     // bytes, fields and rows stay in cache across the features.
     for (let t = 0; t < rows; t += TILE) {
       const end = Math.min(rows, t + TILE);
-      for (let f = 0; f < this.fields.length; f++) {
-        if (this.kinds[f] === 0) this.numbers(f, records, from + t, from + end, from, out, at);
-        else this.labels(f, records, from + t, from + end, from, out, at);
-      }
+      for (let f = 0; f < this.fields.length; f++) this.feature(f, records, from + t, from + end, from, out, at);
     }
     this.standardizer.applyRows(out, at, rows, MAX_STANDARDIZED, far);
     for (let i = 0; i < rows; i++) problems[i] = slow[i] || far[i] >= 0 ? this.viaText(records, from + i, out, at + i * cols) : null;
   }
 
   /**
-   * Numeric feature f of records [r0, r1) (record r's row is out[at + (r − from)·cols …]): a plain number with plain
-   * bytes at both ends (no padding, nothing non-ASCII) straight from its digits; any other cell as `cell` reads it.
+   * Feature f of records [r0, r1) (record r's row is out[at + (r − from)·cols …]). A cell with plain bytes at both ends
+   * (no padding, nothing non-ASCII, no "" escape) straight from its bytes — a number from its digits, a known
+   * category by its bytes; any other cell as `cell` reads it. (The kind is fixed per call: its branch is predicted.)
    */
-  private numbers(f: number, records: ByteRecords, r0: number, r1: number, from: number, out: Float32Array, at: number): void {
+  private feature(f: number, records: ByteRecords, r0: number, r1: number, from: number, out: Float32Array, at: number): void {
     const b = records.bytes,
       { firstField, fieldStart, fieldEnd, fieldFlags } = records,
       { slow } = this;
     const field = this.fields[f],
       cols = this.pre.cols,
       col = at + this.column[f],
-      direct = !this.numericMissing; // (a missing text that reads as a number must be looked for first)
-    for (let r = r0; r < r1; r++) {
-      const i = r - from;
-      if (slow[i]) continue;
-      const k = firstField[r] + field,
-        s = fieldStart[k],
-        e = fieldEnd[k];
-      if (direct && s < e && (fieldFlags[k] & ESCAPED) === 0 && isPlain(b[s]) && isPlain(b[e - 1])) {
-        const v = parseDecimal(b, s, e);
-        if (!Number.isNaN(v)) {
-          out[col + i * cols] = v;
-          continue;
-        }
-      }
-      if (!this.cell(f, b, records, k, out, at + i * cols)) slow[i] = 1;
-    }
-  }
-
-  /** Categorical feature f of records [r0, r1): a known category with plain bytes at both ends by its bytes; else `cell`. */
-  private labels(f: number, records: ByteRecords, r0: number, r1: number, from: number, out: Float32Array, at: number): void {
-    const b = records.bytes,
-      { firstField, fieldStart, fieldEnd, fieldFlags } = records,
-      { slow } = this;
-    const field = this.fields[f],
-      cols = this.pre.cols,
-      col = at + this.column[f],
-      table = this.categories[f]!;
+      table = this.categories[f],
+      // A number straight from its digits unless a missing text could read as a number (then that is looked for first).
+      direct = this.kinds[f] === 0 && !this.numericMissing;
     for (let r = r0; r < r1; r++) {
       const i = r - from;
       if (slow[i]) continue;
@@ -172,10 +146,18 @@ export class ByteRecordEncoder {
         s = fieldStart[k],
         e = fieldEnd[k];
       if (s < e && (fieldFlags[k] & ESCAPED) === 0 && isPlain(b[s]) && isPlain(b[e - 1])) {
-        const position = table.find(b, s, e);
-        if (position >= 0) {
-          out[col + position + i * cols] = 1;
-          continue;
+        if (table) {
+          const position = table.find(b, s, e);
+          if (position >= 0) {
+            out[col + position + i * cols] = 1;
+            continue;
+          }
+        } else if (direct) {
+          const v = parseDecimal(b, s, e);
+          if (!Number.isNaN(v)) {
+            out[col + i * cols] = v;
+            continue;
+          }
         }
       }
       if (!this.cell(f, b, records, k, out, at + i * cols)) slow[i] = 1;
