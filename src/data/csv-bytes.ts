@@ -172,9 +172,11 @@ export class CsvByteScanner {
   private record(b: Uint8Array, p: number, delim: number, final: boolean): number {
     const n = b.length;
     const out = this.out;
+    const special = Math.max(delim, LF, CR);
     let line = this.line;
     const recordLine = line;
     const firstField = out.fields;
+    let fields = firstField; // (written back to out once the record is complete: not a property store per field)
     let i = p;
     let c = b[i];
     if (c === LF || c === CR) return this.lineEnd(b, i, line); // a blank line: no record
@@ -192,9 +194,14 @@ export class CsvByteScanner {
         for (;;) {
           if (i >= n) {
             if (!final) return this.unfinished(firstField);
-            throw new CsvError('unbalanced quote: a quoted field is never closed', quoteOpenLine, out.fields - firstField, this.source);
+            throw new CsvError('unbalanced quote: a quoted field is never closed', quoteOpenLine, fields - firstField, this.source);
           }
           c = b[i];
+          if (c > QUOTE) {
+            // Above the quote, CR and LF: plain content.
+            i++;
+            continue;
+          }
           if (c === QUOTE) {
             if (i + 1 >= n && !final) return this.unfinished(firstField);
             if (b[i + 1] !== QUOTE) break;
@@ -215,20 +222,25 @@ export class CsvByteScanner {
           if (c !== delim && c !== LF && c !== CR) {
             if (i + sequenceLength(c) > n && !final) return this.unfinished(firstField); // the message shows the character
             this.checkLength(b, p, i, delim, recordLine);
-            throw new CsvError(`unexpected character '${charAt(b, i)}' after a closing quote`, line, out.fields - firstField, this.source);
+            throw new CsvError(`unexpected character '${charAt(b, i)}' after a closing quote`, line, fields - firstField, this.source);
           }
         }
       } else {
-        // A quote inside an unquoted field is kept literally (5'2" stays 5'2").
+        // A quote inside an unquoted field is kept literally (5'2" stays 5'2"). A byte above the delimiter, LF and CR
+        // is none of them: one comparison for most bytes (digits and letters, with ',' or ';' or a tab).
         while (i < n) {
           c = b[i];
+          if (c > special) {
+            i++;
+            continue;
+          }
           if (c === delim || c === LF || c === CR) break;
           i++;
         }
         end = i;
       }
       if (i >= n && !final) return this.unfinished(firstField);
-      let k = out.fields;
+      let k = fields;
       if (k >= capacity) {
         this.grow(k + 1);
         ({ fieldStart, fieldEnd, fieldFlags } = out);
@@ -237,7 +249,7 @@ export class CsvByteScanner {
       fieldStart[k] = start;
       fieldEnd[k] = end;
       fieldFlags[k] = flags;
-      out.fields = ++k;
+      fields = ++k;
       if (i < n && b[i] === delim) {
         i++;
         if (i < n) continue;
@@ -247,10 +259,11 @@ export class CsvByteScanner {
         out.fieldStart[k] = i;
         out.fieldEnd[k] = i;
         out.fieldFlags[k] = 0;
-        out.fields = k + 1;
+        fields = k + 1;
       }
       break;
     }
+    out.fields = fields;
     this.checkLength(b, p, i, delim, recordLine);
     const r = out.count++;
     if (r + 2 > out.line.length) {
@@ -263,7 +276,7 @@ export class CsvByteScanner {
     out.start[r] = p;
     out.end[r] = i;
     out.firstField[r] = firstField;
-    out.firstField[r + 1] = out.fields;
+    out.firstField[r + 1] = fields;
     return this.lineEnd(b, i, line);
   }
 
