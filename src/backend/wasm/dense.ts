@@ -20,9 +20,12 @@ interface WasmPreparedLinear extends PreparedLinear {
 const DOT_ROWS_BELOW = 8;
 /**
  * Below this share of nonzero inputs a batch goes through the kernel that skips zeros (the same bits as the packed
- * one): one-hot encoded records are ~80 % zeros.
+ * one): one-hot encoded records are ~80 % zeros. The share is read from the first SAMPLE_ROWS rows only — either
+ * kernel gives the same bits, so a batch unlike its first rows costs time, never a different answer, and counting a
+ * dense layer's every input (reason codes' copies: 10⁹ floats per million rows) cost more than it could save.
  */
 const SPARSE_BELOW = 0.5;
+const SAMPLE_ROWS = 16;
 
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
@@ -69,9 +72,10 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       const layer = prepared as WasmPreparedLinear;
       const nin = layer.nin,
         nout = layer.nout,
-        o = at(out);
+        o = at(out),
+        sampled = Math.min(rows, SAMPLE_ROWS) * nin;
       if (rows < DOT_ROWS_BELOW || nout < DOT_ROWS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
-      else if (layer.p && layer.finite && ex.nonzeroCount(at(x), rows * nin) < SPARSE_BELOW * rows * nin)
+      else if (layer.p && layer.finite && ex.nonzeroCount(at(x), sampled) < SPARSE_BELOW * sampled)
         ex.sgemmPackedSparse(rows, nout, nin, at(x), nin, layer.p, o, nout, work);
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
