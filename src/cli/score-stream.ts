@@ -73,14 +73,25 @@ export class ByteSink {
       return;
     }
     const n = Math.round(y);
-    if (x < 0) this.byte(0x2d); // toFixed keeps the sign of any x < 0, even when every digit is 0
-    this.integer(Math.floor(n / scale));
-    if (digits === 0) return;
-    this.room(digits + 1);
+    const whole = Math.floor(n / scale); // < 10⁹
+    this.room(digits + 11); // a sign, nine digits, the point
     const buf = this.buf;
-    buf[this.at] = 0x2e;
-    for (let d = digits, r = n % scale; d >= 1; d--, r = Math.floor(r / 10)) buf[this.at + d] = 0x30 + (r % 10);
-    this.at += digits + 1;
+    let at = this.at;
+    if (x < 0) buf[at++] = 0x2d; // toFixed keeps the sign of any x < 0, even when every digit is 0
+    // Probabilities and contributions have one whole digit: written directly.
+    if (whole < 10) buf[at++] = 0x30 + whole;
+    else {
+      let end = at + 1;
+      for (let t = whole; t >= 10; t = Math.floor(t / 10)) end++;
+      for (let o = end - 1, u = whole; o >= at; o--, u = Math.floor(u / 10)) buf[o] = 0x30 + (u % 10);
+      at = end;
+    }
+    if (digits > 0) {
+      buf[at] = 0x2e;
+      for (let d = digits, r = n % scale; d >= 1; d--, r = Math.floor(r / 10)) buf[at + d] = 0x30 + (r % 10);
+      at += digits + 1;
+    }
+    this.at = at;
   }
 
   /** Appends an integer's decimal digits (String(v) for |v| < 2⁵³; -0 as 0). */

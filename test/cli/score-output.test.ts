@@ -19,10 +19,35 @@ const written = (write: (sink: ByteSink) => void): string => {
 
 describe('ByteSink.decimal: x.toFixed(digits), byte for byte', () => {
   it('on doubles of every size and sign, exact ties (k + ½)/10^d, −0, tiny negatives and non-finite values', () => {
-    const special = [0, -0, 0.5, -0.5, 2.5, 1.0000005, 0.0000005, -0.0000004, -1e-9, 1e-300, 999999.95, 1e9 - 0.05, 1e15, 1e21, NaN, Infinity, -Infinity];
+    const special = [
+      0,
+      -0,
+      0.5,
+      -0.5,
+      2.5,
+      9.9999996,
+      10,
+      -12.25,
+      99.5,
+      100,
+      123.45,
+      1.0000005,
+      0.0000005,
+      -0.0000004,
+      -1e-9,
+      1e-300,
+      999999.95,
+      1e9 - 0.05,
+      1e15,
+      1e21,
+      NaN,
+      Infinity,
+      -Infinity,
+    ];
     const value = fc.oneof(
       fc.double({ noNaN: false }),
       fc.double({ min: -2, max: 2 }),
+      fc.double({ min: -1000, max: 1000 }), // points: whole parts of one to three digits
       fc.double({ min: -1e10, max: 1e10 }),
       fc.integer({ min: -1e7, max: 1e7 }).chain((k) => fc.integer({ min: 0, max: 6 }).map((d) => (k + 0.5) / 10 ** d)),
       fc.constantFrom(...special),
