@@ -8,9 +8,8 @@
 
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js';
 import { ByteTable } from './byte-table.js';
-import { MAX_STANDARDIZED, parseDecimal } from './cells.js';
+import { parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
-import { RowStandardizer } from './standardize.js';
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Records per tile of `encodeRows`. */
@@ -38,8 +37,6 @@ export class ByteRecordEncoder {
   private readonly dropMissing: boolean;
   private readonly record: Record<string, string> = Object.create(null);
   private readonly lastField: number;
-  /** (x − mean) / scale, as the preprocessor's own (the same class and numbers), applied a column at a time. */
-  private readonly standardizer: RowStandardizer;
   /** Per row of a batch: 1 once a cell needs the string path; the column found too far out (or -1). */
   private slow = new Uint8Array(0);
   private far = new Int32Array(0);
@@ -80,11 +77,6 @@ export class ByteRecordEncoder {
         k += f.categories.length;
       }
     });
-    this.standardizer = new RowStandardizer(
-      st.mean,
-      st.scale,
-      Array.from(this.column).filter((_, f) => this.kinds[f] === 0),
-    );
     this.numericMissing = st.missingValues.some((v) => NUMBER_TEXT.test(v.trim()));
     this.emptyIsMissing = pre.isMissingText('');
     this.dropMissing = st.missing === 'drop';
@@ -120,7 +112,7 @@ export class ByteRecordEncoder {
       const end = Math.min(rows, t + TILE);
       for (let f = 0; f < this.fields.length; f++) this.feature(f, records, from + t, from + end, from, out, at);
     }
-    this.standardizer.applyRows(out, at, rows, MAX_STANDARDIZED, far);
+    this.pre.standardize(out, at, rows, far);
     for (let i = 0; i < rows; i++) problems[i] = slow[i] || far[i] >= 0 ? this.viaText(records, from + i, out, at + i * cols) : null;
   }
 

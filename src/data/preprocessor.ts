@@ -421,12 +421,13 @@ export class Preprocessor {
   }
 
   /**
-   * Standardises the encoded row at out[at…] in place; returns a column lying more than MAX_STANDARDIZED deviations out, or -1.
+   * Standardises `rows` encoded rows from out[at] in place, a column at a time; far[i]: a column of row i lying more
+   * than MAX_STANDARDIZED deviations out, or -1.
    * @example
-   * const far = pre.standardize(row); // row holds raw encoded values, e.g. from a byte encoder
+   * pre.standardize(x, 0, rows, far); // x holds raw encoded values, e.g. from a byte encoder
    */
-  standardize(out: Float32Array, at = 0): number {
-    return this.standardizer.apply(out, MAX_STANDARDIZED, at);
+  standardize(out: Float32Array, at: number, rows: number, far: Int32Array): void {
+    this.standardizer.applyRows(out, at, rows, MAX_STANDARDIZED, far);
   }
 
   /** The label for a class index (1 → the positive label). */
