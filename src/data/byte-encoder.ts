@@ -17,7 +17,7 @@ const TILE = 256;
 
 /**
  * One model's byte encoder. `encodeRows` fills a batch's rows and says which it could not encode (and why); the
- * caller scores or reports them. `encode` is the same for one record.
+ * caller scores or reports them.
  * @example
  * const enc = new ByteRecordEncoder(pre, featureFieldIndex);
  * enc.encodeRows(records, 0, records.count, x, problems); // problems[i] === null: row i encoded
@@ -40,7 +40,6 @@ export class ByteRecordEncoder {
   /** Per row of a batch: 1 once a cell needs the string path; the column found too far out (or -1). */
   private slow = new Uint8Array(0);
   private far = new Int32Array(0);
-  private readonly oneProblem: Array<string | null> = [null];
 
   constructor(
     private readonly pre: Preprocessor,
@@ -80,15 +79,6 @@ export class ByteRecordEncoder {
     this.numericMissing = st.missingValues.some((v) => NUMBER_TEXT.test(v.trim()));
     this.emptyIsMissing = pre.isMissingText('');
     this.dropMissing = st.missing === 'drop';
-  }
-
-  /**
-   * Encodes record `r` of `records` into out[at … at + cols) (standardised). Returns null, or the message
-   * `transformRecord` gives for the record (the row is then all zeros).
-   */
-  encode(records: ByteRecords, r: number, out: Float32Array, at = 0): string | null {
-    this.encodeRows(records, r, r + 1, out, this.oneProblem, at);
-    return this.oneProblem[0];
   }
 
   /**

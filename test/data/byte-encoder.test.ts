@@ -25,9 +25,11 @@ function compare(pre: Preprocessor, header: string[], rows: string[]): void {
   const problems = new Array<string | null>(batch.count).fill('unset');
   encoder.encodeRows(batch, 0, batch.count, all, problems, pre.cols);
   expect(all.subarray(0, pre.cols).every((v) => v === 7)).toBe(true);
+  const one: Array<string | null> = ['unset'];
   for (let r = 0; r < batch.count; r++) {
     batchRows.fill(7);
-    const problem = encoder.encode(batch, r, batchRows, pre.cols);
+    encoder.encodeRows(batch, r, r + 1, batchRows, one, pre.cols);
+    const problem = one[0];
     for (const j of [0, pre.cols - 1, 2 * pre.cols, 3 * pre.cols - 1]) expect(batchRows[j]).toBe(7);
     const cells = recordFields(batch, r);
     const record = Object.fromEntries(pre.features.map((f, i) => [f.name, cells[fields[i]]]));
