@@ -18,7 +18,8 @@ import { formatCsvField, type Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
-import { StrictUtf8, countNewlines } from './text-input.js';
+import { readSpan } from './table-read.js';
+import { StrictUtf8, countNewlines, loneCarriageReturns } from './text-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -263,11 +264,11 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
 /** A block's bytes read again from the file (to score it again with its line numbers). */
 function readBlock(fd: number, block: Block, path: string): Uint8Array {
   const bytes = new Uint8Array(block.length);
-  for (let at = 0; at < block.length; ) {
-    const n = readSync(fd, bytes, at, block.length - at, block.offset + at);
-    if (n === 0) throw new UsageError(`${path}: the file shrank while it was being scored`);
-    at += n;
-  }
+  let at = 0;
+  readSpan(fd, new Uint8Array(Math.min(block.length, READ_BYTES)), block.offset, block.offset + block.length, path, (chunk) => {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  });
   return bytes;
 }
 
@@ -302,7 +303,5 @@ function headerLayout(fields: string[], line: number, run: ScoreRun, delimiter: 
 /** Line breaks in b[0…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */
 function lineBreaks(b: Uint8Array, e: number): { csv: number; lf: number } {
   const lf = countNewlines(b, e);
-  let loneCr = 0;
-  for (let at = b.indexOf(0x0d); at >= 0 && at < e; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) loneCr++;
-  return { csv: lf + loneCr, lf };
+  return { csv: lf + loneCarriageReturns(b, e), lf };
 }

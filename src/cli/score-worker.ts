@@ -5,6 +5,7 @@ import { CsvByteScanner } from '../data/csv-bytes.js';
 import { decodeModel } from '../io/model-file.js';
 import { Scorer } from '../score/index.js';
 import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
+import { loneCarriageReturns } from './text-input.js';
 
 const { modelBytes, threshold, layout, source } = workerData as { modelBytes: Uint8Array; threshold?: number; layout: ScoreLayout; source: string };
 const rows = new RecordScorer(new Scorer(decodeModel(modelBytes), { threshold }), layout);
@@ -37,18 +38,14 @@ async function scoreBlock(job: Job): Promise<void> {
       const last = scanner.end();
       await rows.score(last, 0, last.count, sink, counts);
     }
-    // The scanner's count of line breaks (LF, CR LF or a lone CR) less the lone CRs: the block's line feeds.
+    // The scanner's count of line breaks (LF, CR LF or a lone CR); less the lone CRs, the block's line feeds.
     const lines = scanner.nextLine - first;
-    let loneCr = 0;
-    for (let at = job.bytes.indexOf(0x0d); at >= 0; at = job.bytes.indexOf(0x0d, at + 1)) if (job.bytes[at + 1] !== 0x0a) loneCr++;
+    const lineFeeds = lines - loneCarriageReturns(job.bytes, job.bytes.length);
     const out = sink.take();
     const clean = scanner.pendingBytes === 0;
     // The block's buffer goes back too, for the reading thread to read another block into.
     const input = job.bytes;
-    parentPort!.postMessage({ id: job.id, out, counts, clean, lines, lineFeeds: lines - loneCr, input }, [
-      out.buffer as ArrayBuffer,
-      input.buffer as ArrayBuffer,
-    ]);
+    parentPort!.postMessage({ id: job.id, out, counts, clean, lines, lineFeeds, input }, [out.buffer as ArrayBuffer, input.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: (e as Error).message });
   }

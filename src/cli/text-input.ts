@@ -121,6 +121,13 @@ export function countNewlines(b: Uint8Array, end: number): number {
   return count;
 }
 
+/** Carriage returns in b[0…end) not followed by a line feed: the line breaks the CSV reader counts beside line feeds. */
+export function loneCarriageReturns(b: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = b.indexOf(0x0d); at >= 0 && at < end; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) count++;
+  return count;
+}
+
 /** a then b, in a new array. */
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

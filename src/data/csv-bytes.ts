@@ -67,11 +67,7 @@ export class CsvByteScanner {
     const d = options.delimiter ?? 'auto';
     this.delimiter = d === 'auto' ? null : d;
     this.source = options.source;
-    if (options.line !== undefined) {
-      if (this.delimiter === null) throw new UsageError('CsvByteScanner: a scan that starts on a given line needs the delimiter');
-      this.line = options.line;
-      this.started = true;
-    }
+    if (options.line !== undefined) this.restart(options.line);
   }
 
   /**
