@@ -203,9 +203,55 @@ function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, add: bool, ro
   }
 }
 
-/** C[i][j] (+)= A[i,:]·B[j,:] for row-major A (m×k) and B (n×k): no packing — for one or a few rows. */
+/** The four lanes added in order, ((l0 + l1) + l2) + l3. */
+// @ts-ignore: decorator
+@inline
+function lanesSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * C[i][j] (+)= A[i,:]·B[j,:] for row-major A (m×k) and B (n×k): no packing — for a few rows, or a few outputs (the
+ * logits of a batch). Each dot product sums four lanes, then the lanes in order, then the tail.
+ */
 export function dotRows(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Four rows at a time: four independent sums in flight instead of one chain of dependent adds (the same
+    // operations per product, so the same bits).
+    const rowB = <usize>lda << 2;
+    for (; i + 4 <= m; i += 4) {
+      const a0 = a + (<usize>(i * lda) << 2), a1 = a0 + rowB, a2 = a1 + rowB, a3 = a2 + rowB;
+      for (let j = 0; j < n; j++) {
+        const br = b + (<usize>(j * ldb) << 2);
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        let p = 0;
+        for (; p + 4 <= k; p += 4) {
+          const off = <usize>p << 2;
+          const bv = v128.load(br + off);
+          s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + off), bv));
+          s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + off), bv));
+          s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + off), bv));
+          s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + off), bv));
+        }
+        let d0 = lanesSum(s0), d1 = lanesSum(s1), d2 = lanesSum(s2), d3 = lanesSum(s3);
+        for (; p < k; p++) {
+          const off = <usize>p << 2;
+          const bp = load<f32>(br + off);
+          d0 += load<f32>(a0 + off) * bp;
+          d1 += load<f32>(a1 + off) * bp;
+          d2 += load<f32>(a2 + off) * bp;
+          d3 += load<f32>(a3 + off) * bp;
+        }
+        const o = c + (<usize>(i * ldc + j) << 2), ldcB = <usize>ldc << 2;
+        store<f32>(o, accumulate ? load<f32>(o) + d0 : d0);
+        store<f32>(o + ldcB, accumulate ? load<f32>(o + ldcB) + d1 : d1);
+        store<f32>(o + 2 * ldcB, accumulate ? load<f32>(o + 2 * ldcB) + d2 : d2);
+        store<f32>(o + 3 * ldcB, accumulate ? load<f32>(o + 3 * ldcB) + d3 : d3);
+      }
+    }
+  }
+  for (; i < m; i++) {
     const ar = a + (<usize>(i * lda) << 2);
     for (let j = 0; j < n; j++) {
       const br = b + (<usize>(j * ldb) << 2);
@@ -214,7 +260,7 @@ export function dotRows(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ld
       if (ASC_FEATURE_SIMD) {
         let acc = f32x4.splat(0);
         for (; p + 4 <= k; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(ar + (<usize>p << 2)), v128.load(br + (<usize>p << 2))));
-        s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+        s = lanesSum(acc);
       }
       for (; p < k; p++) s += load<f32>(ar + (<usize>p << 2)) * load<f32>(br + (<usize>p << 2));
       const o = c + (<usize>(i * ldc + j) << 2);

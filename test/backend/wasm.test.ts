@@ -183,6 +183,46 @@ describe.each(FLAVOURS)("the zero-skipping kernel (%s build) gives the packed ke
   });
 });
 
+describe.each(FLAVOURS)('dotRows (%s build): each row gets the bits it gets alone', (flavor) => {
+  const arena = new WasmArena(flavor);
+  const ex = arena.exports;
+  it('rows taken four at a time (SIMD) or one by one: the same sums; k not a multiple of 4, padded strides, accumulate, NaN and ±∞', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 13 }),
+        fc.constantFrom(1, 2, 3, 8),
+        fc.constantFrom(1, 3, 4, 7, 32, 33),
+        fc.nat({ max: 2 }),
+        fc.boolean(),
+        fc.nat(),
+        (m, n, k, pad, acc, seed) => {
+          const rng = new Rng(seed);
+          const lda = k + pad,
+            ldc = n + pad;
+          const value = () => {
+            const u = rng.float();
+            return u < 0.02 ? Number.NaN : u < 0.04 ? Infinity : u < 0.06 ? -Infinity : rng.uniform(-3, 3);
+          };
+          const A = arena.allocBytes(Math.max(1, m * lda) * 4),
+            B = arena.allocBytes(n * k * 4),
+            all = arena.allocBytes(Math.max(1, m * ldc) * 4),
+            alone = arena.allocBytes(Math.max(1, m * ldc) * 4);
+          let h = new Float32Array(arena.memory.buffer);
+          for (let i = 0; i < m * lda; i++) h[(A >> 2) + i] = value();
+          for (let i = 0; i < n * k; i++) h[(B >> 2) + i] = value();
+          for (let i = 0; i < m * ldc; i++) h[(all >> 2) + i] = h[(alone >> 2) + i] = rng.uniform(-1, 1);
+          ex.dotRows(m, n, k, A, lda, B, k, all, ldc, acc);
+          for (let i = 0; i < m; i++) ex.dotRows(1, n, k, A + i * lda * 4, lda, B, k, alone + i * ldc * 4, ldc, acc);
+          h = new Float32Array(arena.memory.buffer);
+          const bits = (at: number) => Array.from(new Uint32Array(h.buffer, at, m * ldc), (b, i) => (Number.isNaN(h[(at >> 2) + i]) ? -1 : b));
+          expect(bits(all)).toEqual(bits(alone));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('registry kernels', () => {
   it('wasm matmul kernels agree with the js reference on plain arrays', () => {
     const rng = new Rng(3);
