@@ -5,8 +5,8 @@ import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
 import { detectWasm } from './wasm/module.js';
 
-/** The ops scoring needs: memory, prepared layers, the inference linear op, the sparse row update (reason codes) and the activation. */
-export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'sparseRowUpdate' | 'activate'>;
+/** The ops scoring needs: memory, prepared layers, the inference linear op, the sparse row update and changed inputs (reason codes) and the activation. */
+export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'sparseRowUpdate' | 'changedInputs' | 'activate'>;
 
 /**
  * Inference ops only — what the edge scorer registers, so its bundle and its cold start carry no training kernels:
@@ -33,6 +33,7 @@ export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { o
         prepareLinear: dense.prepareLinear,
         linearInference: dense.linearInference,
         sparseRowUpdate: dense.sparseRowUpdate,
+        changedInputs: dense.changedInputs,
         activate: dense.activate,
       },
     };

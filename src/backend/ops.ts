@@ -80,6 +80,13 @@ export interface Ops {
    * use it: an occluded copy's first layer is its record's plus W₀ times the change.
    */
   sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float32Array, n: number, rows: number, plan: Float32Array): Float32Array;
+  /**
+   * Each row's inputs that differ from `to`: per row of x (rows × cols), the count, then count pairs (j, to[j] − x[i][j])
+   * for every j where that difference is not 0 (NaN included), indices as floats; returns the floats written (at most
+   * rows·(1 + 2·cols)). Reason codes list a record's changes toward the typical record with it (`sparseRowUpdate`'s
+   * pair format).
+   */
+  changedInputs(out: Float32Array, x: Float32Array, to: Float32Array, rows: number, cols: number): number;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

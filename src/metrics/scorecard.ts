@@ -40,9 +40,19 @@ export function scalingFactors(s: ScorecardScaling): { factor: number; offset: n
  * exactPoints(1 / 51, DEFAULT_SCALING); // 600 (odds 50:1)
  */
 export function exactPoints(p: number, s: ScorecardScaling): number {
+  return pointsWith(p, scalingFactors(s));
+}
+
+/**
+ * `exactPoints` from the scaling's factors (`scalingFactors`), for callers that compute them once for many
+ * probabilities (reason codes: four points per record).
+ * @example
+ * const f = scalingFactors(DEFAULT_SCALING);
+ * pointsWith(1 / 51, f); // 600
+ */
+export function pointsWith(p: number, { factor, offset }: { factor: number; offset: number }): number {
   if (!(p >= 0 && p <= 1)) return Number.NaN;
   const q = Math.min(Math.max(p, POINTS_PROBABILITY_FLOOR), 1 - POINTS_PROBABILITY_FLOOR);
-  const { factor, offset } = scalingFactors(s);
   return offset - factor * (Math.log(q) - Math.log(1 - q));
 }
 

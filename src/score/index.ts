@@ -14,7 +14,7 @@ import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
 import { NOT_SCORED, rankInto, reasonTable, type ReasonTable } from './rank.js';
-import { DEFAULT_SCALING, points, type ScorecardScaling } from '../metrics/scorecard.js';
+import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
 export { DataError, ScoringError } from '../data/errors.js';
@@ -313,13 +313,11 @@ export class Scorer {
     const nb = blocks.length;
     const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols)));
     const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before ranking
-    // Block bounds as typed arrays (protected blocks end where they start: no copy), read in the loop below.
-    const starts = new Int32Array(nb),
-      ends = new Int32Array(nb);
+    // Each input's feature (−1 for a protected one: never a reason, no copy), read in the loop below.
+    const blockOf = new Int32Array(cols).fill(-1);
     let widest = 0;
     blocks.forEach((b, f) => {
-      starts[f] = b.start;
-      ends[f] = b.isProtected ? b.start : b.end; // never a reason: not scored (NOT_SCORED)
+      if (!b.isProtected) blockOf.fill(f, b.start, b.end);
       widest = Math.max(widest, b.end - b.start);
     });
     // A copy's plan entry is 2 floats plus 2 per changed column: room for passRows copies of two changes, and a
@@ -330,48 +328,48 @@ export class Scorer {
     if (this.copyP.length < records * (nb + 1)) this.copyP = new Float32Array(records * (nb + 1));
     const copyOf = this.copyOf, // a pass row's (record · (nb + 1) + feature + 1)
       pp = this.copyP; // by record · (nb + 1) + feature + 1 (0: the record itself); NOT_SCORED: feature at its typical value
-    let plan = network.planBuffer(planFloats);
+    const factors = scalingFactors(this.scaling);
+    let plan: Float32Array;
     for (let r0 = 0; r0 < rows; r0 += records) {
       const nr = Math.min(records, rows - r0);
       const group = x.subarray(r0 * cols, (r0 + nr) * cols);
       pp.fill(NOT_SCORED, 0, nr * (nb + 1));
-      // Locals, not variables shared with a closure: V8 keeps those in a heap context, slow in this loop.
+      // Each record's changes toward the typical record, in input order (a feature's inputs are consecutive): one
+      // copy per feature with changes, after the record itself (a copy with none). Locals, not variables shared with
+      // a closure: V8 keeps those in a heap context, slow in this loop.
+      network.changedInputs(group, nr, baseline);
+      plan = network.planBuffer(planFloats); // views after both (either may grow the ops' memory)
+      let changes = network.changeList;
       let n = 0,
-        at = 0;
+        at = 0,
+        c = 0;
       for (let r = 0; r < nr; r++) {
-        const xr = (r0 + r) * cols;
-        for (let f = -1; f < nb; f++) {
+        const end = c + 1 + 2 * changes[c];
+        c++;
+        for (let f = -1; ; ) {
           const entry = at;
           plan[entry] = r;
           at += 2;
-          if (f >= 0) {
-            for (let j = starts[f], end = ends[f]; j < end; j++) {
-              const d = baseline[j] - x[xr + j];
-              if (d === 0) continue;
-              plan[at] = j;
-              plan[at + 1] = d;
-              at += 2;
-            }
-            if (at === entry + 2) {
-              at = entry; // at its typical value (or protected): no copy
-              continue;
-            }
+          while (f >= 0 && c < end && blockOf[changes[c]] === f) {
+            plan[at] = changes[c];
+            plan[at + 1] = changes[c + 1];
+            at += 2;
+            c += 2;
           }
           plan[entry + 1] = (at - entry - 2) / 2;
           copyOf[n++] = r * (nb + 1) + f + 1;
           if (n === passRows || at + 2 + 2 * widest > planFloats) {
             plan = this.scoreCopies(group, nr, n, planFloats);
+            changes = network.changeList; // the pass may have grown the ops' memory
             n = at = 0;
           }
+          while (c < end && blockOf[changes[c]] < 0) c += 2; // a protected feature's changes: no copy
+          if (!(c < end)) break;
+          f = blockOf[changes[c]];
         }
       }
       if (n > 0) plan = this.scoreCopies(group, nr, n, planFloats);
-      for (let r = 0; r < nr; r++) {
-        const ps = pp.subarray(r * (nb + 1), (r + 1) * (nb + 1));
-        let valid = ps[0] >= 0 && ps[0] <= 1;
-        for (let i = 1; i <= nb; i++) if (!(ps[i] === NOT_SCORED || (ps[i] >= 0 && ps[i] <= 1))) valid = false;
-        table.count[r0 + r] = valid ? rankInto(table, (r0 + r) * k, ps, k, this.scaling) : -1;
-      }
+      for (let r = 0; r < nr; r++) table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * (nb + 1), nb, k, factors);
     }
   }
 

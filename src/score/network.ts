@@ -31,8 +31,14 @@ export class InferenceNetwork {
   private readonly widest: number;
   private cap = 0;
   private readonly bufs: { a: Float32Array; b: Float32Array; out: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0), out: new Float32Array(0) };
-  /** Variants' buffers: their plan, their first-layer outputs, and W₀ transposed (made on first use). */
-  private readonly variants: { plan: Float32Array; z: Float32Array; w0t: Float32Array } = {
+  /**
+   * Variants' buffers: their plan, their first-layer outputs, and W₀ transposed (made on first use); rows' changed
+   * inputs (`changedInputs`), with the rows and the target they were compared with.
+   */
+  private readonly variants: { plan: Float32Array; z: Float32Array; w0t: Float32Array; changes: Float32Array; rows: Float32Array; to: Float32Array } = {
+    changes: new Float32Array(0),
+    rows: new Float32Array(0),
+    to: new Float32Array(0),
     plan: new Float32Array(0),
     z: new Float32Array(0),
     w0t: new Float32Array(0),
@@ -82,6 +88,28 @@ export class InferenceNetwork {
   planBuffer(n: number): Float32Array {
     if (this.variants.plan.length < n) this.ops.alloc(this.variants, 'plan', Math.max(n, this.variants.plan.length * 2));
     return this.variants.plan;
+  }
+
+  /**
+   * The inputs of each of the first `rows` rows of x that differ from `to` (`Ops.changedInputs`: per row the count,
+   * then (input, to − x) pairs): what a variant toward `to` changes. In `changeList`, which stays current when later
+   * calls grow the ops' memory (a view taken before them would read nothing), until the next call to this.
+   */
+  changedInputs(x: Float32Array, rows: number, to: Float32Array): void {
+    const { ops, variants: v, inputDim: cols } = this;
+    const need = rows * (1 + 2 * cols),
+      copy = !ops.owns(x);
+    if (v.changes.length < need) ops.alloc(v, 'changes', Math.max(need, v.changes.length * 2));
+    if (v.to.length < cols) ops.alloc(v, 'to', cols);
+    if (copy && v.rows.length < rows * cols) ops.alloc(v, 'rows', Math.max(rows * cols, v.rows.length * 2));
+    v.to.set(to.subarray(0, cols));
+    if (copy) v.rows.set(x.subarray(0, rows * cols));
+    ops.changedInputs(v.changes, copy ? v.rows : x, v.to, rows, cols);
+  }
+
+  /** The last `changedInputs`' list (a current view of it). */
+  get changeList(): Float32Array {
+    return this.variants.changes;
   }
 
   /**

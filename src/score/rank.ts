@@ -1,4 +1,4 @@
-import { exactPoints, type ScorecardScaling } from '../metrics/scorecard.js';
+import { pointsWith } from '../metrics/scorecard.js';
 
 /** Marks an occluded copy that was not scored (its feature is at its typical value already): not a probability. */
 export const NOT_SCORED = -1;
@@ -25,19 +25,33 @@ export function reasonTable(rows: number, k: number): ReasonTable {
 }
 
 /**
- * Writes the top `k` features by positive contribution p[0] − p[f + 1] into the table at entry `at` (features not
- * scored, at their typical value, are none), largest first, on ties the earlier feature first; returns how many.
- * Points only for the ones kept (two logarithms each): the typical copy's points minus the record's.
+ * Writes the top `k` features by positive contribution p[from] − p[from + 1 + f] (f < features) into the table at
+ * entry `at` (features not scored, at their typical value, are none), largest first, on ties the earlier feature
+ * first; returns how many, or −1 when a value is neither a probability in [0, 1] nor NOT_SCORED (no reasons without
+ * probabilities). Points only for the ones kept (two logarithms each): the typical copy's points minus the record's, by
+ * the scaling's factors (`scalingFactors`).
  * @example
- * const n = rankInto(table, 0, probabilities, 3, DEFAULT_SCALING);
+ * const n = rankInto(table, 0, probabilities, 0, features, 3, scalingFactors(DEFAULT_SCALING));
  */
-export function rankInto(table: ReasonTable, at: number, p: Float32Array, k: number, scaling: ScorecardScaling): number {
+export function rankInto(
+  table: ReasonTable,
+  at: number,
+  p: Float32Array,
+  from: number,
+  features: number,
+  k: number,
+  scaling: { factor: number; offset: number },
+): number {
   const { feature, contribution: contributions } = table;
+  const own = p[from];
+  if (!(own >= 0 && own <= 1)) return -1;
   let n = 0;
-  for (let f = 0; f + 1 < p.length && k > 0; f++) {
-    if (p[f + 1] === NOT_SCORED) continue;
-    const c = p[0] - p[f + 1];
-    if (!(c > 0) || (n === k && c <= contributions[at + k - 1])) continue;
+  for (let f = 0; f < features; f++) {
+    const q = p[from + 1 + f];
+    if (q === NOT_SCORED) continue;
+    if (!(q >= 0 && q <= 1)) return -1;
+    const c = own - q;
+    if (!(c > 0) || k === 0 || (n === k && c <= contributions[at + k - 1])) continue;
     if (n < k) n++;
     let i = n - 1; // the last slot is free (or held the smallest, now dropped): shift the smaller ones down
     while (i > 0 && contributions[at + i - 1] < c) {
@@ -48,7 +62,7 @@ export function rankInto(table: ReasonTable, at: number, p: Float32Array, k: num
     contributions[at + i] = c;
     feature[at + i] = f;
   }
-  const own = exactPoints(p[0], scaling);
-  for (let i = 0; i < n; i++) table.points[at + i] = exactPoints(p[0] - contributions[at + i], scaling) - own;
+  const ownPoints = pointsWith(own, scaling);
+  for (let i = 0; i < n; i++) table.points[at + i] = pointsWith(own - contributions[at + i], scaling) - ownPoints;
   return n;
 }

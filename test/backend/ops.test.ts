@@ -109,7 +109,60 @@ describe('the js sparseRowUpdate (the reference)', () => {
   });
 });
 
+/** changedInputs' case: rows of cols values, some equal to `to` (±0 against 0 included), specials when asked. */
+const changeCase = fc.record({
+  rows: fc.integer({ min: 0, max: 9 }),
+  cols: fc.integer({ min: 0, max: 23 }),
+  seed: fc.nat(),
+  special: fc.boolean(),
+});
+function changeRows(rng: Rng, rows: number, cols: number, special: boolean) {
+  const to = values(rng, cols, special);
+  const x = values(rng, rows * cols, special).map((v, i) =>
+    rng.float() < 0.5 ? (to[i % (cols || 1)] === 0 && rng.float() < 0.5 ? -0 : to[i % (cols || 1)]) : v,
+  );
+  return { x, to };
+}
+
+describe('the js changedInputs (the reference)', () => {
+  it('lists, per row, each input whose difference from `to` is not 0 (NaN included), with that float32 difference', () => {
+    fc.assert(
+      fc.property(changeCase, ({ rows, cols, seed, special }) => {
+        const { x, to } = changeRows(new Rng(seed), rows, cols, special);
+        const want: number[] = [];
+        for (let i = 0; i < rows; i++) {
+          const pairs = [];
+          for (let j = 0; j < cols; j++) {
+            const d = Math.fround(to[j] - x[i * cols + j]);
+            if (!(d === 0)) pairs.push(j, d);
+          }
+          want.push(pairs.length / 2, ...pairs);
+        }
+        const out = new Float32Array(rows * (1 + 2 * cols));
+        expect(js.changedInputs(out, x, to, rows, cols)).toBe(want.length);
+        expect(Array.from(out.subarray(0, want.length))).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
+  it('changedInputs: the same lists (bits), empty rows and batches included', () => {
+    fc.assert(
+      fc.property(changeCase, ({ rows, cols, seed, special }) => {
+        const { x, to } = changeRows(new Rng(seed), rows, cols, special);
+        const size = rows * (1 + 2 * cols);
+        const want = new Float32Array(size),
+          n = js.changedInputs(want, x, to, rows, cols);
+        const out = on(ops, new Float32Array(size));
+        expect(ops.changedInputs(out, on(ops, x), on(ops, to), rows, cols)).toBe(n);
+        agree(fresh(out).subarray(0, n), want.subarray(0, n), 0, 'changedInputs');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('matmul NN/NT/TN (accumulating or not), including 0·∞ and empty shapes', () => {
     fc.assert(
       fc.property(shape, ({ m, k, n, seed, special, acc }) => {

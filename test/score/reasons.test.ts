@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { exactPoints, loadScorerSync, reasonTable } from '../../src/score/index.js';
+import { NOT_SCORED, rankInto } from '../../src/score/rank.js';
+import { DEFAULT_SCALING, scalingFactors } from '../../src/metrics/scorecard.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 3, applySmote: false });
@@ -51,6 +53,20 @@ describe.each([
         });
       });
       expect(() => scorer.reasonTable(x, records.length, 4, reasonTable(10, 4))).toThrow(/fewer than 900 records/);
+    });
+    it(`${engine}: the same table after other calls grew the scorer's memory (buffer views are taken after growth)`, () => {
+      // A fresh scorer whose first batch is small: the large batch then grows every reason buffer, in the middle of
+      // the planning (views taken before a growth would read and write nothing).
+      const fresh = loadScorerSync(encodeModel(model, { preprocessor: prep.preprocessor.toJSON() }), { engine });
+      const x = scorer.preprocessor.transformRecords(records);
+      fresh.reasonTable(x, 2, 3, reasonTable(2, 3));
+      fresh.network.probabilities(x, records.length, new Float32Array(records.length));
+      const want = scorer.reasonTable(x, records.length, 3, reasonTable(records.length, 3));
+      const got = fresh.reasonTable(x, records.length, 3, reasonTable(records.length, 3));
+      expect(Array.from(got.count)).toEqual(Array.from(want.count));
+      expect(Array.from(got.feature)).toEqual(Array.from(want.feature));
+      expect(Array.from(got.contribution)).toEqual(Array.from(want.contribution));
+      expect(got.count.filter((c) => c > 0).length).toBeGreaterThan(records.length / 2);
     });
     it(`${engine}: a record at every typical value has no reasons; k = 0 asks for none; explain's probability is score's`, () => {
       const x = scorer.preprocessor.transformRecord(typical);
@@ -105,5 +121,29 @@ describe('reason codes with evidence, and protected features', () => {
     const stored = loadScorerSync(encodeModel(model, { preprocessor: prep.preprocessor.toJSON(), training: { protected: ['int_rate'] } }));
     expect([...stored.protectedFeatures]).toEqual(['int_rate']);
     expect(() => loadScorerSync(bytes, { protected: ['nope'] })).toThrow(/protected feature 'nope' not among the model's features/);
+  });
+});
+
+describe('rankInto (one record among others in a buffer of probabilities)', () => {
+  const factors = scalingFactors(DEFAULT_SCALING);
+  // At offset 1: the record's own probability, then one per feature (NOT_SCORED: at its typical value).
+  const probabilities = (...copies: number[]) => Float32Array.of(0.123, 0.6, ...copies, 0.99);
+  it('ranks positive contributions, largest first, skipping features not scored; points as exactPoints gives them', () => {
+    const table = reasonTable(1, 2);
+    const p = probabilities(0.5, NOT_SCORED, 0.2, 0.7);
+    expect(rankInto(table, 0, p, 1, 4, 2, factors)).toBe(2);
+    expect(Array.from(table.feature)).toEqual([2, 0]);
+    expect(Array.from(table.contribution)).toEqual([p[1] - p[4], p[1] - p[2]]);
+    expect(table.points[0]).toBe(exactPoints(p[4], DEFAULT_SCALING) - exactPoints(p[1], DEFAULT_SCALING));
+    expect(rankInto(reasonTable(1, 0), 0, p, 1, 4, 0, factors)).toBe(0);
+  });
+  it('gives −1 (no reasons) when the record or any scored copy is not a probability in [0, 1], whatever k', () => {
+    for (const k of [0, 2]) {
+      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, NOT_SCORED, Number.NaN, 0.7), 1, 4, k, factors)).toBe(-1);
+      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, 1.5, 0.2, 0.7), 1, 4, k, factors)).toBe(-1);
+      const own = probabilities(0.5, 0.4, 0.2, 0.7);
+      own[1] = Number.NaN;
+      expect(rankInto(reasonTable(1, k), 0, own, 1, 4, k, factors)).toBe(-1);
+    }
   });
 });

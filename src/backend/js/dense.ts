@@ -41,6 +41,24 @@ export function sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float3
   return out;
 }
 
+/** Per row of x: the count, then (j, to[j] − x[i][j]) where not 0 (see `Ops.changedInputs`); the floats written. */
+export function changedInputs(out: Float32Array, x: Float32Array, to: Float32Array, rows: number, cols: number): number {
+  let at = 0;
+  for (let i = 0; i < rows; i++) {
+    const head = at++,
+      row = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const d = to[j] - x[row + j]; // the float32 difference once stored (a difference of two float32 rounds once)
+      if (d === 0) continue;
+      out[at] = j;
+      out[at + 1] = d;
+      at += 2;
+    }
+    out[head] = (at - head - 1) / 2;
+  }
+  return at;
+}
+
 /** out[c] (+)= Σ_rows x. */
 export function sumRows(out: Float32Array, x: Float32Array, rows: number, cols: number, accumulate: boolean): Float32Array {
   return sumRowsRef(out, x, rows, cols, accumulate);

@@ -1,5 +1,17 @@
 import type { Ops } from '../ops.js';
-import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, sparseRowUpdate, sumRows } from './dense.js';
+import {
+  activate,
+  activateBackward,
+  addBias,
+  changedInputs,
+  linearInference,
+  matmul,
+  matmulNT,
+  matmulTN,
+  prepareLinear,
+  sparseRowUpdate,
+  sumRows,
+} from './dense.js';
 import { dropoutMask } from './dropout.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
@@ -19,6 +31,7 @@ export const jsOps: Ops = {
   prepareLinear,
   linearInference,
   sparseRowUpdate,
+  changedInputs,
   addBias,
   sumRows,
   activate,

@@ -4,7 +4,17 @@ import type { WasmArena } from './arena.js';
 
 type DenseOps = Pick<
   Ops,
-  'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'sparseRowUpdate' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'
+  | 'matmul'
+  | 'matmulNT'
+  | 'matmulTN'
+  | 'prepareLinear'
+  | 'linearInference'
+  | 'sparseRowUpdate'
+  | 'changedInputs'
+  | 'addBias'
+  | 'sumRows'
+  | 'activate'
+  | 'activateBackward'
 >;
 
 /** A prepared layer with the byte offsets of its weights, bias and packed weights (0: none) in the arena. */
@@ -85,6 +95,9 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
     sparseRowUpdate(out, base, w, n, rows, plan) {
       ex.sparseRowUpdate(at(out), at(base), at(w), n, rows, at(plan));
       return out;
+    },
+    changedInputs(out, x, to, rows, cols) {
+      return ex.changedInputs(at(out), at(x), at(to), rows, cols);
     },
     addBias(out, bias, rows, cols) {
       ex.addBias(at(out), at(bias), rows, cols);
