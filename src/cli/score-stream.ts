@@ -211,10 +211,12 @@ export class RecordScorer {
       const found = fieldCount(records, r);
       if (found !== layout.width) errors[r - from] = `expected ${layout.width} fields, found ${found}`;
     }
-    if (probabilities) this.probs.set(await probabilities(this.x, rows));
-    else scorer.calibrate(scorer.network.probabilities(this.x, rows, this.probs), rows); // checked row by row below
-    // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable).
+    // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable), which score each
+    // record too: its probability comes from there, the same bits as the network's own pass.
     const ranked = this.reasons ? scorer.reasonTable(this.x, rows, layout.reasons, this.reasons) : null;
+    if (probabilities) this.probs.set(await probabilities(this.x, rows));
+    else if (ranked) this.probs.set(ranked.probability.subarray(0, rows));
+    else scorer.calibrate(scorer.network.probabilities(this.x, rows, this.probs), rows); // checked row by row below
     const d = this.delim;
     for (let r = from; r < to; r++) {
       const i = r - from;

@@ -281,7 +281,8 @@ export class Scorer {
   reasonTable(x: Float32Array, rows: number, k: number, table: ReasonTable): ReasonTable {
     const cols = this.preprocessor.cols;
     if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
-    if (table.count.length < rows || table.feature.length < rows * k) throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
+    if (table.count.length < rows || table.probability.length < rows || table.feature.length < rows * k)
+      throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
     this.occlusion(x, rows, k, table);
     return table;
   }
@@ -369,7 +370,10 @@ export class Scorer {
         }
       }
       if (n > 0) plan = this.scoreCopies(group, nr, n, planFloats);
-      for (let r = 0; r < nr; r++) table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * (nb + 1), nb, k, factors);
+      for (let r = 0; r < nr; r++) {
+        table.probability[r0 + r] = pp[r * (nb + 1)];
+        table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * (nb + 1), nb, k, factors);
+      }
     }
   }
 

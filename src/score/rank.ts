@@ -13,6 +13,11 @@ export interface ReasonTable {
   contribution: Float64Array;
   points: Float64Array;
   count: Int32Array;
+  /**
+   * Each record's own probability, calibrated, not checked: the bits `Scorer.score` and the network's batch pass give
+   * (the record is scored as a copy with no change), so `score --reasons` needs no second forward pass.
+   */
+  probability: Float32Array;
 }
 
 /**
@@ -21,7 +26,13 @@ export interface ReasonTable {
  * const table = reasonTable(4096, 3);
  */
 export function reasonTable(rows: number, k: number): ReasonTable {
-  return { feature: new Int32Array(rows * k), contribution: new Float64Array(rows * k), points: new Float64Array(rows * k), count: new Int32Array(rows) };
+  return {
+    feature: new Int32Array(rows * k),
+    contribution: new Float64Array(rows * k),
+    points: new Float64Array(rows * k),
+    count: new Int32Array(rows),
+    probability: new Float32Array(rows),
+  };
 }
 
 /**
