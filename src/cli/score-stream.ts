@@ -212,7 +212,8 @@ export class RecordScorer {
       if (found !== layout.width) errors[r - from] = `expected ${layout.width} fields, found ${found}`;
     }
     // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable), which score each
-    // record too: its probability comes from there, the same bits as the network's own pass.
+    // record too: its probability comes from there (the network's own pass would round the same, up to the kernel a
+    // short chunk takes in either).
     const ranked = this.reasons ? scorer.reasonTable(this.x, rows, layout.reasons, this.reasons) : null;
     if (probabilities) this.probs.set(await probabilities(this.x, rows));
     else if (ranked) this.probs.set(ranked.probability.subarray(0, rows));

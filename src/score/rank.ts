@@ -14,8 +14,9 @@ export interface ReasonTable {
   points: Float64Array;
   count: Int32Array;
   /**
-   * Each record's own probability, calibrated, not checked: the bits `Scorer.score` and the network's batch pass give
-   * (the record is scored as a copy with no change), so `score --reasons` needs no second forward pass.
+   * Each record's own probability, calibrated, not checked (the record is scored as a copy with no change), so
+   * `score --reasons` needs no second forward pass. The network's batch pass gives the same bits through the same
+   * kernels; a chunk of fewer than 8 rows takes dot products in either pass, which round differently (float32).
    */
   probability: Float32Array;
 }
