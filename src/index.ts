@@ -136,7 +136,7 @@ export { encodeSafetensors, decodeSafetensors, ModelFormatError, MAX_HEADER_BYTE
 export { loadModel, type LoadedModelFile } from './io/load.js';
 export { exportOnnx } from './io/onnx.js';
 export { exportPipelineOnnx, type PipelineInput } from './io/onnx-pipeline.js';
-export { DEFAULT_SCALING, exactPoints, points, scalingFactors, type ScorecardScaling } from './metrics/scorecard.js';
+export { DEFAULT_SCALING, exactPoints, points, scalingFactors, type ScalingFactors, type ScorecardScaling } from './metrics/scorecard.js';
 export { VERSION } from './core/version.js';
 
 // Deprecated root exports, kept for 0.2 only (removed in 0.3): the integrators' public names moved to

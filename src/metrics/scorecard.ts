@@ -24,12 +24,18 @@ export const DEFAULT_SCALING: Readonly<ScorecardScaling> = Object.freeze({ pdo: 
  */
 export const POINTS_PROBABILITY_FLOOR = 2 ** -23;
 
+/** Points = offset − factor · ln(odds of the positive class): a scaling's two constants (`scalingFactors`). */
+export interface ScalingFactors {
+  factor: number;
+  offset: number;
+}
+
 /**
  * factor = PDO / ln 2 and offset = baseScore − factor·ln(baseOdds).
  * @example
  * scalingFactors(DEFAULT_SCALING); // { factor: 28.85, offset: 487.12 }
  */
-export function scalingFactors(s: ScorecardScaling): { factor: number; offset: number } {
+export function scalingFactors(s: ScorecardScaling): ScalingFactors {
   const factor = s.pdo / Math.LN2;
   return { factor, offset: s.baseScore - factor * Math.log(s.baseOdds) };
 }
@@ -50,7 +56,7 @@ export function exactPoints(p: number, s: ScorecardScaling): number {
  * const f = scalingFactors(DEFAULT_SCALING);
  * pointsWith(1 / 51, f); // 600
  */
-export function pointsWith(p: number, { factor, offset }: { factor: number; offset: number }): number {
+export function pointsWith(p: number, { factor, offset }: ScalingFactors): number {
   if (!(p >= 0 && p <= 1)) return Number.NaN;
   const q = Math.min(Math.max(p, POINTS_PROBABILITY_FLOOR), 1 - POINTS_PROBABILITY_FLOOR);
   return offset - factor * (Math.log(q) - Math.log(1 - q));

@@ -1,4 +1,4 @@
-import { pointsWith } from '../metrics/scorecard.js';
+import { pointsWith, type ScalingFactors } from '../metrics/scorecard.js';
 
 /** Marks an occluded copy that was not scored (its feature is at its typical value already): not a probability. */
 export const NOT_SCORED = -1;
@@ -45,15 +45,7 @@ export function reasonTable(rows: number, k: number): ReasonTable {
  * @example
  * const n = rankInto(table, 0, probabilities, 0, features, 3, scalingFactors(DEFAULT_SCALING));
  */
-export function rankInto(
-  table: ReasonTable,
-  at: number,
-  p: Float32Array,
-  from: number,
-  features: number,
-  k: number,
-  scaling: { factor: number; offset: number },
-): number {
+export function rankInto(table: ReasonTable, at: number, p: Float32Array, from: number, features: number, k: number, scaling: ScalingFactors): number {
   const { feature, contribution: contributions } = table;
   const own = p[from];
   if (!(own >= 0 && own <= 1)) return -1;
