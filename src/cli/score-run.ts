@@ -34,7 +34,11 @@ export interface ScoreRun {
   workers: number;
   /** Replaces the CPU forward pass (the GPU scorer; one thread only). */
   probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>;
-  write: (bytes: Uint8Array) => Promise<void>;
+  /**
+   * Queues bytes for the output; `written`, where given, is called once they are out of the caller's hands (written,
+   * or the write failed), from when their buffer may be filled again.
+   */
+  write: (bytes: Uint8Array, written?: () => void) => Promise<void>;
   progress: (done: number, rows: number) => void;
 }
 
@@ -67,7 +71,7 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
   }
   const sink = new ByteSink();
   const layout = headerLayout(head.fields, head.line, run, head.delimiter, sink);
-  await run.write(sink.take());
+  await run.write(sink.handOver());
   const rows = new RecordScorer(run.scorer, layout);
   await parallel(run, counts, head.body, layout, rows);
   return { counts, threads: run.workers };
@@ -97,7 +101,8 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
       first = 1;
     }
     if (rows && first < batch.count) await rows.score(batch, first, batch.count, sink, counts, run.probabilities);
-    await run.write(sink.take());
+    const out = sink.handOver();
+    await run.write(out, () => sink.reuse(out.buffer as ArrayBuffer));
   };
   let read = from?.place.offset ?? 0;
   for await (const chunk of createReadStream(inPath, { highWaterMark: READ_BYTES, start: read })) {
@@ -143,7 +148,10 @@ function readHeader(run: ScoreRun): { fields: string[]; line: number; delimiter:
 
 /** A block's result from a worker. */
 interface BlockResult {
+  /** The output lines, in a buffer of the worker's that goes back to it once written. */
   out?: Uint8Array;
+  /** The worker's index in the pool. */
+  worker?: number;
   counts?: ScoreCounts;
   /** The block ended where its last record did (nothing carried over). */
   clean?: boolean;
@@ -176,16 +184,22 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
   const waiting = new Map<number, (r: BlockResult) => void>();
   /** Block buffers the workers have handed back, to read the next blocks into (fresh memory costs a page fault per page). */
   const spare: ArrayBuffer[] = [];
-  for (const w of pool) {
+  let closed = false;
+  pool.forEach((w, index) => {
     w.on('message', (m: BlockResult & { id: number; input?: Uint8Array }) => {
       if (m.input) spare.push(m.input.buffer as ArrayBuffer);
+      m.worker = index;
       waiting.get(m.id)?.(m);
       waiting.delete(m.id);
     });
     w.on('error', (e: Error) => {
       for (const resolve of waiting.values()) resolve({ error: e.message });
     });
-  }
+  });
+  /** Gives an output buffer back to the worker that filled it (moved, not copied). */
+  const giveBack = (worker: number, buffer: ArrayBuffer) => {
+    if (!closed) pool[worker].postMessage({ spare: buffer }, [buffer]);
+  };
   let next = 0;
   /** Hands bytes to the next worker (moved, not copied); `line`: the block's first line, or null to count from 1. */
   const score = (bytes: Uint8Array, line: number | null, final: boolean): Promise<BlockResult> => {
@@ -210,7 +224,8 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     let r = block.valid ? await block.result : {};
     if (!block.numbered && r.counts?.failed && r.clean && r.error === undefined) r = await score(readBlock(fd, block, run.inPath), place.line, block.final);
     if (r.error !== undefined || !r.clean || !r.out || !r.counts || r.lines === undefined || r.lineFeeds === undefined) return false;
-    await run.write(r.out);
+    const { out, worker } = r;
+    await run.write(out, () => giveBack(worker!, out.buffer as ArrayBuffer));
     counts.rows += r.counts.rows;
     counts.scored += r.counts.scored;
     counts.failed += r.counts.failed;
@@ -256,6 +271,7 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     while (!fallback && inFlight.length) if (!(await settle())) fallback = { ...place };
   } finally {
     closeSync(fd);
+    closed = true;
     for (const w of pool) void w.terminate();
   }
   if (fallback) await sequential(run, counts, { place: fallback, layout, rows });

@@ -38,12 +38,16 @@ export interface ScoreCounts {
 
 const text = new TextEncoder();
 
+/** Buffers a sink keeps for reuse (more than the writes in flight at once are never given back together). */
+const MAX_SPARES = 32;
+
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 
 /** An output buffer that grows (bytes copied in, ASCII or UTF-8 text appended); `take` hands over what it holds. */
 export class ByteSink {
   private buf = new Uint8Array(1 << 20);
   private at = 0;
+  private readonly spares: ArrayBuffer[] = [];
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -129,11 +133,22 @@ export class ByteSink {
     return this.at;
   }
 
-  /** The bytes so far (a copy), emptying the sink. */
-  take(): Uint8Array {
-    const out = this.buf.slice(0, this.at);
+  /**
+   * The bytes so far, emptying the sink: its buffer itself, not a copy (the sink goes on in a buffer given back
+   * through `reuse`, else a new one as large). Writing a block's output into fresh memory cost a page fault per 4 KB:
+   * with `--workers 2` on 1M rows, ~40,000 faults and ~0.4 s of system time.
+   */
+  handOver(): Uint8Array {
+    const out = this.buf.subarray(0, this.at);
+    const spare = this.spares.pop();
+    this.buf = spare ? new Uint8Array(spare) : new Uint8Array(this.buf.length);
     this.at = 0;
     return out;
+  }
+
+  /** Gives back a buffer that `handOver` handed out, once its bytes are written, for the sink to fill again. */
+  reuse(buffer: ArrayBuffer): void {
+    if (this.spares.length < MAX_SPARES) this.spares.push(buffer);
   }
 }
 

@@ -23,8 +23,10 @@ interface Job {
 
 // Blocks are scored one after another (the scorer's buffers are shared): a chain, not concurrent handlers.
 let queue = Promise.resolve();
-parentPort!.on('message', (job: Job) => {
-  queue = queue.then(() => scoreBlock(job));
+parentPort!.on('message', (m: Job | { spare: ArrayBuffer }) => {
+  if ('spare' in m)
+    sink.reuse(m.spare); // an output buffer back from the reading thread, written
+  else queue = queue.then(() => scoreBlock(m));
 });
 
 async function scoreBlock(job: Job): Promise<void> {
@@ -41,7 +43,7 @@ async function scoreBlock(job: Job): Promise<void> {
     // The scanner's count of line breaks (LF, CR LF or a lone CR); less the lone CRs, the block's line feeds.
     const lines = scanner.nextLine - first;
     const lineFeeds = lines - loneCarriageReturns(job.bytes, job.bytes.length);
-    const out = sink.take();
+    const out = sink.handOver();
     const clean = scanner.pendingBytes === 0;
     // The block's buffer goes back too, for the reading thread to read another block into.
     const input = job.bytes;

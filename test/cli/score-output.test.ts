@@ -14,7 +14,7 @@ import { cli, tempDir } from './helpers.js';
 const written = (write: (sink: ByteSink) => void): string => {
   const sink = new ByteSink();
   write(sink);
-  return new TextDecoder().decode(sink.take());
+  return new TextDecoder().decode(sink.handOver());
 };
 
 describe('ByteSink.decimal: x.toFixed(digits), byte for byte', () => {
@@ -69,6 +69,37 @@ describe('ByteSink.decimal: x.toFixed(digits), byte for byte', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('ByteSink.handOver and reuse: output buffers go round without a copy', () => {
+  it('hands over its own buffer, goes on in one given back (growing it where it is too small), never mixing bytes', () => {
+    const sink = new ByteSink();
+    sink.text('first line\n');
+    const first = sink.handOver();
+    expect(new TextDecoder().decode(first)).toBe('first line\n');
+    // Not given back yet: the sink must not write into it.
+    sink.text('second\n');
+    const second = sink.handOver();
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(new TextDecoder().decode(first)).toBe('first line\n');
+    // Given back: the buffer after the one being filled is that very one, written from its start.
+    sink.reuse(first.buffer as ArrayBuffer);
+    sink.text('third');
+    const third = sink.handOver();
+    sink.text('fourth');
+    const fourth = sink.handOver();
+    expect(fourth.buffer).toBe(first.buffer);
+    expect(third.buffer).not.toBe(first.buffer);
+    expect(new TextDecoder().decode(fourth)).toBe('fourth');
+    expect(new TextDecoder().decode(third)).toBe('third');
+    expect(new TextDecoder().decode(second)).toBe('second\n');
+    // A buffer smaller than what follows: the sink grows out of it, with every byte kept.
+    sink.reuse(new ArrayBuffer(4));
+    const long = 'x'.repeat(100_000);
+    sink.text(long);
+    sink.byte(0x21);
+    expect(new TextDecoder().decode(sink.handOver())).toBe(`${long}!`);
   });
 });
 

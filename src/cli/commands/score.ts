@@ -93,10 +93,10 @@ export async function score(o: Parsed): Promise<void> {
   // write that fails later (ENOSPC) is kept and thrown at the next write or at the end, never left unhandled.
   let writeError: Error | null = null;
   if (sink !== process.stdout) sink.on('error', (e: Error) => void (writeError ??= e));
-  const write = async (b: Uint8Array) => {
+  const write = async (b: Uint8Array, written?: () => void) => {
     if (writeError) throw writeError;
-    if (!b.length) return;
-    sink.write(b);
+    if (!b.length) return written?.();
+    sink.write(b, written && (() => written()));
     if (sink.writableLength > 1 << 24) await once(sink, 'drain');
   };
   const workers = gpuScorer ? 1 : Math.max(1, (o.workers as number | undefined) ?? availableParallelism());
