@@ -46,6 +46,7 @@ describe('score --workers: the one-thread output, from worker threads', () => {
     const data = file('quoted.csv', (l, i) => `${l},"note ${i}\nsecond line, with a comma"`, { head: `${header},note` });
     const { one, two } = both(data, ['--reasons', '1']);
     expect(one.code).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
     expect(two.out!.equals(one.out!)).toBe(true);
     // The echoed input keeps its quotes and line feeds.
     expect(one.out!.toString('utf8', 0, 4000)).toMatch(/,"note 1\nsecond line, with a comma",0\.\d{6},/);
