@@ -387,6 +387,19 @@ describe('--backend gpu', () => {
     const f = cli(['score', '--model', model, '--data', CREDIT, '--out', join(dir, 'fb.csv'), '--backend', 'gpu', '--quiet']);
     expect(f.code, f.stderr).toBe(0);
     expect(f.stderr).toMatch(/note: --backend gpu: no usable GPU \(webgpu: .*\); using the CPU backends; scoring on the CPU instead/);
+    // With reason codes the CPU's reason pass gives each record's probability (its contributions' base): the GPU is
+    // not opened, and the output is the CPU's, byte for byte.
+    const cpuReasons = join(dir, 'cpu-reasons.csv'),
+      gpuReasons = join(dir, 'gpu-reasons.csv');
+    expect(cli(['score', '--model', model, '--data', CREDIT, '--out', cpuReasons, '--reasons', '2', '--quiet']).code).toBe(0);
+    const gr = cli(['score', '--model', model, '--data', CREDIT, '--out', gpuReasons, '--reasons', '2', '--backend', 'gpu', '--json'], {
+      env: { HAMILTONIAN_AI_GPU_MODE: 'cpu' },
+    });
+    expect(gr.code, gr.stderr).toBe(0);
+    expect(gr.stderr).toMatch(/note: --backend gpu: --reasons scores each record in its reason pass, on the CPU; scoring on the CPU/);
+    expect(gr.stderr).not.toMatch(/scoring on the GPU/);
+    expect(JSON.parse(gr.stderr.trim().split('\n').at(-1)!).engine).not.toMatch(/^gpu/);
+    expect(readFileSync(gpuReasons, 'utf8')).toBe(readFileSync(cpuReasons, 'utf8'));
   });
 });
 

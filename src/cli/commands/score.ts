@@ -63,7 +63,12 @@ export async function score(o: Parsed): Promise<void> {
   let gpuScorer: GpuScorer | null = null;
   let gpu: GpuBackend | null = null;
   let engine: string = scorer.engine;
-  if (o.backend === 'gpu') {
+  const reasons = o.reasons as number;
+  // The reason pass scores each record itself (the probability its contributions are measured from), on the CPU: a
+  // GPU pass would only compute that probability again, rounded otherwise.
+  if (o.backend === 'gpu' && reasons > 0) {
+    if (!o.quiet) process.stderr.write('note: --backend gpu: --reasons scores each record in its reason pass, on the CPU; scoring on the CPU\n');
+  } else if (o.backend === 'gpu') {
     gpu = await openGpuForCli('scoring');
     if (gpu) {
       gpuScorer = await createGpuScorer(gpu, modelBytes);
@@ -79,7 +84,6 @@ export async function score(o: Parsed): Promise<void> {
       throw new UsageError(`${inPath}: no such file`);
     }
   })();
-  const reasons = o.reasons as number;
   // The batch buffer is capped at BATCH_FLOATS inputs whatever --batch-size says: a model 600k columns wide would
   // otherwise reserve batch × width floats (9.8 GB) before the first row.
   const batchSize = Math.max(1, Math.min(o['batch-size'] as number, Math.floor(BATCH_FLOATS / pre.cols)));
