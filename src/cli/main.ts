@@ -9,14 +9,14 @@ type Command = [CommandSpec, (o: Parsed) => Promise<void>];
  * (`score` starts ~60 ms sooner than with every command loaded). In the order `--help` lists them.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  demo: async () => import('./commands/demo.js').then((m): Command => [m.demoSpec, m.demo]),
-  train: async () => import('./commands/train.js').then((m): Command => [m.trainSpec, m.train]),
-  cv: async () => import('./commands/cv.js').then((m): Command => [m.cvSpec, m.cv]),
-  evaluate: async () => import('./commands/evaluate.js').then((m): Command => [m.evaluateSpec, m.evaluate]),
-  score: async () => import('./commands/score.js').then((m): Command => [m.scoreSpec, m.score]),
-  'export-onnx': async () => import('./commands/export-onnx.js').then((m): Command => [m.exportOnnxSpec, m.exportOnnx]),
-  integrate: async () => import('./commands/integrate.js').then((m): Command => [m.integrateSpec, m.integrate]),
-  reasoning: async () => import('./commands/reasoning.js').then((m): Command => [m.reasoningSpec, m.reasoning]),
+  demo: () => import('./commands/demo.js').then((m): Command => [m.demoSpec, m.demo]),
+  train: () => import('./commands/train.js').then((m): Command => [m.trainSpec, m.train]),
+  cv: () => import('./commands/cv.js').then((m): Command => [m.cvSpec, m.cv]),
+  evaluate: () => import('./commands/evaluate.js').then((m): Command => [m.evaluateSpec, m.evaluate]),
+  score: () => import('./commands/score.js').then((m): Command => [m.scoreSpec, m.score]),
+  'export-onnx': () => import('./commands/export-onnx.js').then((m): Command => [m.exportOnnxSpec, m.exportOnnx]),
+  integrate: () => import('./commands/integrate.js').then((m): Command => [m.integrateSpec, m.integrate]),
+  reasoning: () => import('./commands/reasoning.js').then((m): Command => [m.reasoningSpec, m.reasoning]),
 };
 const NAMES = Object.keys(COMMANDS);
 
