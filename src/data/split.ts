@@ -1,4 +1,3 @@
-import { pushAll } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { type Rng, toRng } from '../core/rng.js';
 import { DataError } from './errors.js';
@@ -24,14 +23,32 @@ function testCount(n: number, testSize: number): number {
   throw new UsageError(`testSize must be a fraction in (0, 1) or a row count in [1, ${n - 1}], got ${testSize}`);
 }
 
-function groupByClass(labels: ArrayLike<number>): Map<number, number[]> {
-  const byClass = new Map<number, number[]>();
+/** Each class's rows, in row order, classes ascending (typed arrays: a million rows without a million-element JS array). */
+function groupByClass(labels: ArrayLike<number>): Map<number, Uint32Array> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
+  const byClass = new Map([...counts.keys()].sort((a, b) => a - b).map((c) => [c, new Uint32Array(counts.get(c)!)]));
+  const filled = new Map([...counts.keys()].map((c) => [c, 0]));
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
-    if (!byClass.has(c)) byClass.set(c, []);
-    byClass.get(c)!.push(i);
+    const k = filled.get(c)!;
+    byClass.get(c)![k] = i;
+    filled.set(c, k + 1);
   }
-  return new Map([...byClass.entries()].sort((a, b) => a[0] - b[0]));
+  return byClass;
+}
+
+/** The rows of 0…n−1 marked and unmarked in `inTest`, each in increasing order. */
+function partsOf(inTest: Uint8Array): Split {
+  let nTest = 0;
+  for (let i = 0; i < inTest.length; i++) nTest += inTest[i];
+  const test = new Uint32Array(nTest);
+  const train = new Uint32Array(inTest.length - nTest);
+  for (let i = 0, a = 0, b = 0; i < inTest.length; i++) {
+    if (inTest[i]) test[a++] = i;
+    else train[b++] = i;
+  }
+  return { train, test };
 }
 
 /**
@@ -52,7 +69,9 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
   if (stratify && !labels) throw new UsageError('stratify needs labels');
   if (!stratify) {
     const perm = rng.permutation(n);
-    return { test: perm.slice(0, nTest).sort(), train: perm.slice(nTest).sort() };
+    const inTest = new Uint8Array(n);
+    for (let k = 0; k < nTest; k++) inTest[perm[k]] = 1;
+    return partsOf(inTest);
   }
   const byClass = groupByClass(labels!);
   for (const [c, rows] of byClass) {
@@ -69,15 +88,13 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
     alloc[i]++;
     left--;
   }
-  const train: number[] = [];
-  const test: number[] = [];
+  // Each class's first alloc rows after its shuffle go to the test part; both parts come back in row order.
+  const inTest = new Uint8Array(n);
   classes.forEach((c, i) => {
-    const rows = byClass.get(c)!;
-    rng.shuffle(rows);
-    pushAll(test, rows.slice(0, alloc[i]));
-    pushAll(train, rows.slice(alloc[i]));
+    const rows = rng.shuffle(byClass.get(c)!);
+    for (let k = 0; k < alloc[i]; k++) inTest[rows[k]] = 1;
   });
-  return { train: Uint32Array.from(train).sort(), test: Uint32Array.from(test).sort() };
+  return partsOf(inTest);
 }
 
 /**
