@@ -70,6 +70,8 @@ export function readColumn(column: TableColumn, rows: ArrayLike<number>, missing
     present,
     numeric,
     number,
+    /** The slots of the texts these rows hold, in order of first appearance. */
+    slots: order,
     /** The median of the present cells' numbers, as `median` over every cell (call when all are numbers). */
     median: () => weightedMedian(number, counts, presentSlots),
     /** Trimmed text → count, in order of first appearance. */
@@ -150,6 +152,7 @@ export function learnFeature(
   const allNumeric = read.numeric === read.present;
   // The first usable row whose cell has a problem, named by its line.
   const refuse = (problem: (s: number) => string | null) => {
+    if (!read.slots.some((s) => problem(s) !== null)) return; // no text has a problem: no row to look for
     const r = firstRow(column, usable, problem);
     if (r >= 0) throw new DataError(problem(slot(column, column.codes[r]))!, { source: src, line: t.lines[r], column: name });
   };
