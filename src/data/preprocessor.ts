@@ -9,7 +9,7 @@ import { MAX_STANDARDIZED, badNumberReason, float32Problem, parseNumber } from '
 import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { indices } from '../core/arrays.js';
 import { ColumnReadings, MISSING, PROBLEM, type CellReading } from './column-fit.js';
-import { columnTable, columnsNamed, perText, slot, type Table } from './column-table.js';
+import { columnTable, columnsNamed, perText, slot, type ColumnTable, type Table, type TableColumn } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
 import { learnSchema } from './schema-fit.js';
 import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
@@ -31,8 +31,23 @@ export interface EncodedData {
 }
 
 export { DEFAULT_MISSING, parseNumber } from './cells.js';
+/** What `transform` hands `encodeBlock`: the table, rows and readings, and the arrays it fills. */
+interface TransformJob {
+  t: ColumnTable;
+  rows: ArrayLike<number>;
+  readings: ColumnReadings[];
+  slots: Int32Array[];
+  labels: number[] | null;
+  target: TableColumn | null;
+  x: Float32Array;
+  y: Uint8Array | null;
+  sourceRows: Uint32Array;
+  scale: boolean;
+  far: Int32Array;
+}
+
 const FIT_BATCH_ROWS = 65536; // training rows encoded per batch while fitting the standardisation
-const SLOT_BLOCK = 4096; // rows whose slots transform gathers feature by feature
+const SLOT_BLOCK = 1024; // rows whose slots transform gathers, and encodes, feature by feature
 
 /**
  * A fitted schema + encoders + scaler; build it with `Preprocessor.fit`, store it with `toJSON`.
@@ -181,40 +196,89 @@ export class Preprocessor {
       skipped.push({ row: r, line, reason: `column '${column}': ${problem.reason}` });
       x.fill(0, n * cols, (n + 1) * cols);
     };
-    // Rows a block at a time, each feature's slots gathered first (see ColumnReadings.slotsOf).
+    // Rows a block at a time, each feature's slots gathered first (see ColumnReadings.slotsOf); a block is encoded at
+    // once where it can be (encodeBlock), else row by row.
     const slots = readings.map(() => new Int32Array(Math.min(rows.length, SLOT_BLOCK)));
-    next: for (let i = 0; i < rows.length; i++) {
-      if (i % SLOT_BLOCK === 0) for (let f = 0; f < readings.length; f++) readings[f].slotsOf(rows, i, Math.min(rows.length, i + SLOT_BLOCK), slots[f]);
-      const r = rows[i];
-      if (!(r >= 0 && r < t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
-      const line = t.lines[r] ?? r + 2;
-      if (labels) {
-        const label = labels[slot(target!, target!.codes[r])];
-        if (label < 0) {
-          skipped.push({ row: r, line, reason: `missing target '${st.target}'` });
+    const job: TransformJob = { t, rows, readings, slots, labels, target, x, y, sourceRows, scale, far: new Int32Array(SLOT_BLOCK) };
+    for (let i0 = 0; i0 < rows.length; i0 += SLOT_BLOCK) {
+      const end = Math.min(rows.length, i0 + SLOT_BLOCK);
+      for (let f = 0; f < readings.length; f++) readings[f].slotsOf(rows, i0, end, slots[f]);
+      const written = this.encodeBlock(job, n, i0, end);
+      n += written;
+      if (written > 0) continue;
+      next: for (let i = i0; i < end; i++) {
+        const r = rows[i];
+        if (!(r >= 0 && r < t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
+        const line = t.lines[r] ?? r + 2;
+        if (labels) {
+          const label = labels[slot(target!, target!.codes[r])];
+          if (label < 0) {
+            skipped.push({ row: r, line, reason: `missing target '${st.target}'` });
+            continue;
+          }
+          y![n] = label;
+        }
+        let k = n * cols;
+        for (let f = 0; f < readings.length; f++) {
+          const reading = readings[f];
+          const at = slots[f][i - i0];
+          if (reading.status[at] === PROBLEM) {
+            leaveOut(r, line, st.features[f].name, reading.problems.get(at)!);
+            continue next;
+          }
+          k = this.writeFeature(x, k, f, reading.value[at], reading.status[at] === MISSING, true);
+        }
+        const far = scale && this.standardizeRow(x, n * cols, (f) => columns[f].values[columns[f].codes[r]]);
+        if (far) {
+          leaveOut(r, line, far.column, { reason: far.reason, fatal: true });
           continue;
         }
-        y![n] = label;
+        sourceRows[n] = r;
+        n++;
       }
-      let k = n * cols;
-      for (let f = 0; f < readings.length; f++) {
-        const reading = readings[f];
-        const at = slots[f][i % SLOT_BLOCK];
-        if (reading.status[at] === PROBLEM) {
-          leaveOut(r, line, st.features[f].name, reading.problems.get(at)!);
-          continue next;
-        }
-        k = this.writeFeature(x, k, f, reading.value[at], reading.status[at] === MISSING, true);
-      }
-      const far = scale && this.standardizeRow(x, n * cols, (f) => columns[f].values[columns[f].codes[r]]);
-      if (far) {
-        leaveOut(r, line, far.column, { reason: far.reason, fatal: true });
-        continue;
-      }
-      sourceRows[n] = r;
-      n++;
     }
     return { x: x.subarray(0, n * cols), y: y ? y.subarray(0, n) : null, rows: n, cols, sourceRows: sourceRows.subarray(0, n), skipped };
+  }
+
+  /**
+   * Rows [i0, i1) of a transform (their slots gathered) into rows n… at once, feature by feature, when none needs the
+   * row-by-row loop: every row is in the table and has its target, no cell has a problem and (scaled) no value lies too
+   * far out. Returns the rows written, or 0 — then nothing is, and the loop gives the block's errors and skipped rows.
+   * The same bits as the loop: the same writeFeature per cell, and standardize does `apply`'s operations.
+   */
+  private encodeBlock(job: TransformJob, n: number, i0: number, i1: number): number {
+    const { t, rows, readings, slots, labels, target, x, y, sourceRows, far } = job;
+    const cols = this.state.columns.length,
+      m = i1 - i0;
+    for (let b = 0; b < m; b++) {
+      const r = rows[i0 + b];
+      if (!(r >= 0 && r < t.rowCount) || (labels && labels[slot(target!, target!.codes[r])] < 0)) return 0;
+    }
+    for (let f = 0; f < readings.length; f++) {
+      const { status, problems } = readings[f],
+        s = slots[f];
+      if (problems.size > 0) for (let b = 0; b < m; b++) if (status[s[b]] === PROBLEM) return 0;
+    }
+    // Feature by feature: one feature's readings and slots in hand, its kind's branch the same for every row.
+    for (let f = 0, k0 = n * cols; f < readings.length; k0 += this.width[f++]) {
+      const { status, value } = readings[f],
+        s = slots[f];
+      for (let b = 0, k = k0; b < m; b++, k += cols) this.writeFeature(x, k, f, value[s[b]], status[s[b]] === MISSING, true);
+    }
+    if (job.scale) {
+      this.standardize(x, n * cols, m, far);
+      for (let b = 0; b < m; b++)
+        if (far[b] >= 0) {
+          x.fill(0, n * cols, (n + m) * cols);
+          return 0;
+        }
+    }
+    for (let b = 0; b < m; b++) {
+      const r = rows[i0 + b];
+      sourceRows[n + b] = r;
+      if (labels) y![n + b] = labels[slot(target!, target!.codes[r])];
+    }
+    return m;
   }
 
   /**

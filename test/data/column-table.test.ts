@@ -162,6 +162,50 @@ describe('Preprocessor.transform over many shuffled rows', () => {
   });
 });
 
+describe('Preprocessor.transform block by block', () => {
+  // 2,600 rows: clean ones (encoded a block of 1,024 at a time) with a few awkward rows among them — a missing target,
+  // a cell that cannot be read, an unseen category, a value far beyond the training spread — which send their block
+  // through the row-by-row loop. Fitted on the clean rows, so a huge number lies far out.
+  const awkward = fc.tuple(fc.oneof(numberCell, fc.constant('1e30')), categoryCell, numberCell, targetCell);
+  const clean = (i: number) => [String((i * 37) % 50), ['a', 'b', 'c'][i % 3], String((i * 11) % 23), i % 4 ? 'good' : 'bad'];
+  const mixed = fc.array(fc.tuple(fc.integer({ min: 0, max: 2599 }), awkward), { maxLength: 5 });
+
+  it('encodes and leaves out each row as transformRecord does, and refuses the first row that cannot be encoded (property)', () => {
+    fc.assert(
+      fc.property(mixed, options, (placed, o) => {
+        const rows = Array.from({ length: 2600 }, (_, i) => clean(i));
+        for (const [at, row] of placed) rows[at] = [...row];
+        const t = columnTable({ columns: ['n', 'c', 'm', 'y'], rows, lines: rows.map((_, i) => i + 2), delimiter: ',' });
+        const fitted = rows.map((_, i) => i).filter((i) => !placed.some(([at]) => at === i));
+        const pre = Preprocessor.fit(t, { target: 'y', positive: 'bad', ...o }, fitted);
+        const got = pre.transform(t, undefined, { invalid: 'skip' });
+        let n = 0;
+        let firstRefused: number | undefined; // the first row with a target that cannot be encoded, but for 'drop'
+        rows.forEach((row, r) => {
+          const one = outcome(() => pre.transformRecord(Object.fromEntries(t.columns.map((c, j) => [c, row[j]]))));
+          const leftOut = got.skipped.some((s) => s.row === r);
+          if (row[3].trim() === '' || 'error' in one) {
+            expect(leftOut, `row ${r}`).toBe(true);
+            if (row[3].trim() !== '' && firstRefused === undefined && !/policy: drop/.test((one as { error: string }).error)) firstRefused = r;
+            return;
+          }
+          expect(leftOut, `row ${r}`).toBe(false);
+          expect(got.sourceRows[n]).toBe(r);
+          expect(got.y![n]).toBe(row[3].trim() === 'bad' ? 1 : 0);
+          expect(bits(got.x.subarray(n * got.cols, (n + 1) * got.cols)), `row ${r}`).toEqual(bits(one as Float32Array));
+          n++;
+        });
+        expect(got.rows).toBe(n);
+        // Refusing: the first such row is named (a missing value under 'drop' is left out, not refused).
+        const refused = outcome(() => pre.transform(t));
+        if (firstRefused === undefined) expect('error' in refused).toBe(false);
+        else expect(refused).toMatchObject({ line: firstRefused + 2 });
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('ColumnMoments over some columns', () => {
   it('gives each summarised column the bits of summarising all, in any batching; the rest mean 0, scale 1 (property)', () => {
     fc.assert(
