@@ -58,29 +58,38 @@ export class ColumnTableReader {
     return this.columns?.length ?? 0;
   }
 
-  /** Adds a batch's records (they are copied out: the batch may be reused afterwards). */
+  /**
+   * Adds a batch's records (they are copied out: the batch may be reused afterwards), column by column: one column's
+   * lookup table stays in cache over the batch (record by record, every column's table would be touched per row). The
+   * records before one of the wrong width are added, then it is refused, as record by record.
+   */
   add(records: ByteRecords): void {
-    for (let r = 0; r < records.count; r++) {
-      if (this.columns === null) {
-        this.start(records, r);
-        if (this.header) continue;
-      }
-      const n = fieldCount(records, r);
-      const columns = this.columns!;
-      if (n !== columns.length) throw new CsvError(`expected ${columns.length} fields, found ${n}`, records.line[r], undefined, this.source);
-      const row = this.rows;
-      this.lines = ensure(this.lines, row + 1);
-      this.lines[row] = records.line[r];
-      const first = records.firstField[r];
-      const { bytes, fieldStart, fieldEnd, fieldFlags } = records;
-      for (let f = 0; f < n; f++) {
-        const k = first + f;
-        const column = this.builders[f];
-        column.codes = ensure(column.codes, row + 1);
-        column.codes[row] = fieldFlags[k] & ESCAPED ? column.escapedCode(fieldText(records, r, f)) : column.code(bytes, fieldStart[k], fieldEnd[k]);
-      }
-      this.rows++;
+    let r0 = 0;
+    if (this.columns === null) {
+      if (records.count === 0) return;
+      this.start(records, 0);
+      if (this.header) r0 = 1;
     }
+    const width = this.columns!.length;
+    let r1 = r0;
+    while (r1 < records.count && fieldCount(records, r1) === width) r1++;
+    const m = r1 - r0,
+      row0 = this.rows;
+    if (m > 0) {
+      this.lines = ensure(this.lines, row0 + m);
+      for (let i = 0; i < m; i++) this.lines[row0 + i] = records.line[r0 + i];
+      const { bytes, firstField, fieldStart, fieldEnd, fieldFlags } = records;
+      for (let f = 0; f < width; f++) {
+        const column = this.builders[f];
+        const codes = (column.codes = ensure(column.codes, row0 + m));
+        for (let i = 0; i < m; i++) {
+          const k = firstField[r0 + i] + f;
+          codes[row0 + i] = fieldFlags[k] & ESCAPED ? column.escapedCode(fieldText(records, r0 + i, f)) : column.code(bytes, fieldStart[k], fieldEnd[k]);
+        }
+      }
+      this.rows += m;
+    }
+    if (r1 < records.count) throw new CsvError(`expected ${width} fields, found ${fieldCount(records, r1)}`, records.line[r1], undefined, this.source);
   }
 
   /** The table read so far; throws when not even a header was read. */
