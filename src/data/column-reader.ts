@@ -174,10 +174,14 @@ export function joinColumnTables(parts: readonly ColumnTable[], lineShift: reado
         to[code] = joined;
       });
       const from = column.codes;
-      for (let r = 0; r < part.rowCount; r++) {
-        const c = from[r];
-        codes[start + r] = c < 0 ? c : to[c];
-      }
+      let same = true; // the part's codes are the joined ones (the first part's, unless its texts repeat): copied whole
+      for (let code = 0; code < to.length && same; code++) same = to[code] === code;
+      if (same) codes.set(from.subarray(0, part.rowCount), start);
+      else
+        for (let r = 0; r < part.rowCount; r++) {
+          const c = from[r];
+          codes[start + r] = c < 0 ? c : to[c];
+        }
       start += part.rowCount;
     }
     return { codes, values };
