@@ -4,7 +4,7 @@
  * cell in row order (the order of first appearance is kept where a message lists values).
  */
 import { badNumberReason, float32Problem, parseNumber } from './cells.js';
-import { slot, type ColumnTable, type TableColumn } from './column-table.js';
+import { isRowOf, slot, type ColumnTable, type TableColumn } from './column-table.js';
 import { DataError } from './errors.js';
 import type { FeatureSpec } from './preprocessor-state.js';
 
@@ -32,7 +32,7 @@ export function usableRows(
   let n = 0;
   next: for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (r < 0 || r >= table.rowCount) throw new RangeError(`row ${r} is not in the table (${table.rowCount} rows)`);
+    if (!isRowOf(r, table.rowCount)) throw new RangeError(`row ${r} is not in the table (${table.rowCount} rows)`);
     if (targetMissing[slot(target, target.codes[r])]) continue;
     for (const [column, missing] of required) if (missing[slot(column, column.codes[r])]) continue next;
     out[n++] = r;

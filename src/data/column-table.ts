@@ -93,6 +93,16 @@ export function perText<T>(column: TableColumn, of: (text: string | undefined) =
   return out;
 }
 
+/**
+ * Whether `r` indexes a row of a table of `rowCount` rows: an integer in [0, rowCount) — not NaN, not 0.5 (either would
+ * read no row's codes and encode garbage instead of failing).
+ * @example
+ * if (!isRowOf(r, table.rowCount)) throw new RangeError(`row ${r} is not in the table`);
+ */
+export function isRowOf(r: number, rowCount: number): boolean {
+  return Number.isInteger(r) && r >= 0 && r < rowCount;
+}
+
 /** Where `perText`'s result for a code lies (-1, no field, is the last entry). */
 export function slot(column: TableColumn, code: number): number {
   return code < 0 ? column.values.length : code;

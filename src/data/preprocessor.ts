@@ -9,7 +9,7 @@ import { MAX_STANDARDIZED, badNumberReason, float32Problem, parseNumber } from '
 import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { indices } from '../core/arrays.js';
 import { ColumnReadings, MISSING, PROBLEM, type CellReading } from './column-fit.js';
-import { columnTable, columnsNamed, perText, slot, type ColumnTable, type Table, type TableColumn } from './column-table.js';
+import { columnTable, columnsNamed, isRowOf, perText, slot, type ColumnTable, type Table, type TableColumn } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
 import { learnSchema } from './schema-fit.js';
 import { checkPreprocessorState, type FeatureSpec, type PreprocessorOptions, type PreprocessorState } from './preprocessor-state.js';
@@ -208,7 +208,7 @@ export class Preprocessor {
       if (written > 0) continue;
       next: for (let i = i0; i < end; i++) {
         const r = rows[i];
-        if (!(r >= 0 && r < t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
+        if (!isRowOf(r, t.rowCount)) throw new RangeError(`row ${r} is not in the table (${t.rowCount} rows)`);
         const line = t.lines[r] ?? r + 2;
         if (labels) {
           const label = labels[slot(target!, target!.codes[r])];
@@ -252,7 +252,7 @@ export class Preprocessor {
       m = i1 - i0;
     for (let b = 0; b < m; b++) {
       const r = rows[i0 + b];
-      if (!(r >= 0 && r < t.rowCount) || (labels && labels[slot(target!, target!.codes[r])] < 0)) return 0;
+      if (!isRowOf(r, t.rowCount) || (labels && labels[slot(target!, target!.codes[r])] < 0)) return 0;
     }
     for (let f = 0; f < readings.length; f++) {
       const { status, problems } = readings[f],

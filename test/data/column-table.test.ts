@@ -204,6 +204,25 @@ describe('Preprocessor.transform block by block', () => {
       { numRuns: 40 },
     );
   });
+
+  it('refuses a row index outside the table or not an integer, in the first block or a later one, and in fit', () => {
+    const rows = Array.from({ length: 2600 }, (_, i) => clean(i));
+    const t = columnTable({ columns: ['n', 'c', 'm', 'y'], rows, lines: rows.map((_, i) => i + 2), delimiter: ',' });
+    const pre = Preprocessor.fit(t, { target: 'y', positive: 'bad' });
+    for (const [at, bad] of [
+      [3, 2600],
+      [1500, -1],
+      [2599, 1e9],
+      [1024, 0.5],
+    ]) {
+      const order = indices(2600);
+      const picked = Array.from(order, (r, i) => (i === at ? bad : r));
+      expect(() => pre.transform(t, picked), `row ${bad} at ${at}`).toThrow(new RangeError(`row ${bad} is not in the table (2600 rows)`));
+    }
+    // Fitting too: NaN and 2.5 are no rows (neither would read any row's cells).
+    for (const bad of [Number.NaN, 2.5, 2600])
+      expect(() => Preprocessor.fit(t, { target: 'y', positive: 'bad' }, [0, 1, bad])).toThrow(new RangeError(`row ${bad} is not in the table (2600 rows)`));
+  });
 });
 
 describe('ColumnMoments over some columns', () => {
