@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 /** Counts at a threshold, the positive class being 1 ("default"). */
 export interface Confusion {
   tp: number;
@@ -13,7 +13,7 @@ export interface Confusion {
  * confusionAt([1, 0, 1], [0.9, 0.6, 0.2], 0.5); // { tp: 1, fp: 1, tn: 0, fn: 1 }
  */
 export function confusionAt(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, threshold = 0.5): Confusion {
-  if (labels.length !== scores.length) throw new UsageError(`confusion: ${labels.length} labels but ${scores.length} scores`);
+  checkLabels(labels, scores, 'confusion', 'scores');
   const c: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (let i = 0; i < labels.length; i++) {
     const pred = scores[i] >= threshold;

@@ -4,6 +4,7 @@
  * P(bad) ≥ the threshold, approved below it.
  */
 import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 
 /** How the threshold is chosen. */
 export type CutoffRule =
@@ -68,7 +69,7 @@ export function parseCutoff(text: string): CutoffRule {
  */
 export function chooseCutoff(rule: CutoffRule, labels: ArrayLike<number | boolean>, probabilities: ArrayLike<number>): Cutoff {
   const n = probabilities.length;
-  if (labels.length !== n) throw new UsageError(`chooseCutoff: ${labels.length} labels but ${n} probabilities`);
+  checkLabels(labels, probabilities, 'chooseCutoff', 'probabilities');
   if (rule.rule === 'threshold') return { threshold: rule.threshold, rule, rows: 0, approvalRate: Number.NaN, approvedBadRate: Number.NaN };
   if (n === 0) throw new UsageError('chooseCutoff: no rows to choose a cut-off on');
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probabilities[a] - probabilities[b] || a - b);
@@ -128,7 +129,7 @@ export interface ApprovalPoint {
  */
 export function approvalCurve(labels: ArrayLike<number | boolean>, probabilities: ArrayLike<number>, points = 101): ApprovalPoint[] {
   const n = probabilities.length;
-  if (labels.length !== n) throw new UsageError(`approvalCurve: ${labels.length} labels but ${n} probabilities`);
+  checkLabels(labels, probabilities, 'approvalCurve', 'probabilities');
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probabilities[a] - probabilities[b] || a - b);
   const out: ApprovalPoint[] = [];
   let bads = 0,

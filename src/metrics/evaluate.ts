@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 import { classificationReport, confusionAt, type Confusion, type PRF, type ZeroDivision } from './classification.js';
 import { brierScore, calibrationBins, logLoss, type CalibrationBin } from './probabilistic.js';
 import { ksStatistic, prCurve, rocAuc, rocCurve, averagePrecision, type PrCurve, type RocCurve } from './ranking.js';
@@ -94,7 +95,8 @@ export function evaluateModel(model: ProbabilisticModel, data: EvaluationData, o
 export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<number>, options: EvaluateOptions = {}): Evaluation {
   const threshold = options.threshold ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${threshold}`);
-  const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] === 1 ? 1 : 0));
+  checkLabels(labels, probs, 'evaluateScores', 'probabilities');
+  const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] ? 1 : 0));
   const aucFrom = options.aucFrom ?? 'scores';
   if (aucFrom !== 'scores' && aucFrom !== 'labels') throw new UsageError(`aucFrom must be 'scores' or 'labels', got '${aucFrom}'`);
   const average = options.average ?? 'binary';

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 
 /** One band of a gains table (band 1 holds the highest scores: the riskiest when the positive class is default). */
 export interface GainsBand {
@@ -33,7 +34,7 @@ export interface GainsBand {
  */
 export function gainsTable(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, bands = 10): GainsBand[] {
   const n = scores.length;
-  if (labels.length !== n) throw new UsageError(`gainsTable: ${labels.length} labels but ${n} scores`);
+  checkLabels(labels, scores, 'gainsTable', 'scores');
   if (!Number.isInteger(bands) || bands < 1 || bands > n) throw new UsageError(`gainsTable: bands must be an integer in [1, ${n}], got ${bands}`);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
   let totalPositives = 0;

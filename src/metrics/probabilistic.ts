@@ -1,11 +1,12 @@
 import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 /**
  * Mean negative log-likelihood of binary labels under probabilities p (clipped to [eps, 1 − eps]).
  * @example
  * logLoss([1, 0], [0.9, 0.2]); // (−ln 0.9 − ln 0.8)/2
  */
 export function logLoss(labels: ArrayLike<number | boolean>, probs: ArrayLike<number>, eps = 1e-15): number {
-  if (labels.length !== probs.length) throw new UsageError(`logLoss: ${labels.length} labels but ${probs.length} probabilities`);
+  checkLabels(labels, probs, 'logLoss', 'probabilities');
   let s = 0;
   for (let i = 0; i < labels.length; i++) {
     const p = Math.min(Math.max(probs[i], eps), 1 - eps);
@@ -20,7 +21,7 @@ export function logLoss(labels: ArrayLike<number | boolean>, probs: ArrayLike<nu
  * brierScore([1, 0], [0.9, 0.2]); // (0.01 + 0.04)/2
  */
 export function brierScore(labels: ArrayLike<number | boolean>, probs: ArrayLike<number>): number {
-  if (labels.length !== probs.length) throw new UsageError(`brierScore: ${labels.length} labels but ${probs.length} probabilities`);
+  checkLabels(labels, probs, 'brierScore', 'probabilities');
   let s = 0;
   for (let i = 0; i < labels.length; i++) {
     const d = probs[i] - (labels[i] ? 1 : 0);
@@ -44,6 +45,7 @@ export interface CalibrationBin {
  * calibrationBins(y, p, 10).filter((b) => b.count > 0);
  */
 export function calibrationBins(labels: ArrayLike<number | boolean>, probs: ArrayLike<number>, bins = 10): CalibrationBin[] {
+  checkLabels(labels, probs, 'calibrationBins', 'probabilities');
   const out: CalibrationBin[] = Array.from({ length: bins }, (_, i) => ({ lo: i / bins, hi: (i + 1) / bins, count: 0, meanPredicted: 0, observedRate: 0 }));
   for (let i = 0; i < probs.length; i++) {
     const b = Math.min(bins - 1, Math.max(0, Math.floor(probs[i] * bins)));
@@ -70,6 +72,7 @@ export function calibrationSummary(
   probs: ArrayLike<number>,
   bins = 10,
 ): { meanPredicted: number; observedRate: number; ece: number } {
+  checkLabels(labels, probs, 'calibrationSummary', 'probabilities');
   const n = probs.length;
   if (n === 0) throw new UsageError('calibrationSummary: no values');
   let predicted = 0,

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { checkLabels } from './labels.js';
 /**
  * Area under the ROC curve from scores, by ranks (Mann–Whitney U / (n₊·n₋)), ties given average rank.
  * O(n log n). Returns NaN when one class is absent.
@@ -8,7 +9,7 @@ import { UsageError } from '../core/errors.js';
  */
 export function rocAuc(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   const n = labels.length;
-  if (scores.length !== n) throw new UsageError(`rocAuc: ${n} labels but ${scores.length} scores`);
+  checkLabels(labels, scores, 'rocAuc', 'scores');
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(scores[i])) throw new UsageError(`rocAuc: score at index ${i} is NaN`);
@@ -37,7 +38,7 @@ export function rocAuc(labels: ArrayLike<number | boolean>, scores: ArrayLike<nu
 }
 
 function checkPair(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, what: string): void {
-  if (labels.length !== scores.length) throw new UsageError(`${what}: ${labels.length} labels but ${scores.length} scores`);
+  checkLabels(labels, scores, what, 'scores');
   for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new UsageError(`${what}: score at index ${i} is NaN`);
 }
 

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import {
+  approvalCurve,
   averagePrecision,
   brierScore,
+  calibrationBins,
+  calibrationSummary,
+  chooseCutoff,
   classificationReport,
   confusionAt,
   evaluateScores,
+  gainsTable,
+  gini,
   ksStatistic,
   logLoss,
+  prCurve,
   psi,
   rocAuc,
   rocCurve,
@@ -140,4 +147,37 @@ describe('thresholds and PSI', () => {
     const r = psi([0, 0, 1, 1], [0, 1, 1, 1, 1], { edges: [-Infinity, 0.5, Infinity] });
     expect(r.psi).toBeCloseTo(-0.3 * Math.log(0.4) + 0.3 * Math.log(1.6), 12);
   });
+});
+
+describe('metrics refuse labels that are not a binary class', () => {
+  // Each metric with labels: a 2, −1, 0.5 or NaN would be counted as one class or the other without a word.
+  const metrics: Array<[string, (y: ArrayLike<number | boolean>, p: ArrayLike<number>) => unknown]> = [
+    ['rocAuc', rocAuc],
+    ['rocCurve', rocCurve],
+    ['prCurve', prCurve],
+    ['averagePrecision', averagePrecision],
+    ['ksStatistic', ksStatistic],
+    ['gini', gini],
+    ['youdenThreshold', youdenThreshold],
+    ['confusion', (y, p) => confusionAt(y, p, 0.5)],
+    ['logLoss', logLoss],
+    ['brierScore', brierScore],
+    ['calibrationBins', (y, p) => calibrationBins(y, p, 2)],
+    ['calibrationSummary', (y, p) => calibrationSummary(y, p, 2)],
+    ['gainsTable', (y, p) => gainsTable(y, p, 2)],
+    ['chooseCutoff', (y, p) => chooseCutoff({ rule: 'threshold', threshold: 0.5 }, y, p)],
+    ['approvalCurve', (y, p) => approvalCurve(y, p, 3)],
+    ['evaluateScores', (y, p) => evaluateScores(y as ArrayLike<number>, p)],
+  ];
+  const p = [0.1, 0.8, 0.3, 0.6];
+  for (const [name, metric] of metrics) {
+    it(name, () => {
+      expect(() => metric([0, 1, 0, 1], p)).not.toThrow();
+      expect(metric([false, true, false, true], p)).toEqual(metric([0, 1, 0, 1], p)); // booleans are the same classes
+      expect(() => metric(Uint8Array.of(0, 1, 0, 1), p)).not.toThrow();
+      for (const bad of [2, -1, 0.5, Number.NaN])
+        expect(() => metric([0, 1, bad, 1], p), `${name} with ${bad}`).toThrow(`label at index 2 is ${bad}, expected 0 or 1 (or false / true)`);
+      expect(() => metric([0, 1, 0], p), `${name}, 3 labels`).toThrow(`3 labels but 4`);
+    });
+  }
 });
