@@ -203,6 +203,9 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     w.on('error', (e: Error) => {
       for (const resolve of waiting.values()) resolve({ error: e.message });
     });
+    w.on('exit', () => {
+      for (const resolve of waiting.values()) resolve({ error: 'a worker stopped' });
+    });
   });
   /** Gives an output buffer back to the worker that filled it (moved, not copied). */
   const giveBack = (worker: number, buffer: ArrayBuffer) => {
@@ -280,6 +283,9 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
   } finally {
     closeSync(fd);
     closed = true;
+    // Workers end only once the blocks they hold are done: Node 20 could abort the whole process (a V8 assertion,
+    // NodePlatform::ForIsolate) when a worker was terminated while it still compiled the code it ran.
+    await Promise.all(inFlight.map((b) => b.result));
     for (const w of pool) void w.terminate();
   }
   if (fallback) await sequential(run, counts, { place: fallback, layout, rows });
