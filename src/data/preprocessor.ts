@@ -243,7 +243,8 @@ export class Preprocessor {
   /**
    * Rows [i0, i1) of a transform (their slots gathered) into rows n… at once, feature by feature, when none needs the
    * row-by-row loop: every row is in the table and has its target, no cell has a problem and (scaled) no value lies too
-   * far out. Returns the rows written, or 0 — then nothing is, and the loop gives the block's errors and skipped rows.
+   * far out. Returns the rows written, or 0 — then the loop encodes the block from row n again (over what this wrote), with
+   * its errors and skipped rows.
    * The same bits as the loop: the same writeFeature per cell, and standardize does `apply`'s operations.
    */
   private encodeBlock(job: TransformJob, n: number, i0: number, i1: number): number {
@@ -252,7 +253,13 @@ export class Preprocessor {
       m = i1 - i0;
     for (let b = 0; b < m; b++) {
       const r = rows[i0 + b];
-      if (!isRowOf(r, t.rowCount) || (labels && labels[slot(target!, target!.codes[r])] < 0)) return 0;
+      if (!isRowOf(r, t.rowCount)) return 0;
+      if (labels) {
+        const label = labels[slot(target!, target!.codes[r])];
+        if (label < 0) return 0;
+        y![n + b] = label;
+      }
+      sourceRows[n + b] = r;
     }
     for (let f = 0; f < readings.length; f++) {
       const { status, problems } = readings[f],
@@ -272,11 +279,6 @@ export class Preprocessor {
           x.fill(0, n * cols, (n + m) * cols);
           return 0;
         }
-    }
-    for (let b = 0; b < m; b++) {
-      const r = rows[i0 + b];
-      sourceRows[n + b] = r;
-      if (labels) y![n + b] = labels[slot(target!, target!.codes[r])];
     }
     return m;
   }
