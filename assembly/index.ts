@@ -12,6 +12,7 @@ export * from './sparse';
 export * from './layers';
 export * from './dropout';
 export * from './optim';
+export * from './encode';
 
 export function heapBase(): usize {
   return __heap_base;

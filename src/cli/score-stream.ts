@@ -4,6 +4,7 @@
  * the `--workers` threads (cli/score-worker.ts): one definition of an output row.
  */
 
+import { WasmByteCells } from '../backend/wasm/byte-cells.js';
 import { ByteRecordEncoder } from '../data/byte-encoder.js';
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
@@ -180,7 +181,8 @@ export class RecordScorer {
     private readonly layout: ScoreLayout,
   ) {
     const pre = scorer.preprocessor;
-    this.encoder = new ByteRecordEncoder(pre, layout.featureFields);
+    // Plain numbers and known categories in WebAssembly where the runtime has it (the same bits as the JS loop).
+    this.encoder = new ByteRecordEncoder(pre, layout.featureFields, { cells: (spec) => WasmByteCells.create(spec) });
     this.x = new Float32Array(layout.batchSize * pre.cols);
     this.probs = new Float32Array(layout.batchSize);
     this.errors = new Array(layout.batchSize).fill(null);

@@ -12,6 +12,28 @@ import { parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** How a cell kernel treats a feature's cells: numbers read when plain, categories found, or every cell left to JS. */
+type CellKind = 'number' | 'category' | 'number-by-js';
+
+/**
+ * A kernel for the common cells (backend/wasm/byte-cells.ts): records [from, to) into rows of out[at…] — zeroed, then
+ * each plain number and known category written (not standardised), records with skip[i] ≠ 0 left alone — and the
+ * cells it did not read, as (record − from, feature) pairs in the order the JS loop meets them (tile by tile, then
+ * feature by feature).
+ */
+export interface ByteCellKernel {
+  encode(records: ByteRecords, from: number, to: number, out: Float32Array, at: number, skip: Uint8Array): { pending: Int32Array; count: number };
+}
+
+/** Builds a cell kernel for a model's features (null: none in this runtime, the JS loop then). */
+export type ByteCellKernelFactory = (spec: {
+  fields: readonly number[];
+  kinds: readonly CellKind[];
+  columns: Int32Array;
+  tables: ReadonlyArray<ReturnType<ByteTable['storage']> | null>;
+  cols: number;
+}) => ByteCellKernel | null;
+
 /** Records per tile of `encodeRows`. */
 const TILE = 256;
 
@@ -41,10 +63,15 @@ export class ByteRecordEncoder {
   private slow = new Uint8Array(0);
   private far = new Int32Array(0);
 
+  /** The kernel for the common cells (the CLI gives WebAssembly's), or null: the JS loop then. */
+  private readonly kernel: ByteCellKernel | null;
+
   constructor(
     private readonly pre: Preprocessor,
     /** For each of the model's features, the field that holds it. */
     private readonly fields: readonly number[],
+    /** `cells` builds a kernel for the common cells; without it every cell is read by the JS loop (the reference). */
+    options: { cells?: ByteCellKernelFactory } = {},
   ) {
     const st = pre.state;
     const nf = st.features.length;
@@ -79,6 +106,9 @@ export class ByteRecordEncoder {
     this.numericMissing = st.missingValues.some((v) => NUMBER_TEXT.test(v.trim()));
     this.emptyIsMissing = pre.isMissingText('');
     this.dropMissing = st.missing === 'drop';
+    const kinds = st.features.map((f): CellKind => (f.kind === 'categorical' ? 'category' : this.numericMissing ? 'number-by-js' : 'number'));
+    const tables = this.categories.map((t) => t?.storage() ?? null);
+    this.kernel = options.cells?.({ fields, kinds, columns: this.column, tables, cols: pre.cols }) ?? null;
   }
 
   /**
@@ -94,13 +124,23 @@ export class ByteRecordEncoder {
       this.far = new Int32Array(rows);
     }
     const { slow, far } = this;
-    out.fill(0, at, at + rows * cols); // one-hot blocks and indicators: only the ones are written below
     for (let i = 0; i < rows; i++) slow[i] = fieldCount(records, from + i) > this.lastField ? 0 : 1;
-    // Feature by feature over tiles of records: one kind of cell per loop (its branches predictable), and a tile's
-    // bytes, fields and rows stay in cache across the features.
-    for (let t = 0; t < rows; t += TILE) {
-      const end = Math.min(rows, t + TILE);
-      for (let f = 0; f < this.fields.length; f++) this.feature(f, records, from + t, from + end, from, out, at);
+    if (this.kernel) {
+      // The kernel zeroes the rows and reads the common cells; the rest, in the order the loop below meets them.
+      const { pending, count } = this.kernel.encode(records, from, to, out, at, slow);
+      for (let j = 0; j < count; j++) {
+        const i = pending[2 * j],
+          f = pending[2 * j + 1];
+        if (!slow[i] && !this.cell(f, records.bytes, records, records.firstField[from + i] + this.fields[f], out, at + i * cols)) slow[i] = 1;
+      }
+    } else {
+      out.fill(0, at, at + rows * cols); // one-hot blocks and indicators: only the ones are written below
+      // Feature by feature over tiles of records: one kind of cell per loop (its branches predictable), and a tile's
+      // bytes, fields and rows stay in cache across the features.
+      for (let t = 0; t < rows; t += TILE) {
+        const end = Math.min(rows, t + TILE);
+        for (let f = 0; f < this.fields.length; f++) this.feature(f, records, from + t, from + end, from, out, at);
+      }
     }
     this.pre.standardize(out, at, rows, far);
     for (let i = 0; i < rows; i++) problems[i] = slow[i] || far[i] >= 0 ? this.viaText(records, from + i, out, at + i * cols) : null;

@@ -38,6 +38,15 @@ export class ByteTable {
     }
   }
 
+  /**
+   * The table's storage as it stands (views, not copies; the next `add` may replace them): slot → entry + 1 (0 empty,
+   * a power of two long), entry → hash, entry i's bytes pool[starts[i] … starts[i + 1]). For a copy a kernel reads.
+   */
+  storage(): { slots: Int32Array; hashes: Int32Array; starts: Int32Array; pool: Uint8Array } {
+    const n = this.count;
+    return { slots: this.slots, hashes: this.hashes.subarray(0, n), starts: this.starts.subarray(0, n + 1), pool: this.pool.subarray(0, this.starts[n]) };
+  }
+
   /** Adds a copy of b[s…e) (not already in the table) and returns its number. */
   add(b: Uint8Array, s: number, e: number): number {
     const index = this.count;

@@ -4,17 +4,21 @@ import fc from 'fast-check';
 import { parseCsv } from '../../src/data/csv.js';
 import { CsvByteScanner, recordFields } from '../../src/data/csv-bytes.js';
 import { ByteRecordEncoder } from '../../src/data/byte-encoder.js';
+import { WasmByteCells } from '../../src/backend/wasm/byte-cells.js';
 import { parseDecimal } from '../../src/data/cells.js';
 import { Preprocessor, parseNumber } from '../../src/data/preprocessor.js';
 
 const enc = new TextEncoder();
 
+/** The encoder's options for a kernel: WebAssembly's (as `score` runs it), or none (the JS loop, the reference). */
+const withKernel = (kernel: 'wasm' | 'js') => (kernel === 'wasm' ? { cells: WasmByteCells.create } : {});
+
 /** Byte-encoded row vs `transformRecord` on the same cells' texts: the same bits, or the same message. */
-function compare(pre: Preprocessor, header: string[], rows: string[]): void {
+function compare(pre: Preprocessor, header: string[], rows: string[], kernel: 'wasm' | 'js' = 'wasm'): void {
   const scanner = new CsvByteScanner({ delimiter: ',' });
   const batch = scanner.push(enc.encode(`${rows.join('\n')}\n`));
   const fields = pre.features.map((f) => header.indexOf(f.name));
-  const encoder = new ByteRecordEncoder(pre, fields);
+  const encoder = new ByteRecordEncoder(pre, fields, withKernel(kernel));
   // Encoded into the middle of three rows (as a batch buffer holds it): the rows either side stay as they were.
   const batchRows = new Float32Array(3 * pre.cols);
   const viaBytes = batchRows.subarray(pre.cols, 2 * pre.cols);
@@ -63,7 +67,9 @@ describe('ByteRecordEncoder: the bits and errors of transformRecord, without a s
   });
 
   it('numbers in every spelling, padding, quotes, missing texts, unseen and malformed cells (property)', () => {
-    const number = fc.oneof(
+    // Mostly values in the training range, so that most generated rows encode (each cell of 22 can fail a row).
+    const typical = fc.tuple(fc.integer({ min: -30, max: 3000 }), fc.integer({ min: 0, max: 4 })).map(([v, d]) => (v / 7).toFixed(d));
+    const awkward = fc.oneof(
       fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
       fc.double({ min: -1e6, max: 1e6, noNaN: true }).chain((v) => fc.integer({ min: 0, max: 12 }).map((d) => v.toFixed(d))),
       fc.integer().map(String),
@@ -87,30 +93,35 @@ describe('ByteRecordEncoder: the bits and errors of transformRecord, without a s
         '1e999',
       ),
     );
+    const number = fc.oneof({ weight: 30, arbitrary: typical }, { weight: 1, arbitrary: awkward });
     const category = fc.oneof(
       fc.constantFrom('C4', 'A1', 'CT', 'NY', 'Verified', 'Not_Verified', 'emp_5', 'term_36', 'term_60', 'Z9', 'term_36x'),
       fc.string({ maxLength: 4 }),
     );
     const missing = fc.constantFrom('', 'NA', 'N/A', 'null', 'None', ' NA ', 'nan', '#N/A');
     const dress = (cell: fc.Arbitrary<string>) =>
-      fc.tuple(cell, fc.constantFrom('', ' ', '\t', '\u00a0'), fc.boolean()).map(([c, pad, quote]) => {
+      fc.tuple(cell, fc.constantFrom('', '', '', '', ' ', '\t', '\u00a0'), fc.boolean()).map(([c, pad, quote]) => {
         const t = `${pad}${c}${pad === '\t' ? '' : pad}`;
         return quote || /[",\n\r]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
       });
     const cell = (name: string) => {
       const f = pre.features.find((x) => x.name === name);
-      const own = !f ? number : f.kind === 'numeric' ? number : category;
-      return dress(fc.oneof({ weight: 6, arbitrary: own }, { weight: 1, arbitrary: missing }, { weight: 1, arbitrary: own === number ? category : number }));
+      // A categorical feature: mostly its own categories (read by the fast path), else any of the others above.
+      const own =
+        !f || f.kind === 'numeric' ? number : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...f.categories) }, { weight: 1, arbitrary: category });
+      return dress(fc.oneof({ weight: 40, arbitrary: own }, { weight: 1, arbitrary: missing }, { weight: 1, arbitrary: own === number ? category : number }));
     };
+    // The WebAssembly kernel (the default) and the JavaScript loop (where there is no WebAssembly) alike.
     fc.assert(
-      fc.property(fc.array(fc.tuple(...lending.columns.map(cell)), { minLength: 1, maxLength: 20 }), (rows) => {
+      fc.property(fc.array(fc.tuple(...lending.columns.map(cell)), { minLength: 1, maxLength: 20 }), fc.constantFrom('wasm', 'js'), (rows, kernel) => {
         compare(
           pre,
           lending.columns,
           rows.map((r) => r.join(',')),
+          kernel,
         );
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 
@@ -120,6 +131,46 @@ describe('ByteRecordEncoder: the bits and errors of transformRecord, without a s
     rows.push(rows[0].replace('"C4"', '"Q7"'), rows[0].replace(/^16100/, 'NA'), rows[0].replace(/^16100/, '1e400'), '16100,"term_36"');
     rows.push(...rows.slice(0, 300)); // more than one tile of records, the failing ones in the first
     compare(strict, lending.columns, rows);
+  });
+});
+
+describe('ByteRecordEncoder: the WebAssembly kernel writes the bits of the JavaScript loop', () => {
+  /** Both kernels over the same batch (offset into a larger buffer): identical bits and identical problems. */
+  function sameBothWays(pre: Preprocessor, fields: number[], csv: string): void {
+    const batch = new CsvByteScanner({ delimiter: ',' }).push(enc.encode(csv));
+    const runs = (['wasm', 'js'] as const).map((kernel) => {
+      const x = new Float32Array((batch.count + 2) * pre.cols).fill(3);
+      const problems = new Array<string | null>(batch.count).fill('unset');
+      new ByteRecordEncoder(pre, fields, withKernel(kernel)).encodeRows(batch, 0, batch.count, x, problems, pre.cols);
+      return { bits: new Uint32Array(x.buffer), problems };
+    });
+    expect(runs[0].problems).toEqual(runs[1].problems);
+    expect(runs[0].bits).toEqual(runs[1].bits);
+  }
+
+  const numbers = fc.oneof(
+    fc.stringMatching(/^[+-]?\d{0,24}(\.\d{0,24})?([eE][+-]?\d{0,4})?$/),
+    fc.stringMatching(/^0{0,20}[1-9]?\d{0,16}\.?0{0,12}\d{0,3}$/),
+    fc.string({ unit: fc.constantFrom('1', '0', '9', '.', 'e', 'E', '-', '+', ' ', 'x', 'é'), maxLength: 10 }),
+    fc.double({ noNaN: true }).map(String),
+  );
+  const table = parseCsv('n,c,y\n1.5,a,0\n-2,b,1\nNA,ab,0\n7e3,a,1\n');
+
+  it('numbers of every length and spelling: digits past 15, leading zeros, exponents, signs, junk (property)', () => {
+    const pre = Preprocessor.fit(table, { target: 'y', positive: '1' });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(numbers, fc.constantFrom('a', 'b', 'ab', 'abc', 'A', '', 'NA', ' a')), { minLength: 1, maxLength: 600 }), (rows) => {
+        sameBothWays(pre, [0, 1], rows.map(([n, c]) => `${n},${c},0\n`).join(''));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a model whose missing texts read as numbers (every number cell left to JavaScript)', () => {
+    const pre = Preprocessor.fit(table, { target: 'y', positive: '1', missingValues: ['NA', '-999'] });
+    const rows = Array.from({ length: 700 }, (_, i) => `${[i, '-999', ' -999', '1e2', 'x'][i % 5]},${['a', 'b', 'zz'][i % 3]},0\n`);
+    sameBothWays(pre, [0, 1], rows.join(''));
+    sameBothWays(pre, [0, 1], ''); // an empty batch
   });
 });
 
