@@ -153,6 +153,9 @@ describe('ByteRecordEncoder: the WebAssembly kernel writes the bits of the JavaS
     fc.stringMatching(/^0{0,20}[1-9]?\d{0,16}\.?0{0,12}\d{0,3}$/),
     fc.string({ unit: fc.constantFrom('1', '0', '9', '.', 'e', 'E', '-', '+', ' ', 'x', 'é'), maxLength: 10 }),
     fc.double({ noNaN: true }).map(String),
+    // Cells of up to eight bytes are read eight at a time: every byte position matters, the point at either end too.
+    fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '9', '.', 'e', '-', 'x', '/', ':'), minLength: 1, maxLength: 8 }),
+    fc.constantFrom('1234567.', '.1234567', '12345678', '99999999', '00000000', '1234567x', '123456e7', '1234.5.7', '7.', '.', '0.0', '1:', '/1'),
   );
   const table = parseCsv('n,c,y\n1.5,a,0\n-2,b,1\nNA,ab,0\n7e3,a,1\n');
 

@@ -111,7 +111,7 @@ export class WasmByteCells {
     const b0 = rows ? records.start[from] : 0,
       b1 = rows ? records.end[to - 1] : 0;
     const r = this.regions;
-    this.reserve(r.bytes, b1 - b0);
+    this.reserve(r.bytes, b1 - b0 + 8); // + 8: the kernel reads a short cell as one 64-bit word
     this.reserve(r.first, 4 * (rows + 1));
     this.reserve(r.start, 4 * (k1 - k0));
     this.reserve(r.end, 4 * (k1 - k0));
