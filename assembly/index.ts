@@ -13,6 +13,7 @@ export * from './layers';
 export * from './dropout';
 export * from './optim';
 export * from './encode';
+export * from './scan';
 
 export function heapBase(): usize {
   return __heap_base;

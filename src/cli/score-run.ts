@@ -13,6 +13,7 @@
 import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
+import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { CsvByteScanner, recordFields, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
@@ -96,8 +97,8 @@ interface Place {
 async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null): Promise<void> {
   const { inPath } = run;
   const scanner = from
-    ? new CsvByteScanner({ source: inPath, delimiter: from.layout.delimiter, line: from.place.line })
-    : new CsvByteScanner({ source: inPath });
+    ? new CsvByteScanner({ source: inPath, delimiter: from.layout.delimiter, line: from.place.line, plain: WasmRecordScanner.create() })
+    : new CsvByteScanner({ source: inPath, plain: WasmRecordScanner.create() });
   const utf8 = new StrictUtf8(inPath, from ? { line: from.place.lfLine, offset: from.place.offset } : undefined);
   const sink = new ByteSink();
   let rows = from?.rows ?? null;

@@ -1,6 +1,7 @@
 // A worker thread of `hamiltonian-ai score --workers N`: scores the blocks of the file it is given (cli/score-run.ts
 // checks each block's result before using it) and posts their output lines back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import { decodeModel } from '../io/model-file.js';
 import { Scorer } from '../score/index.js';
@@ -11,7 +12,7 @@ const { modelBytes, threshold, layout, source } = workerData as { modelBytes: Ui
 const rows = new RecordScorer(new Scorer(decodeModel(modelBytes), { threshold }), layout);
 const sink = new ByteSink();
 // One scanner for every block (restarted on each): its record storage, grown for the first block, serves the rest.
-const scanner = new CsvByteScanner({ delimiter: layout.delimiter, source, line: 1 });
+const scanner = new CsvByteScanner({ delimiter: layout.delimiter, source, line: 1, plain: WasmRecordScanner.create() });
 
 /** A block: its bytes, its first line (null: not known yet — lines are counted from 1), and whether it ends the file. */
 interface Job {

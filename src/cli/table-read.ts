@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
@@ -57,7 +58,7 @@ export async function readCsvFileInParallel(path: string, source: string, thread
     const buffer = new Uint8Array(CHUNK_BYTES);
     const hash = createHash('sha256');
     const utf8 = new StrictUtf8(source);
-    const scanner = new CsvByteScanner({ source });
+    const scanner = new CsvByteScanner({ source, plain: WasmRecordScanner.create() });
     const reader = new ColumnTableReader({ source });
     let position = 0;
     /** Reads on to `end`: hashed always, parsed while `parse`. */

@@ -2,6 +2,7 @@
 // table by column, as if the part started a record, and posts it back with whether it ended where a record did.
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { ColumnTableReader } from '../data/column-reader.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import type { Delimiter } from '../data/csv.js';
@@ -11,7 +12,7 @@ import { CHUNK_BYTES, StrictUtf8 } from './text-input.js';
 const job = workerData as { path: string; start: number; end: number; delimiter: Delimiter; source: string; last: boolean };
 
 function readPart(): TablePart {
-  const scanner = new CsvByteScanner({ source: job.source, delimiter: job.delimiter, line: 1 });
+  const scanner = new CsvByteScanner({ source: job.source, delimiter: job.delimiter, line: 1, plain: WasmRecordScanner.create() });
   // (Line numbers of errors here are not the file's; any error sends the file back to one thread, which names it.)
   const utf8 = new StrictUtf8(job.source);
   const reader = new ColumnTableReader({ header: false, source: job.source });

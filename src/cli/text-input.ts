@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { ColumnTableReader } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
@@ -160,7 +161,7 @@ export function readCsvFile(path: string, source = path): { table: ColumnTable; 
   }
   const hash = createHash('sha256');
   const utf8 = new StrictUtf8(source);
-  const scanner = new CsvByteScanner({ source });
+  const scanner = new CsvByteScanner({ source, plain: WasmRecordScanner.create() });
   const reader = new ColumnTableReader({ source });
   const take = (batch: ByteRecords) => reader.add(batch);
   const buffer = new Uint8Array(CHUNK_BYTES);

@@ -8,6 +8,7 @@
 import { ensure } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 import { CsvError, MAX_RECORD_CHARS, detectDelimiter, recordTooLong, type Delimiter } from './csv.js';
+import { charAt, firstLineEnd, isBomPrefix, recordChars, sequenceLength, utf16Length } from './csv-bytes-chars.js';
 
 /** The records completed by one `push`, as byte ranges into `bytes` (valid until the next `push`). */
 export interface ByteRecords {
@@ -27,6 +28,32 @@ export interface ByteRecords {
   fieldEnd: Int32Array;
   /** QUOTED, and ESCAPED when the content holds "" pairs (then only `fieldText` gives its value). */
   fieldFlags: Uint8Array;
+}
+
+/**
+ * A kernel for runs of plain records (backend/wasm/byte-scan.ts): records whose fields are plain or quoted on one
+ * line, split the way `CsvByteScanner` splits them. It stops before any record it does not finish plainly (the
+ * scanner's own loop takes that one); its results are views valid until its next call.
+ */
+export interface PlainRecordScanner {
+  /** Copies in the bytes the next `scan` calls read. */
+  load(bytes: Uint8Array): void;
+  /** Records from byte p of the loaded bytes, before n, none longer than `maxBytes`. */
+  scan(
+    p: number,
+    n: number,
+    delimiter: number,
+    maxBytes: number,
+  ): {
+    count: number;
+    next: number;
+    recordStart: Int32Array;
+    recordEnd: Int32Array;
+    recordFirst: Int32Array;
+    fieldStart: Int32Array;
+    fieldEnd: Int32Array;
+    fieldFlags: Uint8Array;
+  };
 }
 
 /** Field flag: the field was in quotes. */
@@ -63,10 +90,15 @@ export class CsvByteScanner {
    * `line`: start inside a file, at a record boundary on that line (a block of a file split across threads): no
    * byte-order mark or delimiter detection there, so `delimiter` must be given.
    */
-  constructor(options: { delimiter?: Delimiter | 'auto'; source?: string; line?: number } = {}) {
+  /** The kernel for runs of plain records, or null (the loop below scans every record). */
+  private readonly plain: PlainRecordScanner | null;
+
+  /** `plain`: a kernel for runs of plain records (the CLI gives WebAssembly's); the same records, faster. */
+  constructor(options: { delimiter?: Delimiter | 'auto'; source?: string; line?: number; plain?: PlainRecordScanner | null } = {}) {
     const d = options.delimiter ?? 'auto';
     this.delimiter = d === 'auto' ? null : d;
     this.source = options.source;
+    this.plain = options.plain ?? null;
     if (options.line !== undefined) this.restart(options.line);
   }
 
@@ -139,17 +171,56 @@ export class CsvByteScanner {
       this.started = true;
     }
     const delim = this.delimiter!.charCodeAt(0);
+    const plain = p < n ? this.plain : null;
+    plain?.load(bytes);
     for (;;) {
       if (this.pendingCR && p < n) {
         this.pendingCR = false;
         if (bytes[p] === LF) p++;
       }
       if (p >= n) break;
+      if (plain) {
+        p = this.plainRecords(plain, p, n, delim);
+        if (p >= n) break;
+      }
       const next = this.record(bytes, p, delim, final);
       if (next < 0) break;
       p = next;
     }
     return this.keep(bytes, p);
+  }
+
+  /** Appends the records the kernel scans from p on (call after call, while it finds any); returns where it stopped. */
+  private plainRecords(plain: PlainRecordScanner, p: number, n: number, delim: number): number {
+    const out = this.out;
+    for (;;) {
+      const r = plain.scan(p, n, delim, MAX_RECORD_CHARS);
+      const count = r.count;
+      if (count === 0) return p;
+      const c0 = out.count,
+        f0 = out.fields,
+        fields = r.recordFirst[count];
+      if (c0 + count + 2 > out.line.length) {
+        out.line = ensure(out.line, c0 + count + 2);
+        out.start = ensure(out.start, c0 + count + 2);
+        out.end = ensure(out.end, c0 + count + 2);
+        out.firstField = ensure(out.firstField, c0 + count + 2);
+      }
+      if (f0 + fields > out.fieldStart.length) this.grow(f0 + fields);
+      out.start.set(r.recordStart, c0);
+      out.end.set(r.recordEnd, c0);
+      const { line, firstField } = out,
+        first = r.recordFirst;
+      for (let i = 0; i <= count; i++) firstField[c0 + i] = f0 + first[i];
+      for (let i = 0; i < count; i++) line[c0 + i] = this.line + i; // no line ending inside its quotes: one line each
+      out.fieldStart.set(r.fieldStart, f0);
+      out.fieldEnd.set(r.fieldEnd, f0);
+      out.fieldFlags.set(r.fieldFlags, f0);
+      out.count = c0 + count;
+      out.fields = f0 + fields;
+      this.line += count;
+      p = r.next;
+    }
   }
 
   /** Holds bytes[from…] for the next push (an unfinished record is scanned again from its start then). */
@@ -315,11 +386,6 @@ export class CsvByteScanner {
   }
 }
 
-const FIELD_START = 0,
-  UNQUOTED = 1,
-  IN_QUOTES = 2,
-  AFTER_CLOSE = 3;
-
 /** Record storage reused across pushes (grown, never shrunk: no allocation per record). */
 function emptyRecords(): ByteRecords & { fields: number } {
   return {
@@ -363,66 +429,4 @@ export function recordFields(records: ByteRecords, r: number): string[] {
   const fields = new Array<string>(n);
   for (let f = 0; f < n; f++) fields[f] = fieldText(records, r, f);
   return fields;
-}
-
-/** Where the first line ends outside quotes (quotes toggled as csv.ts's detection scan does), or -1. */
-function firstLineEnd(b: Uint8Array): number {
-  let inQuotes = false;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (c === QUOTE) inQuotes = !inQuotes;
-    else if (!inQuotes && (c === LF || c === CR)) return i;
-  }
-  return -1;
-}
-
-function isBomPrefix(b: Uint8Array): boolean {
-  const bom = [0xef, 0xbb, 0xbf];
-  for (let i = 0; i < b.length; i++) if (b[i] !== bom[i]) return false;
-  return true;
-}
-
-/** UTF-16 units of the UTF-8 bytes b[start…end) (a 4-byte sequence is a surrogate pair). */
-function utf16Length(b: Uint8Array, start: number, end: number): number {
-  let units = 0;
-  for (let i = start; i < end; i++) {
-    const c = b[i];
-    if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
-  }
-  return units;
-}
-
-/** csv.ts's count for a record: its fields' characters (quotes removed, "" as one) plus one per separator. */
-function recordChars(b: Uint8Array, start: number, end: number, delim: number): number {
-  let chars = 0;
-  let state = FIELD_START;
-  for (let i = start; i < end; i++) {
-    const c = b[i];
-    if (state === IN_QUOTES) {
-      if (c === QUOTE) {
-        if (b[i + 1] === QUOTE) {
-          chars++;
-          i++;
-        } else state = AFTER_CLOSE;
-      } else if ((c & 0xc0) !== 0x80) chars += c >= 0xf0 ? 2 : 1;
-    } else if (c === delim) {
-      chars++;
-      state = FIELD_START;
-    } else if (c === QUOTE && state === FIELD_START) state = IN_QUOTES;
-    else {
-      if ((c & 0xc0) !== 0x80) chars += c >= 0xf0 ? 2 : 1;
-      state = UNQUOTED;
-    }
-  }
-  return chars;
-}
-
-/** The UTF-16 unit at byte i as csv.ts's `text[i]` shows it (the high surrogate alone for a 4-byte sequence). */
-function charAt(b: Uint8Array, i: number): string {
-  return utf8.decode(b.subarray(i, i + sequenceLength(b[i])))[0];
-}
-
-/** Bytes of the UTF-8 sequence that starts with `lead`. */
-function sequenceLength(lead: number): number {
-  return lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
 }

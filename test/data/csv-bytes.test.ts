@@ -4,6 +4,7 @@ import { type CsvError, CsvStreamParser, MAX_RECORD_CHARS, parseCsv } from '../.
 import { ColumnTableReader, parseCsvColumns } from '../../src/data/column-reader.js';
 import { columnTable, type ColumnTable } from '../../src/data/column-table.js';
 import { CsvByteScanner, ESCAPED, QUOTED, fieldText, recordFields, type ByteRecords } from '../../src/data/csv-bytes.js';
+import { WasmRecordScanner } from '../../src/backend/wasm/byte-scan.js';
 
 type Outcome = { records: Array<{ fields: string[]; line: number }>; delimiter: string | null } | { error: string; line?: number; column?: unknown };
 
@@ -144,6 +145,90 @@ describe('CsvByteScanner reads exactly what CsvStreamParser reads', () => {
     expect(got.count).toBe(1);
     wide.push(e2);
     expect(wide.end().count).toBe(1);
+  });
+});
+
+describe('CsvByteScanner with the WebAssembly kernel for plain records: the same batches as its own loop', () => {
+  /** Everything a scanner gives for the bytes cut at `cuts`: each batch's arrays, what it holds back, its error. */
+  function batches(bytes: Uint8Array, cuts: number[], kernel: boolean, delimiter?: ',' | ';', line?: number) {
+    const s = new CsvByteScanner({ source: 'in.csv', delimiter, line, plain: kernel ? WasmRecordScanner.create() : null });
+    const out: unknown[] = [];
+    const take = (r: ByteRecords) => {
+      const fields = r.firstField[r.count] ?? 0;
+      out.push({
+        count: r.count,
+        line: Array.from(r.line.subarray(0, r.count)),
+        start: Array.from(r.start.subarray(0, r.count)),
+        end: Array.from(r.end.subarray(0, r.count)),
+        firstField: r.count ? Array.from(r.firstField.subarray(0, r.count + 1)) : [],
+        fieldStart: Array.from(r.fieldStart.subarray(0, fields)),
+        fieldEnd: Array.from(r.fieldEnd.subarray(0, fields)),
+        fieldFlags: Array.from(r.fieldFlags.subarray(0, fields)),
+        pending: s.pendingBytes,
+        next: s.nextLine,
+      });
+    };
+    try {
+      let at = 0;
+      for (const c of [...cuts.map((k) => k % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
+        take(s.push(bytes.slice(at, Math.max(at, c))));
+        at = Math.max(at, c);
+      }
+      take(s.end());
+    } catch (e) {
+      out.push({ error: (e as CsvError).message, line: (e as CsvError).line, column: (e as CsvError).column });
+    }
+    return out;
+  }
+  const same = (text: string, cuts: number[], delimiter?: ',' | ';', line?: number) => {
+    const bytes = new TextEncoder().encode(text);
+    expect(batches(bytes, cuts, true, delimiter, line), text).toEqual(batches(bytes, cuts, false, delimiter, line));
+  };
+
+  it('on arbitrary text, however cut (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.constantFrom<',' | ';' | undefined>(undefined, ',', ';'),
+        (text, cuts, d) => same(text, cuts, d),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on CSV-shaped text: runs of plain records broken by quoted line endings, escapes, blank lines, bad quotes (property)', () => {
+    const cell = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('1', '16100', 'term_36', '', ' x ', 'é', '13.99', 'a"b') },
+      { weight: 1, arbitrary: fc.constantFrom('\n', '\r\n', '\r', '"', '""', ',', ';') },
+    );
+    const field = fc.oneof(
+      cell,
+      cell.map((c) => `"${c.replaceAll('"', '""')}"`),
+      fc.constantFrom('"x"y', '"open'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom(undefined, 7),
+        (rows, eol, finalEol, cuts, line) => {
+          const text = rows.map((r) => r.join(',')).join(eol) + (finalEol ? eol : '');
+          same(text, cuts, line === undefined ? undefined : ',', line);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("past the kernel's 4,096 records and 262,144 fields a call, and on records too long to keep", () => {
+    same(`${Array.from({ length: 9000 }, (_, i) => `${i},"q${i}",${i % 7 ? '' : '"e""s"'}`).join('\n')}\n`, [50_000, 120_000]);
+    same(`${Array.from({ length: 300 }, () => Array.from({ length: 1000 }, (_, j) => j).join(',')).join('\r\n')}\r\n`, [777_777]);
+    const s = new CsvByteScanner({ source: 'zero', plain: WasmRecordScanner.create() });
+    s.push(new TextEncoder().encode('a,b\n1,2\n'));
+    expect(() => s.push(new Uint8Array((1 << 24) + 10).fill(0x78).fill(0x0a, (1 << 24) + 1))).toThrow(/zero, line 3: a record longer than 16 Mi characters/);
   });
 });
 

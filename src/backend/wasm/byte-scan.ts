@@ -1,0 +1,87 @@
+/**
+ * The CSV byte scanner's common case in WebAssembly (assembly/scan.ts): whole records whose fields are plain or
+ * quoted on one line, split in one kernel call per run of them. It stops before any other record (a blank line,
+ * a line ending inside quotes, a malformed quote, the end of the bytes), which data/csv-bytes.ts's own loop — the
+ * reference it is tested against — scans with its errors and line numbers; then the kernel goes on after it.
+ */
+
+import { WasmArena } from './arena.js';
+import { detectWasm } from './module.js';
+
+/** What one `scan` found: `count` records and their fields, as views valid until the next call. */
+export interface ScannedRecords {
+  count: number;
+  /** Where the record after the last one starts (the first byte not scanned). */
+  next: number;
+  /** Record r: bytes [recordStart[r], recordEnd[r]) (without its line ending), fields [recordFirst[r], recordFirst[r + 1]). */
+  recordStart: Int32Array;
+  recordEnd: Int32Array;
+  recordFirst: Int32Array;
+  /** Field j's content (inside its quotes when quoted), flags 1 QUOTED, 2 ESCAPED (it holds "" pairs). */
+  fieldStart: Int32Array;
+  fieldEnd: Int32Array;
+  fieldFlags: Uint8Array;
+}
+
+/** Records per call (the call returns when they are full; the caller calls again). */
+const RECORDS = 4096;
+const FIELDS = 64 * RECORDS;
+
+/**
+ * One scanner's kernel: its own WASM instance, the bytes being scanned copied in once per `load`.
+ * @example
+ * const k = WasmRecordScanner.create(); // null without WebAssembly
+ * k!.load(bytes);
+ * const r = k!.scan(0, bytes.length, 0x2c, 1 << 24); // r.count records from byte 0
+ */
+export class WasmRecordScanner {
+  private readonly arena = new WasmArena();
+  private bytesAt = 0;
+  private bytesRoom = 0;
+  private readonly out: { start: number; end: number; first: number; fieldStart: number; fieldEnd: number; flags: number };
+
+  private constructor() {
+    const a = this.arena;
+    this.out = {
+      start: a.allocBytes(4 * RECORDS),
+      end: a.allocBytes(4 * RECORDS),
+      first: a.allocBytes(4 * (RECORDS + 1)),
+      fieldStart: a.allocBytes(4 * FIELDS),
+      fieldEnd: a.allocBytes(4 * FIELDS),
+      flags: a.allocBytes(FIELDS),
+    };
+  }
+
+  /** A kernel, or null where this runtime has no WebAssembly (the JS loop scans everything then). */
+  static create(): WasmRecordScanner | null {
+    return detectWasm().wasm ? new WasmRecordScanner() : null;
+  }
+
+  /** Copies the bytes the next `scan` calls read (offsets into them). */
+  load(bytes: Uint8Array): void {
+    if (this.bytesRoom < bytes.length) {
+      this.bytesRoom = Math.max(bytes.length, 2 * this.bytesRoom);
+      this.bytesAt = this.arena.allocBytes(this.bytesRoom);
+    }
+    new Uint8Array(this.arena.memory.buffer, this.bytesAt, bytes.length).set(bytes);
+  }
+
+  /** Plain records of the loaded bytes [p, n), records no longer than `maxBytes`. */
+  scan(p: number, n: number, delimiter: number, maxBytes: number): ScannedRecords {
+    const o = this.out,
+      ex = this.arena.exports;
+    const count = ex.scanRecords(this.bytesAt, p, n, delimiter, maxBytes, o.start, o.end, o.first, RECORDS, o.fieldStart, o.fieldEnd, o.flags, FIELDS);
+    const buffer = this.arena.memory.buffer;
+    const fields = new Int32Array(buffer, o.first, count + 1)[count];
+    return {
+      count,
+      next: ex.scanEnd(),
+      recordStart: new Int32Array(buffer, o.start, count),
+      recordEnd: new Int32Array(buffer, o.end, count),
+      recordFirst: new Int32Array(buffer, o.first, count + 1),
+      fieldStart: new Int32Array(buffer, o.fieldStart, fields),
+      fieldEnd: new Int32Array(buffer, o.fieldEnd, fields),
+      fieldFlags: new Uint8Array(buffer, o.flags, fields),
+    };
+  }
+}
