@@ -77,8 +77,9 @@ export class ByteSink {
       this.text(x.toFixed(digits));
       return;
     }
-    const n = Math.round(y);
-    const whole = Math.floor(n / scale); // < 10⁹
+    // Below 10⁹ the integers are int32s: `| 0` keeps V8 in integer arithmetic (a division by 10 as a multiply).
+    const n = Math.round(y) | 0;
+    const whole = (n / scale) | 0;
     this.room(digits + 11); // a sign, nine digits, the point
     const buf = this.buf;
     let at = this.at;
@@ -87,13 +88,13 @@ export class ByteSink {
     if (whole < 10) buf[at++] = 0x30 + whole;
     else {
       let end = at + 1;
-      for (let t = whole; t >= 10; t = Math.floor(t / 10)) end++;
-      for (let o = end - 1, u = whole; o >= at; o--, u = Math.floor(u / 10)) buf[o] = 0x30 + (u % 10);
+      for (let t = whole; t >= 10; t = (t / 10) | 0) end++;
+      for (let o = end - 1, u = whole; o >= at; o--, u = (u / 10) | 0) buf[o] = 0x30 + (u % 10);
       at = end;
     }
     if (digits > 0) {
       buf[at] = 0x2e;
-      for (let d = digits, r = n % scale; d >= 1; d--, r = Math.floor(r / 10)) buf[at + d] = 0x30 + (r % 10);
+      for (let d = digits, r = n - whole * scale; d >= 1; d--, r = (r / 10) | 0) buf[at + d] = 0x30 + (r % 10);
       at += digits + 1;
     }
     this.at = at;
