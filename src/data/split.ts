@@ -104,6 +104,8 @@ export function trainTestSplit(labelsOrCount: ArrayLike<number> | number, option
  * for (const { train, test } of kFold(100, 5, { seed: 1 })) { … }
  */
 export function kFold(n: number, k: number, options: { shuffle?: boolean; seed?: number | Rng } = {}): Split[] {
+  // A row count that is not a whole number (NaN passes `k > n`) would deal out rows that do not exist.
+  if (!Number.isInteger(n) || n < 2) throw new UsageError(`kFold needs a whole number of at least 2 rows, got ${n}`);
   if (!Number.isInteger(k) || k < 2 || k > n) throw new UsageError(`kFold: k must be an integer in [2, ${n}], got ${k}`);
   const idx = (options.shuffle ?? true) ? toRng(options.seed).permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
   const folds: Split[] = [];

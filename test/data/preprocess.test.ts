@@ -93,6 +93,12 @@ describe('splits', () => {
     );
   });
 
+  it('kFold refuses a row count that is not a whole number of at least 2 (NaN, 2.5, 1, −3)', () => {
+    for (const n of [Number.NaN, 2.5, 1, -3, Number.POSITIVE_INFINITY])
+      expect(() => kFold(n, 2), String(n)).toThrow(/kFold needs a whole number of at least 2 rows/);
+    expect(kFold(2, 2).map((f) => [...f.test])).toHaveLength(2);
+  });
+
   it('stratified splits keep the class ratio within one sample (property)', () => {
     fc.assert(
       fc.property(
