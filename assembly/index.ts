@@ -12,8 +12,6 @@ export * from './sparse';
 export * from './layers';
 export * from './dropout';
 export * from './optim';
-export * from './encode';
-export * from './scan';
 
 export function heapBase(): usize {
   return __heap_base;

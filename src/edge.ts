@@ -4,11 +4,14 @@
  * run time, so the WASM builds are imported as modules (the bundler compiles them at deploy time) and
  * handed to the loader; everything else is the main entry.
  */
+import { provideCsvWasmModule } from './backend/wasm/csv-module.js';
+import csv from './backend/wasm/generated/csv.wasm';
 import scalar from './backend/wasm/generated/scalar.wasm';
 import simd from './backend/wasm/generated/simd.wasm';
 import { provideWasmModule } from './backend/wasm/module.js';
 
 provideWasmModule('simd', simd);
 provideWasmModule('scalar', scalar);
+provideCsvWasmModule(csv); // the CSV kernels of scoreCsv
 
 export * from './index.js';

@@ -7,8 +7,7 @@
  * the backend knows byte ranges and tables, never the CSV scanner or the preprocessor.
  */
 
-import { WasmArena } from './arena.js';
-import { detectWasm } from './module.js';
+import { CsvWasm } from './csv-module.js';
 
 /** A batch of CSV records as byte ranges (data/csv-bytes.ts's `ByteRecords`, the fields the kernel reads). */
 export interface ByteFieldRanges {
@@ -49,7 +48,7 @@ const NUMBER = 0,
 /** How the kernel treats a feature's cells: numbers read when plain, categories found, or every cell left to JS. */
 type CellKind = 'number' | 'category' | 'number-by-js';
 
-/** A region of the instance's memory that grows by moving (the arena never frees: a region doubles when it must). */
+/** A region of the instance's memory that grows by moving (the bump allocator never frees: a region doubles when it must). */
 interface Region {
   offset: number;
   bytes: number;
@@ -69,7 +68,7 @@ export interface PendingCells {
  * const { pending, count } = cells!.encode(records, 0, records.count, x, 0, skip);
  */
 export class WasmByteCells {
-  private readonly arena: WasmArena;
+  private readonly wasm: CsvWasm;
   private readonly features: number;
   private readonly descriptors: number;
   private readonly regions: Record<'bytes' | 'first' | 'start' | 'end' | 'flags' | 'skip' | 'out' | 'pending', Region>;
@@ -79,11 +78,11 @@ export class WasmByteCells {
   private constructor(spec: ByteCellSpec) {
     const { fields, kinds, columns, tables } = spec;
     this.cols = spec.cols;
-    this.arena = new WasmArena();
+    this.wasm = new CsvWasm();
     this.features = fields.length;
     const tableAt = tables.map((t) => (t ? this.copyTable(t) : 0));
-    this.descriptors = this.arena.allocBytes(16 * fields.length);
-    const d = new Int32Array(this.arena.memory.buffer, this.descriptors, 4 * fields.length);
+    this.descriptors = this.wasm.allocBytes(16 * fields.length);
+    const d = new Int32Array(this.wasm.memory.buffer, this.descriptors, 4 * fields.length);
     fields.forEach((field, f) => {
       d[4 * f] = field;
       d[4 * f + 1] = kinds[f] === 'category' ? CATEGORY : kinds[f] === 'number' ? NUMBER : NUMBER_READ_BY_JS;
@@ -94,9 +93,14 @@ export class WasmByteCells {
     this.regions = { bytes: empty(), first: empty(), start: empty(), end: empty(), flags: empty(), skip: empty(), out: empty(), pending: empty() };
   }
 
-  /** The kernel for a model's features, or null where this runtime has no WebAssembly (the JS loop serves then). */
+  /** The kernel for a model's features, or null where WebAssembly is missing or refused (the JS loop serves then). */
   static create(spec: ByteCellSpec): WasmByteCells | null {
-    return detectWasm().wasm ? new WasmByteCells(spec) : null;
+    if (typeof WebAssembly !== 'object') return null;
+    try {
+      return new WasmByteCells(spec);
+    } catch {
+      return null; // compiling refused here (a browser's main thread before initWasm, an edge runtime without the modules)
+    }
   }
 
   /**
@@ -119,14 +123,14 @@ export class WasmByteCells {
     this.reserve(r.skip, rows);
     this.reserve(r.out, 4 * rows * cols);
     this.reserve(r.pending, 8 * rows * this.features);
-    const buffer = this.arena.memory.buffer; // after every reserve: growth replaces it
+    const buffer = this.wasm.memory.buffer; // after every reserve: growth replaces it
     new Uint8Array(buffer, r.bytes.offset, b1 - b0).set(records.bytes.subarray(b0, b1));
     new Int32Array(buffer, r.first.offset, rows + 1).set(records.firstField.subarray(from, to + 1));
     new Int32Array(buffer, r.start.offset, k1 - k0).set(records.fieldStart.subarray(k0, k1));
     new Int32Array(buffer, r.end.offset, k1 - k0).set(records.fieldEnd.subarray(k0, k1));
     new Uint8Array(buffer, r.flags.offset, k1 - k0).set(records.fieldFlags.subarray(k0, k1));
     new Uint8Array(buffer, r.skip.offset, rows).set(skip.subarray(0, rows));
-    const count = this.arena.exports.encodeByteCells(
+    const count = this.wasm.exports.encodeByteCells(
       r.bytes.offset,
       b0,
       r.first.offset,
@@ -150,19 +154,19 @@ export class WasmByteCells {
   private reserve(region: Region, bytes: number): void {
     if (region.bytes >= bytes) return;
     region.bytes = Math.max(bytes, 2 * region.bytes, 64);
-    region.offset = this.arena.allocBytes(region.bytes);
+    region.offset = this.wasm.allocBytes(region.bytes);
   }
 
   /** A ByteTable's storage copied into the instance behind a header (mask, then where slots, hashes, starts, pool lie). */
   private copyTable(table: ByteTableStorage): number {
     const { slots, hashes, starts, pool } = table;
-    const header = this.arena.allocBytes(20);
+    const header = this.wasm.allocBytes(20);
     const at = [slots, hashes, starts, pool].map((a) => {
-      const offset = this.arena.allocBytes(a.byteLength);
-      new Uint8Array(this.arena.memory.buffer, offset, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      const offset = this.wasm.allocBytes(a.byteLength);
+      new Uint8Array(this.wasm.memory.buffer, offset, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       return offset;
     });
-    new Int32Array(this.arena.memory.buffer, header, 5).set([slots.length - 1, ...at]);
+    new Int32Array(this.wasm.memory.buffer, header, 5).set([slots.length - 1, ...at]);
     return header;
   }
 }

@@ -5,8 +5,7 @@
  * reference it is tested against — scans with its errors and line numbers; then the kernel goes on after it.
  */
 
-import { WasmArena } from './arena.js';
-import { detectWasm } from './module.js';
+import { CsvWasm } from './csv-module.js';
 
 /** What one `scan` found: `count` records and their fields, as views valid until the next call. */
 export interface ScannedRecords {
@@ -35,13 +34,13 @@ const FIELDS = 64 * RECORDS;
  * const r = k!.scan(0, bytes.length, 0x2c, 1 << 24); // r.count records from byte 0
  */
 export class WasmRecordScanner {
-  private readonly arena = new WasmArena();
+  private readonly wasm = new CsvWasm();
   private bytesAt = 0;
   private bytesRoom = 0;
   private readonly out: { start: number; end: number; first: number; fieldStart: number; fieldEnd: number; flags: number };
 
   private constructor() {
-    const a = this.arena;
+    const a = this.wasm;
     this.out = {
       start: a.allocBytes(4 * RECORDS),
       end: a.allocBytes(4 * RECORDS),
@@ -52,26 +51,31 @@ export class WasmRecordScanner {
     };
   }
 
-  /** A kernel, or null where this runtime has no WebAssembly (the JS loop scans everything then). */
+  /** A kernel, or null where WebAssembly is missing or refused (the JS loop scans everything then). */
   static create(): WasmRecordScanner | null {
-    return detectWasm().wasm ? new WasmRecordScanner() : null;
+    if (typeof WebAssembly !== 'object') return null;
+    try {
+      return new WasmRecordScanner();
+    } catch {
+      return null; // compiling refused here (a browser's main thread before initWasm, an edge runtime without the modules)
+    }
   }
 
   /** Copies the bytes the next `scan` calls read (offsets into them). */
   load(bytes: Uint8Array): void {
     if (this.bytesRoom < bytes.length) {
       this.bytesRoom = Math.max(bytes.length, 2 * this.bytesRoom);
-      this.bytesAt = this.arena.allocBytes(this.bytesRoom);
+      this.bytesAt = this.wasm.allocBytes(this.bytesRoom);
     }
-    new Uint8Array(this.arena.memory.buffer, this.bytesAt, bytes.length).set(bytes);
+    new Uint8Array(this.wasm.memory.buffer, this.bytesAt, bytes.length).set(bytes);
   }
 
   /** Plain records of the loaded bytes [p, n), records no longer than `maxBytes`. */
   scan(p: number, n: number, delimiter: number, maxBytes: number): ScannedRecords {
     const o = this.out,
-      ex = this.arena.exports;
+      ex = this.wasm.exports;
     const count = ex.scanRecords(this.bytesAt, p, n, delimiter, maxBytes, o.start, o.end, o.first, RECORDS, o.fieldStart, o.fieldEnd, o.flags, FIELDS);
-    const buffer = this.arena.memory.buffer;
+    const buffer = this.wasm.memory.buffer;
     const fields = new Int32Array(buffer, o.first, count + 1)[count];
     return {
       count,
