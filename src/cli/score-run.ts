@@ -15,12 +15,14 @@ import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { CsvByteScanner, recordFields, type ByteRecords } from '../data/csv-bytes.js';
-import { formatCsvField, type Delimiter } from '../data/csv.js';
+import type { Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
-import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
+import { ByteSink } from '../score/byte-sink.js';
+import { RecordScorer, csvLayout, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
 import { readSpan } from './table-read.js';
-import { StrictUtf8, countNewlines, loneCarriageReturns } from './text-input.js';
+import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
+import { StrictUtf8 } from './text-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -79,7 +81,13 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
     return { counts, threads: 1 };
   }
   const sink = new ByteSink();
-  const layout = headerLayout(head.fields, head.line, run, head.delimiter, sink);
+  const layout = csvLayout(
+    head.fields,
+    head.line,
+    { source: run.inPath, scorer: run.scorer, reasons: run.reasons, batchSize: run.batchSize },
+    head.delimiter,
+    sink,
+  );
   await run.write(sink.handOver());
   const rows = new RecordScorer(run.scorer, layout);
   await parallel(run, counts, head.body, layout, rows);
@@ -106,7 +114,16 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
   const take = async (batch: ByteRecords) => {
     let first = 0;
     if (!rows && batch.count) {
-      rows = new RecordScorer(run.scorer, headerLayout(recordFields(batch, 0), batch.line[0], run, scanner.detectedDelimiter ?? ',', sink));
+      rows = new RecordScorer(
+        run.scorer,
+        csvLayout(
+          recordFields(batch, 0),
+          batch.line[0],
+          { source: inPath, scorer: run.scorer, reasons: run.reasons, batchSize: run.batchSize },
+          scanner.detectedDelimiter ?? ',',
+          sink,
+        ),
+      );
       first = 1;
     }
     if (rows && first < batch.count) await rows.score(batch, first, batch.count, sink, counts, run.probabilities);
@@ -301,34 +318,6 @@ function readBlock(fd: number, block: Block, path: string): Uint8Array {
     at += chunk.length;
   });
   return bytes;
-}
-
-/**
- * Checks the header (no duplicate names, every feature the model needs present), writes it with the appended columns
- * to `out`, and gives where each feature is.
- */
-function headerLayout(fields: string[], line: number, run: ScoreRun, delimiter: Delimiter, out: ByteSink): ScoreLayout {
-  const { inPath, reasons } = run;
-  const pre = run.scorer.preprocessor;
-  const header = fields.map((f) => f.trim());
-  // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
-  const position = new Map<string, number>();
-  header.forEach((c, i) => {
-    if (position.has(c)) throw new UsageError(`${inPath}, line ${line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
-    position.set(c, i);
-  });
-  const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
-  if (missing.length)
-    throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
-  const reasonColumns = Array.from({ length: reasons }, (_, j) => [
-    `reason_${j + 1}`,
-    `reason_${j + 1}_value`,
-    `reason_${j + 1}_contribution`,
-    `reason_${j + 1}_points`,
-  ]);
-  const extra = ['probability', 'decision', 'points', ...reasonColumns.flat(), 'score_error'];
-  out.text(`${[...header, ...extra].map((f) => formatCsvField(f, delimiter)).join(delimiter)}\n`);
-  return { width: header.length, featureFields: pre.features.map((f) => position.get(f.name)!), reasons, delimiter, batchSize: run.batchSize };
 }
 
 /** Line breaks in b[0…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */

@@ -5,8 +5,9 @@ import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import { decodeModel } from '../io/model-file.js';
 import { Scorer } from '../score/index.js';
-import { ByteSink, RecordScorer, type ScoreCounts, type ScoreLayout } from './score-stream.js';
-import { loneCarriageReturns } from './text-input.js';
+import { ByteSink } from '../score/byte-sink.js';
+import { RecordScorer, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
+import { loneCarriageReturns } from '../data/utf8.js';
 
 const { modelBytes, threshold, layout, source } = workerData as { modelBytes: Uint8Array; threshold?: number; layout: ScoreLayout; source: string };
 const rows = new RecordScorer(new Scorer(decodeModel(modelBytes), { threshold }), layout);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../../src/index.js';
+import { parseCsv, scoreCsv } from '../../src/index.js';
 import { loadScorerSync } from '../../src/score/index.js';
 import { cli, ROOT, tempDir } from './helpers.js';
 
@@ -184,6 +184,19 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing columns 'Seniority', 'Home'/);
     expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+  });
+
+  it("the library's scoreCsv writes the CLI's bytes: the whole credit file, reasons included, and a file with bad rows", async () => {
+    const scorer = loadScorerSync(readFileSync(model));
+    for (const [input, reasons] of [
+      [CREDIT, '3'],
+      [join(dir, 'in.csv'), '2'],
+    ] as const) {
+      const out = join(dir, 'lib-vs-cli.csv');
+      expect(cli(['score', '--model', model, '--data', input, '--out', out, '--reasons', reasons, '--workers', '1', '--quiet']).code).toBe(0);
+      const lib = await scoreCsv(scorer, readFileSync(input), { reasons: Number(reasons), source: input });
+      expect(Buffer.from(lib.output).equals(readFileSync(out)), input).toBe(true);
+    }
   });
 
   it('export-onnx --encoded: onnxruntime-web scores encoded rows identically (1e-5)', async () => {

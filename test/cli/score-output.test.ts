@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteSink } from '../../src/cli/score-stream.js';
+import { ByteSink } from '../../src/score/byte-sink.js';
 import { formatCsv, HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { cli, tempDir } from './helpers.js';

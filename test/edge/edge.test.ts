@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { chromium, type Browser } from 'playwright-core';
-import { AdvancedSymplecticOptimizer, HamiltonianNN, fit, parseCsv, prepareTable } from '../../src/index.js';
+import { AdvancedSymplecticOptimizer, HamiltonianNN, fit, parseCsv, prepareTable, scoreCsv } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 import { cli, ROOT, tempDir } from '../cli/helpers.js';
@@ -66,6 +66,69 @@ describe('inside workerd (Miniflare): code generation from strings and WASM comp
         expect(out.engine).toBe(engine === 'auto' ? 'wasm' : 'js');
         out.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i])).toBeLessThan(1e-5));
       }
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
+describe('scoreCsv inside workerd: CSV in, scored CSV out, from the workerd build of the main entry', () => {
+  it("writes Node's bytes, its WASM kernels imported as modules", async () => {
+    const { build } = await import('esbuild');
+    // The package's workerd build of its main entry (dist/edge.js, as a user's bundler finds it: the package marks
+    // only it as having side effects), plus the kernels' factories to ask whether they compiled there (else the JS
+    // loops would write the same bytes, and this test could not tell).
+    const lib = await build({
+      stdin: {
+        contents: `export * from './dist/edge.js'; export { WasmRecordScanner } from './dist/backend/wasm/byte-scan.js'; export { WasmByteCells } from './dist/backend/wasm/byte-cells.js';`,
+        resolveDir: ROOT,
+        loader: 'js',
+      },
+      bundle: true,
+      write: false,
+      platform: 'neutral',
+      format: 'esm',
+      conditions: ['workerd'],
+      logLevel: 'silent',
+      plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `./${a.path.split('/').at(-1)}`, external: true })) }],
+    });
+    const worker = `
+      import { scoreCsv, WasmRecordScanner, WasmByteCells } from './lib.js';
+      import { loadScorer } from './lib-score.js';
+      export default {
+        async fetch(request) {
+          const form = await request.json();
+          const scorer = await loadScorer(Uint8Array.from(atob(form.model), (c) => c.charCodeAt(0)));
+          const { output, scored } = await scoreCsv(scorer, new TextEncoder().encode(form.csv), { reasons: 2 });
+          const kernels = WasmRecordScanner.create() !== null && WasmByteCells.create({ fields: [], kinds: [], columns: [], tables: [], cols: 1 }) !== null;
+          return Response.json({ csv: new TextDecoder().decode(output), scored, engine: scorer.engine, kernels });
+        },
+      };`;
+    const score = await bundleScorer('workerd');
+    const wasm = (f: string) => readFileSync(join(ROOT, 'src', 'backend', 'wasm', 'generated', f));
+    const mf = new Miniflare({
+      compatibilityDate: '2026-04-01',
+      modules: [
+        { type: 'ESModule', path: 'worker.js', contents: worker },
+        { type: 'ESModule', path: 'lib.js', contents: lib.outputFiles[0].text },
+        { type: 'ESModule', path: 'lib-score.js', contents: score.code },
+        { type: 'CompiledWasm', path: 'simd.wasm', contents: wasm('simd.wasm') },
+        { type: 'CompiledWasm', path: 'scalar.wasm', contents: wasm('scalar.wasm') },
+        { type: 'CompiledWasm', path: 'csv.wasm', contents: wasm('csv.wasm') },
+      ],
+    });
+    try {
+      const csv = readFileSync(join(ROOT, 'data', 'credit_data.csv'), 'utf8')
+        .split('\n')
+        .slice(0, 300)
+        .join('\n');
+      const res = await mf.dispatchFetch('http://worker/', { method: 'POST', body: JSON.stringify({ model: b64, csv }) });
+      const out = (await res.json()) as { csv: string; scored: number; engine: string; kernels: boolean };
+      const node = await scoreCsv(loadScorerSync(bytes), new TextEncoder().encode(csv), { reasons: 2 });
+      expect(out.engine).toBe('wasm');
+      expect(out.kernels).toBe(true); // the CSV kernels compiled there, from the module the entry imports
+      expect(out.scored).toBe(node.scored);
+      expect(out.csv).toBe(new TextDecoder().decode(node.output));
     } finally {
       await mf.dispose();
     }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CsvError, CsvStreamParser, MAX_RECORD_CHARS, parseCsv } from '../../src/index.js';
-import { StrictUtf8, firstInvalidUtf8 } from '../../src/cli/text-input.js';
+import { StrictUtf8 } from '../../src/cli/text-input.js';
+import { firstInvalidUtf8 } from '../../src/data/utf8.js';
 
 const feed = (chunks: string[]) => {
   const p = new CsvStreamParser();

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { availableParallelism } from 'node:os';
 import { scoreFile } from '../score-run.js';
-import type { ScoreCounts } from '../score-stream.js';
+import type { ScoreCounts } from '../../score/csv-stream.js';
 import { Scorer } from '../../score/index.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
 import type { GpuBackend } from '../../backend/gpu/index.js';

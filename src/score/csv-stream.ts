@@ -1,15 +1,17 @@
 /**
- * The body of `score`: records as byte ranges (data/csv-bytes.ts) → encoded from their bytes → scored in batches →
- * each output line written as the input record's own bytes plus the appended fields. Shared by the main thread and
- * the `--workers` threads (cli/score-worker.ts): one definition of an output row.
+ * CSV scoring's body: records as byte ranges (data/csv-bytes.ts) → encoded from their bytes → scored in batches →
+ * each output line written as the input record's own bytes plus the appended fields. Shared by the CLI's `score` (its
+ * main thread and `--workers` threads) and the library's `scoreCsv` (score/csv.ts): one definition of an output row.
  */
 
 import { WasmByteCells } from '../backend/wasm/byte-cells.js';
 import { ByteRecordEncoder } from '../data/byte-encoder.js';
 import { ESCAPED, fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
-import { reasonTable, type ReasonTable, type Scorer } from '../score/index.js';
-import { noProbability } from '../score/records.js';
+import { UsageError } from '../core/errors.js';
+import type { ByteSink } from './byte-sink.js';
+import { reasonTable, type ReasonTable, type Scorer } from './index.js';
+import { noProbability } from './records.js';
 
 /** What a scoring thread needs besides the model: the file's layout and the options. */
 export interface ScoreLayout {
@@ -38,121 +40,6 @@ export interface ScoreCounts {
 }
 
 const text = new TextEncoder();
-
-/** Buffers a sink keeps for reuse (more than the writes in flight at once are never given back together). */
-const MAX_SPARES = 32;
-
-const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
-
-/** An output buffer that grows (bytes copied in, ASCII or UTF-8 text appended); `take` hands over what it holds. */
-export class ByteSink {
-  private buf = new Uint8Array(1 << 20);
-  private at = 0;
-  private readonly spares: ArrayBuffer[] = [];
-
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.at + n, 2 * this.buf.length));
-    grown.set(this.buf.subarray(0, this.at));
-    this.buf = grown;
-  }
-
-  /** Appends b[s…e). */
-  bytes(b: Uint8Array, s: number, e: number): void {
-    this.room(e - s);
-    if (e - s > 64) this.buf.set(b.subarray(s, e), this.at);
-    else for (let i = s, o = this.at; i < e; i++, o++) this.buf[o] = b[i]; // no subarray object for a short run
-    this.at += e - s;
-  }
-
-  /**
-   * Appends x.toFixed(digits): from the integer round(|x|·10^digits) where that product is below 10⁹ and clear of a
-   * rounding tie by 10⁻⁶ (its rounding error, under 2·10⁻⁷ there, cannot change the digits then); by toFixed itself
-   * near a tie, for larger products and for non-finite x.
-   */
-  decimal(x: number, digits: number): void {
-    const scale = POW10[digits] ?? 10 ** digits,
-      y = Math.abs(x) * scale;
-    if (!(y < 1e9) || Math.abs(y - Math.floor(y) - 0.5) < 1e-6) {
-      this.text(x.toFixed(digits));
-      return;
-    }
-    // Below 10⁹ the integers are int32s: `| 0` keeps V8 in integer arithmetic (a division by 10 as a multiply).
-    const n = Math.round(y) | 0;
-    const whole = (n / scale) | 0;
-    this.room(digits + 11); // a sign, nine digits, the point
-    const buf = this.buf;
-    let at = this.at;
-    if (x < 0) buf[at++] = 0x2d; // toFixed keeps the sign of any x < 0, even when every digit is 0
-    // Probabilities and contributions have one whole digit: written directly.
-    if (whole < 10) buf[at++] = 0x30 + whole;
-    else {
-      let end = at + 1;
-      for (let t = whole; t >= 10; t = (t / 10) | 0) end++;
-      for (let o = end - 1, u = whole; o >= at; o--, u = (u / 10) | 0) buf[o] = 0x30 + (u % 10);
-      at = end;
-    }
-    if (digits > 0) {
-      buf[at] = 0x2e;
-      for (let d = digits, r = n - whole * scale; d >= 1; d--, r = (r / 10) | 0) buf[at + d] = 0x30 + (r % 10);
-      at += digits + 1;
-    }
-    this.at = at;
-  }
-
-  /** Appends an integer's decimal digits (String(v) for |v| < 2⁵³; -0 as 0). */
-  integer(v: number): void {
-    if (!(Math.abs(v) < 2 ** 53) || v !== Math.trunc(v)) {
-      this.text(String(v));
-      return;
-    }
-    this.room(18);
-    let u = Math.abs(v);
-    if (v < 0) this.buf[this.at++] = 0x2d;
-    let digits = 1;
-    for (let t = u; t >= 10; t = Math.floor(t / 10)) digits++;
-    let o = this.at + digits;
-    this.at = o;
-    do {
-      this.buf[--o] = 0x30 + (u % 10);
-      u = Math.floor(u / 10);
-    } while (u > 0);
-  }
-
-  /** Appends a string (UTF-8). */
-  text(s: string): void {
-    this.room(3 * s.length);
-    this.at += text.encodeInto(s, this.buf.subarray(this.at)).written;
-  }
-
-  /** Appends one byte. */
-  byte(c: number): void {
-    this.room(1);
-    this.buf[this.at++] = c;
-  }
-
-  get length(): number {
-    return this.at;
-  }
-
-  /**
-   * The bytes so far, emptying the sink: its buffer itself, not a copy (the sink goes on in a buffer given back
-   * through `reuse`, else a new one as large). Writing a block's output into fresh memory cost a page fault per 4 KB:
-   * with `--workers 2` on 1M rows, ~40,000 faults and ~0.4 s of system time.
-   */
-  handOver(): Uint8Array {
-    const out = this.buf.subarray(0, this.at);
-    const spare = this.spares.pop();
-    this.buf = spare ? new Uint8Array(spare) : new Uint8Array(this.buf.length);
-    this.at = 0;
-    return out;
-  }
-
-  /** Gives back a buffer that `handOver` handed out, once its bytes are written, for the sink to fill again. */
-  reuse(buffer: ArrayBuffer): void {
-    if (this.spares.length < MAX_SPARES) this.spares.push(buffer);
-  }
-}
 
 /**
  * Scores byte records and writes their output lines.
@@ -304,4 +191,40 @@ export class RecordScorer {
     if (plain) sink.bytes(b, s, e);
     else sink.text(formatCsvField(fieldText(records, r, f), this.layout.delimiter));
   }
+}
+
+/**
+ * Checks a CSV header (no duplicate names, every feature the model needs present), writes it with the appended
+ * columns to `out`, and gives the layout to score its records with. Errors name `source` (and the header's line).
+ * @example
+ * const layout = csvLayout(['Income', 'Home'], 1, { source: 'in.csv', scorer, reasons: 0, batchSize: 4096 }, ',', sink);
+ */
+export function csvLayout(
+  fields: string[],
+  line: number,
+  run: { source: string; scorer: Scorer; reasons: number; batchSize: number },
+  delimiter: Delimiter,
+  out: ByteSink,
+): ScoreLayout {
+  const { source: inPath, reasons } = run;
+  const pre = run.scorer.preprocessor;
+  const header = fields.map((f) => f.trim());
+  // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
+  const position = new Map<string, number>();
+  header.forEach((c, i) => {
+    if (position.has(c)) throw new UsageError(`${inPath}, line ${line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
+    position.set(c, i);
+  });
+  const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
+  if (missing.length)
+    throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+  const reasonColumns = Array.from({ length: reasons }, (_, j) => [
+    `reason_${j + 1}`,
+    `reason_${j + 1}_value`,
+    `reason_${j + 1}_contribution`,
+    `reason_${j + 1}_points`,
+  ]);
+  const extra = ['probability', 'decision', 'points', ...reasonColumns.flat(), 'score_error'];
+  out.text(`${[...header, ...extra].map((f) => formatCsvField(f, delimiter)).join(delimiter)}\n`);
+  return { width: header.length, featureFields: pre.features.map((f) => position.get(f.name)!), reasons, delimiter, batchSize: run.batchSize };
 }
