@@ -6,28 +6,21 @@
  */
 
 import { ensure } from '../core/arrays.js';
+import type { ByteFieldRanges, ScannedRecords } from '../core/byte-ranges.js';
 import { UsageError } from '../core/errors.js';
 import { CsvError, MAX_RECORD_CHARS, detectDelimiter, recordTooLong, type Delimiter } from './csv.js';
 import { charAt, firstLineEnd, isBomPrefix, recordChars, sequenceLength, utf16Length } from './csv-bytes-chars.js';
 
-/** The records completed by one `push`, as byte ranges into `bytes` (valid until the next `push`). */
-export interface ByteRecords {
-  /** The bytes the ranges point into (the unfinished record carried from the last push, then the new chunk). */
-  bytes: Uint8Array;
+/**
+ * The records completed by one `push`, as byte ranges into `bytes` (valid until the next `push`); `bytes` holds the
+ * unfinished record carried from the last push, then the new chunk. QUOTED and ESCAPED flag the fields (an ESCAPED
+ * field's value only `fieldText` gives).
+ */
+export interface ByteRecords extends ByteFieldRanges {
   /** Records in this batch. */
   count: number;
   /** Line on which record r starts (1-based, in the file). */
   line: Int32Array;
-  /** Record r's bytes are [start[r], end[r]) — its line(s) without the line ending. */
-  start: Int32Array;
-  end: Int32Array;
-  /** Record r's fields are fieldStart/fieldEnd/fieldFlags[firstField[r] … firstField[r + 1]). */
-  firstField: Int32Array;
-  /** A field's content (inside its quotes when quoted). */
-  fieldStart: Int32Array;
-  fieldEnd: Int32Array;
-  /** QUOTED, and ESCAPED when the content holds "" pairs (then only `fieldText` gives its value). */
-  fieldFlags: Uint8Array;
 }
 
 /**
@@ -39,21 +32,7 @@ export interface PlainRecordScanner {
   /** Copies in the bytes the next `scan` calls read. */
   load(bytes: Uint8Array): void;
   /** Records from byte p of the loaded bytes, before n, none longer than `maxBytes`. */
-  scan(
-    p: number,
-    n: number,
-    delimiter: number,
-    maxBytes: number,
-  ): {
-    count: number;
-    next: number;
-    recordStart: Int32Array;
-    recordEnd: Int32Array;
-    recordFirst: Int32Array;
-    fieldStart: Int32Array;
-    fieldEnd: Int32Array;
-    fieldFlags: Uint8Array;
-  };
+  scan(p: number, n: number, delimiter: number, maxBytes: number): ScannedRecords;
 }
 
 /** Field flag: the field was in quotes. */

@@ -41,6 +41,9 @@ export interface ScoreCounts {
 
 const text = new TextEncoder();
 
+/** A forward pass that replaces the CPU's (the GPU scorer's): P(positive) of `rows` encoded rows of x. */
+type DeviceProbabilities = (x: Float32Array, rows: number) => Promise<Float32Array>;
+
 /**
  * Scores byte records and writes their output lines.
  * @example
@@ -88,26 +91,12 @@ export class RecordScorer {
    * Scores records [from, to) of `records` in batches of `layout.batchSize`, appending their lines to `sink`.
    * `probabilities` may replace the CPU forward pass (the GPU scorer).
    */
-  async score(
-    records: ByteRecords,
-    from: number,
-    to: number,
-    sink: ByteSink,
-    counts: ScoreCounts,
-    probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>,
-  ): Promise<void> {
+  async score(records: ByteRecords, from: number, to: number, sink: ByteSink, counts: ScoreCounts, probabilities?: DeviceProbabilities): Promise<void> {
     for (let at = from; at < to; at += this.layout.batchSize)
       await this.batch(records, at, Math.min(to, at + this.layout.batchSize), sink, counts, probabilities);
   }
 
-  private async batch(
-    records: ByteRecords,
-    from: number,
-    to: number,
-    sink: ByteSink,
-    counts: ScoreCounts,
-    probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>,
-  ): Promise<void> {
+  private async batch(records: ByteRecords, from: number, to: number, sink: ByteSink, counts: ScoreCounts, probabilities?: DeviceProbabilities): Promise<void> {
     const { scorer, layout, errors } = this;
     const rows = to - from;
     // Every record gets a row (a record that cannot be encoded, a zero row whose probability is not used).

@@ -7,20 +7,8 @@
  * the backend knows byte ranges and tables, never the CSV scanner or the preprocessor.
  */
 
+import type { ByteFieldRanges } from '../../core/byte-ranges.js';
 import { CsvWasm } from './csv-module.js';
-
-/** A batch of CSV records as byte ranges (data/csv-bytes.ts's `ByteRecords`, the fields the kernel reads). */
-export interface ByteFieldRanges {
-  bytes: Uint8Array;
-  /** Record r's bytes are [start[r], end[r]); its fields [firstField[r], firstField[r + 1]) of the field arrays. */
-  start: Int32Array;
-  end: Int32Array;
-  firstField: Int32Array;
-  fieldStart: Int32Array;
-  fieldEnd: Int32Array;
-  /** Bit 2 (ESCAPED): the quoted content holds "" pairs, so its bytes are not its value. */
-  fieldFlags: Uint8Array;
-}
 
 /** A ByteTable's storage (data/byte-table.ts `storage()`): slot → entry + 1, entry → FNV-1a hash, entry bytes. */
 export interface ByteTableStorage {

@@ -5,22 +5,8 @@
  * reference it is tested against — scans with its errors and line numbers; then the kernel goes on after it.
  */
 
+import type { ScannedRecords } from '../../core/byte-ranges.js';
 import { CsvWasm } from './csv-module.js';
-
-/** What one `scan` found: `count` records and their fields, as views valid until the next call. */
-export interface ScannedRecords {
-  count: number;
-  /** Where the record after the last one starts (the first byte not scanned). */
-  next: number;
-  /** Record r: bytes [recordStart[r], recordEnd[r]) (without its line ending), fields [recordFirst[r], recordFirst[r + 1]). */
-  recordStart: Int32Array;
-  recordEnd: Int32Array;
-  recordFirst: Int32Array;
-  /** Field j's content (inside its quotes when quoted), flags 1 QUOTED, 2 ESCAPED (it holds "" pairs). */
-  fieldStart: Int32Array;
-  fieldEnd: Int32Array;
-  fieldFlags: Uint8Array;
-}
 
 /** Records per call (the call returns when they are full; the caller calls again). */
 const RECORDS = 4096;

@@ -1,0 +1,35 @@
+/**
+ * CSV records as byte ranges: the shapes the data layer's byte scanner (data/csv-bytes.ts) and the backend's CSV
+ * kernels (backend/wasm/byte-scan.ts, byte-cells.ts) both speak. Here, below both, so that neither imports the other.
+ */
+
+/** Records as byte ranges into `bytes`: record r's bytes [start[r], end[r]), its fields [firstField[r], firstField[r + 1]). */
+export interface ByteFieldRanges {
+  /** The bytes the ranges point into. */
+  bytes: Uint8Array;
+  /** Record r's bytes are [start[r], end[r]) — its line(s) without the line ending. */
+  start: Int32Array;
+  end: Int32Array;
+  /** Record r's fields are fieldStart/fieldEnd/fieldFlags[firstField[r] … firstField[r + 1]). */
+  firstField: Int32Array;
+  /** A field's content (inside its quotes when quoted). */
+  fieldStart: Int32Array;
+  fieldEnd: Int32Array;
+  /** 1 (QUOTED): the field was in quotes; 2 (ESCAPED): its quoted content holds "" pairs, so its bytes are not its value. */
+  fieldFlags: Uint8Array;
+}
+
+/** What a plain-record kernel's `scan` found: `count` records and their fields, as views valid until its next call. */
+export interface ScannedRecords {
+  count: number;
+  /** Where the record after the last one starts (the first byte not scanned). */
+  next: number;
+  /** Record r: bytes [recordStart[r], recordEnd[r]) (without its line ending), fields [recordFirst[r], recordFirst[r + 1]). */
+  recordStart: Int32Array;
+  recordEnd: Int32Array;
+  recordFirst: Int32Array;
+  /** Field j's content and flags, as in `ByteFieldRanges`. */
+  fieldStart: Int32Array;
+  fieldEnd: Int32Array;
+  fieldFlags: Uint8Array;
+}
