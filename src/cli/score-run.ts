@@ -19,7 +19,7 @@ import type { Delimiter } from '../data/csv.js';
 import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink } from '../score/byte-sink.js';
-import { RecordScorer, csvLayout, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
+import { RecordScorer, csvLayout, scoreCsvBatch, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
 import { readSpan } from './table-read.js';
 import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
 import { StrictUtf8 } from './text-input.js';
@@ -81,13 +81,7 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
     return { counts, threads: 1 };
   }
   const sink = new ByteSink();
-  const layout = csvLayout(
-    head.fields,
-    head.line,
-    { source: run.inPath, scorer: run.scorer, reasons: run.reasons, batchSize: run.batchSize },
-    head.delimiter,
-    sink,
-  );
+  const layout = csvLayout(head.fields, head.line, run.inPath, run, head.delimiter, sink);
   await run.write(sink.handOver());
   const rows = new RecordScorer(run.scorer, layout);
   await parallel(run, counts, head.body, layout, rows);
@@ -112,21 +106,7 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
   let rows = from?.rows ?? null;
   /** The first record is the header (checked, and written with the appended columns); the others are scored. */
   const take = async (batch: ByteRecords) => {
-    let first = 0;
-    if (!rows && batch.count) {
-      rows = new RecordScorer(
-        run.scorer,
-        csvLayout(
-          recordFields(batch, 0),
-          batch.line[0],
-          { source: inPath, scorer: run.scorer, reasons: run.reasons, batchSize: run.batchSize },
-          scanner.detectedDelimiter ?? ',',
-          sink,
-        ),
-      );
-      first = 1;
-    }
-    if (rows && first < batch.count) await rows.score(batch, first, batch.count, sink, counts, run.probabilities);
+    rows = await scoreCsvBatch(rows, batch, inPath, run, scanner.detectedDelimiter ?? ',', sink, counts);
     const out = sink.handOver();
     await run.write(out, () => sink.reuse(out.buffer as ArrayBuffer));
   };
@@ -136,7 +116,7 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
     await take(scanner.push(utf8.check(chunk as Buffer)));
     if (counts.rows) run.progress(read, counts.rows); // (nothing to say while a first record is still being read)
   }
-  await take(scanner.push(utf8.check(new Uint8Array(0), true)));
+  utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
   await take(scanner.end());
   if (!rows) throw new UsageError(`${inPath}: the file is empty`);
 }

@@ -6,7 +6,7 @@
 
 import { WasmByteCells } from '../backend/wasm/byte-cells.js';
 import { ByteRecordEncoder } from '../data/byte-encoder.js';
-import { ESCAPED, fieldCount, fieldText, type ByteRecords } from '../data/csv-bytes.js';
+import { ESCAPED, fieldCount, fieldText, recordFields, type ByteRecords } from '../data/csv-bytes.js';
 import { formatCsvField, type Delimiter } from '../data/csv.js';
 import { UsageError } from '../core/errors.js';
 import type { ByteSink } from './byte-sink.js';
@@ -182,20 +182,47 @@ export class RecordScorer {
   }
 }
 
+/** What scoring a CSV needs besides its bytes (the CLI's `ScoreRun` is one). */
+export interface CsvRun {
+  scorer: Scorer;
+  reasons: number;
+  batchSize: number;
+}
+
+/**
+ * Scores a batch of a CSV's records whose first record is the header: until there is a RecordScorer, the batch's first
+ * record is taken as the header (`csvLayout`: checked, written to `sink` with the appended columns) and one is made
+ * from it. Returns the RecordScorer (null while no record has come). The CLI's one-thread `score` and `CsvScoring`.
+ * @example
+ * rows = await scoreCsvBatch(rows, scanner.push(chunk), 'in.csv', run, scanner.detectedDelimiter ?? ',', sink, counts);
+ */
+export async function scoreCsvBatch(
+  rows: RecordScorer | null,
+  batch: ByteRecords,
+  source: string,
+  run: CsvRun & { probabilities?: DeviceProbabilities },
+  delimiter: Delimiter,
+  sink: ByteSink,
+  counts: ScoreCounts,
+): Promise<RecordScorer | null> {
+  let first = 0;
+  if (!rows && batch.count) {
+    rows = new RecordScorer(run.scorer, csvLayout(recordFields(batch, 0), batch.line[0], source, run, delimiter, sink));
+    first = 1;
+  }
+  if (rows && first < batch.count) await rows.score(batch, first, batch.count, sink, counts, run.probabilities);
+  return rows;
+}
+
 /**
  * Checks a CSV header (no duplicate names, every feature the model needs present), writes it with the appended
  * columns to `out`, and gives the layout to score its records with. Errors name `source` (and the header's line).
  * @example
  * const layout = csvLayout(['Income', 'Home'], 1, { source: 'in.csv', scorer, reasons: 0, batchSize: 4096 }, ',', sink);
  */
-export function csvLayout(
-  fields: string[],
-  line: number,
-  run: { source: string; scorer: Scorer; reasons: number; batchSize: number },
-  delimiter: Delimiter,
-  out: ByteSink,
-): ScoreLayout {
-  const { source: inPath, reasons } = run;
+export function csvLayout(fields: string[], line: number, source: string, run: CsvRun, delimiter: Delimiter, out: ByteSink): ScoreLayout {
+  const { reasons } = run;
+  const inPath = source;
   const pre = run.scorer.preprocessor;
   const header = fields.map((f) => f.trim());
   // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.

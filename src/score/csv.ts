@@ -7,11 +7,11 @@
 
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { UsageError } from '../core/errors.js';
-import { CsvByteScanner, recordFields, type ByteRecords } from '../data/csv-bytes.js';
+import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import type { Delimiter } from '../data/csv.js';
 import { StrictUtf8 } from '../data/utf8.js';
 import { ByteSink } from './byte-sink.js';
-import { RecordScorer, csvLayout, type ScoreCounts } from './csv-stream.js';
+import { scoreCsvBatch, type CsvRun, type RecordScorer, type ScoreCounts } from './csv-stream.js';
 import type { Scorer } from './index.js';
 
 /** Options of `scoreCsv` and `CsvScoring`. */
@@ -75,21 +75,17 @@ export class CsvScoring {
   private readonly utf8: StrictUtf8;
   private readonly sink = new ByteSink();
   private readonly source: string;
-  private readonly reasons: number;
-  private readonly batchSize: number;
+  /** The scorer and the options in force. */
+  private readonly run: CsvRun;
   private rows: RecordScorer | null = null;
   private ended = false;
 
-  constructor(
-    private readonly scorer: Scorer,
-    options: CsvScoringOptions = {},
-  ) {
+  constructor(scorer: Scorer, options: CsvScoringOptions = {}) {
     const reasons = options.reasons ?? 0;
     if (!Number.isInteger(reasons) || reasons < 0) throw new UsageError(`reasons must be a whole number ≥ 0, got ${reasons}`);
     const batchSize = options.batchSize ?? 4096;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
-    this.reasons = reasons;
-    this.batchSize = Math.max(1, Math.min(batchSize, Math.floor(BATCH_FLOATS / scorer.preprocessor.cols)));
+    this.run = { scorer, reasons, batchSize: Math.max(1, Math.min(batchSize, Math.floor(BATCH_FLOATS / scorer.preprocessor.cols))) };
     this.source = options.source ?? 'input';
     this.scanner = new CsvByteScanner({ source: this.source, delimiter: options.delimiter ?? 'auto', plain: WasmRecordScanner.create() });
     this.utf8 = new StrictUtf8(this.source);
@@ -105,25 +101,16 @@ export class CsvScoring {
   async end(): Promise<Uint8Array> {
     if (this.ended) throw new UsageError('CsvScoring: end called twice');
     this.ended = true;
-    const before = await this.take(this.scanner.push(this.utf8.check(new Uint8Array(0), true)));
+    // The last check throws on a character the input ends inside; it holds back nothing else, so no record waits on it.
+    this.utf8.check(new Uint8Array(0), true);
     const last = await this.take(this.scanner.end());
     if (!this.rows) throw new UsageError(`${this.source}: the file is empty`);
-    if (!before.length) return last;
-    const out = new Uint8Array(before.length + last.length);
-    out.set(before);
-    out.set(last, before.length);
-    return out;
+    return last;
   }
 
   /** The header (the first record: checked, written with the appended columns), then every record scored. */
   private async take(batch: ByteRecords): Promise<Uint8Array> {
-    let first = 0;
-    if (!this.rows && batch.count) {
-      const run = { source: this.source, scorer: this.scorer, reasons: this.reasons, batchSize: this.batchSize };
-      this.rows = new RecordScorer(this.scorer, csvLayout(recordFields(batch, 0), batch.line[0], run, this.scanner.detectedDelimiter ?? ',', this.sink));
-      first = 1;
-    }
-    if (this.rows && first < batch.count) await this.rows.score(batch, first, batch.count, this.sink, this.counts);
+    this.rows = await scoreCsvBatch(this.rows, batch, this.source, this.run, this.scanner.detectedDelimiter ?? ',', this.sink, this.counts);
     // A copy the caller keeps; the sink's buffer goes round again (no fresh memory per chunk).
     const held = this.sink.handOver();
     const out = held.slice();
