@@ -90,6 +90,13 @@ function bytesEqual(x: u64, c: u64): u64 {
   return (y - 0x0101010101010101) & ~y & 0x8080808080808080;
 }
 
+/** A u64 mask of its lowest `n` bytes (1 ≤ n ≤ 8): the first n bytes of a little-endian load. */
+// @ts-ignore: decorator
+@inline
+function lowBytes(n: i32): u64 {
+  return n == 8 ? <u64>-1 : (<u64>1 << (<u64>n << 3)) - 1;
+}
+
 /**
  * decimalAt for a cell of at most 8 bytes that is digits with at most one point ('16100', '13.99', '.5', '7.'), eight
  * digits at once in a 64-bit word (the digits moved together over the point, then the pairs, fours and eights
@@ -99,8 +106,7 @@ function bytesEqual(x: u64, c: u64): u64 {
 // @ts-ignore: decorator
 @inline
 function shortDecimal(sp: usize, len: i32): f64 {
-  const width = <u64>len << 3;
-  let x = load<u64>(sp) & (len == 8 ? <u64>-1 : (<u64>1 << width) - 1);
+  let x = load<u64>(sp) & lowBytes(len);
   let digits = len,
     fraction = 0;
   const points = bytesEqual(x, 0x2e);
@@ -112,7 +118,7 @@ function shortDecimal(sp: usize, len: i32): f64 {
     fraction = digits - <i32>(at >> 3);
   }
   if (digits == 0) return NaN;
-  const keep = digits == 8 ? <u64>-1 : (<u64>1 << (<u64>digits << 3)) - 1;
+  const keep = lowBytes(digits);
   const t = (x - 0x3030303030303030) & keep;
   if ((t | (t + 0x7676767676767676)) & 0x8080808080808080 & keep) return NaN; // a byte that is not a digit
   let v = t << ((8 - <u64>digits) << 3); // leading zero digits below the first

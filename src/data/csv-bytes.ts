@@ -65,14 +65,14 @@ export class CsvByteScanner {
   private readonly out = emptyRecords();
   private work = new Uint8Array(0);
 
-  /**
-   * `line`: start inside a file, at a record boundary on that line (a block of a file split across threads): no
-   * byte-order mark or delimiter detection there, so `delimiter` must be given.
-   */
   /** The kernel for runs of plain records, or null (the loop below scans every record). */
   private readonly plain: PlainRecordScanner | null;
 
-  /** `plain`: a kernel for runs of plain records (the CLI gives WebAssembly's); the same records, faster. */
+  /**
+   * `line`: start inside a file, at a record boundary on that line (a block of a file split across threads): no
+   * byte-order mark or delimiter detection there, so `delimiter` must be given. `plain`: a kernel for runs of plain
+   * records (the CLI gives WebAssembly's); the same records, faster.
+   */
   constructor(options: { delimiter?: Delimiter | 'auto'; source?: string; line?: number; plain?: PlainRecordScanner | null } = {}) {
     const d = options.delimiter ?? 'auto';
     this.delimiter = d === 'auto' ? null : d;
@@ -179,12 +179,7 @@ export class CsvByteScanner {
       const c0 = out.count,
         f0 = out.fields,
         fields = r.recordFirst[count];
-      if (c0 + count + 2 > out.line.length) {
-        out.line = ensure(out.line, c0 + count + 2);
-        out.start = ensure(out.start, c0 + count + 2);
-        out.end = ensure(out.end, c0 + count + 2);
-        out.firstField = ensure(out.firstField, c0 + count + 2);
-      }
+      if (c0 + count + 2 > out.line.length) this.growRecords(c0 + count + 2);
       if (f0 + fields > out.fieldStart.length) this.grow(f0 + fields);
       out.start.set(r.recordStart, c0);
       out.end.set(r.recordEnd, c0);
@@ -312,12 +307,7 @@ export class CsvByteScanner {
     out.fields = fields;
     this.checkLength(b, p, i, delim, recordLine);
     const r = out.count++;
-    if (r + 2 > out.line.length) {
-      out.line = ensure(out.line, r + 2);
-      out.start = ensure(out.start, r + 2);
-      out.end = ensure(out.end, r + 2);
-      out.firstField = ensure(out.firstField, r + 2);
-    }
+    if (r + 2 > out.line.length) this.growRecords(r + 2);
     out.line[r] = recordLine;
     out.start[r] = p;
     out.end[r] = i;
@@ -348,6 +338,16 @@ export class CsvByteScanner {
     return -1;
   }
 
+  /** Room for `size` records (their line, start, end and first field). */
+  private growRecords(size: number): void {
+    const o = this.out;
+    o.line = ensure(o.line, size);
+    o.start = ensure(o.start, size);
+    o.end = ensure(o.end, size);
+    o.firstField = ensure(o.firstField, size);
+  }
+
+  /** Room for `size` fields. */
   private grow(size: number): void {
     const o = this.out;
     o.fieldStart = ensure(o.fieldStart, size);
