@@ -69,8 +69,10 @@ export interface Ops {
   /** Copies a linear layer's weights into the ops' memory, prepared for `linearInference`. */
   prepareLinear(weight: Float32Array, bias: Float32Array, nin: number, nout: number): PreparedLinear;
   /**
-   * out[rows×nout] = x·Wᵀ + b with the kernel fastest for the shape (dot products for a few rows, the packed
-   * sgemm for batches): scoring's op. Its summation order may differ from `matmulNT`'s, so it is not used in training.
+   * out[rows×nout] = x·Wᵀ + b with the kernel fastest for the shape (dot products for a few outputs, the packed
+   * sgemm, skipping zero inputs where they are many): scoring's op. A row's outputs do not depend on the other rows (the
+   * kernel is chosen by the layer, or gives the same bits), so a record scores the same alone or in any batch. Its
+   * summation order may differ from `matmulNT`'s, so it is not used in training.
    */
   linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array;
   /**

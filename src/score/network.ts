@@ -16,10 +16,10 @@ export interface InferenceLayer {
 const CHUNK = 256;
 
 /**
- * Inference-only forward pass for scoring, against the op layer: per hidden layer `linearInference` (dot products
- * for a single row, the packed sgemm for batches — weights packed once at load) and the activation; a last
- * `linearInference` to logits, and P(class 1) by the logistic of the logit difference. The WASM ops where the
- * runtime has WebAssembly, the js reference ops elsewhere. No allocation per call once buffers have grown.
+ * Inference-only forward pass for scoring, against the op layer: per hidden layer `linearInference` (the packed sgemm,
+ * skipping zero inputs where they are many — weights packed once at load; one row gets the bits it gets in a batch) and
+ * the activation; a last `linearInference` to logits, and P(class 1) by the logistic of the logit difference. The WASM
+ * ops where the runtime has WebAssembly, the js reference ops elsewhere. No allocation per call once buffers have grown.
  */
 export class InferenceNetwork {
   readonly inputDim: number;

@@ -16,7 +16,7 @@ export interface ReasonTable {
   /**
    * Each record's own probability, calibrated, not checked (the record is scored as a copy with no change), so
    * `score --reasons` needs no second forward pass. The network's batch pass gives the same bits through the same
-   * kernels; a chunk of fewer than 8 rows takes dot products in either pass, which round differently (float32).
+   * kernels (a row's bits do not depend on the rows beside it).
    */
   probability: Float32Array;
 }

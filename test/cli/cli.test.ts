@@ -186,7 +186,7 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     expect(existsSync(join(dir, 'x.csv'))).toBe(false);
   });
 
-  it("the library's scoreCsv writes the CLI's bytes: the whole credit file, reasons included, and a file with bad rows", async () => {
+  it("the library's scoreCsv writes the CLI's bytes (the whole credit file, reasons included, and a file with bad rows); no batch size changes a byte", async () => {
     const scorer = loadScorerSync(readFileSync(model));
     for (const [input, reasons] of [
       [CREDIT, '3'],
@@ -197,6 +197,14 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
       const lib = await scoreCsv(scorer, readFileSync(input), { reasons: Number(reasons), source: input });
       expect(Buffer.from(lib.output).equals(readFileSync(out)), input).toBe(true);
     }
+    // The batch size changes no byte: batches of 3 rows (each row's first layer alone) or of 257 (a chunk of 256
+    // and one row) against the default 4,096, on two workers.
+    for (const size of ['4096', '3', '257']) {
+      const args = ['score', '--model', model, '--data', CREDIT, '--out', join(dir, `batch-${size}.csv`), '--reasons', '3', '--batch-size', size, '--quiet'];
+      expect(cli(args).code).toBe(0);
+    }
+    for (const size of ['3', '257'])
+      expect(readFileSync(join(dir, `batch-${size}.csv`)).equals(readFileSync(join(dir, 'batch-4096.csv'))), `--batch-size ${size}`).toBe(true);
   });
 
   it('export-onnx --encoded: onnxruntime-web scores encoded rows identically (1e-5)', async () => {

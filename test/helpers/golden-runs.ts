@@ -99,7 +99,7 @@ export function goldenRuns(): Record<string, () => Promise<Record<string, string
       };
     }
   }
-  // The edge scorer's probabilities (one row at a time: dot products; batches: the packed sgemm) on each engine.
+  // The edge scorer's probabilities (one row at a time and in a batch: the same kernels, so the same bits) on each engine.
   for (const engine of ['js', 'wasm'] as const) {
     runs[`scorer-${engine}`] = async () => {
       const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [24, 9], seed: 3, backend: 'js' });

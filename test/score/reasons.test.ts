@@ -52,8 +52,8 @@ describe.each([
           expect([table.contribution[i * 4 + j], table.points[i * 4 + j]]).toEqual([reason.contribution, reason.points]);
         });
       });
-      // Each record's own probability, as the network's batch pass gives it (calibrated), bit for bit here (no chunk of
-      // fewer than 8 rows in either pass): what score --reasons writes instead of running that pass too.
+      // Each record's own probability, as the network's batch pass gives it (calibrated), bit for bit: what
+      // score --reasons writes instead of running that pass too.
       const own = scorer.calibrate(scorer.network.probabilities(x, records.length, new Float32Array(records.length)), records.length);
       expect(Array.from(table.probability)).toEqual(Array.from(own));
       expect(() => scorer.reasonTable(x, records.length, 4, reasonTable(10, 4))).toThrow(/fewer than 900 records/);

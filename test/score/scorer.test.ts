@@ -33,6 +33,25 @@ describe('edge scorer', () => {
     }
   });
 
+  it("a record's probability is the same bits alone and in a batch of any size (WASM and JS)", () => {
+    // 300 rows: chunks of 256 and 44; cuts below put a record at every position of a batch of 1 to 9, 257 or 263 rows,
+    // where a few rows once took dot products (another summation order) and printed a different sixth decimal.
+    const wide = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [2000, 8], seed: 2 }); // > packedMaxN
+    for (const m of [bytes, encodeModel(wide, { preprocessor: prep.preprocessor.toJSON() })]) {
+      for (const engine of ['wasm', 'js'] as const) {
+        const s = loadScorerSync(m, { engine });
+        const all = s.scoreBatch(records);
+        for (const size of [1, 2, 3, 5, 7, 8, 9, 257, 263]) {
+          for (let from = 0; from < records.length; from += size) {
+            const part = s.scoreBatch(records.slice(from, from + size));
+            expect(Array.from(part), `${engine}, a batch of ${size} from record ${from}`).toEqual(Array.from(all.subarray(from, from + size)));
+          }
+        }
+        for (let i = 0; i < 40; i++) expect(s.score(records[i])).toBe(all[i]);
+      }
+    }
+  });
+
   it('reason codes are the features whose actual value raises P(bad) most vs their typical value', () => {
     const s = loadScorerSync(bytes);
     const r = s.explain(records[7], 3);

@@ -26,8 +26,11 @@ interface WasmPreparedLinear extends PreparedLinear {
   finite: boolean;
 }
 
-/** Fewer rows (or outputs) than this: one dot product per output beats packing panels. */
-const DOT_ROWS_BELOW = 8;
+/**
+ * Fewer outputs than this (the logits): one dot product per output beats packing panels. Only the layer's width
+ * decides, never the batch's rows: a row then gets the same bits in a batch of any size.
+ */
+const DOT_OUTPUTS_BELOW = 8;
 /**
  * Below this share of nonzero inputs a batch goes through the kernel that skips zeros (the same bits as the packed
  * one): one-hot encoded records are ~80 % zeros. The share is read from the first SAMPLE_ROWS rows only — either
@@ -36,6 +39,8 @@ const DOT_ROWS_BELOW = 8;
  */
 const SPARSE_BELOW = 0.5;
 const SAMPLE_ROWS = 16;
+/** Fewer rows than this skip the packing of A (a panel of 5 rows would be mostly padding). */
+const FEW_ROWS = 8;
 
 /** Dense-layer ops on the arena's memory: the packed sgemm, bias, column sums and the fused activation/dropout. */
 export function wasmDenseOps(ar: WasmArena): DenseOps {
@@ -69,7 +74,7 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       };
       ar.allocBound(layer, 'weight', nin * nout).set(weight.subarray(0, nin * nout));
       ar.allocBound(layer, 'bias', nout).set(bias.subarray(0, nout));
-      if (nout >= DOT_ROWS_BELOW && nout <= ex.packedMaxN()) {
+      if (nout >= DOT_OUTPUTS_BELOW && nout <= ex.packedMaxN()) {
         layer.p = at(ar.allocBound(layer, 'packed', Math.ceil(ex.packedBytes(nin, nout) / 4)));
         ex.packWeights(true, at(layer.weight), nin, nin, nout, layer.p);
       }
@@ -84,8 +89,10 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
         nout = layer.nout,
         o = at(out),
         sampled = Math.min(rows, SAMPLE_ROWS) * nin;
-      if (rows < DOT_ROWS_BELOW || nout < DOT_ROWS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
-      else if (layer.p && layer.finite && ex.nonzeroCount(at(x), sampled) < SPARSE_BELOW * sampled)
+      // A few rows go through the batch's kernels too (the zero-skipping one row by row, without packing them): dot
+      // products sum in another order, so a record's probability would depend on how many rows shared its batch.
+      if (nout < DOT_OUTPUTS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
+      else if (layer.p && layer.finite && (rows < FEW_ROWS || ex.nonzeroCount(at(x), sampled) < SPARSE_BELOW * sampled))
         ex.sgemmPackedSparse(rows, nout, nin, at(x), nin, layer.p, o, nout, work);
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
