@@ -138,7 +138,7 @@ export { exportOnnx } from './io/onnx.js';
 export { exportPipelineOnnx, type PipelineInput } from './io/onnx-pipeline.js';
 export { DEFAULT_SCALING, exactPoints, points, scalingFactors, type ScalingFactors, type ScorecardScaling } from './metrics/scorecard.js';
 // CSV in, scored CSV out (the CLI's `score` output, without files or threads)
-export { scoreCsv, CsvScoring, type CsvScoringOptions, type CsvScoreResult } from './score/csv.js';
+export { scoreCsv, CsvScoring, CsvScoringStream, type CsvScoringOptions, type CsvScoreResult } from './score/csv.js';
 export type { ScoreCounts } from './score/csv-stream.js';
 export { VERSION } from './core/version.js';
 

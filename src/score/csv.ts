@@ -33,8 +33,13 @@ export interface CsvScoreResult extends ScoreCounts {
 
 /** Most inputs of one batch: bounds the batch buffer for a model however wide. */
 const BATCH_FLOATS = 1 << 23;
-/** Bytes handed to the scanner at a time by `scoreCsv`: its record storage scales with what it is given. */
+/** Bytes handed to the scanner at a time by `scoreCsv` and `CsvScoringStream` (`inPieces`). */
 const PIECE_BYTES = 1 << 20;
+
+/** Pushes `bytes` a PIECE_BYTES piece at a time (the scanner's storage scales with what one push gives it); yields each piece's output. */
+async function* inPieces(run: CsvScoring, bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += PIECE_BYTES) yield await run.push(bytes.subarray(at, at + PIECE_BYTES));
+}
 
 /**
  * Scores a CSV file's bytes (UTF-8, header first) and returns the scored CSV — byte for byte what
@@ -48,7 +53,7 @@ const PIECE_BYTES = 1 << 20;
 export async function scoreCsv(scorer: Scorer, input: Uint8Array, options: CsvScoringOptions = {}): Promise<CsvScoreResult> {
   const run = new CsvScoring(scorer, options);
   const parts: Uint8Array[] = [];
-  for (let at = 0; at < input.length; at += PIECE_BYTES) parts.push(await run.push(input.subarray(at, at + PIECE_BYTES)));
+  for await (const out of inPieces(run, input)) parts.push(out);
   parts.push(await run.end());
   const output = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -116,5 +121,42 @@ export class CsvScoring {
     const out = held.slice();
     this.sink.reuse(held.buffer as ArrayBuffer);
     return out;
+  }
+}
+
+/**
+ * CSV scoring as a web stream (`TransformStream`): bytes in, scored CSV bytes out, as `scoreCsv` writes them, a piece
+ * at a time — memory stays that of a megabyte of input and its output, however large the file (`scoreCsv` holds the
+ * whole input and output). Chunks must be bytes (`Uint8Array`); a chunk larger than a megabyte is scored a megabyte at a
+ * time, each piece's output enqueued as it is done. An error that stops the run (see `scoreCsv`) errors the stream:
+ * what the consumer read before it is a prefix of the output (possibly empty), so a consumer writing a file writes a
+ * temporary one and renames it once the stream closes (as `score` does), and an HTTP response is cut off, not ended.
+ * `counts` are final when the readable side closes.
+ * @example
+ * // A worker: the upload in, the scored CSV out, streamed.
+ * const scoring = new CsvScoringStream(scorer, { reasons: 3, source: 'upload.csv' });
+ * return new Response(request.body!.pipeThrough(scoring), { headers: { 'content-type': 'text/csv' } });
+ */
+export class CsvScoringStream extends TransformStream<Uint8Array, Uint8Array> {
+  /** Rows read, scored and failed so far (final once the output has closed). */
+  readonly counts: ScoreCounts;
+
+  constructor(scorer: Scorer, options: CsvScoringOptions = {}) {
+    const run = new CsvScoring(scorer, options);
+    const source = options.source ?? 'input';
+    super({
+      async transform(chunk, controller) {
+        if (!(chunk instanceof Uint8Array))
+          throw new UsageError(
+            `${source}: CsvScoringStream takes bytes (Uint8Array chunks), got ${chunk === null ? 'null' : typeof chunk === 'object' ? ((chunk as object).constructor?.name ?? 'an object') : typeof chunk}`,
+          );
+        for await (const out of inPieces(run, chunk)) if (out.length > 0) controller.enqueue(out);
+      },
+      async flush(controller) {
+        const out = await run.end();
+        if (out.length > 0) controller.enqueue(out);
+      },
+    });
+    this.counts = run.counts;
   }
 }

@@ -72,8 +72,8 @@ describe('inside workerd (Miniflare): code generation from strings and WASM comp
   });
 });
 
-describe('scoreCsv inside workerd: CSV in, scored CSV out, from the workerd build of the main entry', () => {
-  it("writes Node's bytes, its WASM kernels imported as modules", async () => {
+describe('scoreCsv and CsvScoringStream inside workerd: CSV in, scored CSV out, from the workerd build of the main entry', () => {
+  it("writes Node's bytes, its WASM kernels imported as modules, whole and streamed (a request body piped through)", async () => {
     const { build } = await import('esbuild');
     // The package's workerd build of its main entry (dist/edge.js, as a user's bundler finds it: the package marks
     // only it as having side effects), plus the kernels' factories to ask whether they compiled there (else the JS
@@ -93,10 +93,15 @@ describe('scoreCsv inside workerd: CSV in, scored CSV out, from the workerd buil
       plugins: [{ name: 'wasm', setup: (b) => b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `./${a.path.split('/').at(-1)}`, external: true })) }],
     });
     const worker = `
-      import { scoreCsv, WasmRecordScanner, WasmByteCells } from './lib.js';
+      import { scoreCsv, CsvScoringStream, WasmRecordScanner, WasmByteCells } from './lib.js';
       import { loadScorer } from './lib-score.js';
       export default {
         async fetch(request) {
+          if (new URL(request.url).pathname === '/stream') {
+            // The upload streamed through, the scored CSV streamed back.
+            const scorer = await loadScorer(Uint8Array.from(atob(request.headers.get('x-model')), (c) => c.charCodeAt(0)));
+            return new Response(request.body.pipeThrough(new CsvScoringStream(scorer, { reasons: 2 })));
+          }
           const form = await request.json();
           const scorer = await loadScorer(Uint8Array.from(atob(form.model), (c) => c.charCodeAt(0)));
           const { output, scored } = await scoreCsv(scorer, new TextEncoder().encode(form.csv), { reasons: 2 });
@@ -129,6 +134,8 @@ describe('scoreCsv inside workerd: CSV in, scored CSV out, from the workerd buil
       expect(out.kernels).toBe(true); // the CSV kernels compiled there, from the module the entry imports
       expect(out.scored).toBe(node.scored);
       expect(out.csv).toBe(new TextDecoder().decode(node.output));
+      const streamed = await mf.dispatchFetch('http://worker/stream', { method: 'POST', body: csv, headers: { 'x-model': b64 } });
+      expect(await streamed.text()).toBe(new TextDecoder().decode(node.output));
     } finally {
       await mf.dispose();
     }

@@ -1,4 +1,4 @@
-// Trains and scores with the built package (dist/) and prints SHA-256s of the bits: run by Node, Bun and Deno in
+// Trains and scores (records, and a CSV file through CsvScoringStream) with the built package (dist/) and prints SHA-256s of the bits: run by Node, Bun and Deno in
 // test/runtimes/runtimes.test.ts, which requires the same bits from all three. Plain ESM and node: built-ins only.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,11 @@ for (const backend of ['js', 'wasm']) {
   });
   const probs = model.predictProba(prep.test.x, prep.test.rows);
   const scorer = await loadScorer(encodeModel(model, { preprocessor: prep.preprocessor.toJSON() }), { engine: backend });
+  // The credit file through CsvScoringStream (a web stream: Blob → TransformStream → Response), reason codes included.
+  const csv = new Uint8Array(readFileSync(new URL('../../data/credit_data.csv', import.meta.url)));
+  const streamed = new Response(new Blob([csv]).stream().pipeThrough(new lib.CsvScoringStream(scorer, { reasons: 2 })));
   out[backend] = {
+    scoredCsv: sha(new Uint8Array(await streamed.arrayBuffer())),
     weights: sha(model.parameters().at(-1).data),
     probabilities: sha(probs),
     scorer: sha(scorer.scoreBatch(records)),

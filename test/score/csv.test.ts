@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvScoring, HamiltonianNN, parseCsv, prepareTable, scoreCsv } from '../../src/index.js';
+import { CsvScoring, CsvScoringStream, HamiltonianNN, parseCsv, prepareTable, scoreCsv } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 
@@ -100,5 +100,66 @@ describe('scoreCsv: CSV bytes in, scored CSV out', () => {
     await run.push(invalid);
     await run.end();
     await expect(run.push(invalid)).rejects.toThrow(/push after end/);
+  });
+});
+
+/** Pipes `chunks` through a CsvScoringStream; the output chunks and the stream's counts, or the error it ended with. */
+async function throughStream(chunks: unknown[], options = {}) {
+  const stream = new CsvScoringStream(scorer, options);
+  const input = new ReadableStream<unknown>({
+    start(c) {
+      for (const chunk of chunks) c.enqueue(chunk);
+      c.close();
+    },
+  });
+  const out: Uint8Array[] = [];
+  try {
+    const reader = input.pipeThrough(stream as unknown as TransformStream<unknown, Uint8Array>).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+  } catch (error) {
+    return { out, counts: stream.counts, error: error as Error };
+  }
+  return { out, counts: stream.counts, error: null };
+}
+
+describe('CsvScoringStream: scoreCsv as a web stream, in pieces', () => {
+  it("writes scoreCsv's bytes however the input is chunked, a megabyte of input at a time", async () => {
+    const bytes = enc.encode(`${lines.join('\n')}\n`);
+    const want = await scoreCsv(scorer, bytes, { reasons: 3 });
+    // One chunk of the whole file (2 MB of lending rows, repeated) comes out in several pieces, none over its share.
+    const big = new Uint8Array(bytes.length * 2 - enc.encode(`${lines[0]}\n`).length);
+    big.set(bytes);
+    big.set(bytes.subarray(enc.encode(`${lines[0]}\n`).length), bytes.length);
+    const twice = await scoreCsv(scorer, big, { reasons: 3 });
+    const whole = await throughStream([big], { reasons: 3 });
+    expect(whole.error).toBeNull();
+    expect(Buffer.concat(whole.out).equals(Buffer.from(twice.output))).toBe(true);
+    expect(whole.out.length).toBeGreaterThan(1);
+    expect(Math.max(...whole.out.map((c) => c.length))).toBeLessThan(twice.output.length / 2);
+    expect(whole.counts).toMatchObject({ rows: twice.rows, scored: twice.scored, failed: twice.failed });
+    // Small chunks cut anywhere.
+    const cuts: Uint8Array[] = [];
+    for (let at = 0, n = 1; at < bytes.length; at += n, n = (n * 7 + 3) % 9973) cuts.push(bytes.subarray(at, at + n));
+    const pieces = await throughStream(cuts, { reasons: 3 });
+    expect(Buffer.concat(pieces.out).equals(Buffer.from(want.output))).toBe(true);
+    expect(pieces.counts.rows).toBe(want.rows);
+  });
+
+  it('errors the stream on what stops a run (after the output so far), and on chunks that are not bytes', async () => {
+    const good = enc.encode(`${lines.slice(0, 50).join('\n')}\n`);
+    const bad = await throughStream([good, new Uint8Array([0xff, 0x0a])], { source: 'up.csv' });
+    expect(bad.error?.message).toMatch(/up\.csv, line 51: not valid UTF-8/);
+    // What was read before the error is a prefix of the output (streams drop what was queued but not yet read).
+    const before = (await scoreCsv(scorer, good, { source: 'up.csv' })).output;
+    expect(Buffer.from(before).subarray(0, Buffer.concat(bad.out).length).equals(Buffer.concat(bad.out))).toBe(true);
+    for (const [chunk, name] of [
+      ['funded_amnt,term\n', 'string'],
+      [new ArrayBuffer(4), 'ArrayBuffer'],
+      [null, 'null'],
+    ] as const) {
+      const r = await throughStream([chunk], { source: 'up.csv' });
+      expect(r.error?.message).toBe(`up.csv: CsvScoringStream takes bytes (Uint8Array chunks), got ${name}`);
+    }
+    expect((await throughStream([])).error?.message).toMatch(/input: the file is empty/);
   });
 });
