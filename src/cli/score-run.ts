@@ -98,9 +98,8 @@ interface Place {
 /** One thread, from the file's start (header included) or from `from` with the header already read. */
 async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null): Promise<void> {
   const { inPath } = run;
-  const scanner = from
-    ? new CsvByteScanner({ source: inPath, delimiter: from.layout.delimiter, line: from.place.line, plain: WasmRecordScanner.create() })
-    : new CsvByteScanner({ source: inPath, plain: WasmRecordScanner.create() });
+  const where = from ? { delimiter: from.layout.delimiter, line: from.place.line } : {};
+  const scanner = new CsvByteScanner({ source: inPath, ...where, plain: WasmRecordScanner.create() });
   const utf8 = new StrictUtf8(inPath, from ? { line: from.place.lfLine, offset: from.place.offset } : undefined);
   const sink = new ByteSink();
   let rows = from?.rows ?? null;

@@ -1,6 +1,7 @@
 /**
- * CSV records as byte ranges: the shapes the data layer's byte scanner (data/csv-bytes.ts) and the backend's CSV
- * kernels (backend/wasm/byte-scan.ts, byte-cells.ts) both speak. Here, below both, so that neither imports the other.
+ * CSV records as byte ranges, and what the cell kernel reads of a model: the shapes the data layer's byte scanner and
+ * encoder (data/csv-bytes.ts, byte-encoder.ts) and the backend's CSV kernels (backend/wasm/byte-scan.ts, byte-cells.ts)
+ * both speak. Here, below both, so that neither imports the other.
  */
 
 /** Records as byte ranges into `bytes`: record r's bytes [start[r], end[r]), its fields [firstField[r], firstField[r + 1]). */
@@ -32,4 +33,31 @@ export interface ScannedRecords {
   fieldStart: Int32Array;
   fieldEnd: Int32Array;
   fieldFlags: Uint8Array;
+}
+
+/** How a cell kernel treats a feature's cells: numbers read when plain, categories found, or every cell left to JS. */
+export type CellKind = 'number' | 'category' | 'number-by-js';
+
+/** A ByteTable's storage (data/byte-table.ts `storage()`): slot → entry + 1, entry → FNV-1a hash, entry bytes. */
+export interface ByteTableStorage {
+  slots: Int32Array;
+  hashes: Int32Array;
+  starts: Int32Array;
+  pool: Uint8Array;
+}
+
+/** What a cell kernel needs of a model: per feature its field, kind, first encoded column and category table. */
+export interface ByteCellSpec {
+  fields: readonly number[];
+  kinds: readonly CellKind[];
+  columns: ArrayLike<number>;
+  tables: ReadonlyArray<ByteTableStorage | null>;
+  /** Encoded columns per row. */
+  cols: number;
+}
+
+/** One cell-kernel call's leftovers: pending[2j] is the record (from the batch's first), pending[2j + 1] the feature. */
+export interface PendingCells {
+  pending: Int32Array;
+  count: number;
 }

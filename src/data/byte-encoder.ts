@@ -10,11 +10,9 @@ import { ESCAPED, fieldCount, fieldText, type ByteRecords } from './csv-bytes.js
 import { ByteTable } from './byte-table.js';
 import { parseDecimal } from './cells.js';
 import type { Preprocessor } from './preprocessor.js';
+import type { ByteCellSpec, CellKind, PendingCells } from '../core/byte-ranges.js';
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** How a cell kernel treats a feature's cells: numbers read when plain, categories found, or every cell left to JS. */
-type CellKind = 'number' | 'category' | 'number-by-js';
-
 /**
  * A kernel for the common cells (backend/wasm/byte-cells.ts): records [from, to) into rows of out[at…] — zeroed, then
  * each plain number and known category written (not standardised), records with skip[i] ≠ 0 left alone — and the
@@ -22,17 +20,11 @@ type CellKind = 'number' | 'category' | 'number-by-js';
  * feature by feature).
  */
 export interface ByteCellKernel {
-  encode(records: ByteRecords, from: number, to: number, out: Float32Array, at: number, skip: Uint8Array): { pending: Int32Array; count: number };
+  encode(records: ByteRecords, from: number, to: number, out: Float32Array, at: number, skip: Uint8Array): PendingCells;
 }
 
 /** Builds a cell kernel for a model's features (null: none in this runtime, the JS loop then). */
-export type ByteCellKernelFactory = (spec: {
-  fields: readonly number[];
-  kinds: readonly CellKind[];
-  columns: Int32Array;
-  tables: ReadonlyArray<ReturnType<ByteTable['storage']> | null>;
-  cols: number;
-}) => ByteCellKernel | null;
+export type ByteCellKernelFactory = (spec: ByteCellSpec) => ByteCellKernel | null;
 
 /** Records per tile of `encodeRows`. */
 const TILE = 256;

@@ -1,4 +1,5 @@
 import { ensure } from '../core/arrays.js';
+import type { ByteTableStorage } from '../core/byte-ranges.js';
 
 /**
  * A set of byte strings numbered in the order they were added, found by the bytes themselves: FNV-1a, linear
@@ -42,7 +43,7 @@ export class ByteTable {
    * The table's storage as it stands (views, not copies; the next `add` may replace them): slot → entry + 1 (0 empty,
    * a power of two long), entry → hash, entry i's bytes pool[starts[i] … starts[i + 1]). For a copy a kernel reads.
    */
-  storage(): { slots: Int32Array; hashes: Int32Array; starts: Int32Array; pool: Uint8Array } {
+  storage(): ByteTableStorage {
     const n = this.count;
     return { slots: this.slots, hashes: this.hashes.subarray(0, n), starts: this.starts.subarray(0, n + 1), pool: this.pool.subarray(0, this.starts[n]) };
   }

@@ -30,7 +30,7 @@ interface RowFailure {
   reason: string;
 }
 
-/** Counts of one `scoreRecords` call. */
+/** Rows read, scored and failed by a scoring run (`RecordScorer.score` adds to them). */
 export interface ScoreCounts {
   rows: number;
   scored: number;
@@ -48,7 +48,7 @@ type DeviceProbabilities = (x: Float32Array, rows: number) => Promise<Float32Arr
  * Scores byte records and writes their output lines.
  * @example
  * const rows = new RecordScorer(scorer, layout);
- * const counts = rows.score(batch, 0, batch.count, sink);
+ * await rows.score(batch, 0, batch.count, sink, counts); // the records' lines into sink, counts updated
  */
 export class RecordScorer {
   private readonly encoder: ByteRecordEncoder;
@@ -106,8 +106,7 @@ export class RecordScorer {
       if (found !== layout.width) errors[r - from] = `expected ${layout.width} fields, found ${found}`;
     }
     // Reason codes in batched passes over all rows and their occluded copies (Scorer.reasonTable), which score each
-    // record too: its probability comes from there (the network's own pass would round the same, up to the kernel a
-    // short chunk takes in either).
+    // record too: its probability comes from there (the network's own pass gives the same bits).
     const ranked = this.reasons ? scorer.reasonTable(this.x, rows, layout.reasons, this.reasons) : null;
     if (probabilities) this.probs.set(await probabilities(this.x, rows));
     else if (ranked) this.probs.set(ranked.probability.subarray(0, rows));
@@ -218,22 +217,21 @@ export async function scoreCsvBatch(
  * Checks a CSV header (no duplicate names, every feature the model needs present), writes it with the appended
  * columns to `out`, and gives the layout to score its records with. Errors name `source` (and the header's line).
  * @example
- * const layout = csvLayout(['Income', 'Home'], 1, { source: 'in.csv', scorer, reasons: 0, batchSize: 4096 }, ',', sink);
+ * const layout = csvLayout(['Income', 'Home'], 1, 'in.csv', { scorer, reasons: 0, batchSize: 4096 }, ',', sink);
  */
 export function csvLayout(fields: string[], line: number, source: string, run: CsvRun, delimiter: Delimiter, out: ByteSink): ScoreLayout {
   const { reasons } = run;
-  const inPath = source;
   const pre = run.scorer.preprocessor;
   const header = fields.map((f) => f.trim());
   // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.
   const position = new Map<string, number>();
   header.forEach((c, i) => {
-    if (position.has(c)) throw new UsageError(`${inPath}, line ${line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
+    if (position.has(c)) throw new UsageError(`${source}, line ${line}: duplicate column name '${c}' (columns ${position.get(c)! + 1} and ${i + 1})`);
     position.set(c, i);
   });
   const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
   if (missing.length)
-    throw new UsageError(`${inPath}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+    throw new UsageError(`${source}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
   const reasonColumns = Array.from({ length: reasons }, (_, j) => [
     `reason_${j + 1}`,
     `reason_${j + 1}_value`,

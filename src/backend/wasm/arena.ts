@@ -1,7 +1,6 @@
 import { UsageError } from '../../core/errors.js';
+import { align16, bumpReserve } from './bump.js';
 import { instantiateWasm, type WasmExports, type WasmFlavor } from './module.js';
-
-const PAGE = 65536;
 
 /**
  * Tags on the views the arena hands out: which arena and at what byte offset. Reading `buffer` and `byteOffset`
@@ -80,11 +79,9 @@ export class WasmArena {
   /** Reserves `bytes` (16-byte aligned, zero-filled), growing memory if needed; returns the byte offset. */
   allocBytes(bytes: number): number {
     const offset = this.top;
-    const end = offset + align16(bytes);
     const have = this.exports.memory.buffer.byteLength;
+    const end = bumpReserve(this.exports.memory, offset, bytes);
     if (end > have) {
-      const need = Math.ceil((end - have) / PAGE);
-      this.exports.memory.grow(Math.max(need, Math.ceil(have / PAGE / 2))); // grow geometrically
       this.grows++;
       this.refresh();
       this.onGrow?.(this);
@@ -133,8 +130,4 @@ export class WasmArena {
     this.buffer = this.exports.memory.buffer;
     for (const b of this.bindings) b.target[b.key] = this.view(b.offset, b.length);
   }
-}
-
-function align16(n: number): number {
-  return (n + 15) & ~15;
 }

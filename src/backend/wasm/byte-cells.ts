@@ -7,46 +7,13 @@
  * the backend knows byte ranges and tables, never the CSV scanner or the preprocessor.
  */
 
-import type { ByteFieldRanges } from '../../core/byte-ranges.js';
-import { CsvWasm } from './csv-module.js';
-
-/** A ByteTable's storage (data/byte-table.ts `storage()`): slot → entry + 1, entry → FNV-1a hash, entry bytes. */
-export interface ByteTableStorage {
-  slots: Int32Array;
-  hashes: Int32Array;
-  starts: Int32Array;
-  pool: Uint8Array;
-}
-
-/** What the kernel needs of a model: per feature its field, kind, first encoded column and category table. */
-export interface ByteCellSpec {
-  fields: readonly number[];
-  kinds: readonly CellKind[];
-  columns: ArrayLike<number>;
-  tables: ReadonlyArray<ByteTableStorage | null>;
-  /** Encoded columns per row. */
-  cols: number;
-}
+import type { ByteCellSpec, ByteFieldRanges, ByteTableStorage, PendingCells } from '../../core/byte-ranges.js';
+import { CsvWasm, kernelOrNull, type Region } from './csv-module.js';
 
 /** Feature kinds of the kernel's descriptor table. */
 const NUMBER = 0,
   CATEGORY = 1,
   NUMBER_READ_BY_JS = 2;
-
-/** How the kernel treats a feature's cells: numbers read when plain, categories found, or every cell left to JS. */
-type CellKind = 'number' | 'category' | 'number-by-js';
-
-/** A region of the instance's memory that grows by moving (the bump allocator never frees: a region doubles when it must). */
-interface Region {
-  offset: number;
-  bytes: number;
-}
-
-/** One kernel call's leftovers: pending[2j] is the record (from the batch's first), pending[2j + 1] the feature. */
-export interface PendingCells {
-  pending: Int32Array;
-  count: number;
-}
 
 /**
  * One model's cell kernel: its own WASM instance with the feature descriptors and category tables, and buffers the
@@ -83,12 +50,7 @@ export class WasmByteCells {
 
   /** The kernel for a model's features, or null where WebAssembly is missing or refused (the JS loop serves then). */
   static create(spec: ByteCellSpec): WasmByteCells | null {
-    if (typeof WebAssembly !== 'object') return null;
-    try {
-      return new WasmByteCells(spec);
-    } catch {
-      return null; // compiling refused here (a browser's main thread before initWasm, an edge runtime without the modules)
-    }
+    return kernelOrNull(() => new WasmByteCells(spec));
   }
 
   /**
@@ -103,14 +65,14 @@ export class WasmByteCells {
     const b0 = rows ? records.start[from] : 0,
       b1 = rows ? records.end[to - 1] : 0;
     const r = this.regions;
-    this.reserve(r.bytes, b1 - b0 + 8); // + 8: the kernel reads a short cell as one 64-bit word
-    this.reserve(r.first, 4 * (rows + 1));
-    this.reserve(r.start, 4 * (k1 - k0));
-    this.reserve(r.end, 4 * (k1 - k0));
-    this.reserve(r.flags, k1 - k0);
-    this.reserve(r.skip, rows);
-    this.reserve(r.out, 4 * rows * cols);
-    this.reserve(r.pending, 8 * rows * this.features);
+    this.wasm.reserve(r.bytes, b1 - b0 + 8); // + 8: the kernel reads a short cell as one 64-bit word
+    this.wasm.reserve(r.first, 4 * (rows + 1));
+    this.wasm.reserve(r.start, 4 * (k1 - k0));
+    this.wasm.reserve(r.end, 4 * (k1 - k0));
+    this.wasm.reserve(r.flags, k1 - k0);
+    this.wasm.reserve(r.skip, rows);
+    this.wasm.reserve(r.out, 4 * rows * cols);
+    this.wasm.reserve(r.pending, 8 * rows * this.features);
     const buffer = this.wasm.memory.buffer; // after every reserve: growth replaces it
     new Uint8Array(buffer, r.bytes.offset, b1 - b0).set(records.bytes.subarray(b0, b1));
     new Int32Array(buffer, r.first.offset, rows + 1).set(records.firstField.subarray(from, to + 1));
@@ -136,13 +98,6 @@ export class WasmByteCells {
     );
     out.set(new Float32Array(buffer, r.out.offset, rows * cols), at);
     return { pending: new Int32Array(buffer, r.pending.offset, 2 * count), count };
-  }
-
-  /** Makes `region` hold at least `bytes` (a new region twice as large when it does not). */
-  private reserve(region: Region, bytes: number): void {
-    if (region.bytes >= bytes) return;
-    region.bytes = Math.max(bytes, 2 * region.bytes, 64);
-    region.offset = this.wasm.allocBytes(region.bytes);
   }
 
   /** A ByteTable's storage copied into the instance behind a header (mask, then where slots, hashes, starts, pool lie). */

@@ -6,7 +6,7 @@
  */
 
 import type { ScannedRecords } from '../../core/byte-ranges.js';
-import { CsvWasm } from './csv-module.js';
+import { CsvWasm, kernelOrNull, type Region } from './csv-module.js';
 
 /** Records per call (the call returns when they are full; the caller calls again). */
 const RECORDS = 4096;
@@ -21,8 +21,8 @@ const FIELDS = 64 * RECORDS;
  */
 export class WasmRecordScanner {
   private readonly wasm = new CsvWasm();
-  private bytesAt = 0;
-  private bytesRoom = 0;
+  /** Where the loaded bytes lie. */
+  private readonly bytes: Region = { offset: 0, bytes: 0 };
   private readonly out: { start: number; end: number; first: number; fieldStart: number; fieldEnd: number; flags: number };
 
   private constructor() {
@@ -39,28 +39,20 @@ export class WasmRecordScanner {
 
   /** A kernel, or null where WebAssembly is missing or refused (the JS loop scans everything then). */
   static create(): WasmRecordScanner | null {
-    if (typeof WebAssembly !== 'object') return null;
-    try {
-      return new WasmRecordScanner();
-    } catch {
-      return null; // compiling refused here (a browser's main thread before initWasm, an edge runtime without the modules)
-    }
+    return kernelOrNull(() => new WasmRecordScanner());
   }
 
   /** Copies the bytes the next `scan` calls read (offsets into them). */
   load(bytes: Uint8Array): void {
-    if (this.bytesRoom < bytes.length) {
-      this.bytesRoom = Math.max(bytes.length, 2 * this.bytesRoom);
-      this.bytesAt = this.wasm.allocBytes(this.bytesRoom);
-    }
-    new Uint8Array(this.wasm.memory.buffer, this.bytesAt, bytes.length).set(bytes);
+    this.wasm.reserve(this.bytes, bytes.length);
+    new Uint8Array(this.wasm.memory.buffer, this.bytes.offset, bytes.length).set(bytes);
   }
 
   /** Plain records of the loaded bytes [p, n), records no longer than `maxBytes`. */
   scan(p: number, n: number, delimiter: number, maxBytes: number): ScannedRecords {
     const o = this.out,
       ex = this.wasm.exports;
-    const count = ex.scanRecords(this.bytesAt, p, n, delimiter, maxBytes, o.start, o.end, o.first, RECORDS, o.fieldStart, o.fieldEnd, o.flags, FIELDS);
+    const count = ex.scanRecords(this.bytes.offset, p, n, delimiter, maxBytes, o.start, o.end, o.first, RECORDS, o.fieldStart, o.fieldEnd, o.flags, FIELDS);
     const buffer = this.wasm.memory.buffer;
     const fields = new Int32Array(buffer, o.first, count + 1)[count];
     return {

@@ -6,9 +6,8 @@
 
 import type { CsvWasmExports } from './generated/csv-exports.js';
 import { CSV_WASM_BASE64 } from './generated/csv-bytes.js';
+import { align16, bumpReserve } from './bump.js';
 import { decodeBase64 } from './module.js';
-
-const PAGE = 65536;
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -47,14 +46,35 @@ export class CsvWasm {
   /** Reserves `bytes` (16-byte aligned), growing the memory if needed; returns the byte offset. */
   allocBytes(bytes: number): number {
     const offset = this.top;
-    const end = offset + align16(bytes);
-    const have = this.exports.memory.buffer.byteLength;
-    if (end > have) this.exports.memory.grow(Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE / 2))); // geometrically
-    this.top = end;
+    this.top = bumpReserve(this.exports.memory, offset, bytes);
     return offset;
+  }
+
+  /** Makes `region` hold at least `bytes`: a new region, twice as large, when it does not (the old one is not freed). */
+  reserve(region: Region, bytes: number): void {
+    if (region.bytes >= bytes) return;
+    region.bytes = Math.max(bytes, 2 * region.bytes, 64);
+    region.offset = this.allocBytes(region.bytes);
   }
 }
 
-function align16(n: number): number {
-  return (n + 15) & ~15;
+/** A region of an instance's memory that grows by moving (the bump allocator never frees: it doubles when it must). */
+export interface Region {
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * `create()`, or null where WebAssembly is missing or compiling is refused (a browser's main thread before
+ * `initWasm`, an edge runtime without the modules): the callers' JavaScript loops serve then.
+ * @example
+ * static create() { return kernelOrNull(() => new WasmRecordScanner()); }
+ */
+export function kernelOrNull<T>(create: () => T): T | null {
+  if (typeof WebAssembly !== 'object') return null;
+  try {
+    return create();
+  } catch {
+    return null;
+  }
 }
