@@ -131,37 +131,145 @@ export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: 
 }
 
 /**
- * Rows that differ from base rows in a few inputs, through a linear map (reason codes' occluded first layers):
- * out[i×n] = base[src×n] + Σ d·w[j×n] over row i's changes. `plan` holds, per row, src, the count, then count pairs
- * (j, d), all as f32 (indices exact below 2²⁴). Each product and sum rounds to f32 in the plan's order, as the js op.
+ * Reason codes' occluded rows, activated: per record i of x (records × cols), its first-layer output base[i×h] (the
+ * record itself), then one row per group of inputs in which x[i] differs from `to` (to[j] − x[i][j] not 0, NaN
+ * included): base[i] + Σ d·w[j×h] over the group's changed inputs j in input order — the record's first layer with
+ * that group's inputs set to `to`. groupOf[j] is input j's group (−1: never changed alone, no row); a group is a run
+ * of consecutive inputs. slot[r] = i·stride + group + 1 for row r (i·stride for the record). Indices as f32 (exact
+ * below 2²⁴). Each difference, product and sum rounds to f32 in that order, as the js op; the activation is `activate`.
+ * Returns the rows written: at most records·stride, stride more than the greatest group.
  */
-export function sparseRowUpdate(out: usize, base: usize, w: usize, n: i32, rows: i32, plan: usize): void {
-  const rowBytes = <usize>n << 2;
-  let at = plan;
-  for (let i = 0; i < rows; i++) {
-    const o = out + <usize>i * rowBytes;
-    const src = base + <usize>(<i32>load<f32>(at)) * rowBytes;
-    const count = <i32>load<f32>(at, 4);
-    at += 8;
-    let u = 0;
-    if (ASC_FEATURE_SIMD) for (; u + 4 <= n; u += 4) v128.store(o + (<usize>u << 2), v128.load(src + (<usize>u << 2)));
-    for (; u < n; u++) store<f32>(o + (<usize>u << 2), load<f32>(src + (<usize>u << 2)));
-    for (let c = 0; c < count; c++) {
-      const wj = w + <usize>(<i32>load<f32>(at)) * rowBytes;
-      const d = load<f32>(at, 4);
-      at += 8;
-      let k = 0;
-      if (ASC_FEATURE_SIMD) {
-        const dv = f32x4.splat(d);
-        for (; k + 4 <= n; k += 4) {
-          const p = o + (<usize>k << 2);
-          v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(wj + (<usize>k << 2)), dv)));
+export function occludedRows(
+  out: usize, slot: usize, base: usize, w: usize, x: usize, to: usize, groupOf: usize,
+  records: i32, cols: i32, h: i32, stride: i32, act: i32, slope: f32,
+): i32 {
+  const rowBytes = <usize>h << 2;
+  let o = out, s = slot;
+  for (let i = 0; i < records; i++) {
+    const z = base + <usize>i * rowBytes;
+    const xi = x + (<usize>(i * cols) << 2);
+    changedRow(o, z, w, 0, h, act, slope);
+    store<f32>(s, <f32>(i * stride));
+    s += 4;
+    o += rowBytes;
+    // The open row's group (−1: none), its changes held back (up to HELD), or written into the row once more came.
+    let group = -1, held = 0, written = false;
+    let j = 0;
+    while (j < cols) {
+      // Four inputs at a time: a mask of the changed ones, most often empty.
+      let mask = 1;
+      const from = j;
+      if (ASC_FEATURE_SIMD && j + 4 <= cols) {
+        const off = <usize>j << 2;
+        mask = i32x4.bitmask(f32x4.ne(f32x4.sub(v128.load(to + off), v128.load(xi + off)), f32x4.splat(0)));
+        j += 4;
+      } else j++;
+      while (mask) {
+        const q = from + ctz(mask);
+        mask &= mask - 1;
+        const g = <i32>load<f32>(groupOf + (<usize>q << 2));
+        const d = load<f32>(to + (<usize>q << 2)) - load<f32>(xi + (<usize>q << 2));
+        if (g < 0 || d == 0) continue;
+        if (g != group) {
+          if (group >= 0) {
+            closeRow(o, z, w, held, written, h, act, slope);
+            o += rowBytes;
+          }
+          store<f32>(s, <f32>(i * stride + g + 1));
+          s += 4;
+          group = g;
+          held = 0;
+          written = false;
+        }
+        if (!written && held < HELD) {
+          store<i32>(HELD_CHANGES + (<usize>held << 3), q);
+          store<f32>(HELD_CHANGES + (<usize>held << 3), d, 4);
+          held++;
+        } else {
+          if (!written) {
+            // More changes than are held: the row is written (pre-activation) and takes the rest in place.
+            memory.copy(o, z, rowBytes);
+            for (let c = 0; c < held; c++) addScaledRow(o, w, HELD_CHANGES + (<usize>c << 3), h);
+            written = true;
+          }
+          store<i32>(HELD_CHANGES, q);
+          store<f32>(HELD_CHANGES, d, 4);
+          addScaledRow(o, w, HELD_CHANGES, h);
         }
       }
-      for (; k < n; k++) {
-        const p = o + (<usize>k << 2);
-        store<f32>(p, load<f32>(p) + load<f32>(wj + (<usize>k << 2)) * d);
-      }
+    }
+    if (group >= 0) {
+      closeRow(o, z, w, held, written, h, act, slope);
+      o += rowBytes;
     }
   }
+  return <i32>((s - slot) >> 2);
+}
+
+/** Changes `occludedRows` holds back for one row before writing it in one pass. */
+const HELD: i32 = 8;
+/** Their (input, difference) pairs: an i32 and an f32 each. */
+const HELD_CHANGES: usize = memory.data(HELD << 3);
+
+/** Finishes an open row: written in one pass from its record's and the held changes, or activated where it was written. */
+// @ts-ignore: decorator
+@inline
+function closeRow(o: usize, z: usize, w: usize, held: i32, written: bool, h: i32, act: i32, slope: f32): void {
+  if (written) activate(o, o, h, act, slope, 0);
+  else changedRow(o, z, w, held, h, act, slope);
+}
+
+/** o[u] += w[q×h + u]·d for the (q, d) pair at `change`, one f32 product and sum at a time. */
+function addScaledRow(o: usize, w: usize, change: usize, h: i32): void {
+  const wq = w + (<usize>load<i32>(change) * <usize>h << 2);
+  const d = load<f32>(change, 4);
+  let u = 0;
+  if (ASC_FEATURE_SIMD) {
+    const dv = f32x4.splat(d);
+    for (; u + 4 <= h; u += 4) {
+      const p = o + (<usize>u << 2);
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(wq + (<usize>u << 2)), dv)));
+    }
+  }
+  for (; u < h; u++) {
+    const p = o + (<usize>u << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(wq + (<usize>u << 2)) * d);
+  }
+}
+
+/**
+ * o = act(z + Σ d·w[q]) over the first `held` held changes, four units at a time in registers: the same operations
+ * in the same order as writing z and adding each change in place, then `activate` (which the other activations and
+ * the scalar build still call). One or two changes (a numeric feature, a one-hot block) keep their rows and factors
+ * in locals.
+ */
+function changedRow(o: usize, z: usize, w: usize, held: i32, h: i32, act: i32, slope: f32): void {
+  let u = 0;
+  if (ASC_FEATURE_SIMD && held <= 2 && act <= 2) {
+    const zero = f32x4.splat(0), sv = f32x4.splat(slope);
+    const w0 = held > 0 ? w + (<usize>load<i32>(HELD_CHANGES) * <usize>h << 2) : z;
+    const w1 = held > 1 ? w + (<usize>load<i32>(HELD_CHANGES, 8) * <usize>h << 2) : z;
+    const d0 = v128.load32_splat(HELD_CHANGES, 4), d1 = v128.load32_splat(HELD_CHANGES, 12);
+    for (; u + 4 <= h; u += 4) {
+      const off = <usize>u << 2;
+      let v = v128.load(z + off);
+      if (held > 0) v = f32x4.add(v, f32x4.mul(v128.load(w0 + off), d0));
+      if (held > 1) v = f32x4.add(v, f32x4.mul(v128.load(w1 + off), d1));
+      if (act == 1) v = f32x4.max(v, zero);
+      else if (act == 2) v = v128.bitselect(v, f32x4.mul(v, sv), f32x4.gt(v, zero));
+      v128.store(o + off, v);
+    }
+  }
+  // The rest of the units (the tail, or all of them), activated by `activate` after.
+  const done = u;
+  for (; u < h; u++) {
+    const off = <usize>u << 2;
+    let v = load<f32>(z + off);
+    for (let c = 0; c < held; c++) {
+      const change = HELD_CHANGES + (<usize>c << 3);
+      v += load<f32>(w + (<usize>load<i32>(change) * <usize>h << 2) + off) * load<f32>(change, 4);
+    }
+    store<f32>(o + off, v);
+  }
+  if (done < h) activate(o + (<usize>done << 2), o + (<usize>done << 2), h - done, act, slope, 0);
 }

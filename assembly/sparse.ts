@@ -30,45 +30,6 @@ export function nonzeroCount(a: usize, n: i32): i32 {
 }
 
 /**
- * Each row's inputs that differ from `to`: per row of x (rows × cols), the count, then count pairs (j, to[j] − x[i][j])
- * for every j where that difference is not 0 (NaN included), as f32 (indices exact below 2²⁴). Returns the floats
- * written (at most rows·(1 + 2·cols)). Reason codes list a record's changes toward its typical value with it.
- */
-export function changedInputs(out: usize, x: usize, to: usize, rows: i32, cols: i32): i32 {
-  let at = out;
-  for (let i = 0; i < rows; i++) {
-    const row = x + (<usize>(i * cols) << 2);
-    const head = at;
-    at += 4;
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      // Four inputs at a time: a mask of the changed ones, most often empty.
-      for (; j + 4 <= cols; j += 4) {
-        const off = <usize>j << 2;
-        let mask = i32x4.bitmask(f32x4.ne(f32x4.sub(v128.load(to + off), v128.load(row + off)), f32x4.splat(0)));
-        while (mask) {
-          const q = j + ctz(mask);
-          store<f32>(at, <f32>q);
-          store<f32>(at, load<f32>(to + (<usize>q << 2)) - load<f32>(row + (<usize>q << 2)), 4);
-          at += 8;
-          mask &= mask - 1;
-        }
-      }
-    }
-    for (; j < cols; j++) {
-      const d = load<f32>(to + (<usize>j << 2)) - load<f32>(row + (<usize>j << 2));
-      if (d != 0) {
-        store<f32>(at, <f32>j);
-        store<f32>(at, d, 4);
-        at += 8;
-      }
-    }
-    store<f32>(head, <f32>(<i32>((at - head - 4) >> 3)));
-  }
-  return <i32>((at - out) >> 2);
-}
-
-/**
  * C[m×n] (row stride ldc) = A[m×k] (row stride lda) · op(B), op(B) packed by `packWeights` (n ≤ NC), skipping A's
  * zeros. `work` holds the nonzero inputs of a row (k pairs of index and value).
  */

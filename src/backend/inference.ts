@@ -5,8 +5,8 @@ import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
 import { detectWasm } from './wasm/module.js';
 
-/** The ops scoring needs: memory, prepared layers, the inference linear op, the sparse row update and changed inputs (reason codes) and the activation. */
-export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'sparseRowUpdate' | 'changedInputs' | 'activate'>;
+/** The ops scoring needs: memory, prepared layers, the inference linear op, reason codes' occluded rows and the activation. */
+export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'occludedRows' | 'activate'>;
 
 /**
  * Inference ops only — what the edge scorer registers, so its bundle and its cold start carry no training kernels:
@@ -32,8 +32,7 @@ export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { o
         owns: (a) => arena.owns(a),
         prepareLinear: dense.prepareLinear,
         linearInference: dense.linearInference,
-        sparseRowUpdate: dense.sparseRowUpdate,
-        changedInputs: dense.changedInputs,
+        occludedRows: dense.occludedRows,
         activate: dense.activate,
       },
     };

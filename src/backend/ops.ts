@@ -44,6 +44,21 @@ export interface PreparedLinear {
 }
 
 /**
+ * What `Ops.occludedRows` reads of a model, fixed between calls: W₀ transposed (`w`: cols rows of h), the typical
+ * record `to` (cols values), and each input's group (`groupOf`, as floats: −1 for an input never changed alone, such
+ * as a protected attribute's; a group is a run of consecutive inputs, numbered below `stride` − 1).
+ */
+export interface Occlusion {
+  w: Float32Array;
+  to: Float32Array;
+  groupOf: Float32Array;
+  cols: number;
+  h: number;
+  stride: number;
+  act: ActivationCode;
+}
+
+/**
  * The CPU op layer: every formula of the forward pass, the backward pass, the regulariser and the optimiser
  * updates, over `Float32Array` tensors, written once per backend (`backend/js` is the reference, `backend/wasm`
  * runs the AssemblyScript kernels in place on its memory). Models, losses and optimisers are written once
@@ -76,19 +91,15 @@ export interface Ops {
    */
   linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array;
   /**
-   * Rows that differ from base rows in a few inputs, through a linear map: out[i×n] = base[src×n] + Σ d·w[j×n] over row
-   * i's changes, read from `plan` (per row: src, the count, then count pairs (j, d); indices as floats, exact below
-   * 2²⁴). Every product and sum rounds to float32 in the plan's order, so all backends agree to the bit. Reason codes
-   * use it: an occluded copy's first layer is its record's plus W₀ times the change.
+   * Reason codes' occluded rows, activated (`o.act`): per record i of x (records × o.cols), its first-layer output
+   * base[i] (o.h values: the record itself), then one row per group of inputs in which x[i] differs from `o.to`
+   * (to[j] − x[i][j] not 0, NaN included): base[i] + Σ d·o.w[j] over the group's changed inputs j, in input order —
+   * the record's first layer with that group's inputs set to the typical record's. `slot[r]` gets row r's
+   * i·o.stride + group + 1 (i·o.stride for the record itself). Each difference, product and sum rounds to float32 in
+   * that order, and the activation is `activate`'s, so a backend agrees with its own forward pass to the bit. Returns
+   * the rows written (at most records·o.stride).
    */
-  sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float32Array, n: number, rows: number, plan: Float32Array): Float32Array;
-  /**
-   * Each row's inputs that differ from `to`: per row of x (rows × cols), the count, then count pairs (j, to[j] − x[i][j])
-   * for every j where that difference is not 0 (NaN included), indices as floats; returns the floats written (at most
-   * rows·(1 + 2·cols)). Reason codes list a record's changes toward the typical record with it (`sparseRowUpdate`'s
-   * pair format).
-   */
-  changedInputs(out: Float32Array, x: Float32Array, to: Float32Array, rows: number, cols: number): number;
+  occludedRows(out: Float32Array, slot: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

@@ -97,8 +97,9 @@ export class Scorer {
   /** explain()'s and reasonsEncoded()'s buffers (the record encoded; its copies' probabilities), grown once. */
   private readonly record: Float32Array;
   private occludedP = new Float32Array(0);
-  private copyOf = new Int32Array(0);
   private copyP = new Float32Array(0);
+  /** Whether the network holds the typical record and the features' inputs (`prepareOcclusion`, on first use). */
+  private occlusionReady = false;
   /** explain()'s reason table (one record), grown to the largest k asked. */
   private single = reasonTable(1, 3);
 
@@ -300,94 +301,45 @@ export class Scorer {
    * Scores each encoded record together with its copies that have one feature at its typical value, and writes its top
    * `k` reasons into `table` (`rankInto`), or count −1 where a probability is not in [0, 1]. A copy differs from the record in one
    * feature's columns only (one or two numeric columns; two positions of a one-hot block at most), so:
-   *   - a feature already at its typical value is skipped (its contribution is 0, never a reason);
-   *   - the copies are variants of their record (`InferenceNetwork.variantProbabilities`): the first layer runs once
-   *     per record, a copy's first-layer output is its record's plus W₀ times the change in those columns (one
-   *     sparse update in the ops), and only the narrower layers run for each copy — ~4× fewer operations than
+   *   - a feature already at its typical value gets no copy (its contribution is 0, never a reason), nor does a
+   *     protected one;
+   *   - the copies are variants of their record (`InferenceNetwork.occludedProbabilities`): the first layer runs once
+   *     per record, a copy's first-layer output is its record's plus W₀ times the change in those columns (one op
+   *     makes the copies, activated), and only the narrower layers run for each copy — ~4× fewer operations than
    *     scoring the copies whole (which it matches to ~1e-6).
-   * This loop only writes the plan (which columns change, by how much). Passes hold at most EXPLAIN_FLOATS values
-   * (a model 20k features wide splits even one record's copies), in buffers kept between calls.
+   * Records go in groups whose copies hold at most EXPLAIN_FLOATS values (one record at least: a record's copies hold
+   * at most as many values as W₀), in buffers kept between calls.
    */
   private occlusion(x: Float32Array, rows: number, k: number, table: ReasonTable): void {
     const cols = this.preprocessor.cols;
-    const { blocks, baseline, network } = this;
-    const nb = blocks.length;
-    const passRows = Math.max(2, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols)));
-    const records = Math.max(1, Math.floor(passRows / (nb + 1))); // records whose copies are scored before ranking
-    // Each input's feature (−1 for a protected one: never a reason, no copy), read in the loop below.
-    const blockOf = new Int32Array(cols).fill(-1);
-    let widest = 0;
-    blocks.forEach((b, f) => {
-      if (!b.isProtected) blockOf.fill(f, b.start, b.end);
-      widest = Math.max(widest, b.end - b.start);
-    });
-    // A copy's plan entry is 2 floats plus 2 per changed column: room for passRows copies of two changes, and a
-    // pass ends early when the widest block's copy might not fit.
-    const planFloats = 6 * passRows + 2 + 2 * widest;
-    if (this.occludedP.length < passRows) this.occludedP = new Float32Array(passRows);
-    if (this.copyOf.length < passRows) this.copyOf = new Int32Array(passRows);
-    if (this.copyP.length < records * (nb + 1)) this.copyP = new Float32Array(records * (nb + 1));
-    const copyOf = this.copyOf, // a pass row's (record · (nb + 1) + feature + 1)
-      pp = this.copyP; // by record · (nb + 1) + feature + 1 (0: the record itself); NOT_SCORED: feature at its typical value
-    const factors = scalingFactors(this.scaling);
-    let plan: Float32Array;
+    const { blocks, network } = this;
+    const stride = blocks.length + 1; // a record's slots: the record itself, then one per feature
+    const records = Math.max(1, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols) / stride));
+    if (!this.occlusionReady) {
+      const groupOf = new Int32Array(cols).fill(-1); // each input's feature (−1 for a protected one: no copy)
+      blocks.forEach((b, f) => {
+        if (!b.isProtected) groupOf.fill(f, b.start, b.end);
+      });
+      network.prepareOcclusion(this.baseline, groupOf, stride);
+      this.occlusionReady = true;
+    }
+    if (this.occludedP.length < records * stride) this.occludedP = new Float32Array(records * stride);
+    if (this.copyP.length < records * stride) this.copyP = new Float32Array(records * stride);
+    const p = this.occludedP,
+      pp = this.copyP, // by record · stride + feature + 1 (0: the record itself); NOT_SCORED: no copy
+      factors = scalingFactors(this.scaling);
     for (let r0 = 0; r0 < rows; r0 += records) {
       const nr = Math.min(records, rows - r0);
-      const group = x.subarray(r0 * cols, (r0 + nr) * cols);
-      pp.fill(NOT_SCORED, 0, nr * (nb + 1));
-      // Each record's changes toward the typical record, in input order (a feature's inputs are consecutive): one
-      // copy per feature with changes, after the record itself (a copy with none). Locals, not variables shared with
-      // a closure: V8 keeps those in a heap context, slow in this loop.
-      network.changedInputs(group, nr, baseline);
-      plan = network.planBuffer(planFloats); // views after both (either may grow the ops' memory)
-      let changes = network.changeList;
-      let n = 0,
-        at = 0,
-        c = 0;
+      pp.fill(NOT_SCORED, 0, nr * stride);
+      const n = network.occludedProbabilities(x.subarray(r0 * cols, (r0 + nr) * cols), nr, p);
+      calibrateProbabilities(p, n, this.calibration);
+      const slots = network.occludedSlots;
+      for (let i = 0; i < n; i++) pp[slots[i]] = p[i];
       for (let r = 0; r < nr; r++) {
-        const end = c + 1 + 2 * changes[c];
-        c++;
-        for (let f = -1; ; ) {
-          const entry = at;
-          plan[entry] = r;
-          at += 2;
-          while (f >= 0 && c < end && blockOf[changes[c]] === f) {
-            plan[at] = changes[c];
-            plan[at + 1] = changes[c + 1];
-            at += 2;
-            c += 2;
-          }
-          plan[entry + 1] = (at - entry - 2) / 2;
-          copyOf[n++] = r * (nb + 1) + f + 1;
-          if (n === passRows || at + 2 + 2 * widest > planFloats) {
-            plan = this.scoreCopies(group, nr, n, planFloats);
-            changes = network.changeList; // the pass may have grown the ops' memory
-            n = at = 0;
-          }
-          while (c < end && blockOf[changes[c]] < 0) c += 2; // a protected feature's changes: no copy
-          if (!(c < end)) break;
-          f = blockOf[changes[c]];
-        }
-      }
-      if (n > 0) plan = this.scoreCopies(group, nr, n, planFloats);
-      for (let r = 0; r < nr; r++) {
-        table.probability[r0 + r] = pp[r * (nb + 1)];
-        table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * (nb + 1), nb, k, factors);
+        table.probability[r0 + r] = pp[r * stride];
+        table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * stride, stride - 1, k, factors);
       }
     }
-  }
-
-  /**
-   * Scores the `n` copies the plan lists (variants of the `records` rows of `group`) into copyP, calibrated. Returns
-   * the plan buffer's current view: the pass may have grown the ops' memory, and an old view would write nowhere.
-   */
-  private scoreCopies(group: Float32Array, records: number, n: number, planFloats: number): Float32Array {
-    const p = this.occludedP,
-      copyOf = this.copyOf,
-      pp = this.copyP;
-    calibrateProbabilities(this.network.variantProbabilities(group, records, n, p), n, this.calibration);
-    for (let i = 0; i < n; i++) pp[copyOf[i]] = p[i];
-    return this.network.planBuffer(planFloats);
   }
 }
 

@@ -1,7 +1,8 @@
-import { activationCode, type ActivationCode } from '../core/activations.js';
+import { ACTIVATION_CODES, activationCode, type ActivationCode } from '../core/activations.js';
+import { UsageError } from '../core/errors.js';
 import { transpose } from '../core/matrix.js';
 import { createInferenceOps, type InferenceOps } from '../backend/inference.js';
-import type { PreparedLinear } from '../backend/ops.js';
+import type { Occlusion, PreparedLinear } from '../backend/ops.js';
 import { positiveClassProbabilities } from '../loss/softmax.js';
 
 export interface InferenceLayer {
@@ -31,18 +32,8 @@ export class InferenceNetwork {
   private readonly widest: number;
   private cap = 0;
   private readonly bufs: { a: Float32Array; b: Float32Array; out: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0), out: new Float32Array(0) };
-  /**
-   * Variants' buffers: their plan, their first-layer outputs, and W₀ transposed (made on first use); rows' changed
-   * inputs (`changedInputs`), with the rows and the target they were compared with.
-   */
-  private readonly variants: { plan: Float32Array; z: Float32Array; w0t: Float32Array; changes: Float32Array; rows: Float32Array; to: Float32Array } = {
-    changes: new Float32Array(0),
-    rows: new Float32Array(0),
-    to: new Float32Array(0),
-    plan: new Float32Array(0),
-    z: new Float32Array(0),
-    w0t: new Float32Array(0),
-  };
+  /** Reason codes' occlusion (`prepareOcclusion`): the model's part, and the rows, their slots and a records' copy. */
+  private occlusion: (Occlusion & { z: Float32Array; slot: Float32Array; rows: Float32Array }) | null = null;
 
   constructor(layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
     this.inputDim = layers[0].inFeatures;
@@ -65,74 +56,72 @@ export class InferenceNetwork {
     return this.layers[0].nout;
   }
 
-  /**
-   * The first layer's output before its activation, W₀x + b₀, for `rows` rows of `x` (rows × firstWidth, in a buffer
-   * that the next call reuses). With `probabilitiesFromFirst` it splits the forward pass: callers that change a few
-   * inputs of a row (reason codes) update this instead of recomputing the widest product.
-   */
-  firstLayer(x: Float32Array, rows: number): Float32Array {
+  /** The first layer's output before its activation, W₀x + b₀, for `rows` rows of x (in `bufs.out`, reused by the next call). */
+  private firstLayer(x: Float32Array, rows: number): Float32Array {
     return this.run(x, rows, 0, 1).subarray(0, rows * this.firstWidth);
   }
 
-  /** P(class 1) from first-layer outputs (as `firstLayer` gives them): the rest of the forward pass. */
-  probabilitiesFromFirst(z: Float32Array, rows: number, out: Float32Array): Float32Array {
-    const logits = this.layers.length === 1 ? z : this.run(z, rows, 1, this.layers.length);
-    return positiveClassProbabilities(out, logits, rows, this.outputs);
-  }
-
   /**
-   * A plan buffer of at least `n` floats in the ops' memory, for `variantProbabilities` to read: per variant, the row of
-   * x it derives from, the number of changed inputs, then (input, new value − old value) pairs (`Ops.sparseRowUpdate`).
-   * Write it before the next call to this network; it is kept, and grown, between calls.
+   * Readies `occludedProbabilities` for the typical record `to` and each input's group (−1: never changed alone; a
+   * group is a run of consecutive inputs, numbered below stride − 1): W₀ transposed, `to` and the groups are copied
+   * into the ops' memory once.
    */
-  planBuffer(n: number): Float32Array {
-    if (this.variants.plan.length < n) this.ops.alloc(this.variants, 'plan', Math.max(n, this.variants.plan.length * 2));
-    return this.variants.plan;
-  }
-
-  /**
-   * The inputs of each of the first `rows` rows of x that differ from `to` (`Ops.changedInputs`: per row the count,
-   * then (input, to − x) pairs): what a variant toward `to` changes. In `changeList`, which stays current when later
-   * calls grow the ops' memory (a view taken before them would read nothing), until the next call to this.
-   */
-  changedInputs(x: Float32Array, rows: number, to: Float32Array): void {
-    const { ops, variants: v, inputDim: cols } = this;
-    const need = rows * (1 + 2 * cols),
-      copy = !ops.owns(x);
-    if (v.changes.length < need) ops.alloc(v, 'changes', Math.max(need, v.changes.length * 2));
-    if (v.to.length < cols) ops.alloc(v, 'to', cols);
-    if (copy && v.rows.length < rows * cols) ops.alloc(v, 'rows', Math.max(rows * cols, v.rows.length * 2));
-    v.to.set(to.subarray(0, cols));
-    if (copy) v.rows.set(x.subarray(0, rows * cols));
-    ops.changedInputs(v.changes, copy ? v.rows : x, v.to, rows, cols);
-  }
-
-  /** The last `changedInputs`' list (a current view of it). */
-  get changeList(): Float32Array {
-    return this.variants.changes;
-  }
-
-  /**
-   * P(class 1) of `rows` variants of the first `records` rows of x, each differing from its row in a few inputs as the
-   * plan (`planBuffer`) lists them: the first layer runs once per row of x, and a variant's first-layer output is its
-   * row's plus W₀ times its change (one sparse update), then the narrower layers run per variant. Reason codes'
-   * occluded copies are such variants: ~4× fewer operations than scoring them whole.
-   */
-  variantProbabilities(x: Float32Array, records: number, rows: number, out: Float32Array): Float32Array {
+  prepareOcclusion(to: Float32Array, groupOf: ArrayLike<number>, stride: number): void {
     const h = this.firstWidth,
-      v = this.variants,
-      nin = this.inputDim;
-    if (v.w0t.length === 0) {
-      this.ops.alloc(v, 'w0t', nin * h);
-      transpose(v.w0t, this.layers[0].weight, h, nin); // the weight read after the allocation: growth renews views
-    }
-    if (v.z.length < rows * h) this.ops.alloc(v, 'z', Math.max(rows * h, v.z.length * 2));
+      cols = this.inputDim;
+    if (to.length < cols || groupOf.length < cols) throw new UsageError(`occlusion: expected ${cols} inputs, got ${Math.min(to.length, groupOf.length)}`);
+    // The first layer's output is activated with the rows unless it is the logits (a model without hidden layers).
+    const act = this.layers.length === 1 ? ACTIVATION_CODES.identity : this.act;
+    const o = {
+      w: new Float32Array(0),
+      to: new Float32Array(0),
+      groupOf: new Float32Array(0),
+      cols,
+      h,
+      stride,
+      act,
+      z: new Float32Array(0),
+      slot: new Float32Array(0),
+      rows: new Float32Array(0),
+    };
+    this.ops.alloc(o, 'w', cols * h);
+    this.ops.alloc(o, 'to', cols);
+    this.ops.alloc(o, 'groupOf', cols);
+    transpose(o.w, this.layers[0].weight, h, cols); // views read after the allocations: growth renews them
+    o.to.set(to.subarray(0, cols));
+    for (let j = 0; j < cols; j++) o.groupOf[j] = groupOf[j];
+    this.occlusion = o;
+  }
+
+  /**
+   * P(class 1) of reason codes' occluded rows for the first `records` rows of x (`Ops.occludedRows`: each record, then
+   * one variant per group of inputs in which it differs from the typical record, with that group set to it) into out;
+   * returns the rows, and `occludedSlots` says whose each is. The first layer runs once per record; a variant's
+   * first-layer output is its record's plus W₀ times its change, and only the narrower layers run per variant — ~4×
+   * fewer operations than scoring the variants whole (which it matches to ~1e-6). `out` holds records·stride values.
+   */
+  occludedProbabilities(x: Float32Array, records: number, out: Float32Array): number {
+    const { ops, occlusion: o, inputDim: cols } = this;
+    if (!o) throw new UsageError('occludedProbabilities: call prepareOcclusion first');
+    const most = records * o.stride,
+      copy = !ops.owns(x);
     // Every buffer is grown before views are taken (growth would detach them mid-call).
-    this.reserve(records, h);
-    this.reserve(rows, this.outputs);
-    const base = this.firstLayer(x, records);
-    this.ops.sparseRowUpdate(v.z, base, v.w0t, h, rows, v.plan);
-    return this.probabilitiesFromFirst(rows * h === v.z.length ? v.z : v.z.subarray(0, rows * h), rows, out);
+    if (o.z.length < most * o.h) ops.alloc(o, 'z', Math.max(most * o.h, o.z.length * 2));
+    if (o.slot.length < most) ops.alloc(o, 'slot', Math.max(most, o.slot.length * 2));
+    if (copy && o.rows.length < records * cols) ops.alloc(o, 'rows', Math.max(records * cols, o.rows.length * 2));
+    this.reserve(records, o.h);
+    this.reserve(most, this.outputs);
+    if (copy) o.rows.set(x.subarray(0, records * cols));
+    const rows = copy ? o.rows : x;
+    const n = ops.occludedRows(o.z, o.slot, this.firstLayer(rows, records), rows, records, o);
+    const z = n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h);
+    positiveClassProbabilities(out, this.layers.length === 1 ? z : this.run(z, n, 1, this.layers.length, true), n, this.outputs);
+    return n;
+  }
+
+  /** Whose each row of the last `occludedProbabilities` is: record · stride + group + 1 (record · stride: the record). */
+  get occludedSlots(): Float32Array {
+    return this.occlusion?.slot ?? new Float32Array(0);
   }
 
   private get outputs(): number {
@@ -153,15 +142,16 @@ export class InferenceNetwork {
 
   /**
    * Layers [from, to) over `rows` rows of `x` (inputs when from = 0, layer from − 1's output before its activation
-   * otherwise); the output of layer to − 1, not activated, in `bufs.out` (its first rows × width values).
+   * otherwise, or after it when `activated`); the output of layer to − 1, not activated, in `bufs.out` (its first
+   * rows × width values).
    */
-  private run(x: Float32Array, rows: number, from: number, to: number): Float32Array {
+  private run(x: Float32Array, rows: number, from: number, to: number, activated = false): Float32Array {
     const { ops, bufs, layers } = this;
     const width = from === 0 ? this.inputDim : layers[from - 1].nout;
     const k = layers[to - 1].nout;
     this.reserve(rows, k);
     // Inputs are read in place where the ops own them.
-    const direct = from === 0 && ops.owns(x);
+    const direct = (from === 0 || activated) && ops.owns(x);
     for (let start = 0; start < rows; start += CHUNK) {
       const n = Math.min(CHUNK, rows - start);
       // One record is the hot case: views are made only for later chunks (a view is an allocation).
@@ -170,10 +160,11 @@ export class InferenceNetwork {
       let src = direct ? rowsOfX : bufs.a;
       let next: 'a' | 'b' = direct ? 'a' : 'b';
       // A hidden layer's output in the ops' memory is activated straight into bufs.a; anything else is copied there.
-      if (from > 0 && ops.owns(rowsOfX)) ops.activate(bufs.a, rowsOfX, n * width, this.act, null);
+      const activate = from > 0 && !activated;
+      if (activate && ops.owns(rowsOfX)) ops.activate(bufs.a, rowsOfX, n * width, this.act, null);
       else if (!direct) {
         bufs.a.set(rowsOfX);
-        if (from > 0) ops.activate(bufs.a, bufs.a, n * width, this.act, null);
+        if (activate) ops.activate(bufs.a, bufs.a, n * width, this.act, null);
       }
       for (let l = from; l < to; l++) {
         const last = l + 1 === to;

@@ -1,6 +1,6 @@
 import { ACTIVATION_CODES, GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
 import { addRowVector, matmulNT, sumRows as sumRowsRef } from '../../core/matrix.js';
-import type { PreparedLinear } from '../ops.js';
+import type { Occlusion, PreparedLinear } from '../ops.js';
 
 export { matmul, matmulNT, matmulTN } from '../../core/matrix.js';
 
@@ -22,41 +22,30 @@ export function linearInference(out: Float32Array, x: Float32Array, layer: Prepa
   return addRowVector(out, out, layer.bias, rows, layer.nout);
 }
 
-/** out[i×n] = base[src×n] + Σ d·w[j×n] over row i's changes in `plan` (see `Ops.sparseRowUpdate`), rounding as float32 does. */
-export function sparseRowUpdate(out: Float32Array, base: Float32Array, w: Float32Array, n: number, rows: number, plan: Float32Array): Float32Array {
-  let at = 0;
-  for (let i = 0; i < rows; i++) {
-    const o = i * n;
-    const src = plan[at] * n,
-      count = plan[at + 1];
-    at += 2;
-    for (let u = 0; u < n; u++) out[o + u] = base[src + u];
-    for (let c = 0; c < count; c++, at += 2) {
-      const wj = plan[at] * n,
-        d = plan[at + 1];
-      // A float32 product (exact in float64, then rounded); the sum of two float32 in float64 rounds to the float32 sum.
-      for (let u = 0; u < n; u++) out[o + u] += Math.fround(w[wj + u] * d);
-    }
-  }
-  return out;
-}
-
-/** Per row of x: the count, then (j, to[j] − x[i][j]) where not 0 (see `Ops.changedInputs`); the floats written. */
-export function changedInputs(out: Float32Array, x: Float32Array, to: Float32Array, rows: number, cols: number): number {
-  let at = 0;
-  for (let i = 0; i < rows; i++) {
-    const head = at++,
-      row = i * cols;
+/** Reason codes' occluded rows, activated, and their slots (see `Ops.occludedRows`), rounding as float32 does. */
+export function occludedRows(out: Float32Array, slot: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number {
+  const { w, to, groupOf, cols, h, stride } = o;
+  let r = 0;
+  for (let i = 0; i < records; i++) {
+    const z = base.subarray(i * h, (i + 1) * h);
+    out.set(z, r * h);
+    slot[r++] = i * stride;
+    let group = -1;
     for (let j = 0; j < cols; j++) {
-      const d = to[j] - x[row + j]; // the float32 difference once stored (a difference of two float32 rounds once)
-      if (d === 0) continue;
-      out[at] = j;
-      out[at + 1] = d;
-      at += 2;
+      const g = groupOf[j],
+        d = Math.fround(to[j] - x[i * cols + j]);
+      if (g < 0 || d === 0) continue;
+      if (g !== group) {
+        out.set(z, r * h);
+        slot[r++] = i * stride + g + 1;
+        group = g;
+      }
+      // A float32 product (exact in float64, then rounded); the sum of two float32 in float64 rounds to the float32 sum.
+      for (let u = 0, at = (r - 1) * h; u < h; u++) out[at + u] += Math.fround(w[j * h + u] * d);
     }
-    out[head] = (at - head - 1) / 2;
   }
-  return at;
+  activate(out, out, r * h, o.act, null);
+  return r;
 }
 
 /** out[c] (+)= Σ_rows x. */

@@ -1,17 +1,5 @@
 import type { Ops } from '../ops.js';
-import {
-  activate,
-  activateBackward,
-  addBias,
-  changedInputs,
-  linearInference,
-  matmul,
-  matmulNT,
-  matmulTN,
-  prepareLinear,
-  sparseRowUpdate,
-  sumRows,
-} from './dense.js';
+import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, occludedRows, sumRows } from './dense.js';
 import { dropoutMask } from './dropout.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
@@ -30,8 +18,7 @@ export const jsOps: Ops = {
   matmulTN,
   prepareLinear,
   linearInference,
-  sparseRowUpdate,
-  changedInputs,
+  occludedRows,
   addBias,
   sumRows,
   activate,

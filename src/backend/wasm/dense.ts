@@ -4,17 +4,7 @@ import type { WasmArena } from './arena.js';
 
 type DenseOps = Pick<
   Ops,
-  | 'matmul'
-  | 'matmulNT'
-  | 'matmulTN'
-  | 'prepareLinear'
-  | 'linearInference'
-  | 'sparseRowUpdate'
-  | 'changedInputs'
-  | 'addBias'
-  | 'sumRows'
-  | 'activate'
-  | 'activateBackward'
+  'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'occludedRows' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'
 >;
 
 /** A prepared layer with the byte offsets of its weights, bias and packed weights (0: none) in the arena. */
@@ -99,12 +89,8 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       ex.addBias(o, layer.b, rows, nout);
       return out;
     },
-    sparseRowUpdate(out, base, w, n, rows, plan) {
-      ex.sparseRowUpdate(at(out), at(base), at(w), n, rows, at(plan));
-      return out;
-    },
-    changedInputs(out, x, to, rows, cols) {
-      return ex.changedInputs(at(out), at(x), at(to), rows, cols);
+    occludedRows(out, slot, base, x, records, o) {
+      return ex.occludedRows(at(out), at(slot), at(base), at(o.w), at(x), at(o.to), at(o.groupOf), records, o.cols, o.h, o.stride, o.act, LEAKY_RELU_SLOPE);
     },
     addBias(out, bias, rows, cols) {
       ex.addBias(at(out), at(bias), rows, cols);
