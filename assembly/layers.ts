@@ -135,25 +135,25 @@ export function sumRows(out: usize, x: usize, rows: i32, cols: i32, accumulate: 
  * record itself), then one row per group of inputs in which x[i] differs from `to` (to[j] − x[i][j] not 0, NaN
  * included): base[i] + Σ d·w[j×h] over the group's changed inputs j in input order — the record's first layer with
  * that group's inputs set to `to`. groupOf[j] is input j's group (−1: never changed alone, no row); a group is a run
- * of consecutive inputs. slot[r] = i·stride + group + 1 for row r (i·stride for the record). Indices as f32 (exact
+ * of consecutive inputs. group[r] is row r's group, −1 for a record's own row (its first). Indices as f32 (exact
  * below 2²⁴). Each difference, product and sum rounds to f32 in that order, as the js op; the activation is `activate`.
- * Returns the rows written: at most records·stride, stride more than the greatest group.
+ * Returns the rows written: at most records·(groups + 1).
  */
 export function occludedRows(
-  out: usize, slot: usize, base: usize, w: usize, x: usize, to: usize, groupOf: usize,
-  records: i32, cols: i32, h: i32, stride: i32, act: i32, slope: f32,
+  out: usize, group: usize, base: usize, w: usize, x: usize, to: usize, groupOf: usize,
+  records: i32, cols: i32, h: i32, act: i32, slope: f32,
 ): i32 {
   const rowBytes = <usize>h << 2;
-  let o = out, s = slot;
+  let o = out, s = group;
   for (let i = 0; i < records; i++) {
     const z = base + <usize>i * rowBytes;
     const xi = x + (<usize>(i * cols) << 2);
     changedRow(o, z, w, 0, h, act, slope);
-    store<f32>(s, <f32>(i * stride));
+    store<f32>(s, -1);
     s += 4;
     o += rowBytes;
     // The open row's group (−1: none), its changes held back (up to HELD), or written into the row once more came.
-    let group = -1, held = 0, written = false;
+    let open = -1, held = 0, written = false;
     let j = 0;
     while (j < cols) {
       // Four inputs at a time: a mask of the changed ones, most often empty.
@@ -170,14 +170,14 @@ export function occludedRows(
         const g = <i32>load<f32>(groupOf + (<usize>q << 2));
         const d = load<f32>(to + (<usize>q << 2)) - load<f32>(xi + (<usize>q << 2));
         if (g < 0 || d == 0) continue;
-        if (g != group) {
-          if (group >= 0) {
+        if (g != open) {
+          if (open >= 0) {
             closeRow(o, z, w, held, written, h, act, slope);
             o += rowBytes;
           }
-          store<f32>(s, <f32>(i * stride + g + 1));
+          store<f32>(s, <f32>g);
           s += 4;
-          group = g;
+          open = g;
           held = 0;
           written = false;
         }
@@ -198,12 +198,12 @@ export function occludedRows(
         }
       }
     }
-    if (group >= 0) {
+    if (open >= 0) {
       closeRow(o, z, w, held, written, h, act, slope);
       o += rowBytes;
     }
   }
-  return <i32>((s - slot) >> 2);
+  return <i32>((s - group) >> 2);
 }
 
 /** Changes `occludedRows` holds back for one row before writing it in one pass. */

@@ -46,7 +46,7 @@ export interface PreparedLinear {
 /**
  * What `Ops.occludedRows` reads of a model, fixed between calls: W₀ transposed (`w`: cols rows of h), the typical
  * record `to` (cols values), and each input's group (`groupOf`, as floats: −1 for an input never changed alone, such
- * as a protected attribute's; a group is a run of consecutive inputs, numbered below `stride` − 1).
+ * as a protected attribute's; a group is a run of consecutive inputs, numbered 0 … groups − 1).
  */
 export interface Occlusion {
   w: Float32Array;
@@ -54,7 +54,7 @@ export interface Occlusion {
   groupOf: Float32Array;
   cols: number;
   h: number;
-  stride: number;
+  groups: number;
   act: ActivationCode;
 }
 
@@ -94,12 +94,12 @@ export interface Ops {
    * Reason codes' occluded rows, activated (`o.act`): per record i of x (records × o.cols), its first-layer output
    * base[i] (o.h values: the record itself), then one row per group of inputs in which x[i] differs from `o.to`
    * (to[j] − x[i][j] not 0, NaN included): base[i] + Σ d·o.w[j] over the group's changed inputs j, in input order —
-   * the record's first layer with that group's inputs set to the typical record's. `slot[r]` gets row r's
-   * i·o.stride + group + 1 (i·o.stride for the record itself). Each difference, product and sum rounds to float32 in
+   * the record's first layer with that group's inputs set to the typical record's. `group[r]` gets row r's group, −1
+   * for a record's own row (its first, so the rows of record i run from its −1 to the next). Each difference, product and sum rounds to float32 in
    * that order, and the activation is `activate`'s, so a backend agrees with its own forward pass to the bit. Returns
-   * the rows written (at most records·o.stride).
+   * the rows written (at most records·(o.groups + 1)).
    */
-  occludedRows(out: Float32Array, slot: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number;
+  occludedRows(out: Float32Array, group: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

@@ -13,7 +13,7 @@ import { checkProbabilities, checkRecord } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
-import { NOT_SCORED, rankInto, reasonTable, type ReasonTable } from './rank.js';
+import { rankInto, reasonTable, type ReasonTable } from './rank.js';
 import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -97,7 +97,6 @@ export class Scorer {
   /** explain()'s and reasonsEncoded()'s buffers (the record encoded; its copies' probabilities), grown once. */
   private readonly record: Float32Array;
   private occludedP = new Float32Array(0);
-  private copyP = new Float32Array(0);
   /** Whether the network holds the typical record and the features' inputs (`prepareOcclusion`, on first use). */
   private occlusionReady = false;
   /** explain()'s reason table (one record), grown to the largest k asked. */
@@ -313,31 +312,30 @@ export class Scorer {
   private occlusion(x: Float32Array, rows: number, k: number, table: ReasonTable): void {
     const cols = this.preprocessor.cols;
     const { blocks, network } = this;
-    const stride = blocks.length + 1; // a record's slots: the record itself, then one per feature
-    const records = Math.max(1, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols) / stride));
+    const most = blocks.length + 1; // a record's rows at most: the record itself, then one per feature
+    const records = Math.max(1, Math.floor(EXPLAIN_FLOATS / Math.max(network.firstWidth, cols) / most));
     if (!this.occlusionReady) {
       const groupOf = new Int32Array(cols).fill(-1); // each input's feature (−1 for a protected one: no copy)
       blocks.forEach((b, f) => {
         if (!b.isProtected) groupOf.fill(f, b.start, b.end);
       });
-      network.prepareOcclusion(this.baseline, groupOf, stride);
+      network.prepareOcclusion(this.baseline, groupOf, blocks.length);
       this.occlusionReady = true;
     }
-    if (this.occludedP.length < records * stride) this.occludedP = new Float32Array(records * stride);
-    if (this.copyP.length < records * stride) this.copyP = new Float32Array(records * stride);
+    if (this.occludedP.length < records * most) this.occludedP = new Float32Array(records * most);
     const p = this.occludedP,
-      pp = this.copyP, // by record · stride + feature + 1 (0: the record itself); NOT_SCORED: no copy
       factors = scalingFactors(this.scaling);
     for (let r0 = 0; r0 < rows; r0 += records) {
       const nr = Math.min(records, rows - r0);
-      pp.fill(NOT_SCORED, 0, nr * stride);
       const n = network.occludedProbabilities(x.subarray(r0 * cols, (r0 + nr) * cols), nr, p);
       calibrateProbabilities(p, n, this.calibration);
-      const slots = network.occludedSlots;
-      for (let i = 0; i < n; i++) pp[slots[i]] = p[i];
-      for (let r = 0; r < nr; r++) {
-        table.probability[r0 + r] = pp[r * stride];
-        table.count[r0 + r] = rankInto(table, (r0 + r) * k, pp, r * stride, stride - 1, k, factors);
+      const features = network.occludedGroups; // a row's feature; −1 where a record's own rows begin
+      for (let r = 0, from = 0; r < nr; r++) {
+        let to = from + 1;
+        while (to < n && features[to] >= 0) to++;
+        table.probability[r0 + r] = p[from];
+        table.count[r0 + r] = rankInto(table, (r0 + r) * k, p, features, from, to, k, factors);
+        from = to;
       }
     }
   }

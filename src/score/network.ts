@@ -32,8 +32,8 @@ export class InferenceNetwork {
   private readonly widest: number;
   private cap = 0;
   private readonly bufs: { a: Float32Array; b: Float32Array; out: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0), out: new Float32Array(0) };
-  /** Reason codes' occlusion (`prepareOcclusion`): the model's part, and the rows, their slots and a records' copy. */
-  private occlusion: (Occlusion & { z: Float32Array; slot: Float32Array; rows: Float32Array }) | null = null;
+  /** Reason codes' occlusion (`prepareOcclusion`): the model's part, and the rows, their groups and a records' copy. */
+  private occlusion: (Occlusion & { z: Float32Array; group: Float32Array; rows: Float32Array }) | null = null;
 
   constructor(layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
     this.inputDim = layers[0].inFeatures;
@@ -63,10 +63,10 @@ export class InferenceNetwork {
 
   /**
    * Readies `occludedProbabilities` for the typical record `to` and each input's group (−1: never changed alone; a
-   * group is a run of consecutive inputs, numbered below stride − 1): W₀ transposed, `to` and the groups are copied
-   * into the ops' memory once.
+   * group is a run of consecutive inputs, numbered 0 … groups − 1): W₀ transposed, `to` and the groups are copied into
+   * the ops' memory once.
    */
-  prepareOcclusion(to: Float32Array, groupOf: ArrayLike<number>, stride: number): void {
+  prepareOcclusion(to: Float32Array, groupOf: ArrayLike<number>, groups: number): void {
     const h = this.firstWidth,
       cols = this.inputDim;
     if (to.length < cols || groupOf.length < cols) throw new UsageError(`occlusion: expected ${cols} inputs, got ${Math.min(to.length, groupOf.length)}`);
@@ -78,10 +78,10 @@ export class InferenceNetwork {
       groupOf: new Float32Array(0),
       cols,
       h,
-      stride,
+      groups,
       act,
       z: new Float32Array(0),
-      slot: new Float32Array(0),
+      group: new Float32Array(0),
       rows: new Float32Array(0),
     };
     this.ops.alloc(o, 'w', cols * h);
@@ -96,32 +96,36 @@ export class InferenceNetwork {
   /**
    * P(class 1) of reason codes' occluded rows for the first `records` rows of x (`Ops.occludedRows`: each record, then
    * one variant per group of inputs in which it differs from the typical record, with that group set to it) into out;
-   * returns the rows, and `occludedSlots` says whose each is. The first layer runs once per record; a variant's
+   * returns the rows, and `occludedGroups` says whose each is. The first layer runs once per record; a variant's
    * first-layer output is its record's plus W₀ times its change, and only the narrower layers run per variant — ~4×
-   * fewer operations than scoring the variants whole (which it matches to ~1e-6). `out` holds records·stride values.
+   * fewer operations than scoring the variants whole (which it matches to ~1e-6). `out` holds records·(groups + 1)
+   * values.
    */
   occludedProbabilities(x: Float32Array, records: number, out: Float32Array): number {
     const { ops, occlusion: o, inputDim: cols } = this;
     if (!o) throw new UsageError('occludedProbabilities: call prepareOcclusion first');
-    const most = records * o.stride,
+    const most = records * (o.groups + 1),
       copy = !ops.owns(x);
     // Every buffer is grown before views are taken (growth would detach them mid-call).
     if (o.z.length < most * o.h) ops.alloc(o, 'z', Math.max(most * o.h, o.z.length * 2));
-    if (o.slot.length < most) ops.alloc(o, 'slot', Math.max(most, o.slot.length * 2));
+    if (o.group.length < most) ops.alloc(o, 'group', Math.max(most, o.group.length * 2));
     if (copy && o.rows.length < records * cols) ops.alloc(o, 'rows', Math.max(records * cols, o.rows.length * 2));
     this.reserve(records, o.h);
     this.reserve(most, this.outputs);
     if (copy) o.rows.set(x.subarray(0, records * cols));
     const rows = copy ? o.rows : x;
-    const n = ops.occludedRows(o.z, o.slot, this.firstLayer(rows, records), rows, records, o);
+    const n = ops.occludedRows(o.z, o.group, this.firstLayer(rows, records), rows, records, o);
     const z = n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h);
     positiveClassProbabilities(out, this.layers.length === 1 ? z : this.run(z, n, 1, this.layers.length, true), n, this.outputs);
     return n;
   }
 
-  /** Whose each row of the last `occludedProbabilities` is: record · stride + group + 1 (record · stride: the record). */
-  get occludedSlots(): Float32Array {
-    return this.occlusion?.slot ?? new Float32Array(0);
+  /**
+   * Whose each row of the last `occludedProbabilities` is: its group, −1 for a record itself (a record's row comes
+   * first, then its variants', records in order).
+   */
+  get occludedGroups(): Float32Array {
+    return this.occlusion?.group ?? new Float32Array(0);
   }
 
   private get outputs(): number {

@@ -1,8 +1,5 @@
 import { pointsWith, type ScalingFactors } from '../metrics/scorecard.js';
 
-/** Marks an occluded copy that was not scored (its feature is at its typical value already): not a probability. */
-export const NOT_SCORED = -1;
-
 /**
  * Reason codes of many records in typed arrays (what `Scorer.reasonTable` fills, no object per reason): record r's
  * codes are entries r·k … r·k + count[r] − 1 of `feature` (a feature's index in `Scorer.features`), `contribution`
@@ -37,28 +34,39 @@ export function reasonTable(rows: number, k: number): ReasonTable {
 }
 
 /**
- * Writes the top `k` features by positive contribution p[from] − p[from + 1 + f] (f < features) into the table at
- * entry `at` (features not scored, at their typical value, are none), largest first, on ties the earlier feature
- * first; returns how many, or −1 when a value is neither a probability in [0, 1] nor NOT_SCORED (no reasons without
- * probabilities). Points only for the ones kept (two logarithms each): the typical copy's points minus the record's, by
- * the scaling's factors (`scalingFactors`).
+ * Writes the top `k` features by positive contribution p[from] − p[r] into the table at entry `at`: p[from] is the
+ * record's probability, p[r] for from < r < to its copies', copy r with feature features[r] at its typical value
+ * (features without a copy are at theirs already: none). Largest first, on ties the lower feature first; returns how
+ * many, or −1 when a value is not a probability in [0, 1] (no reasons without probabilities). Points only for the ones
+ * kept (two logarithms each): the typical copy's points minus the record's, by the scaling's factors (`scalingFactors`).
  * @example
- * const n = rankInto(table, 0, probabilities, 0, features, 3, scalingFactors(DEFAULT_SCALING));
+ * // a record at 0.3, its copies with features 4 and 7 at their typical values at 0.1 and 0.25
+ * rankInto(table, 0, Float32Array.of(0.3, 0.1, 0.25), [-1, 4, 7], 0, 3, 2, scalingFactors(DEFAULT_SCALING)); // 2: 4, then 7
  */
-export function rankInto(table: ReasonTable, at: number, p: Float32Array, from: number, features: number, k: number, scaling: ScalingFactors): number {
+export function rankInto(
+  table: ReasonTable,
+  at: number,
+  p: Float32Array,
+  features: ArrayLike<number>,
+  from: number,
+  to: number,
+  k: number,
+  scaling: ScalingFactors,
+): number {
   const { feature, contribution: contributions } = table;
   const own = p[from];
   if (!(own >= 0 && own <= 1)) return -1;
   let n = 0;
-  for (let f = 0; f < features; f++) {
-    const q = p[from + 1 + f];
-    if (q === NOT_SCORED) continue;
+  for (let r = from + 1; r < to; r++) {
+    const q = p[r],
+      f = features[r];
     if (!(q >= 0 && q <= 1)) return -1;
     const c = own - q;
-    if (!(c > 0) || k === 0 || (n === k && c <= contributions[at + k - 1])) continue;
+    const last = at + k - 1;
+    if (!(c > 0) || k === 0 || (n === k && (c < contributions[last] || (c === contributions[last] && f > feature[last])))) continue;
     if (n < k) n++;
     let i = n - 1; // the last slot is free (or held the smallest, now dropped): shift the smaller ones down
-    while (i > 0 && contributions[at + i - 1] < c) {
+    while (i > 0 && (contributions[at + i - 1] < c || (contributions[at + i - 1] === c && feature[at + i - 1] > f))) {
       contributions[at + i] = contributions[at + i - 1];
       feature[at + i] = feature[at + i - 1];
       i--;

@@ -81,7 +81,7 @@ function occlusionInputs(rng: Rng, records: number, cols: number, h: number, spe
     const t = to[i % cols];
     return rng.float() < same ? (t === 0 && rng.float() < 0.5 ? -0 : t) : v;
   });
-  const o = { w: values(rng, cols * h, special), to, groupOf, cols, h, stride: groups + 1, act };
+  const o = { w: values(rng, cols * h, special), to, groupOf, cols, h, groups, act };
   return { o, x, base: values(rng, records * h, special) };
 }
 
@@ -100,11 +100,11 @@ describe('the js occludedRows (the reference)', () => {
       fc.property(occlusionCase, ({ records, cols, h, seed, act }) => {
         const { o, x, base } = occlusionInputs(new Rng(seed), records, cols, h, false, act);
         const want: number[] = [],
-          slots: number[] = [];
+          groupsOfRows: number[] = [];
         for (let i = 0; i < records; i++) {
           const record = Array.from(base.subarray(i * h, (i + 1) * h));
           want.push(...record);
-          slots.push(i * o.stride);
+          groupsOfRows.push(-1);
           const byGroup = new Map<number, number[]>();
           for (let j = 0; j < cols; j++) {
             const d = Math.fround(o.to[j] - x[i * cols + j]);
@@ -115,13 +115,13 @@ describe('the js occludedRows (the reference)', () => {
           }
           for (const [g, row] of [...byGroup].sort((a, b) => a[0] - b[0])) {
             want.push(...row);
-            slots.push(i * o.stride + g + 1);
+            groupsOfRows.push(g);
           }
         }
-        const out = new Float32Array(records * o.stride * h),
-          slot = new Float32Array(records * o.stride);
-        expect(js.occludedRows(out, slot, base, x, records, o)).toBe(slots.length);
-        expect(Array.from(slot.subarray(0, slots.length))).toEqual(slots);
+        const out = new Float32Array(records * (o.groups + 1) * h),
+          group = new Float32Array(records * (o.groups + 1));
+        expect(js.occludedRows(out, group, base, x, records, o)).toBe(groupsOfRows.length);
+        expect(Array.from(group.subarray(0, groupsOfRows.length))).toEqual(groupsOfRows);
         const activated = js.activate(new Float32Array(want.length), Float32Array.from(want), want.length, act, null);
         agree(out.subarray(0, want.length), activated, 2e-6 * 13, 'occludedRows');
       }),
@@ -131,20 +131,20 @@ describe('the js occludedRows (the reference)', () => {
 });
 
 describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
-  it('occludedRows: the same rows and slots (bits before the activation), empty batches and groups included', () => {
+  it('occludedRows: the same rows and groups (bits before the activation), empty batches and groups included', () => {
     fc.assert(
       fc.property(occlusionCase, ({ records, cols, h, seed, special, act }) => {
         const { o, x, base } = occlusionInputs(new Rng(seed), records, cols, h, special, act);
-        const size = records * o.stride;
+        const size = records * (o.groups + 1);
         const want = new Float32Array(size * h),
-          wantSlot = new Float32Array(size);
-        const n = js.occludedRows(want, wantSlot, base, x, records, o);
+          wantGroup = new Float32Array(size);
+        const n = js.occludedRows(want, wantGroup, base, x, records, o);
         const out = on(ops, new Float32Array(size * h)),
-          slot = on(ops, new Float32Array(size));
+          group = on(ops, new Float32Array(size));
         const placed = { ...o, w: on(ops, o.w), to: on(ops, o.to), groupOf: on(ops, o.groupOf) };
         for (const k of ['w', 'to', 'groupOf'] as const) placed[k] = fresh(placed[k]);
-        expect(ops.occludedRows(fresh(out), fresh(slot), on(ops, base), on(ops, x), records, placed)).toBe(n);
-        agree(fresh(slot).subarray(0, n), wantSlot.subarray(0, n), 0, 'occludedRows slots');
+        expect(ops.occludedRows(fresh(out), fresh(group), on(ops, base), on(ops, x), records, placed)).toBe(n);
+        agree(fresh(group).subarray(0, n), wantGroup.subarray(0, n), 0, 'occludedRows groups');
         // Identity and ReLU round as each backend's sum does; the others' activations agree as `activate` does.
         agree(fresh(out).subarray(0, n * h), want.subarray(0, n * h), act <= ACTIVATION_CODES.relu ? 0 : 1e-6, 'occludedRows');
       }),

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { exactPoints, loadScorerSync, reasonTable } from '../../src/score/index.js';
-import { NOT_SCORED, rankInto } from '../../src/score/rank.js';
+import { rankInto } from '../../src/score/rank.js';
 import { DEFAULT_SCALING, scalingFactors } from '../../src/metrics/scorecard.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
@@ -130,24 +130,38 @@ describe('reason codes with evidence, and protected features', () => {
 
 describe('rankInto (one record among others in a buffer of probabilities)', () => {
   const factors = scalingFactors(DEFAULT_SCALING);
-  // At offset 1: the record's own probability, then one per feature (NOT_SCORED: at its typical value).
+  // Rows 1–4: the record's own probability, then its copies (features 0, 2, 3: feature 1 is at its typical value).
   const probabilities = (...copies: number[]) => Float32Array.of(0.123, 0.6, ...copies, 0.99);
-  it('ranks positive contributions, largest first, skipping features not scored; points as exactPoints gives them', () => {
+  const features = [-1, -1, 0, 2, 3, -1];
+  it('ranks positive contributions, largest first, over the copies there are; points as exactPoints gives them', () => {
     const table = reasonTable(1, 2);
-    const p = probabilities(0.5, NOT_SCORED, 0.2, 0.7);
-    expect(rankInto(table, 0, p, 1, 4, 2, factors)).toBe(2);
+    const p = probabilities(0.5, 0.2, 0.7);
+    expect(rankInto(table, 0, p, features, 1, 5, 2, factors)).toBe(2);
     expect(Array.from(table.feature)).toEqual([2, 0]);
-    expect(Array.from(table.contribution)).toEqual([p[1] - p[4], p[1] - p[2]]);
-    expect(table.points[0]).toBe(exactPoints(p[4], DEFAULT_SCALING) - exactPoints(p[1], DEFAULT_SCALING));
-    expect(rankInto(reasonTable(1, 0), 0, p, 1, 4, 0, factors)).toBe(0);
+    expect(Array.from(table.contribution)).toEqual([p[1] - p[3], p[1] - p[2]]);
+    expect(table.points[0]).toBe(exactPoints(p[3], DEFAULT_SCALING) - exactPoints(p[1], DEFAULT_SCALING));
+    expect(rankInto(reasonTable(1, 0), 0, p, features, 1, 5, 0, factors)).toBe(0);
   });
-  it('gives −1 (no reasons) when the record or any scored copy is not a probability in [0, 1], whatever k', () => {
+  it('on equal contributions the lower feature comes first, in whatever order the copies come', () => {
+    const p = Float32Array.of(0.6, 0.5, 0.2, 0.5, 0.5);
+    for (const order of [
+      [-1, 9, 4, 2, 7],
+      [-1, 2, 4, 7, 9],
+      [-1, 7, 9, 2, 4],
+    ]) {
+      const table = reasonTable(1, 3);
+      expect(rankInto(table, 0, p, order, 0, 5, 3, factors)).toBe(3);
+      const tied = order.filter((_, r) => r > 0 && p[r] === 0.5).sort((a, b) => a - b);
+      expect(Array.from(table.feature)).toEqual([order[2], ...tied.slice(0, 2)]);
+    }
+  });
+  it('gives −1 (no reasons) when the record or any copy is not a probability in [0, 1], whatever k', () => {
     for (const k of [0, 2]) {
-      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, NOT_SCORED, Number.NaN, 0.7), 1, 4, k, factors)).toBe(-1);
-      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, 1.5, 0.2, 0.7), 1, 4, k, factors)).toBe(-1);
-      const own = probabilities(0.5, 0.4, 0.2, 0.7);
+      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, Number.NaN, 0.7), features, 1, 5, k, factors)).toBe(-1);
+      expect(rankInto(reasonTable(1, k), 0, probabilities(1.5, 0.2, 0.7), features, 1, 5, k, factors)).toBe(-1);
+      const own = probabilities(0.4, 0.2, 0.7);
       own[1] = Number.NaN;
-      expect(rankInto(reasonTable(1, k), 0, own, 1, 4, k, factors)).toBe(-1);
+      expect(rankInto(reasonTable(1, k), 0, own, features, 1, 5, k, factors)).toBe(-1);
     }
   });
 });

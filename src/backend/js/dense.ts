@@ -22,23 +22,23 @@ export function linearInference(out: Float32Array, x: Float32Array, layer: Prepa
   return addRowVector(out, out, layer.bias, rows, layer.nout);
 }
 
-/** Reason codes' occluded rows, activated, and their slots (see `Ops.occludedRows`), rounding as float32 does. */
-export function occludedRows(out: Float32Array, slot: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number {
-  const { w, to, groupOf, cols, h, stride } = o;
+/** Reason codes' occluded rows, activated, and their groups (see `Ops.occludedRows`), rounding as float32 does. */
+export function occludedRows(out: Float32Array, group: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number {
+  const { w, to, groupOf, cols, h } = o;
   let r = 0;
   for (let i = 0; i < records; i++) {
     const z = base.subarray(i * h, (i + 1) * h);
     out.set(z, r * h);
-    slot[r++] = i * stride;
-    let group = -1;
+    group[r++] = -1;
+    let open = -1;
     for (let j = 0; j < cols; j++) {
       const g = groupOf[j],
         d = Math.fround(to[j] - x[i * cols + j]);
       if (g < 0 || d === 0) continue;
-      if (g !== group) {
+      if (g !== open) {
         out.set(z, r * h);
-        slot[r++] = i * stride + g + 1;
-        group = g;
+        group[r++] = g;
+        open = g;
       }
       // A float32 product (exact in float64, then rounded); the sum of two float32 in float64 rounds to the float32 sum.
       for (let u = 0, at = (r - 1) * h; u < h; u++) out[at + u] += Math.fround(w[j * h + u] * d);

@@ -89,8 +89,8 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       ex.addBias(o, layer.b, rows, nout);
       return out;
     },
-    occludedRows(out, slot, base, x, records, o) {
-      return ex.occludedRows(at(out), at(slot), at(base), at(o.w), at(x), at(o.to), at(o.groupOf), records, o.cols, o.h, o.stride, o.act, LEAKY_RELU_SLOPE);
+    occludedRows(out, group, base, x, records, o) {
+      return ex.occludedRows(at(out), at(group), at(base), at(o.w), at(x), at(o.to), at(o.groupOf), records, o.cols, o.h, o.act, LEAKY_RELU_SLOPE);
     },
     addBias(out, bias, rows, cols) {
       ex.addBias(at(out), at(bias), rows, cols);
