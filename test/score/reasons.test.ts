@@ -16,6 +16,7 @@ const records = table.rows.slice(0, 900).map((r) => Object.fromEntries(table.col
 
 describe.each([
   ['[16, 8], tanh', [16, 8], 'tanh'],
+  ['[12], leaky_relu (the logits right after the copies)', [12], 'leaky_relu'],
   ['no hidden layer', [], 'relu'],
 ] as const)('reasonsEncoded, %s', (_, hidden, activation) => {
   const model = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [...hidden], activation, seed: 5, backend: 'js' });
