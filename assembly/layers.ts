@@ -1,5 +1,7 @@
 // Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
 
+import { axpy } from './optim';
+
 // GELU, tanh form (src/core/activations.ts): ½x(1 + tanh(√(2/π)(x + 0.044715x³))), in f64 like the js op.
 const GELU_K: f64 = 0.7978845608028654;
 const GELU_A: f64 = 0.044715;
@@ -189,12 +191,13 @@ export function occludedRows(
           if (!written) {
             // More changes than are held: the row is written (pre-activation) and takes the rest in place.
             memory.copy(o, z, rowBytes);
-            for (let c = 0; c < held; c++) addScaledRow(o, w, HELD_CHANGES + (<usize>c << 3), h);
+            for (let c = 0; c < held; c++) {
+              const change = HELD_CHANGES + (<usize>c << 3);
+              axpy(o, load<f32>(change, 4), w + (<usize>load<i32>(change) * <usize>h << 2), h);
+            }
             written = true;
           }
-          store<i32>(HELD_CHANGES, q);
-          store<f32>(HELD_CHANGES, d, 4);
-          addScaledRow(o, w, HELD_CHANGES, h);
+          axpy(o, d, w + (<usize>q * <usize>h << 2), h);
         }
       }
     }
@@ -217,24 +220,6 @@ const HELD_CHANGES: usize = memory.data(HELD << 3);
 function closeRow(o: usize, z: usize, w: usize, held: i32, written: bool, h: i32, act: i32, slope: f32): void {
   if (written) activate(o, o, h, act, slope, 0);
   else changedRow(o, z, w, held, h, act, slope);
-}
-
-/** o[u] += w[q×h + u]·d for the (q, d) pair at `change`, one f32 product and sum at a time. */
-function addScaledRow(o: usize, w: usize, change: usize, h: i32): void {
-  const wq = w + (<usize>load<i32>(change) * <usize>h << 2);
-  const d = load<f32>(change, 4);
-  let u = 0;
-  if (ASC_FEATURE_SIMD) {
-    const dv = f32x4.splat(d);
-    for (; u + 4 <= h; u += 4) {
-      const p = o + (<usize>u << 2);
-      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(wq + (<usize>u << 2)), dv)));
-    }
-  }
-  for (; u < h; u++) {
-    const p = o + (<usize>u << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(wq + (<usize>u << 2)) * d);
-  }
 }
 
 /**
