@@ -63,10 +63,10 @@ export function rankInto(
     if (!(q >= 0 && q <= 1)) return -1;
     const c = own - q;
     const last = at + k - 1;
-    if (!(c > 0) || k === 0 || (n === k && (c < contributions[last] || (c === contributions[last] && f > feature[last])))) continue;
+    if (!(c > 0) || k === 0 || (n === k && !ranksBefore(c, f, contributions[last], feature[last]))) continue;
     if (n < k) n++;
-    let i = n - 1; // the last slot is free (or held the smallest, now dropped): shift the smaller ones down
-    while (i > 0 && (contributions[at + i - 1] < c || (contributions[at + i - 1] === c && feature[at + i - 1] > f))) {
+    let i = n - 1; // the last slot is free (or held the smallest, now dropped): shift the ones it ranks before down
+    while (i > 0 && ranksBefore(c, f, contributions[at + i - 1], feature[at + i - 1])) {
       contributions[at + i] = contributions[at + i - 1];
       feature[at + i] = feature[at + i - 1];
       i--;
@@ -77,4 +77,9 @@ export function rankInto(
   const ownPoints = pointsWith(own, scaling);
   for (let i = 0; i < n; i++) table.points[at + i] = pointsWith(own - contributions[at + i], scaling) - ownPoints;
   return n;
+}
+
+/** Whether contribution c of feature f ranks before contribution c2 of feature f2: larger first, then the lower feature. */
+function ranksBefore(c: number, f: number, c2: number, f2: number): boolean {
+  return c > c2 || (c === c2 && f < f2);
 }
