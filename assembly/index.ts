@@ -10,6 +10,7 @@
 export * from './sgemm';
 export * from './sparse';
 export * from './layers';
+export * from './logistic';
 export * from './dropout';
 export * from './optim';
 

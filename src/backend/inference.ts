@@ -5,8 +5,8 @@ import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
 import { detectWasm } from './wasm/module.js';
 
-/** The ops scoring needs: memory, prepared layers, the inference linear op, reason codes' occluded rows and the activation. */
-export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'occludedRows' | 'activate'>;
+/** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and the activation. */
+export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'activate'>;
 
 /**
  * Inference ops only — what the edge scorer registers, so its bundle and its cold start carry no training kernels:
@@ -32,6 +32,7 @@ export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { o
         owns: (a) => arena.owns(a),
         prepareLinear: dense.prepareLinear,
         linearInference: dense.linearInference,
+        binaryProbabilities: dense.binaryProbabilities,
         occludedRows: dense.occludedRows,
         activate: dense.activate,
       },

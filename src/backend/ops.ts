@@ -91,6 +91,13 @@ export interface Ops {
    */
   linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array;
   /**
+   * A binary model's last layer (2 outputs) to P(class 1): out[r] = logisticOfDifference(l1 − l0) with l =
+   * `linearInference` of the row `activate`d by `act` — the bits of those two ops and `positiveClassProbabilities`
+   * in turn wherever the runtime's Math.exp is fdlibm's (V8's), with no pass over the activations or the logits
+   * between them: scoring's and reason codes' last step.
+   */
+  binaryProbabilities(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number, act: ActivationCode): Float32Array;
+  /**
    * Reason codes' occluded rows, activated (`o.act`): per record i of x (records × o.cols), its first-layer output
    * base[i] (o.h values: the record itself), then one row per group of inputs in which x[i] differs from `o.to`
    * (to[j] − x[i][j] not 0, NaN included): base[i] + Σ d·o.w[j] over the group's changed inputs j, in input order —

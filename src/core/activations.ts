@@ -35,3 +35,16 @@ export function activationCode(name: string): ActivationCode {
   if (!(ACTIVATIONS as readonly string[]).includes(name)) throw new UsageError(`activation: unknown name '${name}' (known: ${ACTIVATIONS.join(', ')})`);
   return ACTIVATION_CODES[name as ActivationName];
 }
+
+/**
+ * P(class 1) from a binary model's logit difference d = l1 − l0 (the softmax of two logits is the logistic of their
+ * difference), in the form stable for either sign: 1/(1 + e^−d) for d ≥ 0, e^d/(1 + e^d) below — one exp, e^−|d|, and
+ * a select for the numerator instead of a branch on the sign (half the copies of reason codes go each way). The WASM
+ * `binaryProbabilities` performs the same operations with fdlibm's exp, V8's Math.exp.
+ * @example
+ * logisticOfDifference(2); // 0.8807970779778823
+ */
+export function logisticOfDifference(d: number): number {
+  const e = Math.exp(-Math.abs(d));
+  return (d >= 0 ? 1 : e) / (1 + e);
+}

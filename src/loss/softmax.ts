@@ -1,3 +1,5 @@
+import { logisticOfDifference } from '../core/activations.js';
+
 /**
  * Row-wise numerically stable softmax: out[r×k] = exp(x − max) / Σ exp(x − max). out may alias x.
  * @example
@@ -42,11 +44,7 @@ export function logSumExp(x: ArrayLike<number>, offset: number, k: number): numb
  */
 export function positiveClassProbabilities(out: Float32Array, logits: ArrayLike<number>, rows: number, stride = 2, offset = 0): Float32Array {
   for (let i = 0; i < rows; i++) {
-    const d = logits[i * stride + 1] - logits[i * stride];
-    // 1/(1 + e^−d) for d ≥ 0, e^d/(1 + e^d) below: one exp, e^−|d|, and a select for the numerator instead of a
-    // branch on the sign (half the copies of reason codes go each way); the same operations, so the same bits.
-    const e = Math.exp(-Math.abs(d));
-    out[offset + i] = (d >= 0 ? 1 : e) / (1 + e);
+    out[offset + i] = logisticOfDifference(logits[i * stride + 1] - logits[i * stride]);
   }
   return out;
 }

@@ -19,8 +19,10 @@ const CHUNK = 256;
 /**
  * Inference-only forward pass for scoring, against the op layer: per hidden layer `linearInference` (the packed sgemm,
  * skipping zero inputs where they are many — weights packed once at load; one row gets the bits it gets in a batch) and
- * the activation; a last `linearInference` to logits, and P(class 1) by the logistic of the logit difference. The WASM
- * ops where the runtime has WebAssembly, the js reference ops elsewhere. No allocation per call once buffers have grown.
+ * the activation; the last layer of a binary model and P(class 1), the logistic of the logit difference, in one op
+ * (`binaryProbabilities`: the last hidden layer's activation, the two logits and the logistic per row, with no pass
+ * between them). The WASM ops where the runtime has WebAssembly, the js reference ops elsewhere. No allocation per call
+ * once buffers have grown.
  */
 export class InferenceNetwork {
   readonly inputDim: number;
@@ -31,7 +33,12 @@ export class InferenceNetwork {
   private readonly layers: PreparedLinear[];
   private readonly widest: number;
   private cap = 0;
-  private readonly bufs: { a: Float32Array; b: Float32Array; out: Float32Array } = { a: new Float32Array(0), b: new Float32Array(0), out: new Float32Array(0) };
+  private readonly bufs: { a: Float32Array; b: Float32Array; out: Float32Array; p: Float32Array } = {
+    a: new Float32Array(0),
+    b: new Float32Array(0),
+    out: new Float32Array(0),
+    p: new Float32Array(0),
+  };
   /** Reason codes' occlusion (`prepareOcclusion`): the model's part, and the rows, their groups and a records' copy. */
   private occlusion: (Occlusion & { z: Float32Array; group: Float32Array; rows: Float32Array }) | null = null;
 
@@ -48,7 +55,22 @@ export class InferenceNetwork {
 
   /** Writes P(class 1) (binary) for `rows` encoded rows of `x` into `out`. */
   probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
-    return positiveClassProbabilities(out, this.run(x, rows, 0, this.layers.length), rows, this.outputs);
+    const last = this.layers.length - 1;
+    if (last > 0 && this.outputs === 2) return this.head(out, this.run(x, rows, 0, last), rows, this.act);
+    return positiveClassProbabilities(out, this.run(x, rows, 0, last + 1), rows, this.outputs);
+  }
+
+  /**
+   * The last layer of a binary model with hidden layers and P(class 1) in one op (`binaryProbabilities`): h holds
+   * `rows` rows of the layer before it, `act` what they still need (the activation, or none when already activated).
+   */
+  private head(out: Float32Array, h: Float32Array, rows: number, act: ActivationCode): Float32Array {
+    const { ops, bufs } = this;
+    const last = this.layers[this.layers.length - 1];
+    if (ops.owns(out)) return ops.binaryProbabilities(out, h, last, rows, act);
+    ops.binaryProbabilities(bufs.p, h, last, rows, act); // grown by `reserve` with the other buffers, before h was taken
+    out.set(bufs.p.subarray(0, rows));
+    return out;
   }
 
   /** Units of the first layer (the width of `firstLayer`'s rows). */
@@ -111,12 +133,18 @@ export class InferenceNetwork {
     if (o.group.length < most) ops.alloc(o, 'group', Math.max(most, o.group.length * 2));
     if (copy && o.rows.length < records * cols) ops.alloc(o, 'rows', Math.max(records * cols, o.rows.length * 2));
     this.reserve(records, o.h);
-    this.reserve(most, this.outputs);
+    // The narrower layers' pass ends before the last layer where `head` takes it, at the logits otherwise.
+    const last = this.layers.length - 1,
+      binaryHead = last >= 2 && this.outputs === 2;
+    this.reserve(most, binaryHead ? this.layers[last - 1].nout : this.outputs);
     if (copy) o.rows.set(x.subarray(0, records * cols));
     const rows = copy ? o.rows : x;
     const n = ops.occludedRows(o.z, o.group, this.firstLayer(rows, records), rows, records, o);
     const z = n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h);
-    positiveClassProbabilities(out, this.layers.length === 1 ? z : this.run(z, n, 1, this.layers.length, true), n, this.outputs);
+    if (binaryHead) this.head(out, this.run(z, n, 1, last, true), n, this.act);
+    else if (last === 1 && this.outputs === 2)
+      this.head(out, z, n, ACTIVATION_CODES.identity); // z: the activated hidden layer
+    else positiveClassProbabilities(out, last === 0 ? z : this.run(z, n, 1, last + 1, true), n, this.outputs);
     return n;
   }
 
@@ -132,7 +160,7 @@ export class InferenceNetwork {
     return this.layers[this.layers.length - 1].nout;
   }
 
-  /** Grows the pass buffers for `rows` rows whose last layer is `k` wide. */
+  /** Grows the pass buffers for `rows` rows whose last layer is `k` wide (and their probabilities). */
   private reserve(rows: number, k: number): void {
     const { ops, bufs } = this;
     const need = Math.min(rows, CHUNK);
@@ -142,6 +170,7 @@ export class InferenceNetwork {
       ops.alloc(bufs, 'b', need * this.widest);
     }
     if (bufs.out.length < rows * k) ops.alloc(bufs, 'out', Math.max(rows * k, bufs.out.length * 2));
+    if (bufs.p.length < rows) ops.alloc(bufs, 'p', Math.max(rows, bufs.p.length * 2));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ACTIVATION_CODES, GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, type ActivationCode } from '../../core/activations.js';
+import { ACTIVATION_CODES, GELU_CUBIC, GELU_SQRT_2_OVER_PI, LEAKY_RELU_SLOPE, logisticOfDifference, type ActivationCode } from '../../core/activations.js';
 import { addRowVector, matmulNT, sumRows as sumRowsRef } from '../../core/matrix.js';
 import type { Occlusion, PreparedLinear } from '../ops.js';
 
@@ -20,6 +20,24 @@ export function prepareLinear(weight: Float32Array, bias: Float32Array, nin: num
 export function linearInference(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number): Float32Array {
   matmulNT(out, x, layer.weight, rows, layer.nin, layer.nout);
   return addRowVector(out, out, layer.bias, rows, layer.nout);
+}
+
+/** Rows per block of `binaryProbabilities`: their activations and logits in two scratch arrays grown once. */
+const HEAD_BLOCK = 64;
+const headScratch = { h: new Float32Array(0), logits: new Float32Array(2 * HEAD_BLOCK) };
+
+/** P(class 1) of a binary last layer over rows of x activated by `act` (see `Ops.binaryProbabilities`): by its definition. */
+export function binaryProbabilities(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number, act: ActivationCode): Float32Array {
+  const k = layer.nin;
+  if (headScratch.h.length < HEAD_BLOCK * k) headScratch.h = new Float32Array(HEAD_BLOCK * k);
+  const { h, logits } = headScratch;
+  for (let r0 = 0; r0 < rows; r0 += HEAD_BLOCK) {
+    const n = Math.min(HEAD_BLOCK, rows - r0);
+    activate(h, x.subarray(r0 * k, (r0 + n) * k), n * k, act, null);
+    linearInference(logits, h, layer, n);
+    for (let r = 0; r < n; r++) out[r0 + r] = logisticOfDifference(logits[2 * r + 1] - logits[2 * r]);
+  }
+  return out;
 }
 
 /** Reason codes' occluded rows, activated, and their groups (see `Ops.occludedRows`), rounding as float32 does. */

@@ -1,5 +1,17 @@
 import type { Ops } from '../ops.js';
-import { activate, activateBackward, addBias, linearInference, matmul, matmulNT, matmulTN, prepareLinear, occludedRows, sumRows } from './dense.js';
+import {
+  activate,
+  activateBackward,
+  addBias,
+  binaryProbabilities,
+  linearInference,
+  matmul,
+  matmulNT,
+  matmulTN,
+  prepareLinear,
+  occludedRows,
+  sumRows,
+} from './dense.js';
 import { dropoutMask } from './dropout.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
@@ -18,6 +30,7 @@ export const jsOps: Ops = {
   matmulTN,
   prepareLinear,
   linearInference,
+  binaryProbabilities,
   occludedRows,
   addBias,
   sumRows,

@@ -1,10 +1,21 @@
 import { LEAKY_RELU_SLOPE } from '../../core/activations.js';
+import { UsageError } from '../../core/errors.js';
 import type { Ops, PreparedLinear } from '../ops.js';
 import type { WasmArena } from './arena.js';
 
 type DenseOps = Pick<
   Ops,
-  'matmul' | 'matmulNT' | 'matmulTN' | 'prepareLinear' | 'linearInference' | 'occludedRows' | 'addBias' | 'sumRows' | 'activate' | 'activateBackward'
+  | 'matmul'
+  | 'matmulNT'
+  | 'matmulTN'
+  | 'prepareLinear'
+  | 'linearInference'
+  | 'binaryProbabilities'
+  | 'occludedRows'
+  | 'addBias'
+  | 'sumRows'
+  | 'activate'
+  | 'activateBackward'
 >;
 
 /** A prepared layer with the byte offsets of its weights, bias and packed weights (0: none) in the arena. */
@@ -14,6 +25,8 @@ interface WasmPreparedLinear extends PreparedLinear {
   p: number;
   /** Every weight finite: only then may zero inputs be skipped (0·∞ is NaN in the dense product). */
   finite: boolean;
+  /** A two-output layer's scratch for `binaryProbabilities` (its rows' activations and logits); 0 for other layers. */
+  head: number;
 }
 
 /**
@@ -61,6 +74,7 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
         b: 0,
         p: 0,
         finite: weight.subarray(0, nin * nout).every(Number.isFinite),
+        head: nout === 2 ? ar.allocBytes(ex.binaryProbabilitiesWorkBytes(nin)) : 0,
       };
       ar.allocBound(layer, 'weight', nin * nout).set(weight.subarray(0, nin * nout));
       ar.allocBound(layer, 'bias', nout).set(bias.subarray(0, nout));
@@ -87,6 +101,12 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
       ex.addBias(o, layer.b, rows, nout);
+      return out;
+    },
+    binaryProbabilities(out, x, prepared, rows, act) {
+      const layer = prepared as WasmPreparedLinear;
+      if (!layer.head) throw new UsageError(`binaryProbabilities: the layer has ${layer.nout} outputs, not 2`);
+      ex.binaryProbabilities(at(out), at(x), rows, layer.nin, layer.w, layer.b, act, LEAKY_RELU_SLOPE, layer.head);
       return out;
     },
     occludedRows(out, group, base, x, records, o) {
