@@ -1,23 +1,7 @@
 // Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
 
 import { axpy } from './optim';
-
-// GELU, tanh form (src/core/activations.ts): ½x(1 + tanh(√(2/π)(x + 0.044715x³))), in f64 like the js op.
-const GELU_K: f64 = 0.7978845608028654;
-const GELU_A: f64 = 0.044715;
-
-// @ts-ignore: decorator
-@inline
-function gelu(x: f64): f64 {
-  return 0.5 * x * (1 + Math.tanh(GELU_K * (x + GELU_A * x * x * x)));
-}
-
-// @ts-ignore: decorator
-@inline
-function geluDerivative(x: f64): f64 {
-  const t = Math.tanh(GELU_K * (x + GELU_A * x * x * x));
-  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_K * (1 + 3 * GELU_A * x * x);
-}
+import { activatedLanes, activatedValue, geluDerivative } from './vector';
 
 // ---------------------------------------------------------------------------------------------------
 // Layer kernels
@@ -51,21 +35,18 @@ export function addBias(out: usize, bias: usize, rows: i32, cols: i32): void {
 export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, mask: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const zero = f32x4.splat(0);
+    const s = f32x4.splat(slope);
     if (act == 1) {
-      // ReLU is max(x, 0): NaN stays NaN (as in PyTorch), −∞ and −0 give +0.
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
-        let y = f32x4.max(v128.load(pre + off), zero);
+        let y = activatedLanes(v128.load(pre + off), 1, s);
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
         v128.store(post + off, y);
       }
     } else if (act == 2) {
-      const s = f32x4.splat(slope);
       for (; i + 4 <= n; i += 4) {
         const off = <usize>i << 2;
-        const x = v128.load(pre + off);
-        let y = v128.bitselect(x, f32x4.mul(x, s), f32x4.gt(x, zero));
+        let y = activatedLanes(v128.load(pre + off), 2, s);
         if (mask) y = f32x4.mul(y, v128.load(mask + off));
         v128.store(post + off, y);
       }
@@ -73,12 +54,7 @@ export function activate(post: usize, pre: usize, n: i32, act: i32, slope: f32, 
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;
-    const x = load<f32>(pre + off);
-    let y: f32 = x;
-    if (act == 1) y = max<f32>(x, 0);
-    else if (act == 2) y = x > 0 ? x : x * slope;
-    else if (act == 3) y = <f32>Math.tanh(<f64>x);
-    else if (act == 4) y = <f32>gelu(<f64>x);
+    let y = activatedValue(load<f32>(pre + off), act, slope);
     if (mask) y *= load<f32>(mask + off);
     store<f32>(post + off, y);
   }
@@ -266,16 +242,14 @@ function changedRow(o: usize, z: usize, w: usize, held: i32, h: i32, act: i32, s
 // @ts-ignore: decorator
 @inline
 function changedUnits(o: usize, z: usize, w0: usize, w1: usize, d0: v128, d1: v128, h: i32, held: i32, act: i32, slope: f32): i32 {
-  const zero = f32x4.splat(0), sv = f32x4.splat(slope);
+  const sv = f32x4.splat(slope);
   let u = 0;
   for (; u + 4 <= h; u += 4) {
     const off = <usize>u << 2;
     let v = v128.load(z + off);
     if (held > 0) v = f32x4.add(v, f32x4.mul(v128.load(w0 + off), d0));
     if (held > 1) v = f32x4.add(v, f32x4.mul(v128.load(w1 + off), d1));
-    if (act == 1) v = f32x4.max(v, zero);
-    else if (act == 2) v = v128.bitselect(v, f32x4.mul(v, sv), f32x4.gt(v, zero));
-    v128.store(o + off, v);
+    v128.store(o + off, activatedLanes(v, act, sv));
   }
   return u;
 }
