@@ -11,6 +11,7 @@ export * from './sgemm';
 export * from './sparse';
 export * from './layers';
 export * from './logistic';
+export * from './rank';
 export * from './dropout';
 export * from './optim';
 

@@ -5,8 +5,11 @@ import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
 import { detectWasm } from './wasm/module.js';
 
-/** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and the activation. */
-export type InferenceOps = Pick<Ops, 'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'activate'>;
+/** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and their ranking, and the activation. */
+export type InferenceOps = Pick<
+  Ops,
+  'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'rankOccluded' | 'activate'
+>;
 
 /**
  * Inference ops only — what the edge scorer registers, so its bundle and its cold start carry no training kernels:
@@ -34,6 +37,7 @@ export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { o
         linearInference: dense.linearInference,
         binaryProbabilities: dense.binaryProbabilities,
         occludedRows: dense.occludedRows,
+        rankOccluded: dense.rankOccluded,
         activate: dense.activate,
       },
     };

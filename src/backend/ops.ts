@@ -107,6 +107,14 @@ export interface Ops {
    * the rows written (at most records·(o.groups + 1)).
    */
   occludedRows(out: Float32Array, group: Float32Array, base: Float32Array, x: Float32Array, records: number, o: Occlusion): number;
+  /**
+   * Reason codes' ranking over `occludedRows`' rows: their groups and probabilities p. Per record (its row, group −1,
+   * then its copies' rows), k + 2 values into `ranked`: the record's row; how many copies rank, or −1 when the
+   * record's or a copy's p is not in [0, 1] (no reasons without probabilities); then the rows of the (up to) k copies
+   * with the largest positive p[record] − p[copy] (a float64 difference), larger first, on ties the lower group first.
+   * Rows and counts as floats (exact below 2²⁴). Returns the records.
+   */
+  rankOccluded(ranked: Float32Array, p: Float32Array, group: Float32Array, rows: number, k: number): number;
   /** out[r×c] += bias[c], broadcast over rows. */
   addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array;
   /** out[c] (+)= Σ_rows x[r×c]. */

@@ -13,7 +13,7 @@ import { checkProbabilities, checkRecord } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
-import { rankInto, reasonTable, type ReasonTable } from './rank.js';
+import { fillReasons, reasonTable, type ReasonTable } from './rank.js';
 import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -96,7 +96,6 @@ export class Scorer {
   private readonly baseline: Float32Array;
   /** explain()'s and reasonsEncoded()'s buffers (the record encoded; its copies' probabilities), grown once. */
   private readonly record: Float32Array;
-  private occludedP = new Float32Array(0);
   /** Whether the network holds the typical record and the features' inputs (`prepareOcclusion`, on first use). */
   private occlusionReady = false;
   /** explain()'s reason table (one record), grown to the largest k asked. */
@@ -298,11 +297,11 @@ export class Scorer {
 
   /**
    * Scores each encoded record together with its copies that have one feature at its typical value, and writes its top
-   * `k` reasons into `table` (`rankInto`), or count −1 where a probability is not in [0, 1]. A copy differs from the record in one
+   * `k` reasons into `table` (`Ops.rankOccluded`, then `fillReasons`), or count −1 where a probability is not in [0, 1]. A copy differs from the record in one
    * feature's columns only (one or two numeric columns; two positions of a one-hot block at most), so:
    *   - a feature already at its typical value gets no copy (its contribution is 0, never a reason), nor does a
    *     protected one;
-   *   - the copies are variants of their record (`InferenceNetwork.occludedProbabilities`): the first layer runs once
+   *   - the copies are variants of their record (`InferenceNetwork.rankedOcclusion`): the first layer runs once
    *     per record, a copy's first-layer output is its record's plus W₀ times the change in those columns (one op
    *     makes the copies, activated), and only the narrower layers run for each copy — ~4× fewer operations than
    *     scoring the copies whole (which it matches to ~1e-6).
@@ -322,20 +321,17 @@ export class Scorer {
       network.prepareOcclusion(this.baseline, groupOf, blocks.length);
       this.occlusionReady = true;
     }
-    if (this.occludedP.length < records * most) this.occludedP = new Float32Array(records * most);
-    const p = this.occludedP,
-      factors = scalingFactors(this.scaling);
+    const factors = scalingFactors(this.scaling),
+      calibrate = (p: Float32Array, n: number) => calibrateProbabilities(p, n, this.calibration);
     for (let r0 = 0; r0 < rows; r0 += records) {
       const nr = Math.min(records, rows - r0);
-      const n = network.occludedProbabilities(x.subarray(r0 * cols, (r0 + nr) * cols), nr, p);
-      calibrateProbabilities(p, n, this.calibration);
-      const features = network.occludedGroups; // a row's feature; −1 where a record's own rows begin
-      for (let r = 0, from = 0; r < nr; r++) {
-        let to = from + 1;
-        while (to < n && features[to] >= 0) to++;
-        table.probability[r0 + r] = p[from];
-        table.count[r0 + r] = rankInto(table, (r0 + r) * k, p, features, from, to, k, factors);
-        from = to;
+      const ranked = network.rankedOcclusion(x.subarray(r0 * cols, (r0 + nr) * cols), nr, k, calibrate);
+      const p = network.occludedP,
+        features = network.occludedGroups; // a row's feature; −1 for a record's own row
+      for (let r = 0; r < nr; r++) {
+        const at = r * (k + 2);
+        table.probability[r0 + r] = p[ranked[at]];
+        table.count[r0 + r] = fillReasons(table, (r0 + r) * k, ranked, at, p, features, factors);
       }
     }
   }

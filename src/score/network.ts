@@ -39,8 +39,8 @@ export class InferenceNetwork {
     out: new Float32Array(0),
     p: new Float32Array(0),
   };
-  /** Reason codes' occlusion (`prepareOcclusion`): the model's part, and the rows, their groups and a records' copy. */
-  private occlusion: (Occlusion & { z: Float32Array; group: Float32Array; rows: Float32Array }) | null = null;
+  /** Reason codes' occlusion (`prepareOcclusion`): the model's part; the rows, their groups, probabilities and ranking; a records' copy. */
+  private occlusion: (Occlusion & { z: Float32Array; group: Float32Array; rows: Float32Array; p: Float32Array; ranked: Float32Array }) | null = null;
 
   constructor(layers: InferenceLayer[], activation: string, engine: 'auto' | 'wasm' | 'js' = 'auto') {
     this.inputDim = layers[0].inFeatures;
@@ -84,7 +84,7 @@ export class InferenceNetwork {
   }
 
   /**
-   * Readies `occludedProbabilities` for the typical record `to` and each input's group (−1: never changed alone; a
+   * Readies `rankedOcclusion` for the typical record `to` and each input's group (−1: never changed alone; a
    * group is a run of consecutive inputs, numbered 0 … groups − 1): W₀ transposed, `to` and the groups are copied into
    * the ops' memory once.
    */
@@ -105,6 +105,8 @@ export class InferenceNetwork {
       z: new Float32Array(0),
       group: new Float32Array(0),
       rows: new Float32Array(0),
+      p: new Float32Array(0),
+      ranked: new Float32Array(0),
     };
     this.ops.alloc(o, 'w', cols * h);
     this.ops.alloc(o, 'to', cols);
@@ -116,21 +118,24 @@ export class InferenceNetwork {
   }
 
   /**
-   * P(class 1) of reason codes' occluded rows for the first `records` rows of x (`Ops.occludedRows`: each record, then
-   * one variant per group of inputs in which it differs from the typical record, with that group set to it) into out;
-   * returns the rows, and `occludedGroups` says whose each is. The first layer runs once per record; a variant's
-   * first-layer output is its record's plus W₀ times its change, and only the narrower layers run per variant — ~4×
-   * fewer operations than scoring the variants whole (which it matches to ~1e-6). `out` holds records·(groups + 1)
-   * values.
+   * Reason codes of the first `records` rows of x, ranked: P(class 1) of each record and of its variants
+   * (`Ops.occludedRows`: one per group of inputs in which it differs from the typical record, with that group set to
+   * it), `calibrate`d in place, then `Ops.rankOccluded`: per record its row, its count of reasons (−1: a probability not
+   * in [0, 1]) and the rows of its k best — k + 2 values each, in the view returned; `occludedP` and `occludedGroups`
+   * hold the rows' probabilities and groups. The first layer runs once per record; a variant's first-layer output is
+   * its record's plus W₀ times its change, and only the narrower layers run per variant — ~4× fewer operations than
+   * scoring the variants whole (which it matches to ~1e-6).
    */
-  occludedProbabilities(x: Float32Array, records: number, out: Float32Array): number {
+  rankedOcclusion(x: Float32Array, records: number, k: number, calibrate: (p: Float32Array, rows: number) => void): Float32Array {
     const { ops, occlusion: o, inputDim: cols } = this;
-    if (!o) throw new UsageError('occludedProbabilities: call prepareOcclusion first');
+    if (!o) throw new UsageError('rankedOcclusion: call prepareOcclusion first');
     const most = records * (o.groups + 1),
       copy = !ops.owns(x);
     // Every buffer is grown before views are taken (growth would detach them mid-call).
     if (o.z.length < most * o.h) ops.alloc(o, 'z', Math.max(most * o.h, o.z.length * 2));
     if (o.group.length < most) ops.alloc(o, 'group', Math.max(most, o.group.length * 2));
+    if (o.p.length < most) ops.alloc(o, 'p', Math.max(most, o.p.length * 2));
+    if (o.ranked.length < records * (k + 2)) ops.alloc(o, 'ranked', Math.max(records * (k + 2), o.ranked.length * 2));
     if (copy && o.rows.length < records * cols) ops.alloc(o, 'rows', Math.max(records * cols, o.rows.length * 2));
     this.reserve(records, o.h);
     // The narrower layers' pass ends before the last layer where `head` takes it, at the logits otherwise.
@@ -141,17 +146,21 @@ export class InferenceNetwork {
     const rows = copy ? o.rows : x;
     const n = ops.occludedRows(o.z, o.group, this.firstLayer(rows, records), rows, records, o);
     const z = n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h);
-    if (binaryHead) this.head(out, this.run(z, n, 1, last, true), n, this.act);
+    if (binaryHead) this.head(o.p, this.run(z, n, 1, last, true), n, this.act);
     else if (last === 1 && this.outputs === 2)
-      this.head(out, z, n, ACTIVATION_CODES.identity); // z: the activated hidden layer
-    else positiveClassProbabilities(out, last === 0 ? z : this.run(z, n, 1, last + 1, true), n, this.outputs);
-    return n;
+      this.head(o.p, z, n, ACTIVATION_CODES.identity); // z: the activated hidden layer
+    else positiveClassProbabilities(o.p, last === 0 ? z : this.run(z, n, 1, last + 1, true), n, this.outputs);
+    calibrate(o.p, n);
+    ops.rankOccluded(o.ranked, o.p, o.group, n, k);
+    return o.ranked;
   }
 
-  /**
-   * Whose each row of the last `occludedProbabilities` is: its group, −1 for a record itself (a record's row comes
-   * first, then its variants', records in order).
-   */
+  /** The probabilities of the last `rankedOcclusion`'s rows (a record's row comes first, then its variants', records in order). */
+  get occludedP(): Float32Array {
+    return this.occlusion?.p ?? new Float32Array(0);
+  }
+
+  /** Whose each row of the last `rankedOcclusion` is: its group, −1 for a record itself. */
   get occludedGroups(): Float32Array {
     return this.occlusion?.group ?? new Float32Array(0);
   }

@@ -34,52 +34,34 @@ export function reasonTable(rows: number, k: number): ReasonTable {
 }
 
 /**
- * Writes the top `k` features by positive contribution p[from] − p[r] into the table at entry `at`: p[from] is the
- * record's probability, p[r] for from < r < to its copies', copy r with feature features[r] at its typical value
- * (features without a copy are at theirs already: none). Largest first, on ties the lower feature first; returns how
- * many, or −1 when a value is not a probability in [0, 1] (no reasons without probabilities). Points only for the ones
- * kept (two logarithms each): the typical copy's points minus the record's, by the scaling's factors (`scalingFactors`).
+ * Writes a record's reasons from `Ops.rankOccluded`'s ranking — its k + 2 values at ranked[at]: the record's row, its
+ * count (−1: a probability not in [0, 1]), the rows of its best copies — into the table at entry `entry`: each copy's
+ * feature (its row's group), its contribution p[record] − p[copy], and the points it costs: the typical copy's points
+ * minus the record's, by the scaling's factors (`scalingFactors`; two logarithms each, only for the ones kept).
+ * Returns the count.
  * @example
- * // a record at 0.3, its copies with features 4 and 7 at their typical values at 0.1 and 0.25
- * rankInto(table, 0, Float32Array.of(0.3, 0.1, 0.25), [-1, 4, 7], 0, 3, 2, scalingFactors(DEFAULT_SCALING)); // 2: 4, then 7
+ * // a record at 0.3, its copies with features 4 and 7 at their typical values at 0.1 and 0.25, ranked
+ * fillReasons(table, 0, Float32Array.of(0, 2, 1, 2), 0, Float32Array.of(0.3, 0.1, 0.25), Float32Array.of(-1, 4, 7), factors); // 2: 4, then 7
  */
-export function rankInto(
+export function fillReasons(
   table: ReasonTable,
+  entry: number,
+  ranked: Float32Array,
   at: number,
   p: Float32Array,
-  features: ArrayLike<number>,
-  from: number,
-  to: number,
-  k: number,
+  groups: Float32Array,
   scaling: ScalingFactors,
 ): number {
-  const { feature, contribution: contributions } = table;
-  const own = p[from];
-  if (!(own >= 0 && own <= 1)) return -1;
-  let n = 0;
-  for (let r = from + 1; r < to; r++) {
-    const q = p[r],
-      f = features[r];
-    if (!(q >= 0 && q <= 1)) return -1;
-    const c = own - q;
-    const last = at + k - 1;
-    if (!(c > 0) || k === 0 || (n === k && !ranksBefore(c, f, contributions[last], feature[last]))) continue;
-    if (n < k) n++;
-    let i = n - 1; // the last slot is free (or held the smallest, now dropped): shift the ones it ranks before down
-    while (i > 0 && ranksBefore(c, f, contributions[at + i - 1], feature[at + i - 1])) {
-      contributions[at + i] = contributions[at + i - 1];
-      feature[at + i] = feature[at + i - 1];
-      i--;
-    }
-    contributions[at + i] = c;
-    feature[at + i] = f;
-  }
+  const n = ranked[at + 1];
+  if (n <= 0) return n;
+  const own = p[ranked[at]];
   const ownPoints = pointsWith(own, scaling);
-  for (let i = 0; i < n; i++) table.points[at + i] = pointsWith(own - contributions[at + i], scaling) - ownPoints;
+  for (let i = 0; i < n; i++) {
+    const row = ranked[at + 2 + i],
+      c = own - p[row];
+    table.feature[entry + i] = groups[row];
+    table.contribution[entry + i] = c;
+    table.points[entry + i] = pointsWith(own - c, scaling) - ownPoints;
+  }
   return n;
-}
-
-/** Whether contribution c of feature f ranks before contribution c2 of feature f2: larger first, then the lower feature. */
-function ranksBefore(c: number, f: number, c2: number, f2: number): boolean {
-  return c > c2 || (c === c2 && f < f2);
 }

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { exactPoints, loadScorerSync, reasonTable } from '../../src/score/index.js';
-import { rankInto } from '../../src/score/rank.js';
+import { fillReasons } from '../../src/score/rank.js';
+import { createOps, type Ops } from '../../src/backend/registry.js';
+import { Rng } from '../../src/core/rng.js';
+import fc from 'fast-check';
 import { DEFAULT_SCALING, scalingFactors } from '../../src/metrics/scorecard.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
@@ -129,40 +132,95 @@ describe('reason codes with evidence, and protected features', () => {
   });
 });
 
-describe('rankInto (one record among others in a buffer of probabilities)', () => {
+/** Ranks records laid out as `occludedRows` lays them (a −1 row, then its copies' groups) on `ops`; the ranking as read back. */
+function rank(ops: Ops, p: ArrayLike<number>, groups: ArrayLike<number>, k: number) {
+  const h = { p: new Float32Array(0), g: new Float32Array(0), ranked: new Float32Array(0) };
+  ops.alloc(h, 'p', p.length).set(p);
+  ops.alloc(h, 'g', groups.length).set(groups);
+  ops.alloc(h, 'ranked', groups.length * (k + 2)).fill(-7);
+  const records = ops.rankOccluded(h.ranked, h.p, h.g, p.length, k);
+  return { records, ranked: Float32Array.from(h.ranked), p: Float32Array.from(h.p), g: Float32Array.from(h.g) };
+}
+/** A record's entries of a ranking: its row, its count, the rows it ranks. */
+const entries = (ranked: Float32Array, record: number, k: number) => {
+  const at = record * (k + 2);
+  return Array.from(ranked.subarray(at, at + 2 + Math.max(0, ranked[at + 1])));
+};
+
+describe.each([
+  ['js', createOps('js').ops],
+  ['wasm-simd', createOps('wasm', 'simd').ops],
+  ['wasm-scalar', createOps('wasm', 'scalar').ops],
+] as const)('%s rankOccluded, then fillReasons (records one after another in a buffer of probabilities)', (_, ops) => {
   const factors = scalingFactors(DEFAULT_SCALING);
-  // Rows 1–4: the record's own probability, then its copies (features 0, 2, 3: feature 1 is at its typical value).
-  const probabilities = (...copies: number[]) => Float32Array.of(0.123, 0.6, ...copies, 0.99);
-  const features = [-1, -1, 0, 2, 3, -1];
+  // Three records: row 0 with copies for features 0, 2 and 3 (feature 1 at its typical value); row 4 without copies; row 5 with one.
+  const p = Float32Array.of(0.6, 0.5, 0.2, 0.7, 0.99, 0.123, 0.1);
+  const groups = [-1, 0, 2, 3, -1, -1, 5];
   it('ranks positive contributions, largest first, over the copies there are; points as exactPoints gives them', () => {
-    const table = reasonTable(1, 2);
-    const p = probabilities(0.5, 0.2, 0.7);
-    expect(rankInto(table, 0, p, features, 1, 5, 2, factors)).toBe(2);
-    expect(Array.from(table.feature)).toEqual([2, 0]);
-    expect(Array.from(table.contribution)).toEqual([p[1] - p[3], p[1] - p[2]]);
-    expect(table.points[0]).toBe(exactPoints(p[3], DEFAULT_SCALING) - exactPoints(p[1], DEFAULT_SCALING));
-    expect(rankInto(reasonTable(1, 0), 0, p, features, 1, 5, 0, factors)).toBe(0);
+    const { records, ranked } = rank(ops, p, groups, 2);
+    expect(records).toBe(3);
+    expect([0, 1, 2].map((r) => entries(ranked, r, 2))).toEqual([
+      [0, 2, 2, 1],
+      [4, 0],
+      [5, 1, 6],
+    ]);
+    const table = reasonTable(3, 2);
+    expect(fillReasons(table, 0, ranked, 0, p, Float32Array.from(groups), factors)).toBe(2);
+    expect(fillReasons(table, 4, ranked, 8, p, Float32Array.from(groups), factors)).toBe(1);
+    expect(Array.from(table.feature)).toEqual([2, 0, 0, 0, 5, 0]);
+    expect(Array.from(table.contribution)).toEqual([p[0] - p[2], p[0] - p[1], 0, 0, p[5] - p[6], 0]);
+    expect(table.points[0]).toBe(exactPoints(p[2], DEFAULT_SCALING) - exactPoints(p[0], DEFAULT_SCALING));
+    const none = rank(ops, p, groups, 0);
+    expect(none.records).toBe(3);
+    expect(Array.from(none.ranked.subarray(0, 6))).toEqual([0, 0, 4, 0, 5, 0]);
+    expect(rank(ops, [], [], 3).records).toBe(0);
   });
   it('on equal contributions the lower feature comes first, in whatever order the copies come', () => {
-    const p = Float32Array.of(0.6, 0.5, 0.2, 0.5, 0.5);
+    const tiedP = Float32Array.of(0.6, 0.5, 0.2, 0.5, 0.5);
     for (const order of [
       [-1, 9, 4, 2, 7],
       [-1, 2, 4, 7, 9],
       [-1, 7, 9, 2, 4],
     ]) {
-      const table = reasonTable(1, 3);
-      expect(rankInto(table, 0, p, order, 0, 5, 3, factors)).toBe(3);
-      const tied = order.filter((_, r) => r > 0 && p[r] === 0.5).sort((a, b) => a - b);
-      expect(Array.from(table.feature)).toEqual([order[2], ...tied.slice(0, 2)]);
+      const { ranked } = rank(ops, tiedP, order, 3);
+      const tied = order.filter((_, r) => r > 0 && tiedP[r] === 0.5).sort((a, b) => a - b);
+      expect(
+        entries(ranked, 0, 3)
+          .slice(2)
+          .map((r) => order[r]),
+      ).toEqual([order[2], ...tied.slice(0, 2)]);
     }
   });
-  it('gives −1 (no reasons) when the record or any copy is not a probability in [0, 1], whatever k', () => {
+  it('gives −1 (no reasons) when the record or any copy is not a probability in [0, 1], whatever k; the next record is ranked', () => {
     for (const k of [0, 2]) {
-      expect(rankInto(reasonTable(1, k), 0, probabilities(0.5, Number.NaN, 0.7), features, 1, 5, k, factors)).toBe(-1);
-      expect(rankInto(reasonTable(1, k), 0, probabilities(1.5, 0.2, 0.7), features, 1, 5, k, factors)).toBe(-1);
-      const own = probabilities(0.4, 0.2, 0.7);
-      own[1] = Number.NaN;
-      expect(rankInto(reasonTable(1, k), 0, own, features, 1, 5, k, factors)).toBe(-1);
+      for (const [row, bad] of [
+        [2, Number.NaN],
+        [1, 1.5],
+        [0, Number.NaN],
+        [3, -0.25],
+      ]) {
+        const q = Float32Array.from(p);
+        q[row] = bad;
+        const { records, ranked } = rank(ops, q, groups, k);
+        expect(records).toBe(3);
+        expect(entries(ranked, 0, k)).toEqual([0, -1]);
+        expect(entries(ranked, 2, k)).toEqual(k ? [5, 1, 6] : [5, 0]);
+      }
     }
+  });
+  it('ranks as the js op on random records (ties, bad probabilities, k from 0 to 5)', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 60 }), (seed, k, rows) => {
+        const rng = new Rng(seed);
+        const levels = [0, 0.1, 0.25, 0.5, 0.75, 1, Number.NaN, 1.5];
+        const q = Array.from({ length: rows }, () => (rng.float() < 0.6 ? levels[Math.floor(rng.float() * (rng.float() < 0.9 ? 6 : 8))] : rng.float()));
+        const g = Array.from({ length: rows }, (_, r) => (r === 0 || rng.float() < 0.2 ? -1 : Math.floor(rng.float() * 12)));
+        const want = rank(createOps('js').ops, q, g, k),
+          got = rank(ops, q, g, k);
+        expect(got.records).toBe(want.records);
+        for (let r = 0; r < want.records; r++) expect(entries(got.ranked, r, k)).toEqual(entries(want.ranked, r, k));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

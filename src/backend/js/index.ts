@@ -13,6 +13,7 @@ import {
   sumRows,
 } from './dense.js';
 import { dropoutMask } from './dropout.js';
+import { rankOccluded } from './rank.js';
 import { adamStep, advancedSymplecticStep, axpy, drift, kick, sgdStep, sumSquares } from './optim.js';
 
 /** The reference backend: plain loops over any Float32Array (it owns every one). */
@@ -32,6 +33,7 @@ export const jsOps: Ops = {
   linearInference,
   binaryProbabilities,
   occludedRows,
+  rankOccluded,
   addBias,
   sumRows,
   activate,

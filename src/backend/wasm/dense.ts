@@ -12,6 +12,7 @@ type DenseOps = Pick<
   | 'linearInference'
   | 'binaryProbabilities'
   | 'occludedRows'
+  | 'rankOccluded'
   | 'addBias'
   | 'sumRows'
   | 'activate'
@@ -111,6 +112,9 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
     },
     occludedRows(out, group, base, x, records, o) {
       return ex.occludedRows(at(out), at(group), at(base), at(o.w), at(x), at(o.to), at(o.groupOf), records, o.cols, o.h, o.act, LEAKY_RELU_SLOPE);
+    },
+    rankOccluded(ranked, p, group, rows, k) {
+      return ex.rankOccluded(at(ranked), at(p), at(group), rows, k);
     },
     addBias(out, bias, rows, cols) {
       ex.addBias(at(out), at(bias), rows, cols);
