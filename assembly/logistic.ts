@@ -1,7 +1,7 @@
 // Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
 
 import { activate } from './layers';
-import { activatedLanes, activatedValue, lanesSum } from './vector';
+import { dotRows } from './sgemm';
 
 // ---------------------------------------------------------------------------------------------------
 // A binary model's last layer to P(class 1) in one call: the rows activated (`activate`), the two logits
@@ -73,8 +73,6 @@ export function fdlibmExp(x: f64): f64 {
 }
 
 /** P(class 1) from the logit difference d: 1/(1 + e^−d) for d ≥ 0, e^d/(1 + e^d) below, one exp e^−|d|. */
-// @ts-ignore: decorator
-@inline
 function logisticOfDifference(d: f64): f32 {
   const e = fdlibmExp(-Math.abs(d));
   return <f32>((d >= 0 ? 1 : e) / (1 + e));
@@ -112,88 +110,12 @@ function logisticPair(out: usize, d: v128): bool {
   return true;
 }
 
-/**
- * logits[r×2] = the two logits (no bias) of m rows of act(x), k values each (w: two rows of k): each the dot product
- * `dotRows` sums — four lanes from +0 in input order, then the lanes in order, then the tail from that sum (the scalar
- * build: one sum from 0) — four rows at a time with their eight sums in flight, each vector activated as it is read
- * (`activatedLanes`: act 0–2, a constant per call) instead of in a pass that stores the activations.
- */
-// @ts-ignore: decorator
-@inline
-function twoLogits(m: i32, k: i32, x: usize, w: usize, logits: usize, act: i32, slope: f32): void {
-  const w1 = w + (<usize>k << 2), rowBytes = <usize>k << 2;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const s = f32x4.splat(slope);
-    for (; i + 4 <= m; i += 4) {
-      const a0 = x + <usize>i * rowBytes, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      let p = 0;
-      for (; p + 4 <= k; p += 4) {
-        const off = <usize>p << 2;
-        const b0 = v128.load(w + off), b1 = v128.load(w1 + off);
-        let v = activatedLanes(v128.load(a0 + off), act, s);
-        s00 = f32x4.add(s00, f32x4.mul(v, b0)); s01 = f32x4.add(s01, f32x4.mul(v, b1));
-        v = activatedLanes(v128.load(a1 + off), act, s);
-        s10 = f32x4.add(s10, f32x4.mul(v, b0)); s11 = f32x4.add(s11, f32x4.mul(v, b1));
-        v = activatedLanes(v128.load(a2 + off), act, s);
-        s20 = f32x4.add(s20, f32x4.mul(v, b0)); s21 = f32x4.add(s21, f32x4.mul(v, b1));
-        v = activatedLanes(v128.load(a3 + off), act, s);
-        s30 = f32x4.add(s30, f32x4.mul(v, b0)); s31 = f32x4.add(s31, f32x4.mul(v, b1));
-      }
-      let d00 = lanesSum(s00), d01 = lanesSum(s01), d10 = lanesSum(s10), d11 = lanesSum(s11);
-      let d20 = lanesSum(s20), d21 = lanesSum(s21), d30 = lanesSum(s30), d31 = lanesSum(s31);
-      for (; p < k; p++) {
-        const off = <usize>p << 2;
-        const c0 = load<f32>(w + off), c1 = load<f32>(w1 + off);
-        let v = activatedValue(load<f32>(a0 + off), act, slope);
-        d00 += v * c0; d01 += v * c1;
-        v = activatedValue(load<f32>(a1 + off), act, slope);
-        d10 += v * c0; d11 += v * c1;
-        v = activatedValue(load<f32>(a2 + off), act, slope);
-        d20 += v * c0; d21 += v * c1;
-        v = activatedValue(load<f32>(a3 + off), act, slope);
-        d30 += v * c0; d31 += v * c1;
-      }
-      const o = logits + (<usize>i << 3);
-      store<f32>(o, d00); store<f32>(o, d01, 4); store<f32>(o, d10, 8); store<f32>(o, d11, 12);
-      store<f32>(o, d20, 16); store<f32>(o, d21, 20); store<f32>(o, d30, 24); store<f32>(o, d31, 28);
-    }
-  }
-  for (; i < m; i++) {
-    const a = x + <usize>i * rowBytes;
-    let d0: f32 = 0, d1: f32 = 0;
-    let p = 0;
-    if (ASC_FEATURE_SIMD) {
-      const s = f32x4.splat(slope);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-      for (; p + 4 <= k; p += 4) {
-        const off = <usize>p << 2;
-        const v = activatedLanes(v128.load(a + off), act, s);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(w + off)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(w1 + off)));
-      }
-      d0 = lanesSum(s0);
-      d1 = lanesSum(s1);
-    }
-    for (; p < k; p++) {
-      const off = <usize>p << 2;
-      const v = activatedValue(load<f32>(a + off), act, slope);
-      d0 += v * load<f32>(w + off);
-      d1 += v * load<f32>(w1 + off);
-    }
-    store<f32>(logits + (<usize>i << 3), d0);
-    store<f32>(logits + (<usize>i << 3), d1, 4);
-  }
-}
-
 /** Rows per block: their activations and logits stay in the scratch at `work`. */
 const BLOCK: i32 = 64;
 
 /**
  * out[r] = P(class 1) for `rows` rows of x (k values each, row stride k): the logistic of l1 − l0, l = W·act(x_r) + b
- * (W: 2 rows of k, b: 2). Per block of rows: the logits (`twoLogits`) into work, then per row
+ * (W: 2 rows of k, b: 2). Per block of rows: `activate` into work, `dotRows` into the logits after it, then per row
  * 1/(1 + e^−d) for d ≥ 0 and e^d/(1 + e^d) below, with the one exp e^−|d| (d in f64, the probability rounded to f32).
  * `work` holds BLOCK·(k + 2) floats.
  */
@@ -202,15 +124,13 @@ export function binaryProbabilities(out: usize, x: usize, rows: i32, k: i32, w: 
   const b0 = load<f32>(b), b1 = load<f32>(b, 4);
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const n = min(BLOCK, rows - r0);
-    const rows = x + (<usize>(r0 * k) << 2);
-    // One loop per activation taken as the rows are read; tanh and GELU (scalar in `activate`) in a pass before.
-    if (act == 2) twoLogits(n, k, rows, w, logits, 2, slope);
-    else if (act == 1) twoLogits(n, k, rows, w, logits, 1, slope);
-    else if (act == 0) twoLogits(n, k, rows, w, logits, 0, slope);
-    else {
-      activate(work, rows, n * k, act, slope, 0);
-      twoLogits(n, k, work, w, logits, 0, slope);
+    // The block's rows activated into work (none to do for rows activated already), then the logits after it.
+    let block = x + (<usize>(r0 * k) << 2);
+    if (act != 0) {
+      activate(work, block, n * k, act, slope, 0);
+      block = work;
     }
+    dotRows(n, 2, k, block, k, w, k, logits, 2, false);
     let r = 0;
     if (ASC_FEATURE_SIMD) {
       const bias = f32x4(b0, b1, b0, b1);

@@ -1,7 +1,5 @@
 // Part of the hamiltonian-ai hot path (see index.ts): byte offsets into linear memory, float32 data.
 
-import { lanesSum } from './vector';
-
 // ---------------------------------------------------------------------------------------------------
 // sgemm: C[m×n] (row stride ldc) = op(A)[m×k] · op(B)[k×n] (+ C when accumulate)
 //   op(A)[i][p] = transA ? A[p·lda + i] : A[i·lda + p];   op(B)[p][j] = transB ? B[j·ldb + p] : B[p·ldb + j]
@@ -203,6 +201,13 @@ function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, add: bool, ro
       store<f32>(o, add ? load<f32>(o) + v : v);
     }
   }
+}
+
+/** The four lanes added in order, ((l0 + l1) + l2) + l3. */
+// @ts-ignore: decorator
+@inline
+function lanesSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /**

@@ -41,11 +41,3 @@ export function activatedValue(x: f32, act: i32, slope: f32): f32 {
   if (act == 4) return <f32>gelu(<f64>x);
   return x;
 }
-
-/** The four lanes added in order, ((l0 + l1) + l2) + l3. */
-// @ts-ignore: decorator
-@inline
-export function lanesSum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-

@@ -68,8 +68,8 @@ export class InferenceNetwork {
     const { ops, bufs } = this;
     const last = this.layers[this.layers.length - 1];
     if (ops.owns(out)) return ops.binaryProbabilities(out, h, last, rows, act);
-    ops.binaryProbabilities(bufs.p, h, last, rows, act); // grown by `reserve` with the other buffers, before h was taken
-    out.set(bufs.p.subarray(0, rows));
+    const p = ops.binaryProbabilities(bufs.p, h, last, rows, act); // grown by `reserve` with the other buffers, before h was taken
+    for (let i = 0; i < rows; i++) out[i] = p[i]; // no view made: one record is the hot case
     return out;
   }
 
