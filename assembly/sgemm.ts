@@ -327,7 +327,10 @@ export function packWeights(transB: bool, b: usize, ldb: i32, k: i32, n: i32, ds
   }
 }
 
-/** sgemm with op(B) already packed by `packWeights` (requires n ≤ NC). */
+/**
+ * sgemm with op(B) already packed by `packWeights`, for any n: each tile is summed as sgemm sums it, whichever of
+ * sgemm's column blocks of NC it would fall in, so the same bits.
+ */
 export function sgemmPacked(
   transA: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, packed: usize, c: usize, ldc: i32, accumulate: bool, work: usize,
 ): void {
@@ -353,9 +356,4 @@ export function sgemmPacked(
     }
     pb += <usize>(kc * npad) << 2;
   }
-}
-
-/** The column-block limit `sgemmPacked` needs n to stay under. */
-export function packedMaxN(): i32 {
-  return NC;
 }

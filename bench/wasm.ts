@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { timeIt } from './timing.js';
 import { WasmArena } from '../src/backend/wasm/arena.js';
+import { instantiateWasm } from '../src/backend/wasm/module.js';
 import {
   AdvancedSymplecticOptimizer,
   HamiltonianNN,
@@ -52,8 +53,8 @@ if (ONLY === 'all' || ONLY === 'gemm') {
         [32, 110, 512],
         [32, 512, 256],
       ];
-  const simd = new WasmArena('simd'),
-    scalar = new WasmArena('scalar');
+  const simd = new WasmArena(instantiateWasm('simd')),
+    scalar = new WasmArena(instantiateWasm('scalar'));
   for (const [m, k, n] of shapes) {
     const flops = 2 * m * n * k;
     const inner = Math.max(1, Math.round(2e8 / flops));

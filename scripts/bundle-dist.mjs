@@ -3,7 +3,7 @@
 // private modules: a cold start is dominated by how many modules Node loads (~1 ms each), and the scorer is what
 // serverless functions start on every cold request. Modules with an identity or state a user or another entry can
 // see stay shared, imported by relative path: the error classes (instanceof), the Preprocessor class, the WASM
-// loader (its compiled-module cache is what `provideWasmModule` fills on edge runtimes).
+// loaders (their compiled-module caches are what `provideWasmModule` fills on edge runtimes).
 import { build } from 'esbuild';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const entry = join(dist, 'score', 'index.js');
-const SHARED = ['core/errors.js', 'data/errors.js', 'io/safetensors.js', 'data/preprocessor.js', 'backend/wasm/module.js'].map((p) => join(dist, p));
+const SHARED = [
+  'core/errors.js',
+  'data/errors.js',
+  'io/safetensors.js',
+  'data/preprocessor.js',
+  'backend/wasm/module.js',
+  'backend/wasm/inference-module.js',
+].map((p) => join(dist, p));
 
 const shared = {
   name: 'shared-modules',

@@ -7,4 +7,5 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dst = join(root, 'dist', 'backend', 'wasm', 'generated');
 mkdirSync(dst, { recursive: true });
-for (const f of ['simd.wasm', 'scalar.wasm', 'csv.wasm']) copyFileSync(join(root, 'src', 'backend', 'wasm', 'generated', f), join(dst, f));
+for (const f of ['simd.wasm', 'scalar.wasm', 'inference-simd.wasm', 'inference-scalar.wasm', 'csv.wasm'])
+  copyFileSync(join(root, 'src', 'backend', 'wasm', 'generated', f), join(dst, f));

@@ -6,12 +6,17 @@
  */
 import { provideCsvWasmModule } from './backend/wasm/csv-module.js';
 import csv from './backend/wasm/generated/csv.wasm';
+import inferenceScalar from './backend/wasm/generated/inference-scalar.wasm';
+import inferenceSimd from './backend/wasm/generated/inference-simd.wasm';
 import scalar from './backend/wasm/generated/scalar.wasm';
 import simd from './backend/wasm/generated/simd.wasm';
+import { provideWasmModule as provideInferenceWasmModule } from './backend/wasm/inference-module.js';
 import { provideWasmModule } from './backend/wasm/module.js';
 
 provideWasmModule('simd', simd);
 provideWasmModule('scalar', scalar);
+provideInferenceWasmModule('simd', inferenceSimd); // the scorer's build (Scorer, scoreCsv)
+provideInferenceWasmModule('scalar', inferenceScalar);
 provideCsvWasmModule(csv); // the CSV kernels of scoreCsv
 
 export * from './index.js';

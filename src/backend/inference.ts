@@ -3,12 +3,33 @@ import { jsOps } from './js/index.js';
 import type { Ops } from './ops.js';
 import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
-import { detectWasm } from './wasm/module.js';
+import type { WasmExports } from './wasm/generated/exports.js';
+import { detectInferenceWasm, instantiateInferenceWasm } from './wasm/inference-module.js';
 
 /** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and their ranking, and the activation. */
 export type InferenceOps = Pick<
   Ops,
   'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'rankOccluded' | 'activate'
+>;
+
+/** The kernels the inference ops call, each of which the scorer's build exports (a missing one fails to compile here). */
+type InferenceKernels = Pick<
+  WasmExports,
+  | 'memory'
+  | 'heapBase'
+  | 'sgemmWorkBytes'
+  | 'packedBytes'
+  | 'packWeights'
+  | 'dotRows'
+  | 'nonzeroCount'
+  | 'sgemmPackedSparse'
+  | 'sgemmPacked'
+  | 'addBias'
+  | 'binaryProbabilitiesWorkBytes'
+  | 'binaryProbabilities'
+  | 'occludedRows'
+  | 'rankOccluded'
+  | 'activate'
 >;
 
 /**
@@ -20,13 +41,16 @@ export type InferenceOps = Pick<
 export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { ops: InferenceOps; fallbackReason?: string } {
   const js: InferenceOps = jsOps;
   if (choice === 'js') return { ops: js };
-  const support = detectWasm();
+  const support = detectInferenceWasm();
   if (!support.wasm) {
     if (choice === 'wasm') throw new UsageError(support.reason ?? 'WebAssembly is not available');
     return { ops: js, fallbackReason: support.reason };
   }
   try {
-    const arena = new WasmArena();
+    const { exports, flavor } = instantiateInferenceWasm();
+    // The scorer's build has only the inference kernels, and the ops below call no other: each is checked here.
+    const kernels: InferenceKernels = exports;
+    const arena = new WasmArena({ exports: kernels as WasmExports, flavor });
     const dense = wasmDenseOps(arena);
     return {
       ops: {

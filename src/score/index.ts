@@ -5,7 +5,7 @@
  * with WebAssembly where the runtime allows it and plain JavaScript where it does not.
  */
 import { UsageError } from '../core/errors.js';
-import { initWasm } from '../backend/wasm/module.js';
+import { initWasm } from '../backend/wasm/inference-module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
@@ -18,7 +18,7 @@ import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '
 
 export { ModelFormatError } from '../io/safetensors.js';
 export { DataError, ScoringError } from '../data/errors.js';
-export { provideWasmModule, initWasm } from '../backend/wasm/module.js';
+export { provideWasmModule, initWasm } from '../backend/wasm/inference-module.js';
 export { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
 export { reasonTable, type ReasonTable } from './rank.js';
 

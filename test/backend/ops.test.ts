@@ -285,6 +285,21 @@ describe.each(backends)('%s ops agree with the js reference ops', (_, ops) => {
     );
   });
 
+  it('a layer wider than sgemm’s column block (1,536) packed whole: matmulNT + bias to the bit, for 1 to 9 rows', () => {
+    const rng = new Rng(11);
+    const nin = 7,
+      nout = 1545;
+    const w = values(rng, nout * nin, false),
+      b = values(rng, nout, false),
+      layer = ops.prepareLinear(w, b, nin, nout);
+    for (const rows of [1, 6, 9]) {
+      const x = values(rng, rows * nin, false);
+      const want = ops.addBias(ops.matmulNT(on(ops, new Float32Array(rows * nout)), on(ops, x), on(ops, w), rows, nin, nout), on(ops, b), rows, nout);
+      const got = ops.linearInference(on(ops, new Float32Array(rows * nout)), on(ops, x), layer, rows);
+      agree(got, fresh(want), 0, `linearInference, ${rows} rows`);
+    }
+  });
+
   it('works on views that a later allocation detached (memory growth), in kernels and in JS loops alike', () => {
     const n = 64;
     const theta = on(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { WasmArena } from '../../src/backend/wasm/arena.js';
-import { decodeBase64, detectWasm } from '../../src/backend/wasm/module.js';
+import { decodeBase64, detectWasm, instantiateWasm } from '../../src/backend/wasm/module.js';
 import type { WasmOps } from '../../src/backend/wasm/index.js';
 import { createOps, opsOf } from '../../src/backend.js';
 import {
@@ -49,7 +49,7 @@ function bound(k: number, absSum: number, ref: number): number {
 }
 
 describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for every transpose case and stride', (flavor) => {
-  const arena = new WasmArena(flavor);
+  const arena = new WasmArena(instantiateWasm(flavor));
   it('random shapes (1, primes, not multiples of 4, tall-thin, short-wide) and leading dimensions', () => {
     fc.assert(
       fc.property(
@@ -105,7 +105,7 @@ describe.each(FLAVOURS)('sgemm (%s build) matches the float64 reference for ever
 });
 
 describe.each(FLAVOURS)("the zero-skipping kernel (%s build) gives the packed kernel's bits", (flavor) => {
-  const arena = new WasmArena(flavor);
+  const arena = new WasmArena(instantiateWasm(flavor));
   const ex = arena.exports;
   /** Inputs mostly zero (as one-hot rows are), with −0, NaN, ±∞, ones and plain values among them. */
   const input = (rng: Rng, zeroShare: number) => {
@@ -184,7 +184,7 @@ describe.each(FLAVOURS)("the zero-skipping kernel (%s build) gives the packed ke
 });
 
 describe.each(FLAVOURS)('dotRows (%s build): each row gets the bits it gets alone', (flavor) => {
-  const arena = new WasmArena(flavor);
+  const arena = new WasmArena(instantiateWasm(flavor));
   const ex = arena.exports;
   it('rows taken four at a time (SIMD) or one by one: the same sums; k not a multiple of 4, padded strides, accumulate, NaN and ±∞', () => {
     fc.assert(
@@ -347,7 +347,7 @@ describe.each(FLAVOURS)('layer, dropout and optimiser kernels (%s build) agree w
   });
 
   it('dropout masks drawn in WASM equal Dropout.forward’s, and leave the generator in the same state', () => {
-    const arena = new WasmArena(flavor);
+    const arena = new WasmArena(instantiateWasm(flavor));
     for (const p of [1e-9, 0.1, 0.5, 0.999]) {
       for (const n of [1, 3, 4, 1001]) {
         const r1 = new Rng4(new Rng(5)),
@@ -389,7 +389,7 @@ describe('drawDropoutMask (the masks the GPU path uploads)', () => {
 
 describe('the arena', () => {
   it('hands out zeroed memory — cleared where reused, fresh from grow() where the memory grew', () => {
-    const arena = new WasmArena();
+    const arena = new WasmArena(instantiateWasm());
     const a = arena.allocBytes(64);
     new Uint8Array(arena.memory.buffer, a, 64).fill(7); // dirty memory below the top, as a kernel would leave it
     const grows = arena.grows;

@@ -54,8 +54,9 @@ describe('inside workerd (Miniflare): code generation from strings and WASM comp
       modules: [
         { type: 'ESModule', path: 'worker.js', contents: worker },
         { type: 'ESModule', path: 'score.js', contents: b.code },
-        { type: 'CompiledWasm', path: 'simd.wasm', contents: wasm('simd.wasm') },
-        { type: 'CompiledWasm', path: 'scalar.wasm', contents: wasm('scalar.wasm') },
+        // The scorer's own build (assembly/inference.ts): the training kernels' modules are not needed.
+        { type: 'CompiledWasm', path: 'inference-simd.wasm', contents: wasm('inference-simd.wasm') },
+        { type: 'CompiledWasm', path: 'inference-scalar.wasm', contents: wasm('inference-scalar.wasm') },
       ],
     });
     try {
@@ -119,6 +120,8 @@ describe('scoreCsv and CsvScoringStream inside workerd: CSV in, scored CSV out, 
         { type: 'ESModule', path: 'lib-score.js', contents: score.code },
         { type: 'CompiledWasm', path: 'simd.wasm', contents: wasm('simd.wasm') },
         { type: 'CompiledWasm', path: 'scalar.wasm', contents: wasm('scalar.wasm') },
+        { type: 'CompiledWasm', path: 'inference-simd.wasm', contents: wasm('inference-simd.wasm') },
+        { type: 'CompiledWasm', path: 'inference-scalar.wasm', contents: wasm('inference-scalar.wasm') },
         { type: 'CompiledWasm', path: 'csv.wasm', contents: wasm('csv.wasm') },
       ],
     });

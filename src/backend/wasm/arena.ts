@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { align16, bumpReserve } from './bump.js';
-import { instantiateWasm, type WasmExports, type WasmFlavor } from './module.js';
+import type { WasmExports } from './generated/exports.js';
+import type { WasmFlavor } from './loader.js';
 
 /**
  * Tags on the views the arena hands out: which arena and at what byte offset. Reading `buffer` and `byteOffset`
@@ -26,7 +27,7 @@ interface Binding {
  * (no copy per step). Views bound with `bind` are re-created whenever the memory grows (growth detaches
  * the old ArrayBuffer). Allocation is a bump pointer: an arena lives as long as the model that owns it.
  * @example
- * const arena = new WasmArena();
+ * const arena = new WasmArena(instantiateWasm());
  * const w = arena.allocBound(holder, 'weights', 1024); // holder.weights stays a live view
  */
 export class WasmArena {
@@ -46,12 +47,12 @@ export class WasmArena {
 
   /** `onGrow` runs after the memory grew (and bound views were refreshed): the registry tracks the new buffer. */
   constructor(
-    flavor?: WasmFlavor,
+    instance: { exports: WasmExports; flavor: WasmFlavor },
     private readonly onGrow?: (arena: WasmArena) => void,
   ) {
-    const { exports, flavor: f } = instantiateWasm(flavor);
-    this.exports = exports;
-    this.flavor = f;
+    this.exports = instance.exports;
+    this.flavor = instance.flavor;
+    const exports = instance.exports;
     this.buffer = exports.memory.buffer;
     this.top = align16(exports.heapBase());
     this.work = this.allocBytes(exports.sgemmWorkBytes());

@@ -79,7 +79,7 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       };
       ar.allocBound(layer, 'weight', nin * nout).set(weight.subarray(0, nin * nout));
       ar.allocBound(layer, 'bias', nout).set(bias.subarray(0, nout));
-      if (nout >= DOT_OUTPUTS_BELOW && nout <= ex.packedMaxN()) {
+      if (nout >= DOT_OUTPUTS_BELOW) {
         layer.p = at(ar.allocBound(layer, 'packed', Math.ceil(ex.packedBytes(nin, nout) / 4)));
         ex.packWeights(true, at(layer.weight), nin, nin, nout, layer.p);
       }
@@ -97,10 +97,9 @@ export function wasmDenseOps(ar: WasmArena): DenseOps {
       // A few rows go through the batch's kernels too (the zero-skipping one row by row, without packing them): dot
       // products sum in another order, so a record's probability would depend on how many rows shared its batch.
       if (nout < DOT_OUTPUTS_BELOW) ex.dotRows(rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false);
-      else if (layer.p && layer.finite && (rows < FEW_ROWS || ex.nonzeroCount(at(x), sampled) < SPARSE_BELOW * sampled))
+      else if (layer.finite && (rows < FEW_ROWS || ex.nonzeroCount(at(x), sampled) < SPARSE_BELOW * sampled))
         ex.sgemmPackedSparse(rows, nout, nin, at(x), nin, layer.p, o, nout, work);
-      else if (layer.p) ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
-      else ex.sgemm(false, true, rows, nout, nin, at(x), nin, layer.w, nin, o, nout, false, work);
+      else ex.sgemmPacked(false, rows, nout, nin, at(x), nin, layer.p, o, nout, false, work);
       ex.addBias(o, layer.b, rows, nout);
       return out;
     },

@@ -2,7 +2,7 @@ import type { Ops } from '../ops.js';
 import { WasmArena } from './arena.js';
 import { wasmDenseOps } from './dense.js';
 import { wasmDropoutOps } from './dropout.js';
-import type { WasmFlavor } from './module.js';
+import { instantiateWasm, type WasmFlavor } from './module.js';
 import { wasmOptimOps } from './optim.js';
 
 /** The WASM backend's ops over one arena (one instance, own memory): tensors from `alloc` are worked on in place. */
@@ -19,7 +19,7 @@ export interface WasmOps extends Ops {
  * const w = ops.alloc(holder, 'w', 64);
  */
 export function createWasmOps(flavor?: WasmFlavor, onGrow?: (arena: WasmArena) => void): WasmOps {
-  const arena = new WasmArena(flavor, onGrow);
+  const arena = new WasmArena(instantiateWasm(flavor), onGrow);
   return {
     backend: 'wasm',
     label: `wasm-${arena.flavor}`,

@@ -1,0 +1,38 @@
+/**
+ * The published scorer (dist/score/index.js, one bundled file) keeps the WASM loader of its build shared with the
+ * edge entries (dist/score/edge.js, dist/edge.js), which hand it the `.wasm` modules on runtimes that refuse to compile
+ * bytes: a module provided through the shared loader must be the one the scorer instantiates. A private copy of the
+ * loader inside the bundle would leave edge runtimes on the JavaScript fallback without a word.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
+import { encodeModel } from '../../src/io/model-file.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+describe.runIf(existsSync(`${root}dist/score/index.js`))('the built scorer', () => {
+  it('instantiates the module provided through dist/backend/wasm/inference-module.js (an empty one: it falls back, naming why)', () => {
+    const table = parseCsv(readFileSync(`${root}data/lending_club.csv`, 'utf8'));
+    const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1, applySmote: false });
+    const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [8], seed: 2, backend: 'js' });
+    const file = join(mkdtempSync(join(tmpdir(), 'hai-loader-')), 'm.safetensors');
+    writeFileSync(file, encodeModel(net, { preprocessor: prep.preprocessor.toJSON() }));
+    const script = `
+      const { provideWasmModule } = await import('${root}dist/backend/wasm/inference-module.js');
+      const { loadScorerSync } = await import('${root}dist/score/index.js');
+      const { readFileSync } = await import('node:fs');
+      const model = readFileSync('${file}');
+      const before = loadScorerSync(new Uint8Array(model)).engine;
+      provideWasmModule('simd', new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
+      provideWasmModule('scalar', new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
+      const after = loadScorerSync(new Uint8Array(model));
+      console.log(JSON.stringify({ before, after: after.engine }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ before: 'wasm', after: 'js' });
+  });
+});
