@@ -36,7 +36,7 @@ describe('edge scorer', () => {
   it("a record's probability is the same bits alone and in a batch of any size (WASM and JS)", () => {
     // 300 rows: chunks of 256 and 44; cuts below put a record at every position of a batch of 1 to 9, 257 or 263 rows,
     // where a few rows once took dot products (another summation order) and printed a different sixth decimal.
-    const wide = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [2000, 8], seed: 2 }); // > packedMaxN
+    const wide = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [2000, 8], seed: 2 }); // wider than sgemm’s column block of 1,536: packed whole
     for (const m of [bytes, encodeModel(wide, { preprocessor: prep.preprocessor.toJSON() })]) {
       for (const engine of ['wasm', 'js'] as const) {
         const s = loadScorerSync(m, { engine });
