@@ -80,29 +80,7 @@ writeFileSync(
     .join('\n')}`,
 );
 // The CSV kernels (assembly/csv.ts): a module of their own, so the scorer's bundle does not embed them.
-execFileSync(
-  asc,
-  [
-    join(root, 'assembly', 'csv.ts'),
-    '--outFile',
-    'csv.wasm',
-    '--textFile',
-    'csv.wat',
-    '--bindings',
-    'raw',
-    '--runtime',
-    'stub',
-    '-O3',
-    '--noAssert',
-    '--initialMemory',
-    '2',
-    '--disable',
-    'simd',
-  ],
-  { cwd: join(root, 'build', 'wasm'), stdio: 'inherit' }, // (not the root: asc would read asconfig.json's entries there too)
-);
-const csv = readFileSync(join(root, 'build', 'wasm', 'csv.wasm'));
-copyFileSync(join(root, 'build', 'wasm', 'csv.wasm'), join(out, 'csv.wasm'));
+const csv = compileEntry('csv.ts', 'csv', ['--disable', 'simd']);
 writeExports('csv.d.ts', 'csv-exports.ts', 'CsvWasmExports', 'assembly/csv.ts');
 writeFileSync(
   join(out, 'csv-bytes.ts'),

@@ -93,8 +93,8 @@ export interface Ops {
   /**
    * A binary model's last layer (2 outputs) to P(class 1): out[r] = logisticOfDifference(l1 − l0) with l =
    * `linearInference` of the row `activate`d by `act` — the bits of those two ops and `positiveClassProbabilities`
-   * in turn wherever the runtime's Math.exp is fdlibm's (V8's), with no pass over the activations or the logits
-   * between them: scoring's and reason codes' last step.
+   * in turn wherever the runtime's Math.exp is fdlibm's (V8's), in one call per batch (a block of rows' activations
+   * and logits in a scratch of the layer's): scoring's and reason codes' last step.
    */
   binaryProbabilities(out: Float32Array, x: Float32Array, layer: PreparedLinear, rows: number, act: ActivationCode): Float32Array;
   /**

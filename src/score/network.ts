@@ -20,8 +20,8 @@ const CHUNK = 256;
  * Inference-only forward pass for scoring, against the op layer: per hidden layer `linearInference` (the packed sgemm,
  * skipping zero inputs where they are many — weights packed once at load; one row gets the bits it gets in a batch) and
  * the activation; the last layer of a binary model and P(class 1), the logistic of the logit difference, in one op
- * (`binaryProbabilities`: the last hidden layer's activation, the two logits and the logistic per row, with no pass
- * between them). The WASM ops where the runtime has WebAssembly, the js reference ops elsewhere. No allocation per call
+ * (`binaryProbabilities`: the last hidden layer's activation, the two logits and the logistic, a block of rows at a
+ * time). The WASM ops where the runtime has WebAssembly, the js reference ops elsewhere. No allocation per call
  * once buffers have grown.
  */
 export class InferenceNetwork {
