@@ -2,7 +2,8 @@
  * The published scorer (dist/score/index.js, one bundled file) keeps the WASM loader of its build shared with the
  * edge entries (dist/score/edge.js, dist/edge.js), which hand it the `.wasm` modules on runtimes that refuse to compile
  * bytes: a module provided through the shared loader must be the one the scorer instantiates. A private copy of the
- * loader inside the bundle would leave edge runtimes on the JavaScript fallback without a word.
+ * loader inside the bundle would leave edge runtimes on the JavaScript fallback without a word. And the library's
+ * `initWasm` readies the scorer's build too, for browsers' main threads, which refuse large synchronous compiles.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -34,5 +35,26 @@ describe.runIf(existsSync(`${root}dist/score/index.js`))('the built scorer', () 
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ before: 'wasm', after: 'js' });
+  });
+});
+
+describe.runIf(existsSync(`${root}dist/index.js`))("the library's initWasm", () => {
+  it('compiles the scorer’s build too: with synchronous compilation refused afterwards (a browser’s main thread), loadScorerSync still runs WASM', () => {
+    const table = parseCsv(readFileSync(`${root}data/lending_club.csv`, 'utf8'));
+    const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1, applySmote: false });
+    const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [8], seed: 2, backend: 'js' });
+    const file = join(mkdtempSync(join(tmpdir(), 'hai-init-')), 'm.safetensors');
+    writeFileSync(file, encodeModel(net, { preprocessor: prep.preprocessor.toJSON() }));
+    const script = `
+      const { initWasm } = await import('${root}dist/index.js');
+      const { loadScorerSync } = await import('${root}dist/score/index.js');
+      const { readFileSync } = await import('node:fs');
+      await initWasm();
+      WebAssembly.Module = function () { throw new RangeError('synchronous compilation refused'); };
+      const s = loadScorerSync(new Uint8Array(readFileSync('${file}')));
+      console.log(JSON.stringify({ engine: s.engine, reason: s.network.fallbackReason ?? null }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ engine: 'wasm', reason: null });
   });
 });

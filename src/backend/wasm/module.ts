@@ -1,5 +1,6 @@
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/bytes.js';
 import type { WasmExports } from './generated/exports.js';
+import { initWasm as initScorerWasm } from './inference-module.js';
 import { WasmLoader, type WasmFlavor, type WasmSupport } from './loader.js';
 
 export type { WasmExports } from './generated/exports.js';
@@ -38,12 +39,14 @@ export function compileWasmSync(flavor?: WasmFlavor): { module: WebAssembly.Modu
 }
 
 /**
- * Compiles the WASM builds asynchronously (for browsers), so later synchronous use finds them ready.
+ * Compiles the WASM builds asynchronously (for browsers), so later synchronous use finds them ready: the library's and
+ * the scorer's own (`loadScorerSync` then compiles nothing).
  * @example
  * await initWasm(); // in a browser, before the first model or scorer
  */
 export async function initWasm(): Promise<WasmSupport> {
-  return loader.init();
+  const [support] = await Promise.all([loader.init(), initScorerWasm()]);
+  return support;
 }
 
 /** A fresh instance (own memory) of the chosen build. */
