@@ -7,7 +7,8 @@
 // missing texts, unknown categories, numbers the fast path cannot read exactly) is listed for the JavaScript
 // encoder, which decides it as before: this kernel only ever writes what the JS fast path would have written.
 
-const ESCAPED: u8 = 2;
+import { ESCAPED } from './field-flags';
+
 /** Records per tile: a tile's bytes and fields stay in cache across the features. */
 const TILE: i32 = 256;
 /** Feature kinds in the descriptor table. */

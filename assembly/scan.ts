@@ -7,11 +7,11 @@
 // there), a record longer than `maxBytes`, or full output. The JavaScript scanner takes that record (its errors,
 // line counting and carrying over are its own) and hands back to this kernel after it.
 
+import { ESCAPED, QUOTED } from './field-flags';
+
 const QUOTE: u8 = 0x22,
   LF: u8 = 0x0a,
   CR: u8 = 0x0d;
-const QUOTED: u8 = 1,
-  ESCAPED: u8 = 2;
 
 /**
  * Records from bytes[p…n) (offsets are into `bytes`), at most `maxRecords` records and `maxFields` fields: record r's
