@@ -15,13 +15,26 @@ import { encodeModel } from '../../src/io/model-file.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
+/** A small lending_club model written to a temporary file, for a fresh process to load. */
+function modelFile(): string {
+  const table = parseCsv(readFileSync(`${root}data/lending_club.csv`, 'utf8'));
+  const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1, applySmote: false });
+  const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [8], seed: 2, backend: 'js' });
+  const file = join(mkdtempSync(join(tmpdir(), 'hai-loader-')), 'm.safetensors');
+  writeFileSync(file, encodeModel(net, { preprocessor: prep.preprocessor.toJSON() }));
+  return file;
+}
+
+/** Runs an ES module script in a fresh Node process (its stderr must stay empty) and returns the JSON it printed. */
+function inFreshProcess(script: string): unknown {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout);
+}
+
 describe.runIf(existsSync(`${root}dist/score/index.js`))('the built scorer', () => {
   it('instantiates the module provided through dist/backend/wasm/inference-module.js (an empty one: it falls back, naming why)', () => {
-    const table = parseCsv(readFileSync(`${root}data/lending_club.csv`, 'utf8'));
-    const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1, applySmote: false });
-    const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [8], seed: 2, backend: 'js' });
-    const file = join(mkdtempSync(join(tmpdir(), 'hai-loader-')), 'm.safetensors');
-    writeFileSync(file, encodeModel(net, { preprocessor: prep.preprocessor.toJSON() }));
+    const file = modelFile();
     const script = `
       const { provideWasmModule } = await import('${root}dist/backend/wasm/inference-module.js');
       const { loadScorerSync } = await import('${root}dist/score/index.js');
@@ -32,19 +45,13 @@ describe.runIf(existsSync(`${root}dist/score/index.js`))('the built scorer', () 
       provideWasmModule('scalar', new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
       const after = loadScorerSync(new Uint8Array(model));
       console.log(JSON.stringify({ before, after: after.engine }));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ before: 'wasm', after: 'js' });
+    expect(inFreshProcess(script)).toEqual({ before: 'wasm', after: 'js' });
   });
 });
 
 describe.runIf(existsSync(`${root}dist/index.js`))("the library's initWasm", () => {
   it('compiles the scorer’s build too: with synchronous compilation refused afterwards (a browser’s main thread), loadScorerSync still runs WASM', () => {
-    const table = parseCsv(readFileSync(`${root}data/lending_club.csv`, 'utf8'));
-    const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1, applySmote: false });
-    const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [8], seed: 2, backend: 'js' });
-    const file = join(mkdtempSync(join(tmpdir(), 'hai-init-')), 'm.safetensors');
-    writeFileSync(file, encodeModel(net, { preprocessor: prep.preprocessor.toJSON() }));
+    const file = modelFile();
     const script = `
       const { initWasm } = await import('${root}dist/index.js');
       const { loadScorerSync } = await import('${root}dist/score/index.js');
@@ -53,8 +60,6 @@ describe.runIf(existsSync(`${root}dist/index.js`))("the library's initWasm", () 
       WebAssembly.Module = function () { throw new RangeError('synchronous compilation refused'); };
       const s = loadScorerSync(new Uint8Array(readFileSync('${file}')));
       console.log(JSON.stringify({ engine: s.engine, reason: s.network.fallbackReason ?? null }));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ engine: 'wasm', reason: null });
+    expect(inFreshProcess(script)).toEqual({ engine: 'wasm', reason: null });
   });
 });
