@@ -100,10 +100,6 @@ export class Scorer {
   private occlusionReady = false;
   /** explain()'s reason table (one record), grown to the largest k asked. */
   private single = reasonTable(1, 3);
-  /** `calibrate` as the callback reason codes' ranking takes (made once: `explain` is a hot path). */
-  private readonly calibrateRows = (p: Float32Array, n: number): void => {
-    this.calibrate(p, n);
-  };
 
   constructor(model: ModelFileContent, options: ScorerOptions = {}) {
     if (!model.preprocessor) {
@@ -328,7 +324,7 @@ export class Scorer {
     const factors = scalingFactors(this.scaling);
     for (let r0 = 0; r0 < rows; r0 += records) {
       const nr = Math.min(records, rows - r0);
-      const ranked = network.rankedOcclusion(x.subarray(r0 * cols, (r0 + nr) * cols), nr, k, this.calibrateRows);
+      const ranked = network.rankedOcclusion(x.subarray(r0 * cols, (r0 + nr) * cols), nr, k, this.calibration);
       const p = network.occludedP,
         features = network.occludedGroups; // a row's feature; −1 for a record's own row
       for (let r = 0; r < nr; r++) {

@@ -4,6 +4,7 @@ import { transpose } from '../core/matrix.js';
 import { createInferenceOps, type InferenceOps } from '../backend/inference.js';
 import type { Occlusion, PreparedLinear } from '../backend/ops.js';
 import { positiveClassProbabilities } from '../loss/softmax.js';
+import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 
 export interface InferenceLayer {
   /** [out, in] row-major (PyTorch layout). */
@@ -55,20 +56,33 @@ export class InferenceNetwork {
 
   /** Writes P(class 1) (binary) for `rows` encoded rows of `x` into `out`. */
   probabilities(x: Float32Array, rows: number, out: Float32Array): Float32Array {
-    const last = this.layers.length - 1;
-    if (last > 0 && this.outputs === 2) return this.head(out, this.run(x, rows, 0, last), rows, this.act);
-    return positiveClassProbabilities(out, this.run(x, rows, 0, last + 1), rows, this.outputs);
+    return this.probabilitiesFrom(out, x, rows, 0, false);
+  }
+
+  /** Whether the last layer and the logistic are one op (`binaryProbabilities`): a binary model with hidden layers. */
+  private get binaryHead(): boolean {
+    return this.outputs === 2 && this.layers.length > 1;
+  }
+
+  /** The row width of the pass `probabilitiesFrom` runs: the last hidden layer's where the head op takes it, else the logits'. */
+  private get passWidth(): number {
+    return this.binaryHead ? this.layers[this.layers.length - 2].nout : this.outputs;
   }
 
   /**
-   * The last layer of a binary model with hidden layers and P(class 1) in one op (`binaryProbabilities`): h holds
-   * `rows` rows of the layer before it, `act` what they still need (the activation, or none when already activated).
+   * P(class 1) of `rows` rows of h into out: h is the input of layer `from` (activated already when `activated`; past
+   * the last layer, the logits). The layers run up to the last; then a binary model's last layer and its logistic in
+   * one op (`binaryProbabilities`), any other's logits through `positiveClassProbabilities`.
    */
-  private head(out: Float32Array, h: Float32Array, rows: number, act: ActivationCode): Float32Array {
-    const { ops, bufs } = this;
-    const last = this.layers[this.layers.length - 1];
-    if (ops.owns(out)) return ops.binaryProbabilities(out, h, last, rows, act);
-    const p = ops.binaryProbabilities(bufs.p, h, last, rows, act); // grown by `reserve` with the other buffers, before h was taken
+  private probabilitiesFrom(out: Float32Array, h: Float32Array, rows: number, from: number, activated: boolean): Float32Array {
+    const { ops, bufs, layers } = this;
+    const last = layers.length - 1;
+    if (!this.binaryHead || from > last)
+      return positiveClassProbabilities(out, from > last ? h : this.run(h, rows, from, last + 1, activated), rows, this.outputs);
+    const input = from === last ? h : this.run(h, rows, from, last, activated);
+    const act = from === last && activated ? ACTIVATION_CODES.identity : this.act;
+    if (ops.owns(out)) return ops.binaryProbabilities(out, input, layers[last], rows, act);
+    const p = ops.binaryProbabilities(bufs.p, input, layers[last], rows, act); // grown by `reserve` with the other buffers, before h was taken
     for (let i = 0; i < rows; i++) out[i] = p[i]; // no view made: one record is the hot case
     return out;
   }
@@ -120,13 +134,13 @@ export class InferenceNetwork {
   /**
    * Reason codes of the first `records` rows of x, ranked: P(class 1) of each record and of its variants
    * (`Ops.occludedRows`: one per group of inputs in which it differs from the typical record, with that group set to
-   * it), `calibrate`d in place, then `Ops.rankOccluded`: per record its row, its count of reasons (−1: a probability not
+   * it), calibrated in place (`calibration`), then `Ops.rankOccluded`: per record its row, its count of reasons (−1: a probability not
    * in [0, 1]) and the rows of its k best — k + 2 values each, in the view returned; `occludedP` and `occludedGroups`
    * hold the rows' probabilities and groups. The first layer runs once per record; a variant's first-layer output is
    * its record's plus W₀ times its change, and only the narrower layers run per variant — ~4× fewer operations than
    * scoring the variants whole (which it matches to ~1e-6).
    */
-  rankedOcclusion(x: Float32Array, records: number, k: number, calibrate: (p: Float32Array, rows: number) => void): Float32Array {
+  rankedOcclusion(x: Float32Array, records: number, k: number, calibration: Calibration | null): Float32Array {
     const { ops, occlusion: o, inputDim: cols } = this;
     if (!o) throw new UsageError('rankedOcclusion: call prepareOcclusion first');
     const most = records * (o.groups + 1),
@@ -138,19 +152,13 @@ export class InferenceNetwork {
     if (o.ranked.length < records * (k + 2)) ops.alloc(o, 'ranked', Math.max(records * (k + 2), o.ranked.length * 2));
     if (copy && o.rows.length < records * cols) ops.alloc(o, 'rows', Math.max(records * cols, o.rows.length * 2));
     this.reserve(records, o.h);
-    // The narrower layers' pass ends before the last layer where `head` takes it, at the logits otherwise.
-    const last = this.layers.length - 1,
-      binaryHead = last >= 2 && this.outputs === 2;
-    this.reserve(most, binaryHead ? this.layers[last - 1].nout : this.outputs);
+    this.reserve(most, this.passWidth);
     if (copy) o.rows.set(x.subarray(0, records * cols));
     const rows = copy ? o.rows : x;
     const n = ops.occludedRows(o.z, o.group, this.firstLayer(rows, records), rows, records, o);
-    const z = n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h);
-    if (binaryHead) this.head(o.p, this.run(z, n, 1, last, true), n, this.act);
-    else if (last === 1 && this.outputs === 2)
-      this.head(o.p, z, n, ACTIVATION_CODES.identity); // z: the activated hidden layer
-    else positiveClassProbabilities(o.p, last === 0 ? z : this.run(z, n, 1, last + 1, true), n, this.outputs);
-    calibrate(o.p, n);
+    // The copies' rows are layer 1's input, activated (the logits of a model without hidden layers).
+    this.probabilitiesFrom(o.p, n * o.h === o.z.length ? o.z : o.z.subarray(0, n * o.h), n, 1, true);
+    calibrateProbabilities(o.p, n, calibration);
     ops.rankOccluded(o.ranked, o.p, o.group, n, k);
     return o.ranked;
   }
