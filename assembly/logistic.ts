@@ -87,9 +87,9 @@ function logisticOfDifference(d: f64): f32 {
 // @ts-ignore: decorator
 @inline
 function logisticPair(out: usize, d: v128): bool {
-  const x = f64x2.neg(f64x2.abs(d));
-  const bits = f64x2.abs(d);
-  const hx = i32x4.shuffle(bits, bits, 1, 3, 1, 3); // both lanes' high words (twice)
+  const magnitude = f64x2.abs(d);
+  const x = f64x2.neg(magnitude);
+  const hx = i32x4.shuffle(magnitude, magnitude, 1, 3, 1, 3); // both lanes' high words (twice)
   const inRange = v128.and(i32x4.gt_s(hx, i32x4.splat(0x3fd62e42)), i32x4.lt_s(hx, i32x4.splat(0x4085e000)));
   if (i32x4.bitmask(inRange) != 0xf) return false;
   const reduced = i32x4.trunc_sat_f64x2_s_zero(f64x2.sub(f64x2.mul(f64x2.splat(INV_LN2), x), f64x2.splat(0.5)));

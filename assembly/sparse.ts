@@ -30,7 +30,7 @@ export function nonzeroCount(a: usize, n: i32): i32 {
 }
 
 /**
- * C[m×n] (row stride ldc) = A[m×k] (row stride lda) · op(B), op(B) packed by `packWeights` (n ≤ NC), skipping A's
+ * C[m×n] (row stride ldc) = A[m×k] (row stride lda) · op(B), op(B) packed by `packWeights` (any n), skipping A's
  * zeros. `work` holds the nonzero inputs of a row (k pairs of index and value).
  */
 export function sgemmPackedSparse(m: i32, n: i32, k: i32, a: usize, lda: i32, packed: usize, c: usize, ldc: i32, work: usize): void {

@@ -20,7 +20,7 @@ export function detectInferenceWasm(): WasmSupport {
  * Registers a precompiled module of the scorer's build (edge runtimes that refuse to compile bytes import the
  * `.wasm` files as modules).
  * @example
- * import simd from 'hamiltonian-ai/dist/backend/wasm/generated/inference-simd.wasm'; // an edge bundler compiles it
+ * import simd from './inference-simd.wasm'; // an edge bundler compiles it (score/edge.ts does this)
  * provideWasmModule('simd', simd);
  */
 export function provideWasmModule(flavor: WasmFlavor, module: WebAssembly.Module): void {
