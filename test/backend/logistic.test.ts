@@ -11,6 +11,7 @@ import { Rng } from '../../src/core/rng.js';
 import { createOps, type Ops } from '../../src/backend/registry.js';
 import { instantiateWasm } from '../../src/backend/wasm/module.js';
 import { positiveClassProbabilities } from '../../src/loss/softmax.js';
+import { tensorValues } from '../helpers/values.js';
 
 const js = createOps('js').ops;
 const ACTS = Object.values(ACTIVATION_CODES) as ActivationCode[];
@@ -58,17 +59,6 @@ function identityHead(ops: Ops, k: number) {
   return ops.prepareLinear(w, new Float32Array(2), k, 2);
 }
 
-function values(rng: Rng, n: number, special: boolean): Float32Array {
-  return Float32Array.from({ length: n }, () => {
-    const u = rng.float();
-    if (u < 0.1) return 0;
-    if (special && u < 0.14) return Infinity;
-    if (special && u < 0.18) return -Infinity;
-    if (special && u < 0.2) return NaN;
-    return rng.uniform(-6, 6);
-  });
-}
-
 /** `binaryProbabilities` as the ops it stands for: activate, linearInference, then the logistic of l1 − l0. */
 function composed(ops: Ops, x: Float32Array, w: Float32Array, b: Float32Array, rows: number, k: number, act: ActivationCode): Float32Array {
   const h = { a: new Float32Array(0), l: new Float32Array(0) };
@@ -99,9 +89,9 @@ describe.each([
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 1, max: 70 }), fc.nat(), fc.boolean(), (rows, k, seed, special) => {
         const rng = new Rng(seed);
-        const w = values(rng, 2 * k, false),
-          b = values(rng, 2, false),
-          x = values(rng, rows * k, special);
+        const w = tensorValues(rng, 2 * k, false, 6),
+          b = tensorValues(rng, 2, false, 6),
+          x = tensorValues(rng, rows * k, special, 6);
         for (const act of ACTS) expect(bitsOf(head(ops, x, w, b, rows, k, act)), `act ${act}`).toEqual(bitsOf(composed(ops, x, w, b, rows, k, act)));
       }),
       { numRuns: 60 },

@@ -9,24 +9,13 @@ import fc from 'fast-check';
 import { ACTIVATION_CODES, type ActivationCode } from '../../src/core/activations.js';
 import { Rng, Rng4 } from '../../src/core/rng.js';
 import { createOps, type Ops } from '../../src/backend/registry.js';
+import { tensorValues as values } from '../helpers/values.js';
 
 const backends: Array<[string, Ops]> = [
   ['wasm-simd', createOps('wasm', 'simd').ops],
   ['wasm-scalar', createOps('wasm', 'scalar').ops],
 ];
 const js = createOps('js').ops;
-
-/** Values with a share of exact zeros and, when `special`, infinities and NaN. */
-function values(rng: Rng, n: number, special: boolean): Float32Array {
-  return Float32Array.from({ length: n }, () => {
-    const u = rng.float();
-    if (u < 0.15) return 0;
-    if (special && u < 0.2) return Infinity;
-    if (special && u < 0.25) return -Infinity;
-    if (special && u < 0.28) return NaN;
-    return rng.uniform(-2, 2);
-  });
-}
 
 /**
  * Copies `a` into `ops`' memory. The view is tagged with its offset, so kernels take it even after a later
