@@ -51,6 +51,15 @@ function partsOf(inTest: Uint8Array): Split {
   return { train, test };
 }
 
+/** The k folds of rows assigned by `foldOf` (a fold's rows test, the others train), each part in increasing order. */
+function foldsOf(foldOf: Int32Array, k: number): Split[] {
+  const inTest = new Uint8Array(foldOf.length);
+  return Array.from({ length: k }, (_, f) => {
+    for (let i = 0; i < foldOf.length; i++) inTest[i] = foldOf[i] === f ? 1 : 0;
+    return partsOf(inTest);
+  });
+}
+
 /**
  * Splits row indices 0..n−1 into train and test parts, seeded. With labels and `stratify` (the default),
  * each class contributes in proportion (largest-remainder rounding, so every class's share is kept
@@ -108,16 +117,13 @@ export function kFold(n: number, k: number, options: { shuffle?: boolean; seed?:
   if (!Number.isInteger(n) || n < 2) throw new UsageError(`kFold needs a whole number of at least 2 rows, got ${n}`);
   if (!Number.isInteger(k) || k < 2 || k > n) throw new UsageError(`kFold: k must be an integer in [2, ${n}], got ${k}`);
   const idx = (options.shuffle ?? true) ? toRng(options.seed).permutation(n) : Uint32Array.from({ length: n }, (_, i) => i);
-  const folds: Split[] = [];
-  let start = 0;
-  for (let f = 0; f < k; f++) {
+  const foldOf = new Int32Array(n);
+  for (let f = 0, start = 0; f < k; f++) {
     const size = Math.floor(n / k) + (f < n % k ? 1 : 0);
-    const test = idx.slice(start, start + size).sort();
-    const train = Uint32Array.from([...idx.slice(0, start), ...idx.slice(start + size)]).sort();
-    folds.push({ train, test });
+    for (let j = start; j < start + size; j++) foldOf[idx[j]] = f;
     start += size;
   }
-  return folds;
+  return foldsOf(foldOf, k);
 }
 
 /**
@@ -137,12 +143,7 @@ export function stratifiedKFold(labels: ArrayLike<number>, k: number, options: {
     rows.forEach((r, i) => (foldOf[r] = (i + offset) % k));
     offset += rows.length; // continue dealing where the last class stopped, to balance fold sizes
   }
-  return Array.from({ length: k }, (_, f) => {
-    const test: number[] = [];
-    const train: number[] = [];
-    for (let i = 0; i < n; i++) (foldOf[i] === f ? test : train).push(i);
-    return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
-  });
+  return foldsOf(foldOf, k);
 }
 
 /**
@@ -170,12 +171,7 @@ export function groupKFold(groups: ArrayLike<string | number>, k: number, option
     for (const r of byGroup.get(key)!) foldOf[r] = f;
     sizes[f] += byGroup.get(key)!.length;
   }
-  return Array.from({ length: k }, (_, f) => {
-    const test: number[] = [];
-    const train: number[] = [];
-    for (let i = 0; i < groups.length; i++) (foldOf[i] === f ? test : train).push(i);
-    return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
-  });
+  return foldsOf(foldOf, k);
 }
 
 /**

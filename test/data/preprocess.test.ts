@@ -93,6 +93,21 @@ describe('splits', () => {
     );
   });
 
+  it('kFold without shuffling deals consecutive rows, the first n mod k folds one larger, each part in increasing order', () => {
+    const folds = kFold(7, 3, { shuffle: false });
+    expect(folds.map((f) => [...f.test])).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(folds.map((f) => [...f.train])).toEqual([
+      [3, 4, 5, 6],
+      [0, 1, 2, 5, 6],
+      [0, 1, 2, 3, 4],
+    ]);
+    expect(folds.every((f) => f.train instanceof Uint32Array && f.test instanceof Uint32Array)).toBe(true);
+  });
+
   it('kFold refuses a row count that is not a whole number of at least 2 (NaN, 2.5, 1, −3)', () => {
     for (const n of [Number.NaN, 2.5, 1, -3, Number.POSITIVE_INFINITY])
       expect(() => kFold(n, 2), String(n)).toThrow(/kFold needs a whole number of at least 2 rows/);
