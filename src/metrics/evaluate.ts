@@ -96,7 +96,8 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
   const threshold = options.threshold ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`threshold must be in [0, 1], got ${threshold}`);
   checkLabels(labels, probs, 'evaluateScores', 'probabilities');
-  const y = Uint8Array.from({ length: labels.length }, (_, i) => (labels[i] ? 1 : 0));
+  const y = new Uint8Array(labels.length);
+  for (let i = 0; i < y.length; i++) y[i] = labels[i] ? 1 : 0;
   const aucFrom = options.aucFrom ?? 'scores';
   if (aucFrom !== 'scores' && aucFrom !== 'labels') throw new UsageError(`aucFrom must be 'scores' or 'labels', got '${aucFrom}'`);
   const average = options.average ?? 'binary';
@@ -105,7 +106,6 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
   const report = classificationReport(confusion, options.zeroDivision ?? 1);
   const ranking = rankingSummary(y, probs);
   const scoreAuc = ranking.auc;
-  const hard = Float32Array.from(probs, (p) => (p >= threshold ? 1 : 0));
   const chosen = report[average];
   const positives = confusion.tp + confusion.fn;
   const result: Evaluation = {
@@ -113,7 +113,7 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
     precision: chosen.precision,
     recall: chosen.recall,
     f1: chosen.f1,
-    auc: aucFrom === 'scores' ? scoreAuc : rocAuc(y, hard),
+    auc: aucFrom === 'scores' ? scoreAuc : rocAuc(y, Float32Array.from(probs, (p) => (p >= threshold ? 1 : 0))),
     aucFrom,
     average,
     rocAuc: scoreAuc,
