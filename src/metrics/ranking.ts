@@ -53,7 +53,8 @@ interface ScoreBlocks {
 
 /**
  * Checks the labels and scores (no NaN score) and groups the scores: the positives' and the negatives' sorted apart
- * (typed-array sorts, no comparator: ~20× faster than sorting indices by score on a million rows), then merged.
+ * (typed-array sorts, no comparator: on a million rows rocAuc 415–533 → 129–173 ms and rocCurve 735–844 → 226–279 ms
+ * against sorting indices by score), then merged.
  */
 function scoreBlocks(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>, what: string): ScoreBlocks {
   checkPair(labels, scores, what);
