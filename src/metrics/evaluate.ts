@@ -113,7 +113,13 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
     precision: chosen.precision,
     recall: chosen.recall,
     f1: chosen.f1,
-    auc: aucFrom === 'scores' ? scoreAuc : rocAuc(y, Float32Array.from(probs, (p) => (p >= threshold ? 1 : 0))),
+    auc:
+      aucFrom === 'scores'
+        ? scoreAuc
+        : rocAuc(
+            y,
+            Float32Array.from(probs, (p) => (p >= threshold ? 1 : 0)),
+          ),
     aucFrom,
     average,
     rocAuc: scoreAuc,
