@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { checkLabels } from './labels.js';
 import { classificationReport, confusionAt, type Confusion, type PRF, type ZeroDivision } from './classification.js';
 import { brierScore, calibrationBins, logLoss, type CalibrationBin } from './probabilistic.js';
-import { prCurve, rankingSummary, rocAuc, rocCurve, type PrCurve, type RocCurve } from './ranking.js';
+import { rankingSummary, rocAuc, type PrCurve, type RocCurve } from './ranking.js';
 
 /** What `evaluateModel` needs of a model: binary probabilities for a batch of rows. */
 export interface ProbabilisticModel {
@@ -104,7 +104,7 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
   if (!['binary', 'weighted', 'macro'].includes(average)) throw new UsageError(`average must be 'binary', 'weighted' or 'macro', got '${average}'`);
   const confusion = confusionAt(y, probs, threshold);
   const report = classificationReport(confusion, options.zeroDivision ?? 1);
-  const ranking = rankingSummary(y, probs);
+  const ranking = rankingSummary(y, probs, options.curves);
   const scoreAuc = ranking.auc;
   const chosen = report[average];
   const positives = confusion.tp + confusion.fn;
@@ -137,6 +137,6 @@ export function evaluateScores(labels: ArrayLike<number>, probs: ArrayLike<numbe
     positives,
     baseRate: y.length ? positives / y.length : NaN,
   };
-  if (options.curves) result.curves = { roc: rocCurve(y, probs), pr: prCurve(y, probs), calibration: calibrationBins(y, probs) };
+  if (ranking.roc && ranking.pr) result.curves = { roc: ranking.roc, pr: ranking.pr, calibration: calibrationBins(y, probs) };
   return result;
 }

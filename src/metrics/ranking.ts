@@ -30,14 +30,20 @@ function aucOf(blocks: ScoreBlocks): number {
 }
 
 /**
- * AUC, KS and average precision from one grouping of the scores (what `evaluateScores` reports: each as `rocAuc`,
- * `ksStatistic` and `averagePrecision` compute it, to the bit).
+ * AUC, KS and average precision — and with `curves` the ROC and PR curves — from one grouping of the scores (what
+ * `evaluateScores` reports: each as `rocAuc`, `ksStatistic`, `averagePrecision`, `rocCurve` and `prCurve` compute it,
+ * to the bit).
  * @example
  * rankingSummary([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // { auc: 0.75, ks: 0.5, averagePrecision: 0.8333… }
  */
-export function rankingSummary(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): { auc: number; ks: number; averagePrecision: number } {
+export function rankingSummary(
+  labels: ArrayLike<number | boolean>,
+  scores: ArrayLike<number>,
+  curves = false,
+): { auc: number; ks: number; averagePrecision: number; roc?: RocCurve; pr?: PrCurve } {
   const blocks = scoreBlocks(labels, scores, 'rocAuc');
-  return { auc: aucOf(blocks), ks: ksOf(blocks), averagePrecision: averagePrecisionOf(blocks) };
+  const summary = { auc: aucOf(blocks), ks: ksOf(blocks), averagePrecision: averagePrecisionOf(blocks) };
+  return curves ? { ...summary, roc: rocCurveOf(blocks), pr: prCurveOf(blocks) } : summary;
 }
 
 /** The distinct scores in increasing order, with the positives and negatives at each (`count` of them). */
@@ -110,10 +116,15 @@ export interface RocCurve {
  * rocCurve([0, 1, 1], [0.2, 0.6, 0.9]).tpr; // [0, 0.5, 1, 1]
  */
 export function rocCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): RocCurve {
+  return rocCurveOf(scoreBlocks(labels, scores, 'rocCurve'));
+}
+
+/** The ROC curve's points over the blocks, from (0, 0) at +∞ down. */
+function rocCurveOf(blocks: ScoreBlocks): RocCurve {
   const fpr = [0],
     tpr = [0],
     thresholds = [Infinity];
-  walkDown(scoreBlocks(labels, scores, 'rocCurve'), (t, f, value) => {
+  walkDown(blocks, (t, f, value) => {
     fpr.push(f);
     tpr.push(t);
     thresholds.push(value);
@@ -154,13 +165,17 @@ export interface PrCurve {
  * prCurve([0, 1, 1], [0.2, 0.6, 0.9]).precision; // [1, 1, 2/3]
  */
 export function prCurve(labels: ArrayLike<number | boolean>, scores: ArrayLike<number>): PrCurve {
-  const blocks = scoreBlocks(labels, scores, 'rocCurve');
+  return prCurveOf(scoreBlocks(labels, scores, 'rocCurve'));
+}
+
+/** The precision–recall points over the blocks, from the highest score down (recall is the TPR). */
+function prCurveOf(blocks: ScoreBlocks): PrCurve {
   const precision: number[] = [],
     recall: number[] = [],
     thresholds: number[] = [];
   walkDown(blocks, (tpr, fpr, value) => {
     precision.push(precisionAt(tpr, fpr, blocks.P, blocks.N));
-    recall.push(blocks.P ? tpr : NaN);
+    recall.push(tpr);
     thresholds.push(value);
   });
   return { precision, recall, thresholds };
@@ -176,14 +191,13 @@ export function averagePrecision(labels: ArrayLike<number | boolean>, scores: Ar
   return averagePrecisionOf(scoreBlocks(labels, scores, 'rocCurve'));
 }
 
-/** Σ (Rₙ − Rₙ₋₁)·Pₙ over the blocks from the highest score down. */
+/** Σ (Rₙ − Rₙ₋₁)·Pₙ over the blocks from the highest score down (recall Rₙ is the TPR, NaN without positives). */
 function averagePrecisionOf(blocks: ScoreBlocks): number {
   let ap = 0,
     prevR = 0;
   walkDown(blocks, (tpr, fpr) => {
-    const recall = blocks.P ? tpr : NaN;
-    ap += (recall - prevR) * precisionAt(tpr, fpr, blocks.P, blocks.N);
-    prevR = recall;
+    ap += (tpr - prevR) * precisionAt(tpr, fpr, blocks.P, blocks.N);
+    prevR = tpr;
   });
   return ap;
 }
