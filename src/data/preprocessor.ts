@@ -5,9 +5,11 @@
  * scoring applies exactly what training learnt. No dependencies and no Node built-ins (the edge scorer
  * uses it).
  */
-import { MAX_STANDARDIZED, badNumberReason, float32Problem, parseNumber } from './cells.js';
+import { MAX_STANDARDIZED } from './cells.js';
+import { CellReader, fieldOf, fieldText } from './cell-reader.js';
 import { ColumnMoments, RowStandardizer } from './standardize.js';
 import { indices } from '../core/arrays.js';
+import { UsageError } from '../core/errors.js';
 import { ColumnReadings, MISSING, PROBLEM, type CellReading } from './column-fit.js';
 import { columnTable, columnsNamed, isRowOf, perText, slot, type ColumnTable, type Table, type TableColumn } from './column-table.js';
 import { DataError, ScoringError } from './errors.js';
@@ -56,13 +58,11 @@ const SLOT_BLOCK = 1024; // rows whose slots transform gathers, and encodes, fea
  * const x = pre.transformRecord({ Income: 129, Home: 'rent' });
  */
 export class Preprocessor {
-  /** Missing-value texts and, per feature, category → one-hot position: hash lookups, so a model with 600k categories costs O(1) per cell. */
-  private readonly missingSet: ReadonlySet<string>;
-  private readonly categoryIndex: ReadonlyArray<ReadonlyMap<string, number> | null>;
+  /** The one reading of a cell (tables per distinct text, records per field). */
+  private readonly cells: CellReader;
 
   private constructor(readonly state: PreprocessorState) {
-    this.missingSet = new Set(state.missingValues);
-    this.categoryIndex = state.features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, i) => [c, i])) : null));
+    this.cells = new CellReader(state);
     const blocks = this.featureBlocks();
     const numericColumns = blocks.flatMap((b) => (b.kind === 'numeric' ? [b.start] : []));
     this.numeric = Uint8Array.from(blocks, (b) => (b.kind === 'numeric' ? 1 : 0));
@@ -71,18 +71,20 @@ export class Preprocessor {
   }
 
   private readonly standardizer: RowStandardizer; // (x − mean) / scale: the one formula every encoder uses
+  /** `CellReader.read`'s answer, filled in place (its readers copy what they keep). */
+  private readonly reading: CellReading = { value: 0, missing: false, problem: null };
   /** Per feature: 1 when numeric; its encoded columns (numeric: 1, or 2 with the missing indicator; one-hot: categories). */
   private readonly numeric: Uint8Array;
   private readonly width: Int32Array;
 
   /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
   isMissingText(text: string): boolean {
-    return this.missingSet.has(text.trim());
+    return this.cells.isMissingText(text);
   }
 
   /** Position of `category` among feature `f`'s one-hot columns, or -1 when it was not seen in training. */
   categoryPosition(f: number, category: string): number {
-    return this.categoryIndex[f]?.get(category) ?? -1;
+    return this.cells.categoryPosition(f, category);
   }
 
   get columns(): string[] {
@@ -177,7 +179,7 @@ export class Preprocessor {
     // Each feature's distinct texts read once (readCell); the rows then only look their texts' readings up.
     const names = st.features.map((f) => f.name);
     const columns = columnsNamed(t, names, options.source);
-    const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.readCell(f, text)));
+    const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.cells.read(f, text, this.reading)));
     const ti = t.columns.indexOf(st.target);
     const target = ti < 0 ? null : t.cells[ti];
     const labels = target && perText(target, (text) => (text === undefined || this.isMissingText(text) ? -1 : text.trim() === st.positive ? 1 : 0));
@@ -226,7 +228,7 @@ export class Preprocessor {
             leaveOut(r, line, st.features[f].name, reading.problems.get(at)!);
             continue next;
           }
-          k = this.writeFeature(x, k, f, reading.value[at], reading.status[at] === MISSING, true);
+          k = this.writeFeature(x, k, f, reading.value[at], reading.status[at] === MISSING);
         }
         const far = scale && this.standardizeRow(x, n * cols, (f) => columns[f].values[columns[f].codes[r]]);
         if (far) {
@@ -270,7 +272,7 @@ export class Preprocessor {
     for (let f = 0, k0 = n * cols; f < readings.length; k0 += this.width[f++]) {
       const { status, value } = readings[f],
         s = slots[f];
-      for (let b = 0, k = k0; b < m; b++, k += cols) this.writeFeature(x, k, f, value[s[b]], status[s[b]] === MISSING, true);
+      for (let b = 0, k = k0; b < m; b++, k += cols) this.writeFeature(x, k, f, value[s[b]], status[s[b]] === MISSING);
     }
     if (job.scale) {
       this.standardize(x, n * cols, m, far);
@@ -290,14 +292,7 @@ export class Preprocessor {
    * const x = pre.transformRecord({ Seniority: 9, Home: 'rent', Income: 129 });
    */
   transformRecord(record: Record<string, unknown>, out: Float32Array = new Float32Array(this.cols)): Float32Array {
-    const cells = this.state.features.map((f) => {
-      // Own properties only: an absent field must not read an inherited member (`constructor`, `toString`, …).
-      const v = Object.hasOwn(record, f.name) ? record[f.name] : undefined;
-      // A non-finite number is refused as its text is ('Infinity', 'NaN' would otherwise read as missing).
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new ScoringError(`${v} is not a finite number`, { column: f.name });
-      return v === null || v === undefined ? undefined : String(v);
-    });
-    const problem = this.encodeCells(out, cells, true);
+    const problem = this.encodeRecord(record, out, 0, false);
     if (problem) throw new ScoringError(problem.reason, { column: problem.column });
     return out;
   }
@@ -309,17 +304,32 @@ export class Preprocessor {
    * const x = pre.transformRecords([{ Income: 129, Home: 'rent' }, { Income: 80, Home: 'own' }]);
    */
   transformRecords(records: readonly Record<string, unknown>[]): Float32Array {
+    return this.transformRecordsInto(new Float32Array(records.length * this.cols), records, 0, records.length);
+  }
+
+  /**
+   * `transformRecords` of records[from…to) into `out` from its start ((to − from) × cols values, whatever it held):
+   * a batch encoded a block at a time into one buffer. Errors name a record by its index in `records`.
+   * @example
+   * pre.transformRecordsInto(block, records, 4096, 8192); // records 4096…8191, rows 0…4095 of block
+   */
+  transformRecordsInto(out: Float32Array, records: readonly Record<string, unknown>[], from: number, to: number): Float32Array {
     const cols = this.cols;
-    const x = new Float32Array(records.length * cols);
-    records.forEach((r, i) => {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= records.length))
+      throw new UsageError(`transformRecordsInto: records ${from}…${to} are not a range of the ${records.length} given`);
+    if (out.length < (to - from) * cols)
+      throw new UsageError(`transformRecordsInto: ${to - from} records need ${(to - from) * cols} values, out holds ${out.length}`);
+    out.fill(0, 0, (to - from) * cols); // once, so a one-hot block only needs its 1
+    for (let i = from; i < to; i++) {
       try {
-        this.transformRecord(r, x.subarray(i * cols, (i + 1) * cols));
+        const problem = this.encodeRecord(records[i], out, (i - from) * cols, true);
+        if (problem) throw new ScoringError(problem.reason, { column: problem.column });
       } catch (e) {
         if (e instanceof DataError) throw new ScoringError(e.message.replace(/^column '[^']*': /, ''), { record: i, column: e.column });
         throw e;
       }
-    });
-    return x;
+    }
+    return out;
   }
 
   /**
@@ -338,56 +348,45 @@ export class Preprocessor {
   }
 
   /**
-   * What feature f's cell means: a numeric feature's number (the median when missing) or a categorical one's one-hot
-   * position (-1 unseen), with whether the cell was missing — or why it cannot be encoded. The one reading of a cell:
-   * tables look it up per distinct text, records call it per cell.
+   * Writes feature f's encoded columns from its reading at out[k…], which holds zeros (a one-hot block needs only its
+   * 1); returns where the next feature starts.
    */
-  private readCell(f: number, cell: string | undefined): CellReading {
-    const st = this.state;
-    const spec = st.features[f];
-    const missing = cell === undefined || this.isMissingText(cell);
-    if (missing && st.missing === 'drop') return { value: 0, missing, problem: { reason: 'missing value (policy: drop)', fatal: false } };
-    if (spec.kind === 'numeric') {
-      if (missing) return { value: spec.median, missing, problem: null };
-      const v = parseNumber(cell!);
-      if (Number.isNaN(v)) return { value: 0, missing, problem: { reason: badNumberReason(cell!), fatal: true } };
-      const beyond = float32Problem(cell!, v);
-      return { value: v, missing, problem: beyond ? { reason: beyond, fatal: true } : null };
-    }
-    const value = missing ? spec.mode : cell!.trim();
-    const at = this.categoryPosition(f, value);
-    if (at < 0 && st.unseen === 'error') {
-      const known = `${spec.categories.slice(0, 8).join(', ')}${spec.categories.length > 8 ? ', …' : ''}`;
-      return { value: at, missing, problem: { reason: `category '${value}' was not seen in training (known: ${known})`, fatal: true } };
-    }
-    return { value: at, missing, problem: null };
-  }
-
-  /**
-   * Writes feature f's encoded columns from its reading at out[k…]; returns where the next feature starts. `zeroed`:
-   * out[k…] holds zeros already (a fresh array), so a one-hot block only needs its 1.
-   */
-  private writeFeature(out: Float32Array, k: number, f: number, value: number, missing: boolean, zeroed: boolean): number {
+  private writeFeature(out: Float32Array, k: number, f: number, value: number, missing: boolean): number {
     const end = k + this.width[f];
     if (this.numeric[f]) {
       out[k] = value;
       if (end > k + 1) out[k + 1] = missing ? 1 : 0; // the missing indicator
       return end;
     }
-    if (!zeroed) for (let j = k; j < end; j++) out[j] = 0; // (fill() on a short range costs a call)
     if (value >= 0) out[k + value] = 1;
     return end;
   }
 
-  /** Encodes feature cells (in `features` order). Returns a problem instead of throwing, for speed and reporting. */
-  private encodeCells(out: Float32Array, cells: (string | undefined)[], scale: boolean): { column: string; reason: string } | null {
-    let k = 0;
-    for (let f = 0; f < this.state.features.length; f++) {
-      const reading = this.readCell(f, cells[f]);
-      if (reading.problem) return { column: this.state.features[f].name, reason: reading.problem.reason };
-      k = this.writeFeature(out, k, f, reading.value, reading.missing, false);
+  /**
+   * Encodes a record into out[at…] (its `cols` values, zeros already where `zeroed`) and standardises it; returns the
+   * first problem in feature order. A non-finite number throws first, wherever it is (a record's fields were once all
+   * turned into text before any was read). A numeric field that `CellReader.plainNumber` takes is not made a text.
+   */
+  private encodeRecord(record: Record<string, unknown>, out: Float32Array, at: number, zeroed: boolean): { column: string; reason: string } | null {
+    const { features } = this.state,
+      { cells, reading } = this;
+    if (!zeroed) out.fill(0, at, at + this.cols); // one call, not a loop per one-hot block
+    let k = at;
+    for (let f = 0; f < features.length; f++) {
+      const v = fieldOf(record, features[f].name);
+      const number = this.numeric[f] ? cells.plainNumber(v) : Number.NaN;
+      if (!Number.isNaN(number)) {
+        k = this.writeFeature(out, k, f, number, false);
+        continue;
+      }
+      cells.read(f, fieldText(v, features[f].name), reading);
+      if (reading.problem) {
+        for (let g = f + 1; g < features.length; g++) fieldText(fieldOf(record, features[g].name), features[g].name);
+        return { column: features[f].name, reason: reading.problem.reason };
+      }
+      k = this.writeFeature(out, k, f, reading.value, reading.missing);
     }
-    return scale ? this.standardizeRow(out, 0, (f) => cells[f]) : null;
+    return this.standardizeRow(out, at, (f) => fieldText(fieldOf(record, features[f].name), features[f].name));
   }
 
   /**
