@@ -20,6 +20,14 @@ import { checkProbabilities } from './score/records.js';
  */
 export const POOL_MIN_WORK = 1 << 26;
 
+/**
+ * Below this many multiply-adds per record `scoreBatch` runs in this thread whatever the batch (`Scorer.scoreBatch`,
+ * a block at a time): encoding a record here costs ~2–3 µs, several times a narrow network's pass, and handing the rows
+ * out costs the whole encoded array besides. bench/pool.ts, 200,000 records, 2 threads: the demo's [64, 32] (9,760 a
+ * record) 587 ms in this thread against 746 ms shared; [512, 256] (192,000) 2200 → 1863 ms shared.
+ */
+export const POOL_MIN_RECORD_WORK = 1 << 15;
+
 /** What a worker sends back for a part. */
 interface PartResult {
   id: number;
@@ -113,14 +121,14 @@ export class ScorerPool {
 
   /**
    * P(positive) for many records, in record order: `Scorer.scoreBatch`'s result and errors; the records are encoded
-   * here, the network runs on every thread.
+   * here, the network runs on every thread (for a network of at least POOL_MIN_RECORD_WORK multiply-adds a record).
    * @example
    * const p = await pool.scoreBatch(records);
    */
   async scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Promise<Float32Array> {
     const { scorer } = this;
     const n = records.length;
-    if (!this.worthIt(n)) return scorer.scoreBatch(records, out);
+    if (!this.worthIt(n) || this.macs < POOL_MIN_RECORD_WORK) return scorer.scoreBatch(records, out);
     const x = scorer.encodeBatch(records); // (scoreBatch's refusals, with its errors)
     if (!(await this.forward(x, n, out))) return scorer.scoreBatch(records, out); // (it throws, naming the record)
     return checkProbabilities(out, n, 'record');

@@ -4,16 +4,18 @@
  * (this thread's part or a worker's) the bad record or row lies.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
-import { POOL_MIN_WORK, ScorerPool } from '../../dist/pool.js';
+import { POOL_MIN_RECORD_WORK, POOL_MIN_WORK, ScorerPool } from '../../dist/pool.js';
 import { loadScorerSync, type Scorer } from '../../dist/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1 });
-const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [64, 32], seed: 3 });
+// Wide enough that scoreBatch shares the network (the demo's [64, 32] is scored in this thread: see the last test).
+const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [256, 64], seed: 3 });
 const bytes = encodeModel(net, { preprocessor: prep.preprocessor.toJSON() });
+const macs = prep.train.cols * 256 + 256 * 64 + 64 * 2;
 const N = 20_000;
 const records = (): Record<string, unknown>[] =>
   Array.from({ length: N }, (_, i) => {
@@ -49,8 +51,8 @@ describe('ScorerPool', () => {
   it('scores records and encoded rows with the bits of the one-thread scorer (a batch large enough to be shared)', async () => {
     expect(pool.threads).toBe(2);
     const rs = records();
-    const macs = prep.train.cols * 64 + 64 * 32 + 32 * 2;
     expect(N * macs).toBeGreaterThan(POOL_MIN_WORK);
+    expect(macs).toBeGreaterThan(POOL_MIN_RECORD_WORK);
     expect(bits(await pool.scoreBatch(rs))).toEqual(bits(scorer.scoreBatch(rs)));
     const x = scorer.preprocessor.transformRecords(rs);
     expect(bits(await pool.scoreEncoded(x, N))).toEqual(bits(scorer.scoreEncoded(x, N)));
@@ -87,6 +89,22 @@ describe('ScorerPool', () => {
       const expected = await outcome(() => scorer.scoreEncoded(x, N));
       expect(expected).toMatchObject({ name: 'ScoringError', message: expect.stringContaining(`row ${at}:`) });
       expect(await outcome(() => pool.scoreEncoded(x, N))).toEqual(expected);
+    }
+  });
+
+  it('shares scoreBatch only for a network of POOL_MIN_RECORD_WORK multiply-adds a record or more', async () => {
+    const rs = records();
+    for (const [hidden, shared] of [
+      [[64, 32], false],
+      [[256, 64], true],
+    ] as const) {
+      const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [...hidden], seed: 3 }), { preprocessor: prep.preprocessor.toJSON() });
+      const p = await ScorerPool.create(m, { threads: 2 });
+      const inThisThread = vi.spyOn(p.scorer, 'scoreBatch');
+      const encoded = vi.spyOn(p.scorer, 'encodeBatch');
+      expect(bits(await p.scoreBatch(rs))).toEqual(bits(loadScorerSync(m).scoreBatch(rs)));
+      expect([inThisThread.mock.calls.length, encoded.mock.calls.length]).toEqual(shared ? [0, 1] : [1, 0]);
+      await p.close();
     }
   });
 
