@@ -132,7 +132,14 @@ if (existsSync('/usr/bin/python3')) {
     );
     torchRow = [`PyTorch ${r.torch} (1 thread)`, us(r.oneSeconds), ms(r.batchSeconds), ''];
   } catch (e) {
-    torchRow = ['PyTorch', `(failed: ${(e as Error).message.split('\n')[0]})`, '', ''];
+    // The script says what is missing in its last line (exit 3): show that, not "Command failed".
+    const said =
+      String((e as { stdout?: string }).stdout ?? '')
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
+    const why = said.startsWith('{') ? (JSON.parse(said) as { error?: string }).error : undefined;
+    torchRow = ['PyTorch', `(failed: ${why ?? (e as Error).message.split('\n')[0]})`, '', ''];
   }
 }
 rows.push(torchRow);
