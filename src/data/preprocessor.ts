@@ -176,7 +176,7 @@ export class Preprocessor {
   transform(table: Table, rowIndices?: ArrayLike<number>, options: { scale?: boolean; invalid?: 'error' | 'skip'; source?: string } = {}): EncodedData {
     const st = this.state;
     const t = columnTable(table);
-    // Each feature's distinct texts read once (readCell); the rows then only look their texts' readings up.
+    // Each feature's distinct texts read once (CellReader.read); the rows then only look their texts' readings up.
     const names = st.features.map((f) => f.name);
     const columns = columnsNamed(t, names, options.source);
     const readings = columns.map((column, f) => new ColumnReadings(column, (text) => this.cells.read(f, text, this.reading)));
@@ -321,8 +321,10 @@ export class Preprocessor {
       throw new UsageError(`transformRecordsInto: ${to - from} records need ${(to - from) * cols} values, out holds ${out.length}`);
     out.fill(0, 0, (to - from) * cols); // once, so a one-hot block only needs its 1
     for (let i = from; i < to; i++) {
+      const record = records[i];
+      if (record === null || typeof record !== 'object') throw new ScoringError(`not a record: ${record === null ? 'null' : typeof record}`, { record: i });
       try {
-        const problem = this.encodeRecord(records[i], out, (i - from) * cols, true);
+        const problem = this.encodeRecord(record, out, (i - from) * cols, true);
         if (problem) throw new ScoringError(problem.reason, { column: problem.column });
       } catch (e) {
         if (e instanceof DataError) throw new ScoringError(e.message.replace(/^column '[^']*': /, ''), { record: i, column: e.column });

@@ -44,7 +44,7 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
     scoreEncoded: async (x, rows) => checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU'),
     scoreBatch: async (records) => {
       const features = preprocessor.features.map((f) => f.name);
-      records.forEach((r, i) => checkRecord(r, features, preprocessor.target, options.strict ?? true, i));
+      for (let i = 0; i < records.length; i++) checkRecord(records[i], features, preprocessor.target, options.strict ?? true, i); // holes too
       // No decision without a probability: a NaN from the device is an error naming the record.
       return checkProbabilities(await scoreEncoded(preprocessor.transformRecords(records), records.length), records.length, 'record', ' on the GPU');
     },

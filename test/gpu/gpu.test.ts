@@ -196,6 +196,9 @@ describe('GPU model paths', () => {
     const want = loadScorerSync(bytes).scoreBatch(records);
     for (let i = 0; i < records.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-6);
     await expect(scorer.scoreBatch([records[0], { ...records[1], Income: 'lots' }])).rejects.toThrow(/record 1, column 'Income'/);
+    const holed = records.slice(0, 3);
+    delete holed[1];
+    await expect(scorer.scoreBatch(holed)).rejects.toThrow(/record 1: a record must be an object/); // a hole is never scored
     scorer.release();
     await expect(createGpuScorer(cpu, encodeModel(model))).rejects.toThrow(/no preprocessor/);
   });

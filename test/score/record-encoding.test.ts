@@ -140,6 +140,12 @@ describe('scoreBatch a block at a time', () => {
       expect(() => unseen.scoreBatch(bad)).toThrow(new RegExp(`record 1500, column '${categorical[0]}'`));
       expect(() => s.scoreBatch(bad)).toThrow(new RegExp(`record 2100, column '${numeric[0]}'`));
       expect(() => s.scoreBatch([...bad.slice(0, 2500), 42 as never])).toThrow(/record 2500: a record must be an object/);
+      // A hole is no record: refused, never scored as a row of zeros.
+      const holed = records.slice(0, 1500);
+      delete holed[1200];
+      expect(() => s.scoreBatch(holed)).toThrow(/record 1200: a record must be an object mapping column names to values, got undefined/);
+      expect(() => s.encodeBatch(holed)).toThrow(/record 1200: a record must be an object/);
+      expect(() => s.preprocessor.transformRecords(holed)).toThrow(/record 1200: not a record: undefined/);
     });
   }
 });
