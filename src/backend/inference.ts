@@ -1,16 +1,12 @@
 import { UsageError } from '../core/errors.js';
-import { jsOps } from './js/index.js';
-import type { Ops } from './ops.js';
+import { jsInferenceOps } from './js/inference.js';
+import type { InferenceOps } from './ops.js';
 import { WasmArena } from './wasm/arena.js';
 import { wasmDenseOps } from './wasm/dense.js';
 import type { WasmExports } from './wasm/generated/exports.js';
 import { detectInferenceWasm, instantiateInferenceWasm } from './wasm/inference-module.js';
 
-/** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and their ranking, and the activation. */
-export type InferenceOps = Pick<
-  Ops,
-  'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'rankOccluded' | 'activate'
->;
+export type { InferenceOps } from './ops.js';
 
 /** The kernels the inference ops call, each of which the scorer's build exports (a missing one fails to compile here). */
 type InferenceKernels = Pick<
@@ -39,7 +35,7 @@ type InferenceKernels = Pick<
  * const { ops } = createInferenceOps('auto');
  */
 export function createInferenceOps(choice: 'auto' | 'wasm' | 'js' = 'auto'): { ops: InferenceOps; fallbackReason?: string } {
-  const js: InferenceOps = jsOps;
+  const js = jsInferenceOps;
   if (choice === 'js') return { ops: js };
   const support = detectInferenceWasm();
   if (!support.wasm) {

@@ -140,3 +140,9 @@ export interface Ops {
   /** SGD (momentum, dampening, Nesterov, weight decay) on one tensor; returns acc + ½Σb² (b the step direction). */
   sgdStep(theta: Float32Array, grad: Float32Array, buf: Float32Array, n: number, c: SgdStepConstants, acc: number): number;
 }
+
+/** The ops scoring needs: memory, prepared layers, the inference linear op and a binary model's last step, reason codes' occluded rows and their ranking, and the activation. */
+export type InferenceOps = Pick<
+  Ops,
+  'backend' | 'alloc' | 'owns' | 'prepareLinear' | 'linearInference' | 'binaryProbabilities' | 'occludedRows' | 'rankOccluded' | 'activate'
+>;
