@@ -20,11 +20,21 @@ export class CellReader {
   private readonly categoryIndex: ReadonlyArray<ReadonlyMap<string, number> | null>;
   /** No missing-value text is a finite number's `String`: a number field is then never missing and reads as itself. */
   readonly numbersReadAsThemselves: boolean;
+  /** No missing-value text reads as a number: a text that does is then not missing (`read` skips the lookup). */
+  private readonly numbersNeverMissing: boolean;
+  /**
+   * Per feature: every category is its own trim and no missing-value text, so a text found among them as it is reads
+   * as that category (`read` skips the trims and the missing lookup).
+   */
+  private readonly plainCategories: boolean[];
 
   constructor(private readonly state: PreprocessorState) {
     this.missingSet = new Set(state.missingValues);
-    this.numbersReadAsThemselves = ![...this.missingSet].some((m) => Number.isFinite(Number(m)) && String(Number(m)) === m);
+    const missing = [...this.missingSet];
+    this.numbersReadAsThemselves = !missing.some((m) => Number.isFinite(Number(m)) && String(Number(m)) === m);
+    this.numbersNeverMissing = missing.every((m) => Number.isNaN(parseNumber(m)));
     this.categoryIndex = state.features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, i) => [c, i])) : null));
+    this.plainCategories = state.features.map((f) => f.kind === 'categorical' && f.categories.every((c) => c === c.trim() && !this.missingSet.has(c)));
   }
 
   /** Whether a cell's text means "missing" to this model (its `missingValues`, compared after trimming). */
@@ -38,11 +48,36 @@ export class CellReader {
   }
 
   /**
-   * What feature f's cell means, into `into` (returned; its readers copy what they keep): a numeric feature's number
-   * (the median when missing) or a categorical one's one-hot position (-1 unseen), whether the cell was missing — or
-   * why it cannot be encoded.
+   * `readByText`'s reading of feature f's cell, into `into` (returned; its readers copy what they keep), with two
+   * shortcuts that give the same: a numeric text that reads as a number is not missing where no missing-value text
+   * reads as one; a categorical text found as it is among plain categories (`plainCategories`) is that category.
    */
   read(f: number, cell: string | undefined, into: CellReading): CellReading {
+    if (cell !== undefined) {
+      if (this.state.features[f].kind === 'numeric') {
+        const v = this.numbersNeverMissing ? parseNumber(cell) : Number.NaN;
+        if (!Number.isNaN(v)) {
+          into.missing = false;
+          const beyond = float32Problem(cell, v);
+          return reading(into, v, beyond ? { reason: beyond, fatal: true } : null);
+        }
+      } else if (this.plainCategories[f]) {
+        const at = this.categoryIndex[f]!.get(cell);
+        if (at !== undefined) {
+          into.missing = false;
+          return reading(into, at, null);
+        }
+      }
+    }
+    return this.readByText(f, cell, into);
+  }
+
+  /**
+   * What feature f's cell means, by definition, into `into`: a numeric feature's number (the median when missing) or a
+   * categorical one's one-hot position (-1 unseen), whether the cell was missing (its trimmed text a missing-value
+   * text) — or why it cannot be encoded.
+   */
+  readByText(f: number, cell: string | undefined, into: CellReading): CellReading {
     const st = this.state;
     const spec = st.features[f];
     const missing = cell === undefined || this.isMissingText(cell);

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { HamiltonianNN, Preprocessor, parseCsv } from '../../src/index.js';
+import { CellReader } from '../../src/data/cell-reader.js';
+import type { CellReading } from '../../src/data/column-fit.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { loadScorerSync } from '../../src/score/index.js';
 
@@ -96,6 +98,69 @@ describe('a record field that is a number reads as its text', () => {
     delete (record as Record<string, unknown>)[numeric[numeric.length - 1]];
     expect(outcome(() => pre.transformRecord(record))).toMatch(new RegExp(`column '${numeric[0]}': 'lots' is not a number`));
   });
+});
+
+describe("CellReader.read's shortcuts", () => {
+  // Missing-value texts that read as numbers, categories that are not their own trim or are missing texts: the
+  // shortcuts must then stand aside.
+  const odd = pre.toJSON();
+  odd.missingValues = [...odd.missingValues, '-999', ' 0', '12.5', 'C4'];
+  const spaced = odd.features.find((f) => f.kind === 'categorical')!;
+  spaced.categories = [...spaced.categories.slice(0, -1), ` ${spaced.categories.at(-1)} `];
+  // Texts for feature f: its own categories (spaced or not), missing texts, numbers written every way, anything.
+  const textsFor = (f: number) =>
+    fc.oneof(
+      fc.constantFrom(
+        '',
+        ' ',
+        'NA',
+        ' NA ',
+        'NaN',
+        'null',
+        '-999',
+        ' -999',
+        '-999.0',
+        '0',
+        ' 0',
+        '12.5',
+        '12.50',
+        '1e39',
+        '-0',
+        '.5',
+        '5.',
+        '+5',
+        '0x10',
+        'Infinity',
+        '1,000',
+      ),
+      fc.double({ noNaN: true }).map(String),
+      fc
+        .tuple(
+          fc.constantFrom('', ' ', '\t'),
+          fc.constantFrom('C4', 'term_36', ...(features[f].kind === 'categorical' ? features[f].categories : [])),
+          fc.constantFrom('', ' '),
+        )
+        .map(([a, b, c]) => a + b + c),
+      fc.string(),
+    );
+  for (const [name, state] of [
+    ['the fitted model', pre.toJSON()],
+    ['odd missing texts and categories', odd],
+  ] as const) {
+    it(`gives readByText's reading for every text (${name}; property)`, () => {
+      const reader = new CellReader(state);
+      const fresh = (): CellReading => ({ value: 0, missing: false, problem: null });
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: state.features.length - 1 }).chain((f) => fc.tuple(fc.constant(f), fc.option(textsFor(f), { nil: undefined }))),
+          ([f, text]) => {
+            expect(reader.read(f, text, fresh())).toEqual(reader.readByText(f, text, fresh()));
+          },
+        ),
+        { numRuns: 5000 },
+      );
+    });
+  }
 });
 
 describe('transformRecordsInto', () => {
