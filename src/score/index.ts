@@ -93,6 +93,8 @@ export class Scorer {
   private readonly x: Float32Array;
   /** `scoreBatch`'s encoded rows, a block at a time (grown to BATCH_BLOCK_ROWS rows at most). */
   private block = new Float32Array(0);
+  /** A record is being read into `x`, `record` or `block` (see `enter`). */
+  private reading = false;
   private readonly p1 = new Float32Array(1);
   private readonly blocks: Array<{ name: string; start: number; end: number; isProtected: boolean }> = [];
   private readonly baseline: Float32Array;
@@ -172,7 +174,12 @@ export class Scorer {
    */
   score(record: ScoreRecord): number {
     this.checkRecord(record);
-    this.preprocessor.transformRecord(record, this.x);
+    this.enter();
+    try {
+      this.preprocessor.transformRecord(record, this.x);
+    } finally {
+      this.reading = false;
+    }
     return checkProbabilities(this.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
 
@@ -185,6 +192,15 @@ export class Scorer {
   decide(record: ScoreRecord): ScoreResult {
     const probability = this.score(record);
     return { probability, points: this.points(probability), decision: probability >= this.threshold, warnings: this.warnings(record) };
+  }
+
+  /**
+   * Starts reading records into one of the scorer's buffers. A record's fields are read as they are encoded, so a
+   * getter that called the scorer meanwhile would write over the rows being encoded: that call is refused instead.
+   */
+  private enter(): void {
+    if (this.reading) throw new UsageError('the scorer was called while it was reading a record (from a getter of one?): refused, its buffers are in use');
+    this.reading = true;
   }
 
   /** Throws a `ScoringError` unless `record` can be scored (see `checkRecord`); `index` names it in a batch. */
@@ -223,7 +239,12 @@ export class Scorer {
     if (this.block.length < block * cols) this.block = new Float32Array(block * cols);
     for (let from = 0; from < rows; from += block) {
       const to = Math.min(rows, from + block);
-      this.preprocessor.transformRecordsInto(this.block, records, from, to);
+      this.enter();
+      try {
+        this.preprocessor.transformRecordsInto(this.block, records, from, to);
+      } finally {
+        this.reading = false;
+      }
       this.probabilities(this.block, to - from, out.subarray(from, to));
     }
     return checkProbabilities(out, rows, 'record');
@@ -257,7 +278,12 @@ export class Scorer {
    */
   explain(record: ScoreRecord, k = 3): ScoreResult {
     this.checkRecord(record);
-    this.preprocessor.transformRecord(record, this.record);
+    this.enter();
+    try {
+      this.preprocessor.transformRecord(record, this.record);
+    } finally {
+      this.reading = false;
+    }
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
     // and its copies share one rounding path.
     const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];

@@ -205,6 +205,13 @@ describe('scoreBatch a block at a time', () => {
       expect(() => unseen.scoreBatch(bad)).toThrow(new RegExp(`record 1500, column '${categorical[0]}'`));
       expect(() => s.scoreBatch(bad)).toThrow(new RegExp(`record 2100, column '${numeric[0]}'`));
       expect(() => s.scoreBatch([...bad.slice(0, 2500), 42 as never])).toThrow(/record 2500: a record must be an object/);
+      // A getter that calls the scorer while it reads a record would write over the rows being encoded: refused.
+      const before = Array.from(s.scoreBatch(records.slice(0, 3)));
+      const sneaky = { ...records[5] };
+      Object.defineProperty(sneaky, numeric[0], { enumerable: true, get: () => s.score(records[6]) });
+      for (const call of [() => s.scoreBatch([records[0], sneaky]), () => s.score(sneaky), () => s.explain(sneaky)])
+        expect(call).toThrow(/the scorer was called while it was reading a record/);
+      expect(Array.from(s.scoreBatch(records.slice(0, 3)))).toEqual(before); // and it is usable after
       // A hole is no record: refused, never scored as a row of zeros.
       const holed = records.slice(0, 1500);
       delete holed[1200];
