@@ -138,7 +138,12 @@ if (existsSync('/usr/bin/python3')) {
         .trim()
         .split('\n')
         .at(-1) ?? '';
-    const why = said.startsWith('{') ? (JSON.parse(said) as { error?: string }).error : undefined;
+    let why: string | undefined;
+    try {
+      why = (JSON.parse(said) as { error?: string }).error;
+    } catch {
+      // (not the script's answer: the command's own message below)
+    }
     torchRow = ['PyTorch', `(failed: ${why ?? (e as Error).message.split('\n')[0]})`, '', ''];
   }
 }
