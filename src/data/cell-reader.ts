@@ -19,7 +19,7 @@ export class CellReader {
   private readonly missingSet: ReadonlySet<string>;
   private readonly categoryIndex: ReadonlyArray<ReadonlyMap<string, number> | null>;
   /** No missing-value text is a finite number's `String`: a number field is then never missing and reads as itself. */
-  readonly numbersReadAsThemselves: boolean;
+  private readonly numbersReadAsThemselves: boolean;
   /** No missing-value text reads as a number: a text that does is then not missing (`read` skips the lookup). */
   private readonly numbersNeverMissing: boolean;
   /**

@@ -7,7 +7,7 @@ import type { GpuBackend } from '../backend/gpu/index.js';
 import type { Preprocessor } from '../data/preprocessor.js';
 import { loadModel } from '../io/load.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { checkProbabilities, checkRecord } from './records.js';
+import { checkProbabilities, checkRecords } from './records.js';
 import { calibrateProbabilities } from '../metrics/calibration-map.js';
 import { GpuModel } from '../nn/gpu-model.js';
 
@@ -44,7 +44,7 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
     scoreEncoded: async (x, rows) => checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU'),
     scoreBatch: async (records) => {
       const features = preprocessor.features.map((f) => f.name);
-      for (let i = 0; i < records.length; i++) checkRecord(records[i], features, preprocessor.target, options.strict ?? true, i); // holes too
+      checkRecords(records, features, preprocessor.target, options.strict ?? true);
       // No decision without a probability: a NaN from the device is an error naming the record.
       return checkProbabilities(await scoreEncoded(preprocessor.transformRecords(records), records.length), records.length, 'record', ' on the GPU');
     },

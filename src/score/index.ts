@@ -9,7 +9,7 @@ import { initWasm } from '../backend/wasm/inference-module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { checkProbabilities, checkRecord } from './records.js';
+import { checkProbabilities, checkRecord, checkRecords } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
@@ -174,12 +174,7 @@ export class Scorer {
    */
   score(record: ScoreRecord): number {
     this.checkRecord(record);
-    this.enter();
-    try {
-      this.preprocessor.transformRecord(record, this.x);
-    } finally {
-      this.reading = false;
-    }
+    this.encodeRecord(record, this.x);
     return checkProbabilities(this.probabilities(this.x, 1, this.p1), 1, 'record')[0];
   }
 
@@ -201,6 +196,16 @@ export class Scorer {
   private enter(): void {
     if (this.reading) throw new UsageError('the scorer was called while it was reading a record (from a getter of one?): refused, its buffers are in use');
     this.reading = true;
+  }
+
+  /** `transformRecord` into one of the scorer's buffers, guarded (see `enter`). */
+  private encodeRecord(record: ScoreRecord, out: Float32Array): void {
+    this.enter();
+    try {
+      this.preprocessor.transformRecord(record, out);
+    } finally {
+      this.reading = false;
+    }
   }
 
   /** Throws a `ScoringError` unless `record` can be scored (see `checkRecord`); `index` names it in a batch. */
@@ -230,7 +235,7 @@ export class Scorer {
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
     const rows = records.length;
     if (out.length < rows) throw new UsageError(`scoreBatch: ${rows} records, out holds ${out.length}`);
-    for (let i = 0; i < records.length; i++) this.checkRecord(records[i], i); // a hole too (forEach skips it)
+    checkRecords(records, this.features, this.preprocessor.target, this.strict);
     // A block at a time through one kept buffer: no rows × inputs array to fault in (476 MB for a million records).
     // A row's bits do not depend on the rows beside it, and every probability is checked once all are made, so the
     // answer and the error are encodeBatch's.
@@ -258,7 +263,7 @@ export class Scorer {
    * const x = scorer.encodeBatch(records);
    */
   encodeBatch(records: readonly ScoreRecord[]): Float32Array {
-    for (let i = 0; i < records.length; i++) this.checkRecord(records[i], i); // a hole too (forEach skips it)
+    checkRecords(records, this.features, this.preprocessor.target, this.strict);
     return this.preprocessor.transformRecords(records);
   }
 
@@ -278,12 +283,7 @@ export class Scorer {
    */
   explain(record: ScoreRecord, k = 3): ScoreResult {
     this.checkRecord(record);
-    this.enter();
-    try {
-      this.preprocessor.transformRecord(record, this.record);
-    } finally {
-      this.reading = false;
-    }
+    this.encodeRecord(record, this.record);
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
     // and its copies share one rounding path.
     const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];

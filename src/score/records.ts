@@ -28,6 +28,16 @@ export function checkRecord(record: unknown, features: readonly string[], target
 }
 
 /**
+ * `checkRecord` for every entry of a batch, named by its index — a hole in a sparse array too (it is no record:
+ * `forEach` would skip it, and it was once scored as a row of zeros). Shared by the edge scorer and the GPU scorer.
+ * @example
+ * checkRecords([{ Income: 129, Home: 'rent' }, , { Income: 80, Home: 'own' }], ['Income', 'Home'], 'Status', true); // throws: record 1
+ */
+export function checkRecords(records: readonly unknown[], features: readonly string[], target: string, strict: boolean): void {
+  for (let i = 0; i < records.length; i++) checkRecord(records[i], features, target, strict, i);
+}
+
+/**
  * Why no decision is made for a score that is not a probability; `on` names where it was computed (' on the GPU').
  * @example
  * noProbability(NaN); // 'the model gave no probability in [0, 1] (got NaN); no decision is made'
