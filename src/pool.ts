@@ -3,9 +3,11 @@
  * `Scorer.scoreBatch` / `Scorer.scoreEncoded`, running the forward pass of a large batch on worker threads (each
  * with its own scorer and WASM instance) and this thread. Records are encoded in this thread: a JS object cannot
  * cross to another thread for less than it costs to encode (a structured clone of a record, or of its cells taken
- * apart, costs about what `transformRecord` does — measured in bench/pool.ts), so the pool pays off where the
- * network is the larger cost: wide layers, or rows already encoded. A part that cannot be scored is never guessed
- * at: the batch is then scored by the scorer in this thread, which throws the error it throws.
+ * apart, costs about what `transformRecord` does — measured in bench/pool.ts). `scoreBatch` encodes a block at a
+ * time while the workers run the network of the blocks before it (and runs it here too when they are ahead), so it
+ * pays off as far as the network's share of the work goes: wide layers, or rows already encoded. A part that cannot
+ * be scored is never guessed at: the batch is then scored by the scorer in this thread, which throws the error it
+ * throws.
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -22,11 +24,19 @@ export const POOL_MIN_WORK = 1 << 26;
 
 /**
  * Below this many multiply-adds per record `scoreBatch` runs in this thread whatever the batch (`Scorer.scoreBatch`,
- * a block at a time): encoding a record here costs ~2–3 µs, several times a narrow network's pass, and handing the rows
- * out costs the whole encoded array besides. bench/pool.ts, 200,000 records, 2 threads: the demo's [64, 32] (9,760 a
- * record) 587 ms in this thread against 746 ms shared; [512, 256] (192,000) 2200 → 1863 ms shared.
+ * a block at a time): encoding a record here costs ~2–3 µs, and the workers can take only the network off it, so a
+ * narrower network saves less than handing its blocks out costs. bench/pool.ts-style runs, 200,000 records, 2 threads,
+ * blocks pipelined: [64, 32] (9,760 a record) 449–476 ms in this thread, 413–422 ms shared; [32, 16] (4,320) and
+ * narrower within ±5 % either way; [512, 256] (192,000) 1.96–2.03 s → 1.06–1.08 s.
  */
-export const POOL_MIN_RECORD_WORK = 1 << 15;
+export const POOL_MIN_RECORD_WORK = 1 << 13;
+
+/**
+ * `ScorerPool.scoreBatch`'s blocks: records encoded and handed out (or scored here) at a time, and how many a worker
+ * may have out at once (one running, one waiting, so it never idles while this thread encodes).
+ */
+const PIPELINE_BLOCK_ROWS = 512;
+const PIPELINE_DEPTH = 2;
 
 /** What a worker sends back for a part. */
 interface PartResult {
@@ -121,16 +131,17 @@ export class ScorerPool {
 
   /**
    * P(positive) for many records, in record order: `Scorer.scoreBatch`'s result and errors; the records are encoded
-   * here, the network runs on every thread (for a network of at least POOL_MIN_RECORD_WORK multiply-adds a record).
+   * here a block at a time, and each block's network runs on a worker as the next is encoded, or here when the
+   * workers are busy (for a network of at least POOL_MIN_RECORD_WORK multiply-adds a record).
    * @example
    * const p = await pool.scoreBatch(records);
    */
   async scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Promise<Float32Array> {
     const { scorer } = this;
     const n = records.length;
-    if (!this.worthIt(n) || this.macs < POOL_MIN_RECORD_WORK) return scorer.scoreBatch(records, out);
-    const x = scorer.encodeBatch(records); // (scoreBatch's refusals, with its errors)
-    if (!(await this.forward(x, n, out))) return scorer.scoreBatch(records, out); // (it throws, naming the record)
+    if (!this.worthIt(n) || this.macs < POOL_MIN_RECORD_WORK || out.length < n) return scorer.scoreBatch(records, out);
+    scorer.checkBatch(records); // (scoreBatch's refusals, with its errors)
+    if (!(await this.pipeline(records, n, out))) return scorer.scoreBatch(records, out); // (it throws, naming the record)
     return checkProbabilities(out, n, 'record');
   }
 
@@ -156,6 +167,46 @@ export class ScorerPool {
   private worthIt(rows: number): boolean {
     if (this.closed) throw new UsageError('this ScorerPool is closed');
     return rows * this.macs >= POOL_MIN_WORK && this.workers.length > 0 && !this.broken;
+  }
+
+  /**
+   * The records encoded here a block at a time, in order (the first encoding error is thrown as `scoreBatch` throws
+   * it), each block's network run by a worker with fewer than PIPELINE_DEPTH blocks out, or else here — so this thread
+   * encodes while the workers run the network, and runs it too when they are ahead. False when a block failed.
+   */
+  private async pipeline(records: readonly ScoreRecord[], n: number, out: Float32Array): Promise<boolean> {
+    const { scorer, workers } = this;
+    const cols = scorer.network.inputDim;
+    const outWith = new Array<number>(workers.length).fill(0); // blocks out with each worker
+    const parts: Promise<boolean>[] = [];
+    const here = new Float32Array(Math.min(n, PIPELINE_BLOCK_ROWS) * cols);
+    let scored = true;
+    for (let from = 0; from < n; from += PIPELINE_BLOCK_ROWS) {
+      const to = Math.min(n, from + PIPELINE_BLOCK_ROWS);
+      let k = 0;
+      for (let w = 1; w < workers.length; w++) if (outWith[w] < outWith[k]) k = w;
+      if (outWith[k] < PIPELINE_DEPTH && !this.broken) {
+        const x = scorer.encodeRange(new Float32Array((to - from) * cols), records, from, to);
+        outWith[k]++;
+        parts.push(
+          this.post(workers[k], x, to - from).then((p) => {
+            outWith[k]--;
+            if (p) out.set(p, from);
+            return p !== null;
+          }),
+        );
+      } else {
+        scorer.encodeRange(here, records, from, to);
+        try {
+          scorer.scoreEncoded(here, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>);
+        } catch {
+          scored = false; // (the caller scores the batch again in this thread, to throw the error)
+        }
+      }
+      // The workers' replies arrive as events: let them in between blocks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return (await Promise.all(parts)).every(Boolean) && scored;
   }
 
   /** The network over x's rows into out: parts 1… on the workers, part 0 here; false when a part failed. */

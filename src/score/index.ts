@@ -235,7 +235,7 @@ export class Scorer {
   scoreBatch(records: readonly ScoreRecord[], out = new Float32Array(records.length)): Float32Array {
     const rows = records.length;
     if (out.length < rows) throw new UsageError(`scoreBatch: ${rows} records, out holds ${out.length}`);
-    checkRecords(records, this.features, this.preprocessor.target, this.strict);
+    this.checkBatch(records);
     // A block at a time through one kept buffer: no rows × inputs array to fault in (476 MB for a million records).
     // A row's bits do not depend on the rows beside it, and every probability is checked once all are made, so the
     // answer and the error are encodeBatch's.
@@ -244,15 +244,37 @@ export class Scorer {
     if (this.block.length < block * cols) this.block = new Float32Array(block * cols);
     for (let from = 0; from < rows; from += block) {
       const to = Math.min(rows, from + block);
-      this.enter();
-      try {
-        this.preprocessor.transformRecordsInto(this.block, records, from, to);
-      } finally {
-        this.reading = false;
-      }
+      this.encodeRange(this.block, records, from, to);
       this.probabilities(this.block, to - from, out.subarray(from, to));
     }
     return checkProbabilities(out, rows, 'record');
+  }
+
+  /**
+   * `scoreBatch`'s check of a whole batch before any record is encoded: each is an object with the features it needs
+   * (a `ScoringError` names the first that is not). Then `encodeRange` encodes it a block at a time.
+   * @example
+   * scorer.checkBatch(records);
+   */
+  checkBatch(records: readonly ScoreRecord[]): void {
+    checkRecords(records, this.features, this.preprocessor.target, this.strict);
+  }
+
+  /**
+   * `scoreBatch`'s encoding of records[from…to) into `out` from its start ((to − from) × inputDim values), after
+   * `checkBatch` of the batch: a `ScoringError` names the record (by its index in `records`) and column. For callers
+   * that run the network themselves a block at a time (`hamiltonian-ai/pool`).
+   * @example
+   * scorer.checkBatch(records);
+   * const x = scorer.encodeRange(new Float32Array(1024 * scorer.network.inputDim), records, 0, 1024);
+   */
+  encodeRange(out: Float32Array, records: readonly ScoreRecord[], from: number, to: number): Float32Array {
+    this.enter();
+    try {
+      return this.preprocessor.transformRecordsInto(out, records, from, to);
+    } finally {
+      this.reading = false;
+    }
   }
 
   /**
@@ -263,7 +285,7 @@ export class Scorer {
    * const x = scorer.encodeBatch(records);
    */
   encodeBatch(records: readonly ScoreRecord[]): Float32Array {
-    checkRecords(records, this.features, this.preprocessor.target, this.strict);
+    this.checkBatch(records);
     return this.preprocessor.transformRecords(records);
   }
 

@@ -12,7 +12,7 @@ import { loadScorerSync, type Scorer } from '../../dist/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1 });
-// Wide enough that scoreBatch shares the network (the demo's [64, 32] is scored in this thread: see the last test).
+// Wide enough that scoreBatch shares the network (a [32, 16] one is scored in this thread: see the last tests).
 const net = new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [256, 64], seed: 3 });
 const bytes = encodeModel(net, { preprocessor: prep.preprocessor.toJSON() });
 const macs = prep.train.cols * 256 + 256 * 64 + 64 * 2;
@@ -95,17 +95,56 @@ describe('ScorerPool', () => {
   it('shares scoreBatch only for a network of POOL_MIN_RECORD_WORK multiply-adds a record or more', async () => {
     const rs = records();
     for (const [hidden, shared] of [
-      [[64, 32], false],
-      [[256, 64], true],
+      [[32, 16], false],
+      [[64, 32], true],
     ] as const) {
       const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [...hidden], seed: 3 }), { preprocessor: prep.preprocessor.toJSON() });
       const p = await ScorerPool.create(m, { threads: 2 });
       const inThisThread = vi.spyOn(p.scorer, 'scoreBatch');
-      const encoded = vi.spyOn(p.scorer, 'encodeBatch');
+      const blocks = vi.spyOn(p.scorer, 'encodeRange');
       expect(bits(await p.scoreBatch(rs))).toEqual(bits(loadScorerSync(m).scoreBatch(rs)));
-      expect([inThisThread.mock.calls.length, encoded.mock.calls.length]).toEqual(shared ? [0, 1] : [1, 0]);
+      // Shared: encoded here a block at a time, each block's network on a worker or here; else Scorer.scoreBatch.
+      expect([inThisThread.mock.calls.length, blocks.mock.calls.length]).toEqual(shared ? [0, Math.ceil(N / 512)] : [1, Math.ceil(N / 1024)]);
       await p.close();
     }
+  });
+
+  it("pipelines scoreBatch: blocks run on the workers and here (a network slower than encoding), the scorer's bits", async () => {
+    const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [512, 256], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() });
+    const p = await ScorerPool.create(m, { threads: 2 });
+    const here = vi.spyOn(p.scorer, 'scoreEncoded');
+    const rs = records();
+    expect(bits(await p.scoreBatch(rs))).toEqual(bits(loadScorerSync(m).scoreBatch(rs)));
+    // The worker takes at most two blocks at a time, so this thread scores some; not all of them.
+    expect(here.mock.calls.length).toBeGreaterThan(0);
+    expect(here.mock.calls.length).toBeLessThan(Math.ceil(N / 512) - 2);
+    await p.close();
+  });
+
+  it('a worker that stops in the middle of a batch costs time, never the answer: the batch is scored here', async () => {
+    const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [512, 256], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() });
+    const p = await ScorerPool.create(m, { threads: 2 });
+    const worker = (p as unknown as { workers: Array<{ terminate(): Promise<number> }> }).workers[0];
+    const rs = records();
+    const want = bits(loadScorerSync(m).scoreBatch(rs));
+    // Read while record 6,000 is encoded (a later block): the worker is ended with blocks out and more to come.
+    const value = rs[6000].int_rate;
+    let ended = false;
+    Object.defineProperty(rs[6000], 'int_rate', {
+      enumerable: true,
+      get: () => {
+        if (!ended) void worker.terminate();
+        ended = true;
+        return value;
+      },
+    });
+    const inThisThread = vi.spyOn(p.scorer, 'scoreBatch');
+    expect(bits(await p.scoreBatch(rs))).toEqual(want);
+    expect(ended).toBe(true);
+    expect(inThisThread).toHaveBeenCalledTimes(1); // the fallback
+    expect(bits(await p.scoreBatch(rs))).toEqual(want); // and from then on, in this thread
+    expect(inThisThread).toHaveBeenCalledTimes(2);
+    await p.close();
   });
 
   it('refuses a bad thread count, and batches once closed', async () => {
