@@ -2,14 +2,15 @@
  * `npm run bench:pool` (after `npm run build`: the pool's workers run the built files): `ScorerPool` beside the
  * one-thread `Scorer` in one run, on lending_club records (the shipped rows repeated to 200,000) and on those rows
  * encoded, for the demo-sized network [64, 32] and a wide one [512, 256] (synthetic weights: the speed does not
- * depend on them). Medians of 5 rounds; checks the pool's probabilities are the scorer's bit for bit. Also times
- * what handing records to another thread would cost (a structured clone), which is why the pool encodes here.
+ * depend on them). Medians of 5 rounds; checks the pool's probabilities are the scorer's bit for bit. Reason codes
+ * (three a record) for [64, 32] on the first 50,000 records, from records and encoded rows, checked table for table.
+ * Also times what handing records to another thread would cost (a structured clone), which is why the pool encodes here.
  */
 import { readFileSync } from 'node:fs';
 import { HamiltonianNN, parseCsv, prepareTable } from '../src/index.js';
 import { encodeModel } from '../src/io/model-file.js';
 import { ScorerPool } from '../dist/pool.js';
-import { loadScorerSync } from '../dist/score/index.js';
+import { loadScorerSync, reasonTable, type ReasonTable } from '../dist/score/index.js';
 import { timeIt, timeItAsync } from './timing.js';
 
 const ROWS = 200_000;
@@ -20,8 +21,11 @@ const records = Array.from({ length: ROWS }, (_, i) => {
   return Object.fromEntries(table.columns.map((c, j) => [c, row[j]]));
 });
 
-const same = (a: Float32Array, b: Float32Array) =>
+type Typed = Float32Array | Float64Array | Int32Array;
+const same = (a: Typed, b: Typed) =>
   a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameTable = (a: ReasonTable, b: ReasonTable) => (['feature', 'contribution', 'points', 'count', 'probability'] as const).every((f) => same(a[f], b[f]));
+const REASON_ROWS = 50_000;
 const ms = (s: number) => `${(s * 1e3).toFixed(0)} ms`;
 const lines: string[] = [];
 for (const hidden of [
@@ -41,10 +45,27 @@ for (const hidden of [
   const encPool = await timeItAsync(async () => void (await pool.scoreEncoded(x, ROWS)), 1, 5, 1);
   lines.push(`| [${hidden.join(', ')}] | scoreBatch | ${ms(batchOne)} | ${ms(batchPool)} (${pool.threads} threads) | ${(batchOne / batchPool).toFixed(2)}× |`);
   lines.push(`| [${hidden.join(', ')}] | scoreEncoded | ${ms(encOne)} | ${ms(encPool)} (${pool.threads} threads) | ${(encOne / encPool).toFixed(2)}× |`);
+  if (hidden[0] === 64) {
+    const some = records.slice(0, REASON_ROWS);
+    const xs = x.subarray(0, REASON_ROWS * scorer.network.inputDim);
+    const table = () => reasonTable(REASON_ROWS, 3);
+    const want = scorer.reasonTable(xs, REASON_ROWS, 3, table());
+    if (!sameTable(want, await pool.reasonTable(xs, REASON_ROWS, 3)) || !sameTable(want, await pool.reasonTableOfRecords(some, 3)))
+      throw new Error(`[${hidden}]: the pool's reason codes differ from the scorer's`);
+    const recOne = timeIt(() => scorer.reasonTable(scorer.encodeBatch(some), REASON_ROWS, 3, table()), 1, 5, 1);
+    const recPool = await timeItAsync(async () => void (await pool.reasonTableOfRecords(some, 3)), 1, 5, 1);
+    const rowsOne = timeIt(() => scorer.reasonTable(xs, REASON_ROWS, 3, table()), 1, 5, 1);
+    const rowsPool = await timeItAsync(async () => void (await pool.reasonTable(xs, REASON_ROWS, 3)), 1, 5, 1);
+    const label = `[${hidden.join(', ')}] | 3 reasons, ${REASON_ROWS.toLocaleString('en')}`;
+    lines.push(
+      `| ${label} records (encodeBatch + reasonTable / reasonTableOfRecords) | ${ms(recOne)} | ${ms(recPool)} (${pool.threads} threads) | ${(recOne / recPool).toFixed(2)}× |`,
+    );
+    lines.push(`| ${label} encoded rows (reasonTable) | ${ms(rowsOne)} | ${ms(rowsPool)} (${pool.threads} threads) | ${(rowsOne / rowsPool).toFixed(2)}× |`);
+  }
   await pool.close();
 }
 const clone = timeIt(() => structuredClone(records), 1, 3, 1);
-console.log(`${ROWS.toLocaleString('en')} lending_club records, Node ${process.version}; probabilities identical bit for bit\n`);
+console.log(`${ROWS.toLocaleString('en')} lending_club records, Node ${process.version}; probabilities and reason tables identical bit for bit\n`);
 console.log('| network | call | Scorer (1 thread) | ScorerPool | speed-up |\n|---|---|---|---|---|');
 console.log(lines.join('\n'));
 console.log(`\nstructuredClone of the records (what sending them to a worker costs): ${ms(clone)}`);

@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from './core/errors.js';
-import { loadScorer, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
+import { loadScorer, reasonTable, type ReasonTable, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
 import { checkProbabilities } from './score/records.js';
 
 /**
@@ -38,11 +38,28 @@ export const POOL_MIN_RECORD_WORK = 1 << 13;
 const PIPELINE_BLOCK_ROWS = 512;
 const PIPELINE_DEPTH = 2;
 
-/** What a worker sends back for a part. */
+/** What a worker sends back for a part: its probabilities, or its reason codes (a part sent with k). */
 interface PartResult {
   id: number;
   p?: Float32Array;
+  table?: ReasonTable;
   failed?: boolean;
+}
+
+/**
+ * A part's reasons copied into `table` from record `from` on (k a record): each record's count, probability and
+ * counted entries — what `Scorer.reasonTable` writes, so the other entries keep what the caller's table held.
+ */
+function placeReasons(table: ReasonTable, part: ReasonTable, from: number, rows: number, k: number): void {
+  table.count.set(part.count.subarray(0, rows), from);
+  table.probability.set(part.probability.subarray(0, rows), from);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0, a = r * k, b = (from + r) * k; i < part.count[r]; i++, a++, b++) {
+      table.feature[b] = part.feature[a];
+      table.contribution[b] = part.contribution[a];
+      table.points[b] = part.points[a];
+    }
+  }
 }
 
 /** Options of `ScorerPool.create`: the scorer's, and the number of threads. */
@@ -68,6 +85,8 @@ export class ScorerPool {
   private partsOut = 0;
   /** The network's multiply-adds per row. */
   private readonly macs: number;
+  /** This thread's reason codes of a block, before they are placed in the caller's table. */
+  private blockTable = reasonTable(0, 0);
 
   private constructor(
     /** This thread's scorer: encodes records, scores small batches and this thread's part, and names errors. */
@@ -141,8 +160,59 @@ export class ScorerPool {
     const n = records.length;
     if (!this.worthIt(n) || this.macs < POOL_MIN_RECORD_WORK || out.length < n) return scorer.scoreBatch(records, out);
     scorer.checkBatch(records); // (scoreBatch's refusals, with its errors)
-    if (!(await this.pipeline(records, n, out))) return scorer.scoreBatch(records, out); // (it throws, naming the record)
+    const done = await this.pipeline(
+      n,
+      undefined,
+      this.encoder(records),
+      (x, from, to) => void scorer.scoreEncoded(x, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>),
+      (r, from) => out.set(r.p!, from),
+    );
+    if (!done) return scorer.scoreBatch(records, out); // (it throws, naming the record)
     return checkProbabilities(out, n, 'record');
+  }
+
+  /**
+   * `Scorer.reasonTable` on every thread: the reason codes of `rows` encoded rows into `table`, the same bits (a
+   * record's codes do not depend on the records beside it). Rows are handed out in blocks as threads come free.
+   * @example
+   * const table = await pool.reasonTable(x, rows, 3); // table.feature[r * 3] indexes pool.scorer.features
+   */
+  async reasonTable(x: Float32Array, rows: number, k: number, table = reasonTable(rows, k)): Promise<ReasonTable> {
+    const { scorer } = this;
+    const cols = scorer.network.inputDim;
+    if (!this.reasonsWorthIt(rows) || !this.fits(table, rows, k) || x.length < rows * cols) return scorer.reasonTable(x, rows, k, table);
+    const done = await this.pipeline(
+      rows,
+      k,
+      // A worker's block is a copy it takes (a SharedArrayBuffer's view goes as it is); this thread's is read in place.
+      (from, to, fresh) => (fresh && !(x.buffer instanceof SharedArrayBuffer) ? x.slice(from * cols, to * cols) : x.subarray(from * cols, to * cols)),
+      (block, from, to) => this.reasonsHere(table, block, from, to, k),
+      (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
+    );
+    return done ? table : scorer.reasonTable(x, rows, k, table);
+  }
+
+  /**
+   * Reason codes of raw records on every thread: `Scorer.reasonTable` of `Scorer.encodeBatch(records)`, with its
+   * errors (the first record that cannot be encoded), the records encoded here a block at a time while the workers
+   * rank the blocks before.
+   * @example
+   * const table = await pool.reasonTableOfRecords(records, 3);
+   */
+  async reasonTableOfRecords(records: readonly ScoreRecord[], k: number, table = reasonTable(records.length, k)): Promise<ReasonTable> {
+    const { scorer } = this;
+    const n = records.length;
+    const inThisThread = () => scorer.reasonTable(scorer.encodeBatch(records), n, k, table);
+    if (!this.reasonsWorthIt(n) || !this.fits(table, n, k)) return inThisThread();
+    scorer.checkBatch(records);
+    const done = await this.pipeline(
+      n,
+      k,
+      this.encoder(records),
+      (x, from, to) => this.reasonsHere(table, x, from, to, k),
+      (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
+    );
+    return done ? table : inThisThread();
   }
 
   /**
@@ -169,44 +239,74 @@ export class ScorerPool {
     return rows * this.macs >= POOL_MIN_WORK && this.workers.length > 0 && !this.broken;
   }
 
+  /** Reason codes run the network once for a record and once per feature (at most): `worthIt` of that many rows. */
+  private reasonsWorthIt(records: number): boolean {
+    return this.worthIt(records * (this.scorer.features.length + 1));
+  }
+
+  /** Whether `table` holds `rows` records of k reasons (else the scorer throws its error). */
+  private fits(table: ReasonTable, rows: number, k: number): boolean {
+    return table.count.length >= rows && table.probability.length >= rows && table.feature.length >= rows * k;
+  }
+
+  /** `pipeline`'s rowsOf for records: each block encoded here (a new array for a worker's, one kept for this thread's). */
+  private encoder(records: readonly ScoreRecord[]): (from: number, to: number, fresh: boolean) => Float32Array {
+    const cols = this.scorer.network.inputDim;
+    const mine = new Float32Array(Math.min(records.length, PIPELINE_BLOCK_ROWS) * cols);
+    return (from, to, fresh) => this.scorer.encodeRange(fresh ? new Float32Array((to - from) * cols) : mine, records, from, to);
+  }
+
+  /** A block's reasons ranked in this thread, into `table` at its records (a table of the block's, kept). */
+  private reasonsHere(table: ReasonTable, x: Float32Array, from: number, to: number, k: number): void {
+    if (!this.fits(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
+    placeReasons(table, this.scorer.reasonTable(x, to - from, k, this.blockTable), from, to - from, k);
+  }
+
   /**
-   * The records encoded here a block at a time, in order (the first encoding error is thrown as `scoreBatch` throws
-   * it), each block's network run by a worker with fewer than PIPELINE_DEPTH blocks out, or else here — so this thread
-   * encodes while the workers run the network, and runs it too when they are ahead. False when a block failed.
+   * Rows [0, n) a block at a time, in order: each block's input rows (`rowsOf`: in an array the worker may take when
+   * `fresh`, else in one this thread keeps) go to a worker with fewer than PIPELINE_DEPTH
+   * blocks out, which runs them (the network, or reason codes with k), or else run here (`here`, which throws if it
+   * fails) — so this thread encodes while the workers run the blocks before, and runs blocks too when they are
+   * ahead. A worker's result goes to `place`. An error from `rowsOf` is thrown as it comes (the first record that
+   * cannot be encoded, as the scorer throws it); false when a block failed.
    */
-  private async pipeline(records: readonly ScoreRecord[], n: number, out: Float32Array): Promise<boolean> {
-    const { scorer, workers } = this;
-    const cols = scorer.network.inputDim;
+  private async pipeline(
+    n: number,
+    k: number | undefined,
+    rowsOf: (from: number, to: number, fresh: boolean) => Float32Array,
+    here: (x: Float32Array, from: number, to: number) => void,
+    place: (r: PartResult, from: number, to: number) => void,
+  ): Promise<boolean> {
+    const { workers } = this;
     const outWith = new Array<number>(workers.length).fill(0); // blocks out with each worker
     const parts: Promise<boolean>[] = [];
-    const here = new Float32Array(Math.min(n, PIPELINE_BLOCK_ROWS) * cols);
-    let scored = true;
+    let ran = true;
     for (let from = 0; from < n; from += PIPELINE_BLOCK_ROWS) {
       const to = Math.min(n, from + PIPELINE_BLOCK_ROWS);
-      let k = 0;
-      for (let w = 1; w < workers.length; w++) if (outWith[w] < outWith[k]) k = w;
-      if (outWith[k] < PIPELINE_DEPTH && !this.broken) {
-        const x = scorer.encodeRange(new Float32Array((to - from) * cols), records, from, to);
-        outWith[k]++;
+      let w = 0;
+      for (let v = 1; v < workers.length; v++) if (outWith[v] < outWith[w]) w = v;
+      if (outWith[w] < PIPELINE_DEPTH && !this.broken) {
+        const x = rowsOf(from, to, true);
+        outWith[w]++;
         parts.push(
-          this.post(workers[k], x, to - from).then((p) => {
-            outWith[k]--;
-            if (p) out.set(p, from);
-            return p !== null;
+          this.post(workers[w], x, to - from, k).then((r) => {
+            outWith[w]--;
+            if (r) place(r, from, to);
+            return r !== null;
           }),
         );
       } else {
-        scorer.encodeRange(here, records, from, to);
+        const x = rowsOf(from, to, false);
         try {
-          scorer.scoreEncoded(here, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>);
+          here(x, from, to);
         } catch {
-          scored = false; // (the caller scores the batch again in this thread, to throw the error)
+          ran = false; // (the caller runs the batch again in this thread, to throw the error)
         }
       }
       // The workers' replies arrive as events: let them in between blocks.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return (await Promise.all(parts)).every(Boolean) && scored;
+    return (await Promise.all(parts)).every(Boolean) && ran;
   }
 
   /** The network over x's rows into out: parts 1… on the workers, part 0 here; false when a part failed. */
@@ -218,7 +318,7 @@ export class ScorerPool {
       const [from, to] = [bounds[k + 1], bounds[k + 2]];
       // A copy of the part, moved to the worker (a view of a SharedArrayBuffer goes as it is: nothing copied).
       const part = x.buffer instanceof SharedArrayBuffer ? x.subarray(from * cols, to * cols) : x.slice(from * cols, to * cols);
-      return this.post(w, part, to - from);
+      return this.post(w, part, to - from).then((r) => r?.p ?? null);
     });
     let here: Float32Array | null = null;
     try {
@@ -232,16 +332,17 @@ export class ScorerPool {
     return true;
   }
 
-  private post(worker: Worker, x: Float32Array, rows: number): Promise<Float32Array | null> {
+  /** Sends a part to a worker: its probabilities back, or its reason codes when k is given; null when it failed. */
+  private post(worker: Worker, x: Float32Array, rows: number, k?: number): Promise<PartResult | null> {
     const id = this.next++;
     if (this.partsOut++ === 0) for (const w of this.workers) w.ref();
     return new Promise<PartResult>((resolve) => {
       this.waiting.set(id, resolve);
       const moved = x.buffer instanceof SharedArrayBuffer ? [] : [x.buffer as ArrayBuffer];
-      worker.postMessage({ id, x, rows }, moved);
+      worker.postMessage({ id, x, rows, k }, moved);
     }).then((r) => {
       if (--this.partsOut === 0) for (const w of this.workers) w.unref();
-      return r.p ?? null;
+      return r.failed || (!r.p && !r.table) ? null : r;
     });
   }
 }

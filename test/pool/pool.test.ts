@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HamiltonianNN, parseCsv, prepareTable } from '../../src/index.js';
 import { encodeModel } from '../../src/io/model-file.js';
 import { POOL_MIN_RECORD_WORK, POOL_MIN_WORK, ScorerPool } from '../../dist/pool.js';
-import { loadScorerSync, type Scorer } from '../../dist/score/index.js';
+import { loadScorerSync, reasonTable, type ReasonTable, type Scorer } from '../../dist/score/index.js';
 
 const table = parseCsv(readFileSync(new URL('../../data/lending_club.csv', import.meta.url), 'utf8'));
 const prep = prepareTable(table, { target: 'Class', positive: 'bad', seed: 1 });
@@ -28,6 +28,9 @@ const records = (): Record<string, unknown>[] =>
     return r;
   });
 const bits = (p: Float32Array) => Array.from(new Uint32Array(p.buffer, p.byteOffset, p.length));
+/** Every array of a reason table as bits (the float64 ones as pairs of words). */
+const tableBits = (t: ReasonTable) =>
+  [t.feature, t.count, t.probability, t.contribution, t.points].map((a) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4)));
 
 /** The error a call throws (its class name, message and fields), or its result. */
 async function outcome(f: () => unknown): Promise<unknown> {
@@ -144,6 +147,35 @@ describe('ScorerPool', () => {
     expect(inThisThread).toHaveBeenCalledTimes(1); // the fallback
     expect(bits(await p.scoreBatch(rs))).toEqual(want); // and from then on, in this thread
     expect(inThisThread).toHaveBeenCalledTimes(2);
+    await p.close();
+  });
+
+  it("ranks reason codes on every thread: the scorer's tables bit for bit, from encoded rows and from records", async () => {
+    const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [64, 32], seed: 7 }), { preprocessor: prep.preprocessor.toJSON() });
+    const one = loadScorerSync(m);
+    const p = await ScorerPool.create(m, { threads: 2 });
+    const rs = records().slice(0, 6000);
+    const x = one.encodeBatch(rs);
+    // A table that held something before: only what the scorer writes is written (counted entries, counts, probabilities).
+    const filled = () => {
+      const t = reasonTable(rs.length, 3);
+      for (const a of [t.feature, t.contribution, t.points]) a.fill(7);
+      return t;
+    };
+    const want = one.reasonTable(x, rs.length, 3, filled());
+    expect(want.count.some((c) => c < 3)).toBe(true); // (records with fewer than three reasons: entries left as they were)
+    const here = vi.spyOn(p.scorer, 'reasonTable');
+    expect(tableBits(await p.reasonTable(x, rs.length, 3, filled()))).toEqual(tableBits(want));
+    expect(here.mock.calls.length).toBeGreaterThan(0); // blocks ranked here and on the worker
+    expect(here.mock.calls.length).toBeLessThan(Math.ceil(rs.length / 512));
+    expect(tableBits(await p.reasonTableOfRecords(rs, 3, filled()))).toEqual(tableBits(want));
+    expect(tableBits(await p.reasonTableOfRecords(rs, 2))).toEqual(tableBits(one.reasonTable(x, rs.length, 2, reasonTable(rs.length, 2))));
+    // A record that cannot be encoded: the scorer's error; a table too small: the scorer's.
+    rs[4000] = { ...rs[4000], annual_inc: 'lots' };
+    const expected = await outcome(() => one.reasonTable(one.encodeBatch(rs), rs.length, 3, reasonTable(rs.length, 3)));
+    expect(expected).toMatchObject({ name: 'ScoringError', record: 4000 });
+    expect(await outcome(() => p.reasonTableOfRecords(rs, 3))).toEqual(expected);
+    await expect(p.reasonTable(x, rs.length, 3, reasonTable(10, 3))).rejects.toThrow(/holds fewer than 6000 records/);
     await p.close();
   });
 
