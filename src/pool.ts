@@ -3,9 +3,10 @@
  * `Scorer.scoreBatch` / `Scorer.scoreEncoded`, running the forward pass of a large batch on worker threads (each
  * with its own scorer and WASM instance) and this thread. Records are encoded in this thread: a JS object cannot
  * cross to another thread for less than it costs to encode (a structured clone of a record, or of its cells taken
- * apart, costs about what `transformRecord` does — measured in bench/pool.ts). `scoreBatch` encodes a block at a
- * time while the workers run the network of the blocks before it (and runs it here too when they are ahead), so it
- * pays off as far as the network's share of the work goes: wide layers, or rows already encoded. A part that cannot
+ * apart, costs about what `transformRecord` does — measured in bench/pool.ts). Every call runs a pipeline of blocks:
+ * `scoreBatch` and `reasonTableOfRecords` encode a block at a time while the workers run the blocks before it (and
+ * run blocks here too when the workers are ahead), so they pay off as far as the network's share of the work goes:
+ * wide layers, reason codes, or rows already encoded (`scoreEncoded`, `reasonTable`). A part that cannot
  * be scored is never guessed at: the batch is then scored by the scorer in this thread, which throws the error it
  * throws.
  * @module
@@ -37,6 +38,8 @@ export const POOL_MIN_RECORD_WORK = 1 << 13;
  */
 const PIPELINE_BLOCK_ROWS = 512;
 const PIPELINE_DEPTH = 2;
+/** `scoreEncoded`'s blocks hold at least this many multiply-adds (rows × the network's). */
+const ENCODED_BLOCK_WORK = 1 << 24;
 
 /** What a worker sends back for a part: its probabilities, or its reason codes (a part sent with k). */
 interface PartResult {
@@ -184,8 +187,7 @@ export class ScorerPool {
     const done = await this.pipeline(
       rows,
       k,
-      // A worker's block is a copy it takes (a SharedArrayBuffer's view goes as it is); this thread's is read in place.
-      (from, to, fresh) => (fresh && !(x.buffer instanceof SharedArrayBuffer) ? x.slice(from * cols, to * cols) : x.subarray(from * cols, to * cols)),
+      this.slicer(x),
       (block, from, to) => this.reasonsHere(table, block, from, to, k),
       (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
     );
@@ -216,14 +218,25 @@ export class ScorerPool {
   }
 
   /**
-   * P(positive) for encoded rows (rows × inputDim): `Scorer.scoreEncoded`'s result and errors, on every thread.
+   * P(positive) for encoded rows (rows × inputDim): `Scorer.scoreEncoded`'s result and errors, on every thread
+   * (blocks of at least ENCODED_BLOCK_WORK multiply-adds handed out as threads come free).
    * @example
    * const p = await pool.scoreEncoded(x, rows);
    */
   async scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Promise<Float32Array> {
     const { scorer } = this;
-    if (!this.worthIt(rows) || x.length < rows * scorer.network.inputDim) return scorer.scoreEncoded(x, rows, out);
-    if (!(await this.forward(x, rows, out))) return scorer.scoreEncoded(x, rows, out); // (it throws, naming the row)
+    const cols = scorer.network.inputDim;
+    if (!this.worthIt(rows) || x.length < rows * cols) return scorer.scoreEncoded(x, rows, out);
+    const done = await this.pipeline(
+      rows,
+      undefined,
+      this.slicer(x),
+      (block, from, to) => void scorer.scoreEncoded(block, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>),
+      (r, from) => out.set(r.p!, from),
+      // Rows already encoded cost only the network: blocks of ~2²⁴ multiply-adds, so a narrow network's are not all message.
+      Math.max(PIPELINE_BLOCK_ROWS, Math.ceil(ENCODED_BLOCK_WORK / this.macs)),
+    );
+    if (!done) return scorer.scoreEncoded(x, rows, out); // (it throws, naming the row)
     return checkProbabilities(out, rows, 'row');
   }
 
@@ -256,6 +269,12 @@ export class ScorerPool {
     return (from, to, fresh) => this.scorer.encodeRange(fresh ? new Float32Array((to - from) * cols) : mine, records, from, to);
   }
 
+  /** `pipeline`'s rowsOf for encoded rows: a worker's block is a copy it takes (a SharedArrayBuffer's view goes as it is); this thread's is read in place. */
+  private slicer(x: Float32Array): (from: number, to: number, fresh: boolean) => Float32Array {
+    const cols = this.scorer.network.inputDim;
+    return (from, to, fresh) => (fresh && !(x.buffer instanceof SharedArrayBuffer) ? x.slice(from * cols, to * cols) : x.subarray(from * cols, to * cols));
+  }
+
   /** A block's reasons ranked in this thread, into `table` at its records (a table of the block's, kept). */
   private reasonsHere(table: ReasonTable, x: Float32Array, from: number, to: number, k: number): void {
     if (!this.fits(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
@@ -276,13 +295,14 @@ export class ScorerPool {
     rowsOf: (from: number, to: number, fresh: boolean) => Float32Array,
     here: (x: Float32Array, from: number, to: number) => void,
     place: (r: PartResult, from: number, to: number) => void,
+    block = PIPELINE_BLOCK_ROWS,
   ): Promise<boolean> {
     const { workers } = this;
     const outWith = new Array<number>(workers.length).fill(0); // blocks out with each worker
     const parts: Promise<boolean>[] = [];
     let ran = true;
-    for (let from = 0; from < n; from += PIPELINE_BLOCK_ROWS) {
-      const to = Math.min(n, from + PIPELINE_BLOCK_ROWS);
+    for (let from = 0; from < n; from += block) {
+      const to = Math.min(n, from + block);
       let w = 0;
       for (let v = 1; v < workers.length; v++) if (outWith[v] < outWith[w]) w = v;
       if (outWith[w] < PIPELINE_DEPTH && !this.broken) {
@@ -307,29 +327,6 @@ export class ScorerPool {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return (await Promise.all(parts)).every(Boolean) && ran;
-  }
-
-  /** The network over x's rows into out: parts 1… on the workers, part 0 here; false when a part failed. */
-  private async forward(x: Float32Array, rows: number, out: Float32Array): Promise<boolean> {
-    const cols = this.scorer.network.inputDim;
-    const parts = this.threads;
-    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * rows) / parts));
-    const sent = this.workers.map((w, k) => {
-      const [from, to] = [bounds[k + 1], bounds[k + 2]];
-      // A copy of the part, moved to the worker (a view of a SharedArrayBuffer goes as it is: nothing copied).
-      const part = x.buffer instanceof SharedArrayBuffer ? x.subarray(from * cols, to * cols) : x.slice(from * cols, to * cols);
-      return this.post(w, part, to - from).then((r) => r?.p ?? null);
-    });
-    let here: Float32Array | null = null;
-    try {
-      here = this.scorer.scoreEncoded(x, bounds[1], out.subarray(0, bounds[1]) as Float32Array<ArrayBuffer>);
-    } catch {
-      // (the caller scores the batch again in this thread, to throw the error)
-    }
-    const results = await Promise.all(sent);
-    if (here === null || results.some((p) => p === null)) return false;
-    results.forEach((p, k) => out.set(p!, bounds[k + 1]));
-    return true;
   }
 
   /** Sends a part to a worker: its probabilities back, or its reason codes when k is given; null when it failed. */
