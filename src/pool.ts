@@ -301,30 +301,36 @@ export class ScorerPool {
     const outWith = new Array<number>(workers.length).fill(0); // blocks out with each worker
     const parts: Promise<boolean>[] = [];
     let ran = true;
-    for (let from = 0; from < n; from += block) {
-      const to = Math.min(n, from + block);
-      let w = 0;
-      for (let v = 1; v < workers.length; v++) if (outWith[v] < outWith[w]) w = v;
-      if (outWith[w] < PIPELINE_DEPTH && !this.broken) {
-        const x = rowsOf(from, to, true);
-        outWith[w]++;
-        parts.push(
-          this.post(workers[w], x, to - from, k).then((r) => {
-            outWith[w]--;
-            if (r) place(r, from, to);
-            return r !== null;
-          }),
-        );
-      } else {
-        const x = rowsOf(from, to, false);
-        try {
-          here(x, from, to);
-        } catch {
-          ran = false; // (the caller runs the batch again in this thread, to throw the error)
+    try {
+      for (let from = 0; from < n; from += block) {
+        const to = Math.min(n, from + block);
+        let w = 0;
+        for (let v = 1; v < workers.length; v++) if (outWith[v] < outWith[w]) w = v;
+        if (outWith[w] < PIPELINE_DEPTH && !this.broken) {
+          const x = rowsOf(from, to, true);
+          outWith[w]++;
+          parts.push(
+            this.post(workers[w], x, to - from, k).then((r) => {
+              outWith[w]--;
+              if (r) place(r, from, to);
+              return r !== null;
+            }),
+          );
+        } else {
+          const x = rowsOf(from, to, false);
+          try {
+            here(x, from, to);
+          } catch {
+            ran = false; // (the caller runs the batch again in this thread, to throw the error)
+          }
         }
+        // The workers' replies arrive as events: let them in between blocks.
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      // The workers' replies arrive as events: let them in between blocks.
-      await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+      // The blocks out land before the error is thrown: nothing writes into the caller's arrays after it.
+      await Promise.all(parts);
+      throw e;
     }
     return (await Promise.all(parts)).every(Boolean) && ran;
   }

@@ -112,6 +112,20 @@ describe('ScorerPool', () => {
     }
   });
 
+  it("writes nothing into the caller's array after it has thrown (the blocks out land first)", async () => {
+    const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [512, 256], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() });
+    const p = await ScorerPool.create(m, { threads: 2 });
+    const rs = records();
+    rs[1100] = { ...rs[1100], annual_inc: 'lots' }; // the third block: the first two are out with the worker
+    const out = new Float32Array(N);
+    await expect(p.scoreBatch(rs, out)).rejects.toMatchObject({ name: 'ScoringError', record: 1100 });
+    const after = bits(out);
+    expect(after.slice(0, 1024).every((b) => b !== 0)).toBe(true); // the worker's blocks, in before the error
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bits(out)).toEqual(after);
+    await p.close();
+  });
+
   it("pipelines scoreBatch: blocks run on the workers and here (a network slower than encoding), the scorer's bits", async () => {
     const m = encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [512, 256], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() });
     const p = await ScorerPool.create(m, { threads: 2 });
