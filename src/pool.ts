@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from './core/errors.js';
 import { loadScorer, reasonTable, type ReasonTable, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
-import { checkProbabilities } from './score/records.js';
+import { checkCount, checkProbabilities } from './score/records.js';
 
 /**
  * Below this much work (rows × the network's multiply-adds per row) a batch is scored in this thread: handing it out
@@ -180,8 +180,11 @@ export class ScorerPool {
    * @example
    * const table = await pool.reasonTable(x, rows, 3); // table.feature[r * 3] indexes pool.scorer.features
    */
-  async reasonTable(x: Float32Array, rows: number, k: number, table = reasonTable(rows, k)): Promise<ReasonTable> {
+  async reasonTable(x: Float32Array, rows: number, k: number, table?: ReasonTable): Promise<ReasonTable> {
     const { scorer } = this;
+    checkCount('rows', rows);
+    checkCount('k', k);
+    table ??= reasonTable(rows, k);
     const cols = scorer.network.inputDim;
     if (!this.reasonsWorthIt(rows) || !this.fits(table, rows, k) || x.length < rows * cols) return scorer.reasonTable(x, rows, k, table);
     const done = await this.pipeline(
@@ -201,8 +204,10 @@ export class ScorerPool {
    * @example
    * const table = await pool.reasonTableOfRecords(records, 3);
    */
-  async reasonTableOfRecords(records: readonly ScoreRecord[], k: number, table = reasonTable(records.length, k)): Promise<ReasonTable> {
+  async reasonTableOfRecords(records: readonly ScoreRecord[], k: number, table?: ReasonTable): Promise<ReasonTable> {
     const { scorer } = this;
+    checkCount('k', k);
+    table ??= reasonTable(records.length, k);
     const n = records.length;
     const inThisThread = () => scorer.reasonTable(scorer.encodeBatch(records), n, k, table);
     if (!this.reasonsWorthIt(n) || !this.fits(table, n, k)) return inThisThread();
@@ -223,10 +228,12 @@ export class ScorerPool {
    * @example
    * const p = await pool.scoreEncoded(x, rows);
    */
-  async scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Promise<Float32Array> {
+  async scoreEncoded(x: Float32Array, rows: number, out?: Float32Array): Promise<Float32Array> {
     const { scorer } = this;
     const cols = scorer.network.inputDim;
-    if (!this.worthIt(rows) || x.length < rows * cols) return scorer.scoreEncoded(x, rows, out);
+    checkCount('rows', rows);
+    out ??= new Float32Array(rows);
+    if (!this.worthIt(rows) || x.length < rows * cols || out.length < rows) return scorer.scoreEncoded(x, rows, out);
     const done = await this.pipeline(
       rows,
       undefined,

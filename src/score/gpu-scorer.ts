@@ -7,7 +7,7 @@ import type { GpuBackend } from '../backend/gpu/index.js';
 import type { Preprocessor } from '../data/preprocessor.js';
 import { loadModel } from '../io/load.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { checkProbabilities, checkRecords } from './records.js';
+import { checkCount, checkProbabilities, checkRecords } from './records.js';
 import { calibrateProbabilities } from '../metrics/calibration-map.js';
 import { GpuModel } from '../nn/gpu-model.js';
 
@@ -41,7 +41,10 @@ export async function createGpuScorer(gpu: GpuBackend, modelBytes: Uint8Array, o
     calibrateProbabilities(await net.predictProba(x, rows, options.chunk), rows, content.calibration);
   return {
     preprocessor,
-    scoreEncoded: async (x, rows) => checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU'),
+    scoreEncoded: async (x, rows) => {
+      checkCount('rows', rows);
+      return checkProbabilities(await scoreEncoded(x, rows), rows, 'row', ' on the GPU');
+    },
     scoreBatch: async (records) => {
       const features = preprocessor.features.map((f) => f.name);
       checkRecords(records, features, preprocessor.target, options.strict ?? true);

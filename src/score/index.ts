@@ -9,7 +9,7 @@ import { initWasm } from '../backend/wasm/inference-module.js';
 import { Preprocessor, type PreprocessorState } from '../data/preprocessor.js';
 import { decodeModel, type ModelFileContent } from '../io/model-file.js';
 import { ModelFormatError } from '../io/safetensors.js';
-import { checkProbabilities, checkRecord, checkRecords } from './records.js';
+import { checkCount, checkProbabilities, checkRecord, checkRecords } from './records.js';
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
@@ -290,8 +290,11 @@ export class Scorer {
   }
 
   /** P(positive) for rows that are already encoded (rows × inputDim, as the preprocessor outputs). */
-  scoreEncoded(x: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
+  scoreEncoded(x: Float32Array, rows: number, out?: Float32Array): Float32Array {
+    checkCount('rows', rows);
     if (x.length < rows * this.network.inputDim) throw new UsageError(`expected ${rows}·${this.network.inputDim} values, got ${x.length}`);
+    out ??= new Float32Array(rows);
+    if (out.length < rows) throw new UsageError(`scoreEncoded: ${rows} rows, out holds ${out.length}`);
     return checkProbabilities(this.probabilities(x, rows, out), rows, 'row');
   }
 
@@ -304,15 +307,16 @@ export class Scorer {
    * scorer.explain(record, 3).reasons; // [{ feature: 'int_rate', value: 24.5, contribution: 0.11 }, …]
    */
   explain(record: ScoreRecord, k = 3): ScoreResult {
+    const stride = this.reasonStride(k);
     this.checkRecord(record);
     this.encodeRecord(record, this.record);
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
     // and its copies share one rounding path.
     const probability = checkProbabilities(this.probabilities(this.record, 1, this.p1), 1, 'record')[0];
-    if (this.single.feature.length < k) this.single = reasonTable(1, k);
-    const table = this.reasonTable(this.record, 1, k, this.single);
+    if (this.single.feature.length < stride) this.single = reasonTable(1, stride);
+    const table = this.reasonTable(this.record, 1, stride, this.single);
     if (table.count[0] < 0) throw new ScoringError(`no reason codes: a copy of the record with one feature at its typical value has no probability`);
-    const reasons = this.ranked(table, 0, k).map(({ feature, contribution, points }) => ({
+    const reasons = this.ranked(table, 0, stride).map(({ feature, contribution, points }) => ({
       feature,
       value: (Object.hasOwn(record, feature) ? record[feature] : null) ?? null,
       contribution,
@@ -331,8 +335,19 @@ export class Scorer {
    * scorer.reasonsEncoded(x, records.length, 3); // [[{ feature: 'int_rate', contribution: 0.11 }, …], …]
    */
   reasonsEncoded(x: Float32Array, rows: number, k = 3): Array<RankedReason[] | null> {
-    const table = this.reasonTable(x, rows, k, reasonTable(rows, k));
-    return Array.from({ length: rows }, (_, row) => (table.count[row] < 0 ? null : this.ranked(table, row, k)));
+    checkCount('rows', rows);
+    const stride = this.reasonStride(k);
+    const table = this.reasonTable(x, rows, stride, reasonTable(rows, stride));
+    return Array.from({ length: rows }, (_, row) => (table.count[row] < 0 ? null : this.ranked(table, row, stride)));
+  }
+
+  /**
+   * A table's reasons a record for `k` asked: k itself (an integer ≥ 0, else a `UsageError`), or the number of
+   * features where that is fewer — a record has at most one reason a feature, so the answer is the same.
+   */
+  private reasonStride(k: number): number {
+    checkCount('k', k);
+    return Math.min(k, this.blocks.length);
   }
 
   /**
@@ -342,6 +357,8 @@ export class Scorer {
    * scorer.reasonTable(x, records.length, 3, table); // table.feature[0] indexes scorer.features
    */
   reasonTable(x: Float32Array, rows: number, k: number, table: ReasonTable): ReasonTable {
+    checkCount('rows', rows);
+    checkCount('k', k);
     const cols = this.preprocessor.cols;
     if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
     if (table.count.length < rows || table.probability.length < rows || table.feature.length < rows * k)

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { ScoringError } from '../data/errors.js';
 
 /**
@@ -60,4 +61,14 @@ export function checkProbabilities(p: Float32Array, n: number, what: 'record' | 
     }
   }
   return p;
+}
+
+/**
+ * Throws a `UsageError` naming `name` unless `n` is an integer ≥ 0: a count of rows or of reasons (a fraction or a
+ * negative one once gave tables of nonsense counts, and NaN an empty answer instead of an error).
+ * @example
+ * checkCount('rows', 1.5); // throws: rows must be an integer ≥ 0, got 1.5
+ */
+export function checkCount(name: string, n: number): void {
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new UsageError(`${name} must be an integer ≥ 0, got ${n}`);
 }

@@ -199,6 +199,8 @@ describe('GPU model paths', () => {
     const holed = records.slice(0, 3);
     delete holed[1];
     await expect(scorer.scoreBatch(holed)).rejects.toThrow(/record 1: a record must be an object/); // a hole is never scored
+    const x = prep.preprocessor.transformRecords(records);
+    for (const rows of [1.5, -1, Number.NaN]) await expect(scorer.scoreEncoded(x, rows)).rejects.toThrow(`rows must be an integer ≥ 0, got ${rows}`);
     scorer.release();
     await expect(createGpuScorer(cpu, encodeModel(model))).rejects.toThrow(/no preprocessor/);
   });

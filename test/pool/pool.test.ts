@@ -190,6 +190,12 @@ describe('ScorerPool', () => {
     expect(expected).toMatchObject({ name: 'ScoringError', record: 4000 });
     expect(await outcome(() => p.reasonTableOfRecords(rs, 3))).toEqual(expected);
     await expect(p.reasonTable(x, rs.length, 3, reasonTable(10, 3))).rejects.toThrow(/holds fewer than 6000 records/);
+    // Counts as the scorer checks them (a large fraction would otherwise reach the workers as blocks).
+    await expect(p.reasonTable(x, 5000.5, 3)).rejects.toThrow('rows must be an integer ≥ 0, got 5000.5');
+    await expect(p.reasonTable(x, 5000, -1)).rejects.toThrow('k must be an integer ≥ 0, got -1');
+    await expect(p.reasonTableOfRecords(rs, 1.5)).rejects.toThrow('k must be an integer ≥ 0, got 1.5');
+    await expect(p.scoreEncoded(x, 5000.5)).rejects.toThrow('rows must be an integer ≥ 0, got 5000.5');
+    await expect(p.scoreEncoded(x, 5000, new Float32Array(10))).rejects.toThrow('scoreEncoded: 5000 rows, out holds 10');
     await p.close();
   });
 

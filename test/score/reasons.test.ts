@@ -224,3 +224,29 @@ describe.each([
     );
   });
 });
+
+describe('counts of rows and reasons are integers ≥ 0, or a UsageError naming them', () => {
+  const scorer = loadScorerSync(
+    encodeModel(new HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [16, 8], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() }),
+  );
+  const x = scorer.preprocessor.transformRecords(records.slice(0, 10));
+  it('scoreEncoded, reasonTable, reasonsEncoded and explain refuse a fraction, a negative or NaN (once: nonsense counts, or an empty answer)', () => {
+    for (const bad of [1.5, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const message = (name: string) => `${name} must be an integer ≥ 0, got ${bad}`;
+      expect(() => scorer.scoreEncoded(x, bad)).toThrow(message('rows'));
+      expect(() => scorer.reasonTable(x, bad, 3, reasonTable(10, 3))).toThrow(message('rows'));
+      expect(() => scorer.reasonsEncoded(x, bad, 3)).toThrow(message('rows'));
+      expect(() => scorer.reasonTable(x, 10, bad, reasonTable(10, 3))).toThrow(message('k'));
+      expect(() => scorer.reasonsEncoded(x, 10, bad)).toThrow(message('k'));
+      expect(() => scorer.explain(records[0], bad)).toThrow(message('k'));
+    }
+    expect(() => scorer.scoreEncoded(x, 10, new Float32Array(3))).toThrow('scoreEncoded: 10 rows, out holds 3');
+  });
+  it('k = 0 gives no reasons; k beyond the features gives what k = the number of features gives', () => {
+    expect(scorer.reasonsEncoded(x, 10, 0)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(scorer.explain(records[0], 0).reasons).toEqual([]);
+    const all = scorer.features.length;
+    expect(scorer.reasonsEncoded(x, 10, 1e9)).toEqual(scorer.reasonsEncoded(x, 10, all));
+    expect(scorer.explain(records[0], 1e9)).toEqual(scorer.explain(records[0], all));
+  });
+});
