@@ -13,14 +13,14 @@ import { checkCount, checkProbabilities, checkRecord, checkRecords } from './rec
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
-import { fillReasons, reasonTable, type ReasonTable } from './rank.js';
+import { fillReasons, reasonStride, reasonTable, type RankedReason, type ReasonTable } from './rank.js';
 import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
 export { DataError, ScoringError } from '../data/errors.js';
 export { provideWasmModule, initWasm } from '../backend/wasm/inference-module.js';
 export { DEFAULT_SCALING, exactPoints, points, type ScorecardScaling } from '../metrics/scorecard.js';
-export { reasonTable, type ReasonTable } from './rank.js';
+export { reasonTable, type RankedReason, type ReasonTable } from './rank.js';
 
 /** A raw applicant record: column name → value (string, number, or null/undefined for missing). */
 export type ScoreRecord = Record<string, unknown>;
@@ -307,7 +307,7 @@ export class Scorer {
    * scorer.explain(record, 3).reasons; // [{ feature: 'int_rate', value: 24.5, contribution: 0.11 }, …]
    */
   explain(record: ScoreRecord, k = 3): ScoreResult {
-    const stride = this.reasonStride(k);
+    const stride = reasonStride(k, this.blocks.length);
     this.checkRecord(record);
     this.encodeRecord(record, this.record);
     // The probability as score() computes it (one row); the contributions from the batched pass, where the record
@@ -336,18 +336,9 @@ export class Scorer {
    */
   reasonsEncoded(x: Float32Array, rows: number, k = 3): Array<RankedReason[] | null> {
     checkCount('rows', rows);
-    const stride = this.reasonStride(k);
+    const stride = reasonStride(k, this.blocks.length);
     const table = this.reasonTable(x, rows, stride, reasonTable(rows, stride));
     return Array.from({ length: rows }, (_, row) => (table.count[row] < 0 ? null : this.ranked(table, row, stride)));
-  }
-
-  /**
-   * A table's reasons a record for `k` asked: k itself (an integer ≥ 0, else a `UsageError`), or the number of
-   * features where that is fewer — a record has at most one reason a feature, so the answer is the same.
-   */
-  private reasonStride(k: number): number {
-    checkCount('k', k);
-    return Math.min(k, this.blocks.length);
   }
 
   /**
@@ -415,14 +406,6 @@ export class Scorer {
       }
     }
   }
-}
-
-/** A reason code without the record's value (what `reasonsEncoded` returns per record). */
-export interface RankedReason {
-  feature: string;
-  contribution: number;
-  /** Points the value costs (see `Reason.points`). */
-  points: number;
 }
 
 /** Most encoded inputs `explain` scores in one pass (4 MB of float32): bounds its memory for any model width. */

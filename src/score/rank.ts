@@ -1,4 +1,5 @@
 import { pointsWith, type ScalingFactors } from '../metrics/scorecard.js';
+import { checkCount } from './records.js';
 
 /**
  * Reason codes of many records in typed arrays (what `Scorer.reasonTable` fills, no object per reason): record r's
@@ -16,6 +17,26 @@ export interface ReasonTable {
    * kernels (a row's bits do not depend on the rows beside it).
    */
   probability: Float32Array;
+}
+
+/** A reason code without the record's value (what `Scorer.reasonsEncoded` returns per record). */
+export interface RankedReason {
+  feature: string;
+  contribution: number;
+  /** Points the value costs (see `Reason.points`). */
+  points: number;
+}
+
+/**
+ * A table's reasons a record for `k` asked of a model with `features` features: k itself (an integer ≥ 0, else a
+ * `UsageError`), or `features` where that is fewer — a record has at most one reason a feature, so the answer is the
+ * same (and a huge k allocates no huge table).
+ * @example
+ * reasonStride(1e9, 22); // 22
+ */
+export function reasonStride(k: number, features: number): number {
+  checkCount('k', k);
+  return Math.min(k, features);
 }
 
 /**
