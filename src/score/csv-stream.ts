@@ -214,6 +214,18 @@ export async function scoreCsvBatch(
 }
 
 /**
+ * Throws a `UsageError` unless `reasons` reason-code column groups suit the scorer: a whole number, at most one per
+ * feature (a record has at most one reason a feature; more were empty columns, and a huge count crashed the header).
+ * @example
+ * checkReasonColumns(3, scorer);
+ */
+export function checkReasonColumns(reasons: number, scorer: Scorer): void {
+  if (!Number.isInteger(reasons) || reasons < 0) throw new UsageError(`reasons must be a whole number ≥ 0, got ${reasons}`);
+  const most = scorer.features.length;
+  if (reasons > most) throw new UsageError(`reasons: at most one a feature, and the model has ${most}; got ${reasons}`);
+}
+
+/**
  * Checks a CSV header (no duplicate names, every feature the model needs present), writes it with the appended
  * columns to `out`, and gives the layout to score its records with. Errors name `source` (and the header's line).
  * @example
@@ -221,6 +233,7 @@ export async function scoreCsvBatch(
  */
 export function csvLayout(fields: string[], line: number, source: string, run: CsvRun, delimiter: Delimiter, out: ByteSink): ScoreLayout {
   const { reasons } = run;
+  checkReasonColumns(reasons, run.scorer);
   const pre = run.scorer.preprocessor;
   const header = fields.map((f) => f.trim());
   // One pass over the header (linear in its width), refusing duplicates as train and evaluate do.

@@ -11,7 +11,7 @@ import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import type { Delimiter } from '../data/csv.js';
 import { StrictUtf8 } from '../data/utf8.js';
 import { ByteSink } from './byte-sink.js';
-import { scoreCsvBatch, type CsvRun, type RecordScorer, type ScoreCounts } from './csv-stream.js';
+import { checkReasonColumns, scoreCsvBatch, type CsvRun, type RecordScorer, type ScoreCounts } from './csv-stream.js';
 import type { Scorer } from './index.js';
 
 /** Options of `scoreCsv` and `CsvScoring`. */
@@ -87,7 +87,7 @@ export class CsvScoring {
 
   constructor(scorer: Scorer, options: CsvScoringOptions = {}) {
     const reasons = options.reasons ?? 0;
-    if (!Number.isInteger(reasons) || reasons < 0) throw new UsageError(`reasons must be a whole number ≥ 0, got ${reasons}`);
+    checkReasonColumns(reasons, scorer);
     const batchSize = options.batchSize ?? 4096;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
     this.run = { scorer, reasons, batchSize: Math.max(1, Math.min(batchSize, Math.floor(BATCH_FLOATS / scorer.preprocessor.cols))) };

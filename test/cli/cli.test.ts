@@ -148,6 +148,10 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     const r = cli(['score', '--model', model, '--data', join(dir, 'in.csv'), '--out', out, '--reasons', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1 of 5 rows could not be scored/);
+    // More reason columns than features: a usage error before any output (it crashed writing the header).
+    const many = cli(['score', '--model', model, '--data', join(dir, 'in.csv'), '--out', join(dir, 'many.csv'), '--reasons', '100000']);
+    expect([many.code, many.stderr.trim()]).toEqual([2, 'hamiltonian-ai score: reasons: at most one a feature, and the model has 13; got 100000']);
+    expect(existsSync(join(dir, 'many.csv'))).toBe(false);
     expect(r.stderr).toMatch(/line 4: .*'abc' is not a number/);
     const t = parseCsv(readFileSync(out, 'utf8'));
     expect(t.columns.slice(-12)).toEqual([

@@ -95,6 +95,11 @@ describe('scoreCsv: CSV bytes in, scored CSV out', () => {
     );
     await expect(scoreCsv(scorer, new Uint8Array(0), { source: 'up.csv' })).rejects.toThrow(/up\.csv: the file is empty/);
     expect(() => new CsvScoring(scorer, { reasons: -1 })).toThrow(/reasons must be a whole number/);
+    // At most one reason a feature: more were always-empty columns, and 100,000 crashed writing the header.
+    const most = scorer.features.length;
+    expect((await scoreCsv(scorer, enc.encode(`${lines[0]}\n${lines[1]}\n`), { reasons: most })).scored).toBe(1);
+    expect(() => new CsvScoring(scorer, { reasons: most + 1 })).toThrow(`reasons: at most one a feature, and the model has ${most}; got ${most + 1}`);
+    expect(() => new CsvScoring(scorer, { reasons: 100_000 })).toThrow(/at most one a feature/);
     expect(() => new CsvScoring(scorer, { batchSize: 0.5 })).toThrow(/batchSize must be a whole number/);
     const run = new CsvScoring(scorer);
     await run.push(invalid);
