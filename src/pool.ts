@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from './core/errors.js';
 import { loadScorer, reasonTable, type ReasonTable, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
+import { tableHolds } from './score/rank.js';
 import { checkCount, checkProbabilities } from './score/records.js';
 
 /**
@@ -186,7 +187,7 @@ export class ScorerPool {
     checkCount('k', k);
     table ??= reasonTable(rows, k);
     const cols = scorer.network.inputDim;
-    if (!this.reasonsWorthIt(rows) || !this.fits(table, rows, k) || x.length < rows * cols) return scorer.reasonTable(x, rows, k, table);
+    if (!this.reasonsWorthIt(rows) || !tableHolds(table, rows, k) || x.length < rows * cols) return scorer.reasonTable(x, rows, k, table);
     const done = await this.pipeline(
       rows,
       k,
@@ -210,7 +211,7 @@ export class ScorerPool {
     table ??= reasonTable(records.length, k);
     const n = records.length;
     const inThisThread = () => scorer.reasonTable(scorer.encodeBatch(records), n, k, table);
-    if (!this.reasonsWorthIt(n) || !this.fits(table, n, k)) return inThisThread();
+    if (!this.reasonsWorthIt(n) || !tableHolds(table, n, k)) return inThisThread();
     scorer.checkBatch(records);
     const done = await this.pipeline(
       n,
@@ -264,11 +265,6 @@ export class ScorerPool {
     return this.worthIt(records * (this.scorer.features.length + 1));
   }
 
-  /** Whether `table` holds `rows` records of k reasons (else the scorer throws its error). */
-  private fits(table: ReasonTable, rows: number, k: number): boolean {
-    return table.count.length >= rows && table.probability.length >= rows && table.feature.length >= rows * k;
-  }
-
   /** `pipeline`'s rowsOf for records: each block encoded here (a new array for a worker's, one kept for this thread's). */
   private encoder(records: readonly ScoreRecord[]): (from: number, to: number, fresh: boolean) => Float32Array {
     const cols = this.scorer.network.inputDim;
@@ -284,7 +280,7 @@ export class ScorerPool {
 
   /** A block's reasons ranked in this thread, into `table` at its records (a table of the block's, kept). */
   private reasonsHere(table: ReasonTable, x: Float32Array, from: number, to: number, k: number): void {
-    if (!this.fits(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
+    if (!tableHolds(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
     placeReasons(table, this.scorer.reasonTable(x, to - from, k, this.blockTable), from, to - from, k);
   }
 

@@ -13,7 +13,7 @@ import { checkCount, checkProbabilities, checkRecord, checkRecords } from './rec
 import { ScoringError } from '../data/errors.js';
 import { calibrateProbabilities, type Calibration } from '../metrics/calibration-map.js';
 import { InferenceNetwork } from './network.js';
-import { fillReasons, reasonStride, reasonTable, type RankedReason, type ReasonTable } from './rank.js';
+import { fillReasons, reasonStride, reasonTable, tableHolds, type RankedReason, type ReasonTable } from './rank.js';
 import { DEFAULT_SCALING, points, scalingFactors, type ScorecardScaling } from '../metrics/scorecard.js';
 
 export { ModelFormatError } from '../io/safetensors.js';
@@ -352,8 +352,7 @@ export class Scorer {
     checkCount('k', k);
     const cols = this.preprocessor.cols;
     if (x.length < rows * cols) throw new UsageError(`expected ${rows}·${cols} values, got ${x.length}`);
-    if (table.count.length < rows || table.probability.length < rows || table.feature.length < rows * k)
-      throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
+    if (!tableHolds(table, rows, k)) throw new UsageError(`the reason table holds fewer than ${rows} records of ${k} reasons`);
     this.occlusion(x, rows, k, table);
     return table;
   }

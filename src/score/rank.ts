@@ -40,6 +40,15 @@ export function reasonStride(k: number, features: number): number {
 }
 
 /**
+ * Whether `table` holds `rows` records of up to `k` reasons (what `Scorer.reasonTable` writes into).
+ * @example
+ * tableHolds(reasonTable(4096, 3), 4096, 3); // true
+ */
+export function tableHolds(table: ReasonTable, rows: number, k: number): boolean {
+  return table.count.length >= rows && table.probability.length >= rows && table.feature.length >= rows * k;
+}
+
+/**
  * A table for `rows` records of up to `k` reasons.
  * @example
  * const table = reasonTable(4096, 3);
