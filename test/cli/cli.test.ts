@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, scoreCsv } from '../../src/index.js';
 import { loadScorerSync } from '../../src/score/index.js';
@@ -209,6 +210,39 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
     }
     for (const size of ['3', '257'])
       expect(readFileSync(join(dir, `batch-${size}.csv`)).equals(readFileSync(join(dir, 'batch-4096.csv'))), `--batch-size ${size}`).toBe(true);
+  });
+
+  it('--workers above the cores is lowered to them, with a note (no more threads than cores; the same bytes)', () => {
+    const cores = availableParallelism();
+    const out = join(dir, 'many-workers.csv');
+    const r = cli(['score', '--model', model, '--data', CREDIT, '--out', out, '--reasons', '3', '--workers', '1000', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = cores === 1 ? '' : 's';
+    expect(r.stderr).toContain(
+      `note: score --workers 1000: this process may use ${cores} core${s}, so ${cores} thread${s} (more would only compete for them)\n`,
+    );
+    expect(readFileSync(out).equals(readFileSync(join(dir, 'batch-4096.csv')))).toBe(true);
+    const cv = cli([
+      'cv',
+      '--data',
+      CREDIT,
+      '--target',
+      'Status',
+      '--positive',
+      'bad',
+      '--folds',
+      '3',
+      '--hidden',
+      '8',
+      '--epochs',
+      '1',
+      '--workers',
+      '1000',
+      '--json',
+      '--quiet',
+    ]);
+    expect(cv.code, cv.stderr).toBe(0);
+    expect(JSON.parse(cv.stdout).workers).toBe(Math.min(3, cores));
   });
 
   it('export-onnx --encoded: onnxruntime-web scores encoded rows identically (1e-5)', async () => {
@@ -537,7 +571,7 @@ describe('cv', () => {
     expect(two.code, two.stderr).toBe(0);
     const a = JSON.parse(one.stdout),
       b = JSON.parse(two.stdout);
-    expect(b.workers).toBe(2);
+    expect(b.workers).toBe(Math.min(2, availableParallelism())); // no more threads than cores
     expect(b.summary).toEqual(a.summary);
     expect(Object.keys(a.summary).sort()).toEqual(['logistic regression', 'network [8]']);
     expect(a.summary['network [8]'].vsReference.aucWins).toBeGreaterThanOrEqual(0);

@@ -7,6 +7,7 @@ import { writeAtomic } from '../files.js';
 import { formatTable } from '../output.js';
 import { BASELINE, type CvJob, configName, runFolds } from './cv-run.js';
 import { trainSpec } from './train.js';
+import { workerThreads } from '../threads.js';
 
 export const cvSpec: CommandSpec = {
   name: 'cv',
@@ -20,7 +21,7 @@ export const cvSpec: CommandSpec = {
     hidden: { type: 'string', arg: 'N,N/N', help: "network configurations to compare, '/'-separated (e.g. 64,32/16)", default: '64,32' },
     // The training settings are train's, so both commands train a configuration the same way.
     ...pick(trainSpec.options, ['optimizer', 'lr', 'epochs', 'patience', 'dropout', 'activation', 'batch-size', 'reg', 'c', 'smote', 'exclude', 'seed']),
-    workers: { type: 'int', help: 'worker threads running folds in parallel (default: the number of cores)', check: checks.atLeastOne },
+    workers: { type: 'int', help: 'worker threads running folds in parallel (default and most: the number of cores)', check: checks.atLeastOne },
     backend: { type: 'string', arg: 'NAME', help: 'auto, wasm or js', default: 'auto', check: oneOf(['auto', 'wasm', 'js']) },
     report: { type: 'string', io: 'out', arg: 'FILE.json', help: 'write the per-fold metrics and the summary as JSON' },
     json: { type: 'boolean', help: 'print one JSON object' },
@@ -61,7 +62,7 @@ export async function cv(o: Parsed): Promise<void> {
     },
   };
   const k = o.folds as number;
-  const workers = Math.min(k, (o.workers as number | undefined) ?? availableParallelism());
+  const workers = Math.min(k, workerThreads('cv', o.workers as number | undefined, availableParallelism(), !!o.quiet));
   const started = performance.now();
   const results =
     workers <= 1

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
 import { loadModelFile } from '../model.js';
 import { formatTable, metricRows } from '../output.js';
+import { workerThreads } from '../threads.js';
 
 export const evaluateSpec: CommandSpec = {
   name: 'evaluate',
@@ -28,7 +29,7 @@ export const evaluateSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads reading the file (default: the number of cores, at most 4; one for a file under 8 MB); the results are the same for any number',
+      help: 'threads reading the file, at most the number of cores (default: the cores, at most 4; one for a file under 8 MB); the results are the same for any number',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print one JSON object' },
@@ -42,7 +43,7 @@ export const evaluateSpec: CommandSpec = {
 export async function evaluate(o: Parsed): Promise<void> {
   const { bytes, content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
-  const { table, sha256 } = await readCsvFileInParallel(path, path, (o.workers as number | undefined) ?? DEFAULT_READ_THREADS);
+  const { table, sha256 } = await readCsvFileInParallel(path, path, workerThreads('evaluate', o.workers as number | undefined, DEFAULT_READ_THREADS, false));
   if (content.training?.dataSha256 === sha256) {
     // In-sample metrics read like a held-out estimate unless said: the training file is mostly training rows.
     process.stderr.write(

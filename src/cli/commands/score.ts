@@ -15,6 +15,7 @@ import { writeTarget } from '../preflight.js';
 import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
+import { workerThreads } from '../threads.js';
 
 export const scoreSpec: CommandSpec = {
   name: 'score',
@@ -40,7 +41,7 @@ export const scoreSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads scoring blocks of the file in parallel, output in input order (default: the number of cores; one thread for a file under 8 MB or with --backend gpu; --json reports the number used)',
+      help: 'threads scoring blocks of the file in parallel, output in input order (default and most: the number of cores; one thread for a file under 8 MB or with --backend gpu; --json reports the number used)',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
@@ -103,7 +104,7 @@ export async function score(o: Parsed): Promise<void> {
     sink.write(b, written && (() => written()));
     if (sink.writableLength > 1 << 24) await once(sink, 'drain');
   };
-  const workers = gpuScorer ? 1 : Math.max(1, (o.workers as number | undefined) ?? availableParallelism());
+  const workers = gpuScorer ? 1 : workerThreads('score', o.workers as number | undefined, availableParallelism(), !!o.quiet);
   let counts: ScoreCounts;
   let threads = 1;
   try {

@@ -94,7 +94,7 @@ export const trainSpec: CommandSpec = {
     seed: { type: 'int', help: 'seed for everything random', default: 42 },
     workers: {
       type: 'int',
-      help: 'threads reading the file (default: the number of cores, at most 4; one for a file under 8 MB); the table, and so the model, is the same for any number',
+      help: 'threads reading the file, at most the number of cores (default: the cores, at most 4; one for a file under 8 MB); the table, and so the model, is the same for any number',
       check: checks.atLeastOne,
     },
     backend: {

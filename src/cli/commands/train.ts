@@ -6,6 +6,7 @@ import type { Parsed } from '../args.js';
 import { writeAtomic } from '../files.js';
 import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
 import { formatTable, metricRows } from '../output.js';
+import { workerThreads } from '../threads.js';
 
 export { trainSpec } from './train-spec.js';
 
@@ -22,7 +23,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const dataPath = o.data as string;
   const source = dataLabel ?? dataPath;
   const loadStart = performance.now();
-  const threads = (o.workers as number | undefined) ?? DEFAULT_READ_THREADS;
+  const threads = workerThreads('train', o.workers as number | undefined, DEFAULT_READ_THREADS, !!o.quiet);
   const { table, sha256: dataSha256, threads: readThreads } = await readCsvFileInParallel(dataPath, source, threads);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const modelPath = o.out as string;
