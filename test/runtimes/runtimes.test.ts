@@ -1,8 +1,8 @@
 /**
  * Every runtime the README names trains and scores with the same bits: Node (this process's), Bun and Deno (both from
  * the npm registry: devDependencies `bun`, `@deno/linux-x64-glibc`) run test/runtimes/train-and-score.mjs on the
- * built package — three epochs of training and the edge scorer, on the JS and the WASM backends — and print SHA-256s of
- * the weights and probabilities. Browsers (Chromium) and workerd have their own tests (test/gpu, test/edge).
+ * built package — three epochs of training and the edge scorer, on the JS and the WASM backends, and `ScorerPool`'s
+ * worker threads — and print SHA-256s of the weights and probabilities. Browsers (Chromium) and workerd have their own tests (test/gpu, test/edge).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,5 +25,7 @@ describe('Node, Bun and Deno give identical bits', () => {
     const { runtime: _b, ...theirs } = other;
     expect(theirs).toEqual(mine);
     expect(theirs.wasm.scorerEngine).toBe('wasm');
+    // ScorerPool's worker threads run there too, and score with the scorer's bits.
+    expect(theirs.pool).toEqual({ threads: 2, sameBits: true, workerScored: true, reasonsSameBits: true });
   });
 });

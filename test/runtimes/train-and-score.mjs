@@ -36,4 +36,29 @@ for (const backend of ['js', 'wasm']) {
     valAuc: history.epochs.at(-1).validation.auc,
   };
 }
+// ScorerPool (worker_threads) on a network wide enough that blocks go to its worker: the scorer's bits, and whether
+// the worker scored any block (this thread's scoreEncoded counted: it scores only the blocks the worker does not).
+const { ScorerPool } = await import(new URL('../../dist/pool.js', import.meta.url).href);
+const { loadScorerSync, reasonTable } = await import(new URL('../../dist/score/index.js', import.meta.url).href);
+const wide = encodeModel(new lib.HamiltonianNN({ inputDim: prep.train.cols, hiddenDims: [512, 256], seed: 5 }), { preprocessor: prep.preprocessor.toJSON() });
+const many = Array.from({ length: 8 }, () => records).flat();
+const pool = await ScorerPool.create(wide, { threads: 2 });
+const alone = loadScorerSync(wide);
+let here = 0;
+const scoreHere = pool.scorer.scoreEncoded.bind(pool.scorer);
+pool.scorer.scoreEncoded = (...args) => {
+  here++;
+  return scoreHere(...args);
+};
+const pooled = await pool.scoreBatch(many);
+const blocks = Math.ceil(many.length / 512);
+const reasons = await pool.reasonTableOfRecords(records, 3);
+const reasonsAlone = alone.reasonTable(alone.encodeBatch(records), records.length, 3, reasonTable(records.length, 3));
+out.pool = {
+  threads: pool.threads,
+  sameBits: sha(pooled) === sha(alone.scoreBatch(many)),
+  workerScored: here < blocks,
+  reasonsSameBits: ['feature', 'contribution', 'points', 'count', 'probability'].every((f) => sha(reasons[f]) === sha(reasonsAlone[f])),
+};
+await pool.close();
 console.log(JSON.stringify(out));
