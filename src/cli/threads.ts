@@ -2,11 +2,12 @@ import { availableParallelism } from 'node:os';
 
 /**
  * The threads a command runs for its `--workers`: `asked`, else `fallback`, and never more than `cores`, the cores
- * this process may use (`os.availableParallelism()`: the CPU affinity mask; from Node 22, libuv also counts a
- * container's CPU quota). Past the cores, threads only compete for them while each holds its own copy of the model
- * and buffers: `score` on 300,000 rows on 2 cores took 0.64 s and 123 MB with 2 workers, 0.9 s and 186 MB with 4,
- * 2.1 s and 560 MB with 16, and 13 s and 1.8 GB with 64. A count asked above the cores is lowered to them, saying so
- * on stderr unless `quiet` — a script written for a larger machine runs, at this one's speed.
+ * this process may use (`os.availableParallelism()`: the CPU affinity mask, and a container's CPU quota where Node's
+ * libuv is 1.49 or later — Node 22.23 has 1.51, 24.22 has 1.52; Node 20's 1.46 counts no quota). Past the cores,
+ * threads only compete for them while each holds its own copy of the model and buffers: `score` on 300,000 rows on
+ * 2 cores took 0.64 s and 123 MB with 2 workers, 0.9 s and 186 MB with 4, 2.1 s and 560 MB with 16, and 13 s and
+ * 1.8 GB with 64. A count asked above the cores is lowered to them, saying so on stderr unless `quiet` — a script
+ * written for a larger machine runs, at this one's speed.
  * @example
  * const workers = workerThreads('score', o.workers as number | undefined, availableParallelism(), !!o.quiet);
  */
