@@ -222,25 +222,7 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
       `note: score --workers 1000: this process may use ${cores} core${s}, so ${cores} thread${s} (more would only compete for them)\n`,
     );
     expect(readFileSync(out).equals(readFileSync(join(dir, 'batch-4096.csv')))).toBe(true);
-    const cv = cli([
-      'cv',
-      '--data',
-      CREDIT,
-      '--target',
-      'Status',
-      '--positive',
-      'bad',
-      '--folds',
-      '3',
-      '--hidden',
-      '8',
-      '--epochs',
-      '1',
-      '--workers',
-      '1000',
-      '--json',
-      '--quiet',
-    ]);
+    const cv = cli(onCredit('cv', '--folds', '3', '--hidden', '8', '--epochs', '1', '--workers', '1000', '--json', '--quiet'));
     expect(cv.code, cv.stderr).toBe(0);
     expect(JSON.parse(cv.stdout).workers).toBe(Math.min(3, cores));
   });
