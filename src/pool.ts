@@ -11,12 +11,14 @@
  * throws.
  * @module
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { usableCores } from './cores.js';
 import { UsageError } from './core/errors.js';
 import { loadScorer, reasonTable, type ReasonTable, type ScoreRecord, type Scorer, type ScorerOptions } from './score/index.js';
 import { tableHolds } from './score/rank.js';
 import { checkCount, checkProbabilities } from './score/records.js';
+
+export { usableCores } from './cores.js';
 
 /**
  * Below this much work (rows × the network's multiply-adds per row) a batch is scored in this thread: handing it out
@@ -68,7 +70,10 @@ function placeReasons(table: ReasonTable, part: ReasonTable, from: number, rows:
 
 /** Options of `ScorerPool.create`: the scorer's, and the number of threads. */
 export interface ScorerPoolOptions extends ScorerOptions {
-  /** Threads running the network on a large batch, this one included (default: the number of cores; 1: no workers). */
+  /**
+   * Threads running the network on a large batch, this one included (default: `usableCores()`, the cores this process
+   * may use, a container's CPU quota counted; 1: no workers).
+   */
   threads?: number;
 }
 
@@ -123,7 +128,7 @@ export class ScorerPool {
    */
   static async create(bytes: Uint8Array, options: ScorerPoolOptions = {}): Promise<ScorerPool> {
     const { threads: asked, ...scorerOptions } = options;
-    const threads = asked ?? availableParallelism();
+    const threads = asked ?? usableCores();
     if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`threads must be an integer ≥ 1, got ${threads}`);
     const scorer = await loadScorer(bytes, scorerOptions);
     const workers = Array.from(

@@ -8,7 +8,7 @@
  * line, that one thread gives. An error in the first part is the file's first error, and is thrown as it is.
  */
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../cores.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
@@ -24,7 +24,7 @@ const PART_MIN_BYTES = 4 << 20;
  * Threads reading by default: the cores, at most 4 — past that the join and this thread's share dominate, and each
  * worker is an isolate of its own (tens of MB: 24 of them would take more memory than the table).
  */
-export const DEFAULT_READ_THREADS = Math.min(4, availableParallelism());
+export const DEFAULT_READ_THREADS = Math.min(4, usableCores());
 /** How far past a cut point a line feed is looked for before the cut is given up. */
 const LINE_SEARCH_BYTES = 1 << 20;
 

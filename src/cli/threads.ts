@@ -1,17 +1,16 @@
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../cores.js';
 
 /**
  * The threads a command runs for its `--workers`: `asked`, else `fallback`, and never more than `cores`, the cores
- * this process may use (`os.availableParallelism()`: the CPU affinity mask, and a container's CPU quota where Node's
- * libuv is 1.49 or later — Node 22.23 has 1.51, 24.22 has 1.52; Node 20's 1.46 counts no quota). Past the cores,
- * threads only compete for them while each holds its own copy of the model and buffers: `score` on 300,000 rows on
- * 2 cores took 0.64 s and 123 MB with 2 workers, 0.9 s and 186 MB with 4, 2.1 s and 560 MB with 16, and 13 s and
- * 1.8 GB with 64. A count asked above the cores is lowered to them, saying so on stderr unless `quiet` — a script
- * written for a larger machine runs, at this one's speed.
+ * this process may use (`usableCores`: the CPU affinity mask and a container's CPU quota, on every Node). Past the
+ * cores, threads only compete for them while each holds its own copy of the model and buffers: `score` on 300,000
+ * rows on 2 cores took 0.64 s and 123 MB with 2 workers, 0.9 s and 186 MB with 4, 2.1 s and 560 MB with 16, and 13 s
+ * and 1.8 GB with 64. A count asked above the cores is lowered to them, saying so on stderr unless `quiet` — a
+ * script written for a larger machine runs, at this one's speed.
  * @example
- * const workers = workerThreads('score', o.workers as number | undefined, availableParallelism(), !!o.quiet);
+ * const workers = workerThreads('score', o.workers as number | undefined, usableCores(), !!o.quiet);
  */
-export function workerThreads(command: string, asked: number | undefined, fallback: number, quiet: boolean, cores = availableParallelism()): number {
+export function workerThreads(command: string, asked: number | undefined, fallback: number, quiet: boolean, cores = usableCores()): number {
   if (asked === undefined) return Math.max(1, Math.min(fallback, cores));
   if (asked <= cores) return asked;
   if (!quiet) {

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../../cores.js';
 import { Worker } from 'node:worker_threads';
 import { type FoldMetrics, summarizeCv } from '../../index.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
@@ -62,7 +62,7 @@ export async function cv(o: Parsed): Promise<void> {
     },
   };
   const k = o.folds as number;
-  const workers = Math.min(k, workerThreads('cv', o.workers as number | undefined, availableParallelism(), !!o.quiet));
+  const workers = Math.min(k, workerThreads('cv', o.workers as number | undefined, usableCores(), !!o.quiet));
   const started = performance.now();
   const results =
     workers <= 1
