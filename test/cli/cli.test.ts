@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../../src/cores.js';
 import { join } from 'node:path';
 import { parseCsv, scoreCsv } from '../../src/index.js';
 import { loadScorerSync } from '../../src/score/index.js';
@@ -213,7 +213,7 @@ describe('train → evaluate → score → export-onnx on credit_data.csv', () =
   });
 
   it('--workers above the cores is lowered to them, with a note (no more threads than cores; the same bytes)', () => {
-    const cores = availableParallelism();
+    const cores = usableCores();
     const out = join(dir, 'many-workers.csv');
     const r = cli(['score', '--model', model, '--data', CREDIT, '--out', out, '--reasons', '3', '--workers', '1000', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -553,7 +553,7 @@ describe('cv', () => {
     expect(two.code, two.stderr).toBe(0);
     const a = JSON.parse(one.stdout),
       b = JSON.parse(two.stdout);
-    expect(b.workers).toBe(Math.min(2, availableParallelism())); // no more threads than cores
+    expect(b.workers).toBe(Math.min(2, usableCores())); // no more threads than cores
     expect(b.summary).toEqual(a.summary);
     expect(Object.keys(a.summary).sort()).toEqual(['logistic regression', 'network [8]']);
     expect(a.summary['network [8]'].vsReference.aucWins).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../../src/cores.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CREDIT, CREDIT_HEADER, cli, largeCreditFile, tempDir } from './helpers.js';
@@ -13,7 +13,7 @@ const dir = tempDir();
 const model = join(dir, 'm.safetensors');
 const header = CREDIT_HEADER;
 /** Two threads, where the machine has two cores (the command runs no more threads than cores). */
-const TWO = Math.min(2, availableParallelism());
+const TWO = Math.min(2, usableCores());
 
 /** A large file of credit rows in this test's directory (helpers.ts). */
 const file = (name: string, row: (line: string, i: number) => string, options: Parameters<typeof largeCreditFile>[3] = {}) =>

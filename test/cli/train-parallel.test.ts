@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../../src/cores.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsvFileInParallel } from '../../dist/cli/table-read.js';
@@ -55,7 +55,7 @@ describe('train --workers: the one-thread table, read on two threads', () => {
     const { one, two } = both(data);
     expect(one.code, one.stderr).toBe(0);
     expect(one.summary.timing.readThreads).toBe(1);
-    expect(two.summary.timing.readThreads).toBe(Math.min(2, availableParallelism())); // no more threads than cores
+    expect(two.summary.timing.readThreads).toBe(Math.min(2, usableCores())); // no more threads than cores
     expect(two.model!.equals(one.model!)).toBe(true);
     const evaluate = (workers: number) =>
       cli(['evaluate', '--model', join(dir, 'plain.csv-1.safetensors'), '--data', data, '--workers', String(workers), '--json']);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
+import { usableCores } from '../../src/cores.js';
 import { join } from 'node:path';
 import { decodeModel } from '../../src/io/model-file.js';
 import { cli, BIN, ROOT, tempDir } from '../cli/helpers.js';
@@ -173,7 +173,7 @@ describe('scoring under load', () => {
     // Split across two worker threads (the file is over the parallel threshold): the same output, bytes for bytes,
     // and a constant more memory — each worker is a V8 isolate with its own WASM instance and blocks in flight.
     const inParallel = await peak(rows, 2).run();
-    expect(inParallel.summary).toMatchObject({ rows, scored: rows, failed: 0, workers: Math.min(2, availableParallelism()) });
+    expect(inParallel.summary).toMatchObject({ rows, scored: rows, failed: 0, workers: Math.min(2, usableCores()) });
     expect(readFileSync(inParallel.out).equals(readFileSync(large.out))).toBe(true);
     expect(inParallel.kb).toBeLessThan(small.kb + 3 * 64 * 1024);
     console.log(`score peak RSS: ${(small.kb / 1024).toFixed(0)} MB for 20,000 rows, ${(large.kb / 1024).toFixed(0)} MB for ${rows} rows`);
