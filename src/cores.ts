@@ -38,8 +38,13 @@ export function containerCpuQuota(read: ReadText = readText): number {
   const membership = attempt(read, '/proc/self/cgroup') ?? '';
   const pathOf = (test: (controllers: string[]) => boolean) => {
     for (const line of membership.split('\n')) {
-      const [id, controllers, path] = line.split(':');
-      if (path !== undefined && test(controllers.split(',')) && (id === '0') === (controllers === '')) return path;
+      // id:controllers:path — the path may itself hold a colon.
+      const first = line.indexOf(':'),
+        second = line.indexOf(':', first + 1);
+      if (first < 0 || second < 0) continue;
+      const id = line.slice(0, first),
+        controllers = line.slice(first + 1, second);
+      if (test(controllers.split(',')) && (id === '0') === (controllers === '')) return line.slice(second + 1);
     }
     return '/';
   };

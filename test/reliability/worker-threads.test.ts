@@ -78,6 +78,11 @@ describe('usableCores: a container CPU quota counted on every Node (Node 20 does
       '/sys/fs/cgroup/cpu/jobs/score/cpu.cfs_period_us': '100000\n',
     });
     expect(containerCpuQuota(service)).toBe(2);
+    const colon = files({
+      '/proc/self/cgroup': '0::/jobs/a:b\n',
+      '/sys/fs/cgroup/jobs/a:b/cpu.max': '100000 100000\n',
+    });
+    expect(containerCpuQuota(colon)).toBe(1);
   });
 
   it('is the smaller of the affinity count and the quota, at least one; on this machine at most availableParallelism()', () => {
