@@ -8,7 +8,6 @@
  * line, that one thread gives. An error in the first part is the file's first error, and is thrown as it is.
  */
 import { createHash } from 'node:crypto';
-import { usableCores } from '../cores.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
@@ -21,10 +20,10 @@ import { CHUNK_BYTES, StrictUtf8, readCsvFile } from './text-input.js';
 /** The least a thread is given: below it, starting one costs more than it saves. */
 const PART_MIN_BYTES = 4 << 20;
 /**
- * Threads reading by default: the cores, at most 4 — past that the join and this thread's share dominate, and each
- * worker is an isolate of its own (tens of MB: 24 of them would take more memory than the table).
+ * Threads reading by default: the cores (`workerThreads`), at most 4 — past that the join and this thread's share
+ * dominate, and each worker is an isolate of its own (tens of MB: 24 of them would take more memory than the table).
  */
-export const DEFAULT_READ_THREADS = Math.min(4, usableCores());
+export const READ_THREADS_AT_MOST = 4;
 /** How far past a cut point a line feed is looked for before the cut is given up. */
 const LINE_SEARCH_BYTES = 1 << 20;
 
@@ -40,7 +39,7 @@ export interface TablePart {
  * `readCsvFile` on up to `threads` threads (the file's table and SHA-256, the same as one thread's; see the file
  * comment), and how many threads read it. A file under 8 MB, one thread asked for, or a file without line feeds is read in this thread.
  * @example
- * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', DEFAULT_READ_THREADS);
+ * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', 2);
  */
 export async function readCsvFileInParallel(path: string, source: string, threads: number): Promise<{ table: ColumnTable; sha256: string; threads: number }> {
   let fd: number;

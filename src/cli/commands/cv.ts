@@ -1,4 +1,3 @@
-import { usableCores } from '../../cores.js';
 import { Worker } from 'node:worker_threads';
 import { type FoldMetrics, summarizeCv } from '../../index.js';
 import { checks, oneOf, type CommandSpec, type Parsed } from '../args.js';
@@ -62,7 +61,7 @@ export async function cv(o: Parsed): Promise<void> {
     },
   };
   const k = o.folds as number;
-  const workers = Math.min(k, workerThreads('cv', o.workers as number | undefined, usableCores(), !!o.quiet));
+  const workers = Math.min(k, workerThreads('cv', o.workers as number | undefined, !!o.quiet));
   const started = performance.now();
   const results =
     workers <= 1

@@ -7,7 +7,7 @@ import { writeAtomic } from '../files.js';
 import { protectedWeights, scoredBy } from './train-risk.js';
 import { checks, type CommandSpec, type Parsed } from '../args.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
+import { READ_THREADS_AT_MOST, readCsvFileInParallel } from '../table-read.js';
 import { loadModelFile } from '../model.js';
 import { formatTable, metricRows } from '../output.js';
 import { workerThreads } from '../threads.js';
@@ -43,7 +43,7 @@ export const evaluateSpec: CommandSpec = {
 export async function evaluate(o: Parsed): Promise<void> {
   const { bytes, content, model, preprocessor } = loadModelFile(o.model as string);
   const path = o.data as string;
-  const { table, sha256 } = await readCsvFileInParallel(path, path, workerThreads('evaluate', o.workers as number | undefined, DEFAULT_READ_THREADS, false));
+  const { table, sha256 } = await readCsvFileInParallel(path, path, workerThreads('evaluate', o.workers as number | undefined, false, READ_THREADS_AT_MOST));
   if (content.training?.dataSha256 === sha256) {
     // In-sample metrics read like a held-out estimate unless said: the training file is mostly training rows.
     process.stderr.write(

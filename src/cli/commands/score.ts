@@ -1,7 +1,6 @@
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { usableCores } from '../../cores.js';
 import { scoreFile } from '../score-run.js';
 import type { ScoreCounts } from '../../score/csv-stream.js';
 import { Scorer } from '../../score/index.js';
@@ -104,7 +103,7 @@ export async function score(o: Parsed): Promise<void> {
     sink.write(b, written && (() => written()));
     if (sink.writableLength > 1 << 24) await once(sink, 'drain');
   };
-  const workers = gpuScorer ? 1 : workerThreads('score', o.workers as number | undefined, usableCores(), !!o.quiet);
+  const workers = gpuScorer ? 1 : workerThreads('score', o.workers as number | undefined, !!o.quiet);
   let counts: ScoreCounts;
   let threads = 1;
   try {

@@ -4,7 +4,7 @@ import type { BaselineMetrics } from './train-fit.js';
 import { trainOnTable } from './train-core.js';
 import type { Parsed } from '../args.js';
 import { writeAtomic } from '../files.js';
-import { DEFAULT_READ_THREADS, readCsvFileInParallel } from '../table-read.js';
+import { READ_THREADS_AT_MOST, readCsvFileInParallel } from '../table-read.js';
 import { formatTable, metricRows } from '../output.js';
 import { workerThreads } from '../threads.js';
 
@@ -23,7 +23,7 @@ export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainO
   const dataPath = o.data as string;
   const source = dataLabel ?? dataPath;
   const loadStart = performance.now();
-  const threads = workerThreads('train', o.workers as number | undefined, DEFAULT_READ_THREADS, !!o.quiet);
+  const threads = workerThreads('train', o.workers as number | undefined, !!o.quiet, READ_THREADS_AT_MOST);
   const { table, sha256: dataSha256, threads: readThreads } = await readCsvFileInParallel(dataPath, source, threads);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const modelPath = o.out as string;
