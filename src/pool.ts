@@ -52,6 +52,12 @@ interface PartResult {
   failed?: boolean;
 }
 
+/** Where `ScorerPool`'s pipeline puts a block's results: run here into the caller's array, or a worker's placed there. */
+interface BlockOutput {
+  here: (x: Float32Array, from: number, to: number) => void;
+  place: (r: PartResult, from: number, to: number) => void;
+}
+
 /**
  * A part's reasons copied into `table` from record `from` on (k a record): each record's count, probability and
  * counted entries — what `Scorer.reasonTable` writes, so the other entries keep what the caller's table held.
@@ -169,13 +175,7 @@ export class ScorerPool {
     const n = records.length;
     if (!this.worthIt(n) || this.macs < POOL_MIN_RECORD_WORK || out.length < n) return scorer.scoreBatch(records, out);
     scorer.checkBatch(records); // (scoreBatch's refusals, with its errors)
-    const done = await this.pipeline(
-      n,
-      undefined,
-      this.encoder(records),
-      (x, from, to) => void scorer.scoreEncoded(x, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>),
-      (r, from) => out.set(r.p!, from),
-    );
+    const done = await this.pipeline(n, undefined, this.encoder(records), this.probabilitiesInto(out));
     if (!done) return scorer.scoreBatch(records, out); // (it throws, naming the record)
     return checkProbabilities(out, n, 'record');
   }
@@ -193,13 +193,7 @@ export class ScorerPool {
     table ??= reasonTable(rows, k);
     const cols = scorer.network.inputDim;
     if (!this.reasonsWorthIt(rows) || !tableHolds(table, rows, k) || x.length < rows * cols) return scorer.reasonTable(x, rows, k, table);
-    const done = await this.pipeline(
-      rows,
-      k,
-      this.slicer(x),
-      (block, from, to) => this.reasonsHere(table, block, from, to, k),
-      (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
-    );
+    const done = await this.pipeline(rows, k, this.slicer(x), this.reasonsInto(table, k));
     return done ? table : scorer.reasonTable(x, rows, k, table);
   }
 
@@ -218,13 +212,7 @@ export class ScorerPool {
     const inThisThread = () => scorer.reasonTable(scorer.encodeBatch(records), n, k, table);
     if (!this.reasonsWorthIt(n) || !tableHolds(table, n, k)) return inThisThread();
     scorer.checkBatch(records);
-    const done = await this.pipeline(
-      n,
-      k,
-      this.encoder(records),
-      (x, from, to) => this.reasonsHere(table, x, from, to, k),
-      (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
-    );
+    const done = await this.pipeline(n, k, this.encoder(records), this.reasonsInto(table, k));
     return done ? table : inThisThread();
   }
 
@@ -244,8 +232,7 @@ export class ScorerPool {
       rows,
       undefined,
       this.slicer(x),
-      (block, from, to) => void scorer.scoreEncoded(block, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>),
-      (r, from) => out.set(r.p!, from),
+      this.probabilitiesInto(out),
       // Rows already encoded cost only the network: blocks of ~2²⁴ multiply-adds, so a narrow network's are not all message.
       Math.max(PIPELINE_BLOCK_ROWS, Math.ceil(ENCODED_BLOCK_WORK / this.macs)),
     );
@@ -283,29 +270,42 @@ export class ScorerPool {
     return (from, to, fresh) => (fresh && !(x.buffer instanceof SharedArrayBuffer) ? x.slice(from * cols, to * cols) : x.subarray(from * cols, to * cols));
   }
 
-  /** A block's reasons ranked in this thread, into `table` at its records (a table of the block's, kept). */
-  private reasonsHere(table: ReasonTable, x: Float32Array, from: number, to: number, k: number): void {
-    if (!tableHolds(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
-    placeReasons(table, this.scorer.reasonTable(x, to - from, k, this.blockTable), from, to - from, k);
+  /** `pipeline`'s blocks into probabilities `out`: a block run here scores straight into its rows. */
+  private probabilitiesInto(out: Float32Array): BlockOutput {
+    return {
+      here: (x, from, to) => void this.scorer.scoreEncoded(x, to - from, out.subarray(from, to) as Float32Array<ArrayBuffer>),
+      place: (r, from) => out.set(r.p!, from),
+    };
+  }
+
+  /** `pipeline`'s blocks into reason table `table`: a block ranked here goes through a table of the block's, kept. */
+  private reasonsInto(table: ReasonTable, k: number): BlockOutput {
+    return {
+      here: (x, from, to) => {
+        if (!tableHolds(this.blockTable, to - from, k)) this.blockTable = reasonTable(PIPELINE_BLOCK_ROWS, k);
+        placeReasons(table, this.scorer.reasonTable(x, to - from, k, this.blockTable), from, to - from, k);
+      },
+      place: (r, from, to) => placeReasons(table, r.table!, from, to - from, k),
+    };
   }
 
   /**
    * Rows [0, n) a block at a time, in order: each block's input rows (`rowsOf`: in an array the worker may take when
    * `fresh`, else in one this thread keeps) go to a worker with fewer than PIPELINE_DEPTH
-   * blocks out, which runs them (the network, or reason codes with k), or else run here (`here`, which throws if it
-   * fails) — so this thread encodes while the workers run the blocks before, and runs blocks too when they are
-   * ahead. A worker's result goes to `place`. An error from `rowsOf` is thrown as it comes (the first record that
+   * blocks out, which runs them (the network, or reason codes with k), or else run here (`output.here`, which throws
+   * if it fails) — so this thread encodes while the workers run the blocks before, and runs blocks too when they are
+   * ahead. A worker's result goes to `output.place`. An error from `rowsOf` is thrown as it comes (the first record that
    * cannot be encoded, as the scorer throws it); false when a block failed.
    */
   private async pipeline(
     n: number,
     k: number | undefined,
     rowsOf: (from: number, to: number, fresh: boolean) => Float32Array,
-    here: (x: Float32Array, from: number, to: number) => void,
-    place: (r: PartResult, from: number, to: number) => void,
+    output: BlockOutput,
     block = PIPELINE_BLOCK_ROWS,
   ): Promise<boolean> {
     const { workers } = this;
+    const { here, place } = output;
     const outWith = new Array<number>(workers.length).fill(0); // blocks out with each worker
     const parts: Promise<boolean>[] = [];
     let ran = true;
