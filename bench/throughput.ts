@@ -13,8 +13,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { usableCores } from '../src/cores.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name: string, fallback: number) => {
@@ -23,7 +24,8 @@ const arg = (name: string, fallback: number) => {
 };
 const ROWS = arg('rows', 1_000_000);
 const REPS = arg('reps', 3);
-const cores = availableParallelism();
+/** The workers `score` runs by default (and at most) here: its own count, a CPU quota included. */
+const cores = usableCores();
 const dir = join(root, '.tmp', 'throughput');
 mkdirSync(dir, { recursive: true });
 const BIN = join(root, 'bin', 'hamiltonian-ai.js');
