@@ -13,6 +13,8 @@ interface OptionSpec {
   check?: (v: never) => string | null;
   /** A file the command reads ('in') or writes ('out'): checked before any work (cli/preflight.ts). */
   io?: 'in' | 'out';
+  /** An input that may be `-`, standard input (not a file to check). */
+  stdin?: boolean;
 }
 
 export interface CommandSpec {

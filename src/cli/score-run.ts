@@ -10,7 +10,7 @@
  * its first line. The output, errors and line numbers are therefore those of the one-thread path.
  */
 
-import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
@@ -23,10 +23,13 @@ import { RecordScorer, csvLayout, scoreCsvBatch, type ScoreCounts, type ScoreLay
 import { readSpan } from './table-read.js';
 import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
 import { StrictUtf8 } from './text-input.js';
+import { STDIN, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
+  /** A file, or `-` for standard input; gzip data is decompressed as it is read (in one thread). */
   inPath: string;
+  /** The input's size in bytes as read (compressed, for gzip); 0 for standard input. */
   size: number;
   scorer: Scorer;
   /** The model file's bytes (each worker builds its own scorer from them) and the decision threshold in force. */
@@ -69,13 +72,14 @@ const LONG_LINE_BYTES = 1 << 23;
 
 /**
  * Scores the file of `run`, writing the output through `run.write`; returns the counts and how many threads scored
- * (1 where the file is small, the GPU scores, or one worker was asked for).
+ * (1 where the file is small, gzip data or standard input, the GPU scores, or one worker was asked for).
  * @example
  * const { counts } = await scoreFile({ inPath, size, scorer, modelBytes, reasons: 0, batchSize: 4096, workers: 2, write, progress });
  */
 export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; threads: number }> {
   const counts: ScoreCounts = { rows: 0, scored: 0, failed: 0, failures: [] };
-  const head = run.workers > 1 && !run.probabilities && run.size >= PARALLEL_MIN_BYTES ? readHeader(run) : null;
+  const split = run.workers > 1 && !run.probabilities && run.size >= PARALLEL_MIN_BYTES && isPlainFile(run.inPath);
+  const head = split ? readHeader(run) : null;
   if (!head) {
     await sequential(run, counts, null);
     return { counts, threads: 1 };
@@ -98,26 +102,27 @@ interface Place {
 /** One thread, from the file's start (header included) or from `from` with the header already read. */
 async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null): Promise<void> {
   const { inPath } = run;
+  const name = inputName(inPath);
   const where = from ? { delimiter: from.layout.delimiter, line: from.place.line } : {};
-  const scanner = new CsvByteScanner({ source: inPath, ...where, plain: WasmRecordScanner.create() });
-  const utf8 = new StrictUtf8(inPath, from ? { line: from.place.lfLine, offset: from.place.offset } : undefined);
+  const scanner = new CsvByteScanner({ source: name, ...where, plain: WasmRecordScanner.create() });
+  const utf8 = new StrictUtf8(name, from ? { line: from.place.lfLine, offset: from.place.offset } : undefined);
   const sink = new ByteSink();
   let rows = from?.rows ?? null;
   /** The first record is the header (checked, and written with the appended columns); the others are scored. */
   const take = async (batch: ByteRecords) => {
-    rows = await scoreCsvBatch(rows, batch, inPath, run, scanner.detectedDelimiter ?? ',', sink, counts);
+    rows = await scoreCsvBatch(rows, batch, name, run, scanner.detectedDelimiter ?? ',', sink, counts);
     const out = sink.handOver();
     await run.write(out, () => sink.reuse(out.buffer as ArrayBuffer));
   };
   let read = from?.place.offset ?? 0;
-  for await (const chunk of createReadStream(inPath, { highWaterMark: READ_BYTES, start: read })) {
-    read += (chunk as Buffer).length;
-    await take(scanner.push(utf8.check(chunk as Buffer)));
+  const reading = { chunkBytes: READ_BYTES, start: read, onRead: (n: number) => void (read += n) };
+  for await (const chunk of csvInputChunks(inPath, reading)) {
+    await take(scanner.push(utf8.check(chunk)));
     if (counts.rows) run.progress(read, counts.rows); // (nothing to say while a first record is still being read)
   }
   utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
   await take(scanner.end());
-  if (!rows) throw new UsageError(`${inPath}: the file is empty`);
+  if (!rows) throw new UsageError(`${name}: ${inPath === STDIN ? 'nothing to read (no header row)' : 'the file is empty'}`);
 }
 
 /** The header record, the delimiter, and where the body starts; null when the file is better read in one thread. */

@@ -6,6 +6,7 @@
  * record did (a line feed inside a quoted cell leaves one open) and a worker's part must read without an error;
  * otherwise the whole file is read again in one thread (`readCsvFile`), which gives the table, or the error with its
  * line, that one thread gives. An error in the first part is the file's first error, and is thrown as it is.
+ * Standard input and gzip data cannot be cut at byte offsets: they are read in this thread as they stream.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { ColumnTableReader, joinColumnTables } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
-import { CHUNK_BYTES, StrictUtf8, readCsvFile } from './text-input.js';
+import { CHUNK_BYTES, StrictUtf8, readCsvFile, readCsvInput } from './text-input.js';
+import { STDIN, isPlainFile } from './csv-input.js';
 
 /** The least a thread is given: below it, starting one costs more than it saves. */
 const PART_MIN_BYTES = 4 << 20;
@@ -42,6 +44,7 @@ export interface TablePart {
  * const { table, sha256 } = await readCsvFileInParallel('loans.csv', 'loans.csv', 2);
  */
 export async function readCsvFileInParallel(path: string, source: string, threads: number): Promise<{ table: ColumnTable; sha256: string; threads: number }> {
+  if (!plainFile(path)) return { ...(await readCsvInput(path, source)), threads: 1 }; // standard input, gzip data
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -121,6 +124,15 @@ export function readSpan(fd: number, buffer: Uint8Array, from: number, to: numbe
     if (n === 0) throw new UsageError(`${path}: the file shrank while it was read`);
     each(buffer.subarray(0, n));
     at += n;
+  }
+}
+
+/** A file that can be split at byte offsets (a missing one too: `oneThread` says why it cannot be read). */
+function plainFile(path: string): boolean {
+  try {
+    return isPlainFile(path);
+  } catch {
+    return path !== STDIN;
   }
 }
 

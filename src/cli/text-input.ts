@@ -7,6 +7,7 @@ import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 import { StrictUtf8 as Utf8Reader } from '../data/utf8.js';
+import { csvInputChunks, inputName } from './csv-input.js';
 
 /**
  * `data/utf8.ts`'s strict UTF-8 reader with Node's native check (several times faster than a JS scan on ASCII).
@@ -42,26 +43,64 @@ export function readCsvFile(path: string, source = path): { table: ColumnTable; 
   } catch (e) {
     throw cannotRead(path, e);
   }
-  const hash = createHash('sha256');
-  const utf8 = new StrictUtf8(source);
-  const scanner = new CsvByteScanner({ source, plain: WasmRecordScanner.create() });
-  const reader = new ColumnTableReader({ source });
-  const take = (batch: ByteRecords) => reader.add(batch);
+  const table = new CsvTableBuilder(source);
   const buffer = new Uint8Array(CHUNK_BYTES);
   try {
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
-      const chunk = buffer.subarray(0, n);
-      hash.update(chunk);
-      take(scanner.push(utf8.check(chunk)));
+      table.push(buffer.subarray(0, n));
     }
-    utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
-    take(scanner.end());
   } finally {
     closeSync(fd);
   }
-  return { table: reader.finish(scanner.detectedDelimiter ?? ','), sha256: hash.digest('hex') };
+  return table.finish();
+}
+
+/**
+ * `readCsvFile` for any input `csvInputChunks` reads: a file, standard input (`-`), gzip data from either. The
+ * SHA-256 is the CSV's (the decompressed bytes): a file and its .gz copy hash alike.
+ * @example
+ * const { table, sha256 } = await readCsvInput('loans.csv.gz', 'loans.csv.gz');
+ */
+export async function readCsvInput(path: string, source = inputName(path)): Promise<{ table: ColumnTable; sha256: string }> {
+  const table = new CsvTableBuilder(source);
+  try {
+    for await (const chunk of csvInputChunks(path, { chunkBytes: CHUNK_BYTES })) table.push(chunk);
+  } catch (e) {
+    // A file system's error (no such file, a directory, EIO) in one line; the CSV's and gzip's are that already.
+    throw typeof (e as NodeJS.ErrnoException).syscall === 'string' ? cannotRead(path, e) : e;
+  }
+  return table.finish();
+}
+
+/** A CSV's bytes, pushed as they are read — decoded strictly, parsed and hashed — into a table by column. */
+class CsvTableBuilder {
+  private readonly hash = createHash('sha256');
+  private readonly utf8: StrictUtf8;
+  private readonly scanner: CsvByteScanner;
+  private readonly reader: ColumnTableReader;
+
+  constructor(source: string) {
+    this.utf8 = new StrictUtf8(source);
+    this.scanner = new CsvByteScanner({ source, plain: WasmRecordScanner.create() });
+    this.reader = new ColumnTableReader({ source });
+  }
+
+  push(chunk: Uint8Array): void {
+    this.hash.update(chunk);
+    this.take(this.scanner.push(this.utf8.check(chunk)));
+  }
+
+  finish(): { table: ColumnTable; sha256: string } {
+    this.utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
+    this.take(this.scanner.end());
+    return { table: this.reader.finish(this.scanner.detectedDelimiter ?? ','), sha256: this.hash.digest('hex') };
+  }
+
+  private take(batch: ByteRecords): void {
+    this.reader.add(batch);
+  }
 }
 
 /** The one-line error for a file that cannot be opened or read (missing, a directory, no permission, …). */

@@ -507,7 +507,7 @@ describe('honest labels', () => {
     expect(training.scoreDistribution!.sample).toBe('training part');
     const own = cli(['evaluate', '--model', join(dir, 'a.safetensors'), '--data', join(dir, 'credit.csv')]);
     expect(own.code).toBe(0);
-    expect(own.stderr).toMatch(/warning: .*credit\.csv is the file this model was trained on \(same SHA-256\)/);
+    expect(own.stderr).toMatch(/warning: .*credit\.csv is the data this model was trained on \(same SHA-256\)/);
     expect(own.stdout).toMatch(/PSI vs training part/);
     const lines = readFileSync(CREDIT, 'utf8').trim().split('\n');
     writeFileSync(join(dir, 'later.csv'), `${[lines[0], ...lines.slice(-300)].join('\n')}\n`);

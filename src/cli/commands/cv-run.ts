@@ -1,7 +1,7 @@
 import { crossValidate, trainingRowsBeforeSmote, type CvOptions, type FoldMetrics, type PreparedTable } from '../../index.js';
 import { fitLogistic, logisticModel } from '../../train/logistic.js';
 import type { Parsed } from '../args.js';
-import { readCsvFile } from '../text-input.js';
+import { readCsvInput } from '../text-input.js';
 import { fitRequested } from './train-fit.js';
 
 /** Name of the reference candidate every configuration is compared with. */
@@ -25,7 +25,7 @@ export const configName = (hidden: number[]): string => (hidden.length ? `networ
  * `train` trains (early stopping on a validation part carved from the training folds).
  */
 export async function runFolds(job: CvJob, only: number[]): Promise<Record<string, FoldMetrics[]>> {
-  const { table } = readCsvFile(job.data);
+  const { table } = await readCsvInput(job.data);
   const quiet = { ...job.parsed, quiet: true };
   const candidates: Record<string, (prep: PreparedTable) => Promise<{ predictProba(x: Float32Array, rows: number): Float32Array }>> = {
     // On the real training rows, as train's baseline (not on SMOTE's synthetic ones under --smote).

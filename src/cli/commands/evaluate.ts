@@ -11,6 +11,7 @@ import { READ_THREADS_AT_MOST, readCsvFileInParallel } from '../table-read.js';
 import { loadModelFile } from '../model.js';
 import { formatTable, metricRows } from '../output.js';
 import { workerThreads } from '../threads.js';
+import { inputName } from '../csv-input.js';
 
 export const evaluateSpec: CommandSpec = {
   name: 'evaluate',
@@ -18,7 +19,14 @@ export const evaluateSpec: CommandSpec = {
   usage: 'hamiltonian-ai evaluate --model MODEL.safetensors --data FILE.csv [--target COL] [--json]',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
-    data: { type: 'string', io: 'in', arg: 'FILE', help: 'labelled CSV (e.g. a later period)', required: true },
+    data: {
+      type: 'string',
+      io: 'in',
+      stdin: true,
+      arg: 'FILE',
+      help: 'labelled CSV (e.g. a later period); - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read',
+      required: true,
+    },
     target: { type: 'string', arg: 'COL', help: "target column (default: the model's)" },
     threshold: { type: 'number', help: "decision threshold (default: the model's, else 0.5)", check: checks.probability },
     report: {
@@ -42,12 +50,13 @@ export const evaluateSpec: CommandSpec = {
 
 export async function evaluate(o: Parsed): Promise<void> {
   const { bytes, content, model, preprocessor } = loadModelFile(o.model as string);
-  const path = o.data as string;
-  const { table, sha256 } = await readCsvFileInParallel(path, path, workerThreads('evaluate', o.workers as number | undefined, false, READ_THREADS_AT_MOST));
+  const file = o.data as string;
+  const path = inputName(file); // (what the messages and the report call it)
+  const { table, sha256 } = await readCsvFileInParallel(file, path, workerThreads('evaluate', o.workers as number | undefined, false, READ_THREADS_AT_MOST));
   if (content.training?.dataSha256 === sha256) {
     // In-sample metrics read like a held-out estimate unless said: the training file is mostly training rows.
     process.stderr.write(
-      `warning: ${path} is the file this model was trained on (same SHA-256): these metrics are mostly in-sample and optimistic; the held-out ones are in the model file (training.metrics) and in train's output\n`,
+      `warning: ${path} is the data this model was trained on (same SHA-256): these metrics are mostly in-sample and optimistic; the held-out ones are in the model file (training.metrics) and in train's output\n`,
     );
   }
   const target = (o.target as string | undefined) ?? preprocessor.target;
@@ -92,7 +101,7 @@ export async function evaluate(o: Parsed): Promise<void> {
           ? { against: `${basename(path)} vs training part`, features: characteristicPsi, scorePsi: psi ?? undefined }
           : undefined,
         protectedWeight: protectedWeights(bytes, { x: enc.x, y: enc.y!, rows: enc.rows, cols: enc.cols }, content.training?.protected ?? []),
-        settings: { model: o.model as string, data: path },
+        settings: { model: o.model as string, data: file },
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { scoreFile } from '../score-run.js';
 import type { ScoreCounts } from '../../score/csv-stream.js';
 import { Scorer } from '../../score/index.js';
@@ -15,6 +16,7 @@ import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
 import { workerThreads } from '../threads.js';
+import { STDIN } from '../csv-input.js';
 
 export const scoreSpec: CommandSpec = {
   name: 'score',
@@ -22,8 +24,15 @@ export const scoreSpec: CommandSpec = {
   usage: 'hamiltonian-ai score --model MODEL.safetensors --data IN.csv [--out OUT.csv] [--threshold T] [--reasons K] [--backend gpu]',
   options: {
     model: { type: 'string', io: 'in', arg: 'MODEL', help: 'model file', required: true },
-    data: { type: 'string', io: 'in', arg: 'FILE', help: 'CSV to score (header row; extra columns are kept)', required: true },
-    out: { type: 'string', io: 'out', arg: 'FILE', help: 'output CSV (default: standard output)' },
+    data: {
+      type: 'string',
+      io: 'in',
+      stdin: true,
+      arg: 'FILE',
+      help: 'CSV to score (header row; extra columns are kept); - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read',
+      required: true,
+    },
+    out: { type: 'string', io: 'out', arg: 'FILE', help: 'output CSV (default: standard output); a name ending in .gz is written gzip-compressed' },
     threshold: { type: 'number', help: "decision threshold (default: the model's, as evaluate uses; else 0.5)", check: checks.probability },
     reasons: {
       type: 'int',
@@ -40,13 +49,17 @@ export const scoreSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads scoring blocks of the file in parallel, output in input order (default and most: the number of cores; one thread for a file under 8 MB or with --backend gpu; --json reports the number used)',
+      help: 'threads scoring blocks of the file in parallel, output in input order (default and most: the number of cores; one thread for a file under 8 MB, gzip data, standard input or --backend gpu; --json reports the number used)',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
     quiet: { type: 'boolean', help: 'no progress output' },
   },
-  examples: ['hamiltonian-ai score --model credit.safetensors --data applicants.csv --out scored.csv --reasons 3'],
+  examples: [
+    'hamiltonian-ai score --model credit.safetensors --data applicants.csv --out scored.csv --reasons 3',
+    'hamiltonian-ai score --model credit.safetensors --data applicants.csv.gz --out scored.csv.gz',
+    'zcat applicants.csv.gz | hamiltonian-ai score --model credit.safetensors --data - > scored.csv',
+  ],
 };
 
 export async function score(o: Parsed): Promise<void> {
@@ -78,6 +91,7 @@ export async function score(o: Parsed): Promise<void> {
   }
   const inPath = o.data as string;
   const size = (() => {
+    if (inPath === STDIN) return 0;
     try {
       return statSync(inPath).size;
     } catch {
@@ -91,12 +105,17 @@ export async function score(o: Parsed): Promise<void> {
   // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
   const target = outPath ? writeTarget(outPath) : null;
   const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
-  const sink = tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : process.stdout;
-  const progress = new Progress('scoring', 100, !!o.quiet || !outPath, '%');
+  const file = tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
+  // A name ending in .gz gets gzip data, compressed on libuv's threads while the next rows are scored.
+  const gzip = file && /\.gz$/i.test(outPath!) ? createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 20 }) : null;
+  if (gzip) gzip.pipe(file!);
+  const sink = gzip ?? file ?? process.stdout;
+  // Progress is a share of the input read; standard input's size is not known.
+  const progress = new Progress('scoring', 100, !!o.quiet || !outPath || inPath === STDIN, '%');
   // Up to 16 MB queued for the disk before waiting: waiting on every write left the thread idle for each one. A
   // write that fails later (ENOSPC) is kept and thrown at the next write or at the end, never left unhandled.
   let writeError: Error | null = null;
-  if (sink !== process.stdout) sink.on('error', (e: Error) => void (writeError ??= e));
+  for (const stream of [gzip, file]) stream?.on('error', (e: Error) => void (writeError ??= e));
   const write = async (b: Uint8Array, written?: () => void) => {
     if (writeError) throw writeError;
     if (!b.length) return written?.();
@@ -121,14 +140,16 @@ export async function score(o: Parsed): Promise<void> {
       progress: (done, rows) => progress.update(Math.min(99, Math.floor((100 * done) / Math.max(1, size))), `${rows} rows`),
     }));
     progress.update(100, `${counts.rows} rows`);
-    if (sink !== process.stdout) {
+    if (file) {
       sink.end();
-      await finished(sink); // rejects with a write's error (a full disk, a device that refuses)
+      // Rejects with a write's error (a full disk, a device that refuses), or the compressor's.
+      await Promise.all([gzip && finished(gzip), finished(file)]);
       if (tmp) renameSync(tmp, target!.path);
     }
   } catch (e) {
     if (tmp) {
-      (sink as ReturnType<typeof createWriteStream>).destroy();
+      gzip?.destroy();
+      file!.destroy();
       rmSync(tmp, { force: true });
     }
     throw e;
@@ -149,5 +170,7 @@ export async function score(o: Parsed): Promise<void> {
   else if (outPath && !o.quiet) process.stderr.write(`scored ${scored} of ${total} rows → ${outPath}\n`);
 }
 
+/** gzip's level for `--out FILE.gz`: see the README's throughput section for what each level costs. */
+const GZIP_LEVEL = 1;
 /** Most encoded inputs one scoring batch holds (32 MB of float32). */
 const BATCH_FLOATS = 1 << 23;

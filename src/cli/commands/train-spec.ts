@@ -8,7 +8,14 @@ export const trainSpec: CommandSpec = {
   summary: 'train a HamiltonianNN on a CSV file, evaluate it on a held-out (or out-of-time) part and save it',
   usage: 'hamiltonian-ai train --data FILE.csv --target COL --positive VALUE --out MODEL.safetensors [options]',
   options: {
-    data: { type: 'string', io: 'in', arg: 'FILE', help: 'training data, CSV with a header row', required: true },
+    data: {
+      type: 'string',
+      io: 'in',
+      stdin: true,
+      arg: 'FILE',
+      help: 'training data, CSV with a header row; - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read (one thread)',
+      required: true,
+    },
     target: { type: 'string', arg: 'COL', help: 'target column', required: true },
     positive: { type: 'string', arg: 'VALUE', help: 'target value of the positive class (e.g. bad, 1, yes)', required: true },
     out: { type: 'string', io: 'out', arg: 'MODEL', help: 'where to write the model file (.safetensors)', required: true },

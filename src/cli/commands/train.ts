@@ -7,6 +7,7 @@ import { writeAtomic } from '../files.js';
 import { READ_THREADS_AT_MOST, readCsvFileInParallel } from '../table-read.js';
 import { formatTable, metricRows } from '../output.js';
 import { workerThreads } from '../threads.js';
+import { inputName } from '../csv-input.js';
 
 export { trainSpec } from './train-spec.js';
 
@@ -21,7 +22,7 @@ export interface TrainOutcome {
 /** The whole training job; shared by `train` and `demo`: read the file, train (train-core.ts), write model and report. */
 export async function runTraining(o: Parsed, dataLabel?: string): Promise<TrainOutcome> {
   const dataPath = o.data as string;
-  const source = dataLabel ?? dataPath;
+  const source = dataLabel ?? inputName(dataPath);
   const loadStart = performance.now();
   const threads = workerThreads('train', o.workers as number | undefined, !!o.quiet, READ_THREADS_AT_MOST);
   const { table, sha256: dataSha256, threads: readThreads } = await readCsvFileInParallel(dataPath, source, threads);
