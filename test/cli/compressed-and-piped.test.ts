@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GzipFileWriter } from '../../dist/cli/gzip-output.js';
 import { usableCores } from '../../src/cores.js';
 import { decodeModel } from '../../src/io/model-file.js';
 import { BIN, CREDIT, CREDIT_HEADER, ROOT, cli, largeCreditFile, tempDir } from './helpers.js';
@@ -152,6 +153,25 @@ describe('gzip data and standard input, as a plain file', () => {
     expect(cv.code).toBe(2);
     expect(cv.stderr).toBe('hamiltonian-ai cv: --data -: this command does not read standard input; name a file\n');
   });
+
+  it('GzipFileWriter (the compressing thread): one gzip stream whatever the pieces; a write error reaches the caller', async () => {
+    const data = readFileSync(CREDIT);
+    const paths = [join(dir, 'w1.gz'), join(dir, 'w2.gz')];
+    for (const [i, piece] of [1 << 20, 1000].entries()) {
+      const out = new GzipFileWriter(paths[i], 1);
+      for (let at = 0; at < data.length; at += piece) await out.write(data.subarray(at, at + piece));
+      await out.end();
+    }
+    expect(gunzipSync(readFileSync(paths[0])).equals(data)).toBe(true);
+    expect(readFileSync(paths[1]).equals(readFileSync(paths[0]))).toBe(true);
+    // /dev/full refuses every write (ENOSPC): the error comes back through write or end, never lost.
+    const full = new GzipFileWriter('/dev/full', 1);
+    const failed = (async () => {
+      for (let i = 0; i < 64; i++) await full.write(data);
+      await full.end();
+    })();
+    await expect(failed).rejects.toMatchObject({ code: 'ENOSPC' });
+  }, 20_000);
 
   it('score --data - with nothing on standard input: one line, exit 2', () => {
     const r = piped(['score', '--model', model, '--data', '-'], new Uint8Array(0));

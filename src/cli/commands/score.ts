@@ -1,7 +1,6 @@
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { scoreFile } from '../score-run.js';
 import type { ScoreCounts } from '../../score/csv-stream.js';
 import { Scorer } from '../../score/index.js';
@@ -17,6 +16,7 @@ import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
 import { workerThreads } from '../threads.js';
 import { STDIN } from '../csv-input.js';
+import { GzipFileWriter } from '../gzip-output.js';
 
 export const scoreSpec: CommandSpec = {
   name: 'score',
@@ -105,20 +105,23 @@ export async function score(o: Parsed): Promise<void> {
   // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
   const target = outPath ? writeTarget(outPath) : null;
   const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
-  const file = tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
-  // A name ending in .gz gets gzip data, compressed on libuv's threads while the next rows are scored.
-  const gzip = file && /\.gz$/i.test(outPath!) ? createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 20 }) : null;
-  if (gzip) gzip.pipe(file!);
-  const sink = gzip ?? file ?? process.stdout;
+  // A name ending in .gz gets gzip data, compressed and written by a worker thread while the next rows are scored.
+  const gzip = target && /\.gz$/i.test(outPath!) ? new GzipFileWriter(tmp ?? target.path, GZIP_LEVEL) : null;
+  const file = gzip ? null : tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
+  const sink = file ?? process.stdout;
   // Progress is a share of the input read; standard input's size is not known.
   const progress = new Progress('scoring', 100, !!o.quiet || !outPath || inPath === STDIN, '%');
   // Up to 16 MB queued for the disk before waiting: waiting on every write left the thread idle for each one. A
   // write that fails later (ENOSPC) is kept and thrown at the next write or at the end, never left unhandled.
   let writeError: Error | null = null;
-  for (const stream of [gzip, file]) stream?.on('error', (e: Error) => void (writeError ??= e));
+  file?.on('error', (e: Error) => void (writeError ??= e));
   const write = async (b: Uint8Array, written?: () => void) => {
     if (writeError) throw writeError;
     if (!b.length) return written?.();
+    if (gzip) {
+      await gzip.write(b); // (a copy goes to the compressor: the buffer is free again at once)
+      return written?.();
+    }
     sink.write(b, written && (() => written()));
     if (sink.writableLength > 1 << 24) await once(sink, 'drain');
   };
@@ -140,16 +143,16 @@ export async function score(o: Parsed): Promise<void> {
       progress: (done, rows) => progress.update(Math.min(99, Math.floor((100 * done) / Math.max(1, size))), `${rows} rows`),
     }));
     progress.update(100, `${counts.rows} rows`);
+    if (gzip) await gzip.end(); // rejects with a write's error (a full disk, a device that refuses)
     if (file) {
-      sink.end();
-      // Rejects with a write's error (a full disk, a device that refuses), or the compressor's.
-      await Promise.all([gzip && finished(gzip), finished(file)]);
-      if (tmp) renameSync(tmp, target!.path);
+      file.end();
+      await finished(file);
     }
+    if (tmp) renameSync(tmp, target!.path);
   } catch (e) {
+    await gzip?.destroy();
     if (tmp) {
-      gzip?.destroy();
-      file!.destroy();
+      file?.destroy();
       rmSync(tmp, { force: true });
     }
     throw e;
