@@ -13,8 +13,8 @@ interface OptionSpec {
   check?: (v: never) => string | null;
   /** A file the command reads ('in') or writes ('out'): checked before any work (cli/preflight.ts). */
   io?: 'in' | 'out';
-  /** An input that may be `-`, standard input (not a file to check). */
-  stdin?: boolean;
+  /** `-` names standard input ('in') or standard output ('out'), not a file to check. */
+  dash?: boolean;
 }
 
 export interface CommandSpec {

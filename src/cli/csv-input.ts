@@ -10,8 +10,8 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UsageError } from './errors.js';
 
-/** The `--data` value that means standard input. */
-export const STDIN = '-';
+/** `-`: standard input as `--data`, standard output as `score --out`. */
+export const DASH = '-';
 
 const GZIP_ID1 = 0x1f;
 const GZIP_ID2 = 0x8b;
@@ -22,7 +22,7 @@ const GZIP_ID2 = 0x8b;
  * inputName('-'); // 'standard input'
  */
 export function inputName(path: string): string {
-  return path === STDIN ? 'standard input' : path;
+  return path === DASH ? 'standard input' : path;
 }
 
 /**
@@ -32,7 +32,7 @@ export function inputName(path: string): string {
  * if (isPlainFile(path)) await readInParallel(path); else await readInOneThread(path);
  */
 export function isPlainFile(path: string): boolean {
-  if (path === STDIN) return false;
+  if (path === DASH) return false;
   const fd = openSync(path, 'r');
   try {
     const head = new Uint8Array(2);
@@ -60,7 +60,7 @@ export interface InputReading {
  */
 export async function* csvInputChunks(path: string, reading: InputReading): AsyncGenerator<Uint8Array> {
   const { chunkBytes, start = 0, onRead } = reading;
-  const raw: Readable = path === STDIN ? process.stdin : createReadStream(path, { start, highWaterMark: chunkBytes });
+  const raw: Readable = path === DASH ? process.stdin : createReadStream(path, { start, highWaterMark: chunkBytes });
   const chunks = counted(raw, onRead);
   // Two bytes decide; a pipe may give them one at a time.
   let head: Uint8Array = new Uint8Array(0);

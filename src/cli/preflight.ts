@@ -2,7 +2,7 @@ import { accessSync, constants, lstatSync, realpathSync, statSync } from 'node:f
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CommandSpec, Parsed } from './args.js';
 import { UsageError } from './errors.js';
-import { STDIN } from './csv-input.js';
+import { DASH } from './csv-input.js';
 
 /**
  * Checks a command's files before any work (options marked `io: 'in'` or `io: 'out'` in its spec): inputs exist, are
@@ -16,7 +16,7 @@ export function preflight(spec: CommandSpec, o: Parsed): void {
   const files: Array<{ flag: string; path: string; io: 'in' | 'out'; real: string }> = [];
   for (const [name, opt] of Object.entries(spec.options)) {
     const path = o[name];
-    if (!opt.io || typeof path !== 'string' || path === '' || (opt.stdin && path === STDIN)) continue;
+    if (!opt.io || typeof path !== 'string' || path === '' || (opt.dash && path === DASH)) continue;
     const flag = `--${name}`;
     if (opt.io === 'in') checkInput(flag, path);
     else checkOutput(flag, path);
@@ -35,7 +35,7 @@ export function preflight(spec: CommandSpec, o: Parsed): void {
 }
 
 function checkInput(flag: string, path: string): void {
-  if (path === STDIN) throw new UsageError(`${flag} -: this command does not read standard input; name a file`);
+  if (path === DASH) throw new UsageError(`${flag} -: this command does not read standard input; name a file`);
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
@@ -52,6 +52,7 @@ function checkInput(flag: string, path: string): void {
 }
 
 function checkOutput(flag: string, path: string): void {
+  if (path === DASH) throw new UsageError(`${flag} -: this command writes a file, not standard output; name a file (./- for one called -)`);
   let exists = true;
   try {
     const st = statSync(path); // follows a symlink: what matters is what would be written

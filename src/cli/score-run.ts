@@ -23,7 +23,7 @@ import { RecordScorer, csvLayout, scoreCsvBatch, type ScoreCounts, type ScoreLay
 import { readSpan } from './table-read.js';
 import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
 import { StrictUtf8 } from './text-input.js';
-import { STDIN, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
+import { DASH, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -122,7 +122,7 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
   }
   utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
   await take(scanner.end());
-  if (!rows) throw new UsageError(`${name}: ${inPath === STDIN ? 'nothing to read (no header row)' : 'the file is empty'}`);
+  if (!rows) throw new UsageError(`${name}: ${inPath === DASH ? 'nothing to read (no header row)' : 'the file is empty'}`);
 }
 
 /** The header record, the delimiter, and where the body starts; null when the file is better read in one thread. */

@@ -17,7 +17,7 @@ import type { ColumnTable } from '../data/column-table.js';
 import { CsvByteScanner } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 import { CHUNK_BYTES, StrictUtf8, readCsvFile, readCsvInput } from './text-input.js';
-import { STDIN, isPlainFile } from './csv-input.js';
+import { DASH, isPlainFile } from './csv-input.js';
 
 /** The least a thread is given: below it, starting one costs more than it saves. */
 const PART_MIN_BYTES = 4 << 20;
@@ -132,7 +132,7 @@ function plainFile(path: string): boolean {
   try {
     return isPlainFile(path);
   } catch {
-    return path !== STDIN;
+    return path !== DASH;
   }
 }
 

@@ -180,6 +180,19 @@ describe('gzip data and standard input, as a plain file', () => {
     expect(r.stdout.length).toBe(0);
   });
 
+  it('score --out - is standard output; a command that writes a file refuses - instead of making a file called -', () => {
+    const header = join(dir, 'dash.csv');
+    writeFileSync(header, `${readFileSync(CREDIT, 'utf8').split('\n').slice(0, 20).join('\n')}\n`);
+    const plain = cli(['score', '--model', model, '--data', header]);
+    expect(plain.code).toBe(0);
+    const sub = tempDir();
+    expect(cli(['score', '--model', model, '--data', header, '--out', '-'], { cwd: sub })).toEqual(plain);
+    const train = cli(['train', '--data', CREDIT, '--target', 'Status', '--positive', 'bad', '--out', '-'], { cwd: sub });
+    expect(train.code).toBe(2);
+    expect(train.stderr).toBe('hamiltonian-ai train: --out -: this command writes a file, not standard output; name a file (./- for one called -)\n');
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
   it('the header alone, gzip-compressed: the header with the appended columns', () => {
     const header = join(dir, 'header.csv');
     writeFileSync(header, `${CREDIT_HEADER}\n`);

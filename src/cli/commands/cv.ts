@@ -15,7 +15,7 @@ export const cvSpec: CommandSpec = {
   options: {
     ...pick(trainSpec.options, ['data', 'target', 'positive']),
     // Each fold's worker reads the file itself: standard input could be read once only.
-    data: { ...trainSpec.options.data, stdin: false, help: 'training data, CSV with a header row; gzip data (FILE.csv.gz) is decompressed as it is read' },
+    data: { ...trainSpec.options.data, dash: false, help: 'training data, CSV with a header row; gzip data (FILE.csv.gz) is decompressed as it is read' },
     folds: { type: 'int', help: 'number of folds', default: 5, check: (v: number) => (v >= 2 ? null : `must be ≥ 2, got ${v}`) },
     group: { type: 'string', arg: 'COL', help: 'grouped folds: rows with the same value stay together (the column is not a feature)' },
     'time-column': { type: 'string', arg: 'COL', help: 'forward-chaining folds: train on earlier periods, test on the next block' },

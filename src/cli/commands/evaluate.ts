@@ -22,7 +22,7 @@ export const evaluateSpec: CommandSpec = {
     data: {
       type: 'string',
       io: 'in',
-      stdin: true,
+      dash: true,
       arg: 'FILE',
       help: 'labelled CSV (e.g. a later period); - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read',
       required: true,

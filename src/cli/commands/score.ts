@@ -15,7 +15,7 @@ import { decodeModel } from '../../io/model-file.js';
 import { ModelFormatError } from '../../io/safetensors.js';
 import { Progress } from '../output.js';
 import { workerThreads } from '../threads.js';
-import { STDIN } from '../csv-input.js';
+import { DASH } from '../csv-input.js';
 import { GzipFileWriter } from '../gzip-output.js';
 
 export const scoreSpec: CommandSpec = {
@@ -27,12 +27,18 @@ export const scoreSpec: CommandSpec = {
     data: {
       type: 'string',
       io: 'in',
-      stdin: true,
+      dash: true,
       arg: 'FILE',
       help: 'CSV to score (header row; extra columns are kept); - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read',
       required: true,
     },
-    out: { type: 'string', io: 'out', arg: 'FILE', help: 'output CSV (default: standard output); a name ending in .gz is written gzip-compressed' },
+    out: {
+      type: 'string',
+      io: 'out',
+      dash: true,
+      arg: 'FILE',
+      help: 'output CSV (default, or -: standard output); a name ending in .gz is written gzip-compressed',
+    },
     threshold: { type: 'number', help: "decision threshold (default: the model's, as evaluate uses; else 0.5)", check: checks.probability },
     reasons: {
       type: 'int',
@@ -91,7 +97,7 @@ export async function score(o: Parsed): Promise<void> {
   }
   const inPath = o.data as string;
   const size = (() => {
-    if (inPath === STDIN) return 0;
+    if (inPath === DASH) return 0;
     try {
       return statSync(inPath).size;
     } catch {
@@ -101,7 +107,7 @@ export async function score(o: Parsed): Promise<void> {
   // The batch buffer is capped at BATCH_FLOATS inputs whatever --batch-size says: a model 600k columns wide would
   // otherwise reserve batch × width floats (9.8 GB) before the first row.
   const batchSize = Math.max(1, Math.min(o['batch-size'] as number, Math.floor(BATCH_FLOATS / pre.cols)));
-  const outPath = o.out as string | undefined;
+  const outPath = o.out === DASH ? undefined : (o.out as string | undefined);
   // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
   const target = outPath ? writeTarget(outPath) : null;
   const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
@@ -110,7 +116,7 @@ export async function score(o: Parsed): Promise<void> {
   const file = gzip ? null : tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
   const sink = file ?? process.stdout;
   // Progress is a share of the input read; standard input's size is not known.
-  const progress = new Progress('scoring', 100, !!o.quiet || !outPath || inPath === STDIN, '%');
+  const progress = new Progress('scoring', 100, !!o.quiet || !outPath || inPath === DASH, '%');
   // Up to 16 MB queued for the disk before waiting: waiting on every write left the thread idle for each one. A
   // write that fails later (ENOSPC) is kept and thrown at the next write or at the end, never left unhandled.
   let writeError: Error | null = null;

@@ -11,7 +11,7 @@ export const trainSpec: CommandSpec = {
     data: {
       type: 'string',
       io: 'in',
-      stdin: true,
+      dash: true,
       arg: 'FILE',
       help: 'training data, CSV with a header row; - reads standard input; gzip data (FILE.csv.gz) is decompressed as it is read (one thread)',
       required: true,
