@@ -37,6 +37,8 @@ export interface ScoreRun {
   threshold?: number;
   reasons: number;
   batchSize: number;
+  /** Input columns to echo instead of each whole record (`--keep`). */
+  keep?: readonly string[];
   workers: number;
   /** Replaces the CPU forward pass (the GPU scorer; one thread only). */
   probabilities?: (x: Float32Array, rows: number) => Promise<Float32Array>;

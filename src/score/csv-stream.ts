@@ -20,6 +20,8 @@ export interface ScoreLayout {
   width: number;
   /** For each model feature, its field. */
   featureFields: number[];
+  /** The fields echoed, in order (`keep`); null: the whole input record, as it was. */
+  keptFields: number[] | null;
   reasons: number;
   batchSize: number;
 }
@@ -115,7 +117,8 @@ export class RecordScorer {
     for (let r = from; r < to; r++) {
       const i = r - from;
       counts.rows++;
-      sink.bytes(records.bytes, records.start[r], records.end[r]);
+      if (layout.keptFields) this.keptFields(records, r, layout.keptFields, sink);
+      else sink.bytes(records.bytes, records.start[r], records.end[r]);
       let error = errors[i];
       const p = this.probs[i];
       if (error === null) {
@@ -142,6 +145,15 @@ export class RecordScorer {
         if (counts.failures.length < 1000) counts.failures.push({ line, reason: error });
       }
       sink.byte(0x0a);
+    }
+  }
+
+  /** Appends the kept fields of record r, each as a CSV field (empty where a short row lacks it). */
+  private keptFields(records: ByteRecords, r: number, kept: number[], sink: ByteSink): void {
+    const found = fieldCount(records, r);
+    for (let j = 0; j < kept.length; j++) {
+      if (j > 0) sink.byte(this.delim);
+      if (kept[j] < found) this.value(records, r, kept[j], sink);
     }
   }
 
@@ -186,6 +198,8 @@ export interface CsvRun {
   scorer: Scorer;
   reasons: number;
   batchSize: number;
+  /** Input columns to echo, in this order, instead of each whole record (e.g. an applicant id, not their data). */
+  keep?: readonly string[];
 }
 
 /**
@@ -245,6 +259,15 @@ export function csvLayout(fields: string[], line: number, source: string, run: C
   const missing = pre.features.map((f) => f.name).filter((n) => !position.has(n));
   if (missing.length)
     throw new UsageError(`${source}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} that the model needs`);
+  const keep = run.keep ?? null;
+  if (keep && !keep.length) throw new UsageError('keep: name at least one column (or leave keep out to echo every line)');
+  const twice = keep?.find((n, i) => keep.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`keep: '${twice}' is named twice`);
+  const notThere = keep?.filter((n) => !position.has(n)) ?? [];
+  if (notThere.length)
+    throw new UsageError(
+      `${source}: keep names column${notThere.length > 1 ? 's' : ''} ${notThere.map((m) => `'${m}'`).join(', ')} that the header lacks (columns: ${header.join(', ')})`,
+    );
   const reasonColumns = Array.from({ length: reasons }, (_, j) => [
     `reason_${j + 1}`,
     `reason_${j + 1}_value`,
@@ -252,6 +275,13 @@ export function csvLayout(fields: string[], line: number, source: string, run: C
     `reason_${j + 1}_points`,
   ]);
   const extra = ['probability', 'decision', 'points', ...reasonColumns.flat(), 'score_error'];
-  out.text(`${[...header, ...extra].map((f) => formatCsvField(f, delimiter)).join(delimiter)}\n`);
-  return { width: header.length, featureFields: pre.features.map((f) => position.get(f.name)!), reasons, delimiter, batchSize: run.batchSize };
+  out.text(`${[...(keep ?? header), ...extra].map((f) => formatCsvField(f, delimiter)).join(delimiter)}\n`);
+  return {
+    width: header.length,
+    featureFields: pre.features.map((f) => position.get(f.name)!),
+    keptFields: keep ? keep.map((n) => position.get(n)!) : null,
+    reasons,
+    delimiter,
+    batchSize: run.batchSize,
+  };
 }

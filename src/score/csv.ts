@@ -24,6 +24,12 @@ export interface CsvScoringOptions {
   source?: string;
   /** The separator; default 'auto' (detected from the header line, as the CLI does). */
   delimiter?: Delimiter | 'auto';
+  /**
+   * Input columns to echo, in this order, instead of each whole input line (the CLI's `--keep`): an applicant id and
+   * the scores, not everything the applicant filled in. Each is written as a CSV field (quoted only where needed);
+   * a name the header lacks is a UsageError. Default: every line as it was.
+   */
+  keep?: readonly string[];
 }
 
 /** What `scoreCsv` gives: the scored CSV and the counts (`failures`: the first 1,000 rows that could not be scored). */
@@ -90,7 +96,7 @@ export class CsvScoring {
     checkReasonColumns(reasons, scorer);
     const batchSize = options.batchSize ?? 4096;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
-    this.run = { scorer, reasons, batchSize: Math.max(1, Math.min(batchSize, Math.floor(BATCH_FLOATS / scorer.preprocessor.cols))) };
+    this.run = { scorer, reasons, batchSize: Math.max(1, Math.min(batchSize, Math.floor(BATCH_FLOATS / scorer.preprocessor.cols))), keep: options.keep };
     this.source = options.source ?? 'input';
     this.scanner = new CsvByteScanner({ source: this.source, delimiter: options.delimiter ?? 'auto', plain: WasmRecordScanner.create() });
     this.utf8 = new StrictUtf8(this.source);

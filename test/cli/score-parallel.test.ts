@@ -55,6 +55,18 @@ describe('score --workers: the one-thread output, from worker threads', () => {
     expect(one.out!.toString('utf8', 0, 4000)).toMatch(/,"note 1\nsecond line, with a comma",0\.\d{6},/);
   });
 
+  it('--keep (kept fields with commas, a ragged row): the same bytes from two workers, only the kept columns', () => {
+    // (no line feed in a cell: a block cut inside quotes would hand the rest to one thread, and the workers' layout go untested)
+    const data = file('kept.csv', (l, i) => (i === 70_001 ? `${l},extra,more` : `${l},"note ${i}, with a comma"`), { head: `${header},note` });
+    const { one, two } = both(data, ['--keep', 'note,Status', '--reasons', '1']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.summary).toMatchObject({ workers: TWO, failed: 1, rows: one.summary.rows });
+    expect(two.out!.equals(one.out!)).toBe(true);
+    const text = one.out!.toString('utf8', 0, 4000);
+    expect(text.startsWith('note,Status,probability,decision,points,reason_1,')).toBe(true);
+    expect(text).toMatch(/\n"note 1, with a comma",good,0\.\d{6},good,/);
+  });
+
   it('rows that fail (unseen number text, ragged) deep in the file: the same score_error lines', () => {
     const data = file('failing.csv', (l, i) => (i === 90_000 ? l.replace(/^("\w+"),\d+/, '$1,ten') : i === 120_001 ? `${l},extra` : l));
     const { one, two } = both(data);

@@ -168,3 +168,59 @@ describe('CsvScoringStream: scoreCsv as a web stream, in pieces', () => {
     expect((await throughStream([])).error?.message).toMatch(/input: the file is empty/);
   });
 });
+
+describe('scoreCsv keep: the kept input columns instead of each whole line', () => {
+  // An extra column whose values need quoting once written as fields (or were quoted for nothing).
+  const notes = ['"a, b"', '"say ""hi"""', '"two\nlines"', '" padded "', '"plain"', '', 'x'];
+  const noted = `${lines
+    .slice(0, 150)
+    .map((l, i) => `${l},${i === 0 ? 'note' : notes[i % notes.length]}`)
+    .join('\n')}\n`;
+  const columns = [...table.columns, 'note'];
+
+  it('each row: the kept fields (any columns, any order), then the fields the whole-line output appends (property)', async () => {
+    const full = rowsOf((await scoreCsv(scorer, enc.encode(noted), { reasons: 1 })).output);
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(columns, { minLength: 1 }), async (keep) => {
+        const { output, rows } = await scoreCsv(scorer, enc.encode(noted), { reasons: 1, keep });
+        const got = rowsOf(output);
+        expect(rows).toBe(149);
+        expect(got[0]).toEqual([...keep, ...full[0].slice(columns.length)]);
+        const at = keep.map((k) => columns.indexOf(k));
+        got.slice(1).forEach((row, i) => expect(row).toEqual([...at.map((j) => full[i + 1][j]), ...full[i + 1].slice(columns.length)]));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('fields are written as CSV fields: as they were where plain, quoted only where needed', async () => {
+    const { output } = await scoreCsv(scorer, enc.encode(noted), { keep: ['note', 'addr_state'] });
+    const text = new TextDecoder().decode(output);
+    expect(text.startsWith('note,addr_state,probability,')).toBe(true);
+    const input = parseCsv(noted).rows;
+    parseCsv(text).rows.forEach((r, i) => expect(r.slice(0, 2)).toEqual([input[i][columns.length - 1], input[i][4]]));
+    expect(text).toContain('\n"a, b",');
+    expect(text).toContain('\n"say ""hi""",');
+    expect(text).toContain('\n"two\nlines",');
+    expect(text).toContain('\n" padded ",');
+    expect(text).toContain('\nplain,'); // (quoted in the input for nothing)
+  });
+
+  it('a short row keeps its line with its kept fields, empty where it has none, and the field-count error', async () => {
+    // (a whole row after it: a short row's missing fields must not be read from the next record's)
+    const short = `${lines[0]}\n${lines[1]}\n5000,"term_36"\n${lines[2]}\n`;
+    const { output, failed } = await scoreCsv(scorer, enc.encode(short), { keep: ['funded_amnt', 'Class'] });
+    expect(failed).toBe(1);
+    const out = new TextDecoder().decode(output).split('\n');
+    expect(out[2]).toBe(`5000,,,,,"line 3: expected ${table.columns.length} fields, found 2"`);
+  });
+
+  it('refuses a name the header lacks, a name given twice and an empty list, naming them, before any output', async () => {
+    const bytes = enc.encode(sample);
+    await expect(scoreCsv(scorer, bytes, { keep: ['Class', 'nope', 'nada'], source: 'up.csv' })).rejects.toThrow(
+      /^up\.csv: keep names columns 'nope', 'nada' that the header lacks \(columns: funded_amnt, term, /,
+    );
+    await expect(scoreCsv(scorer, bytes, { keep: ['Class', 'Class'] })).rejects.toThrow("keep: 'Class' is named twice");
+    await expect(scoreCsv(scorer, bytes, { keep: [] })).rejects.toThrow('keep: name at least one column (or leave keep out to echo every line)');
+  });
+});

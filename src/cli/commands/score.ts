@@ -45,6 +45,11 @@ export const scoreSpec: CommandSpec = {
       help: "add the top K reason codes (features pushing toward the positive class; the model's protected features never are): name, value, contribution to the probability, points it costs",
       default: 0,
     },
+    keep: {
+      type: 'names',
+      arg: 'COL,COL',
+      help: "input columns to echo, in this order, instead of each whole input line (e.g. --keep id: the scores without the applicant's data)",
+    },
     'batch-size': { type: 'int', help: 'rows scored per batch (with --backend gpu, 65536 keeps the device busier)', default: 4096, check: checks.atLeastOne },
     backend: {
       type: 'string',
@@ -143,6 +148,7 @@ export async function score(o: Parsed): Promise<void> {
       threshold: o.threshold as number | undefined,
       reasons,
       batchSize,
+      keep: o.keep as string[] | undefined,
       workers,
       probabilities: gpuScorer ? (x, n) => gpuScorer.scoreEncoded(x, n) : undefined,
       write,
