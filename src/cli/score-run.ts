@@ -8,6 +8,10 @@
  * block's start. A worker counts a block's lines from 1 (the lines before it are known only once the blocks before it
  * are back) and says how many it read; a block with a failed row, whose message names its line, is scored again told
  * its first line. The output, errors and line numbers are therefore those of the one-thread path.
+ *
+ * A stream — gzip data, standard input — is cut into blocks as it is read (cli/block-input.ts), and its first 8 MB
+ * decide: an input that ends within them is scored in this thread. A stream cannot be read twice, so each block's
+ * bytes are kept until it is settled, for the one-thread path to start from.
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -20,7 +24,7 @@ import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink } from '../score/byte-sink.js';
 import { RecordScorer, csvLayout, scoreCsvBatch, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
-import { readSpan } from './table-read.js';
+import { FileBlocks, StreamBlocks, type Block, type BlockInput, type Place } from './block-input.js';
 import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
 import { StrictUtf8 } from './text-input.js';
 import { DASH, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
@@ -74,35 +78,65 @@ const LONG_LINE_BYTES = 1 << 23;
 
 /**
  * Scores the file of `run`, writing the output through `run.write`; returns the counts and how many threads scored
- * (1 where the file is small, gzip data or standard input, the GPU scores, or one worker was asked for).
+ * (1 where the input is under 8 MB, the GPU scores, or one worker was asked for).
  * @example
  * const { counts } = await scoreFile({ inPath, size, scorer, modelBytes, reasons: 0, batchSize: 4096, workers: 2, write, progress });
  */
 export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; threads: number }> {
   const counts: ScoreCounts = { rows: 0, scored: 0, failed: 0, failures: [] };
-  const split = run.workers > 1 && !run.probabilities && run.size >= PARALLEL_MIN_BYTES && isPlainFile(run.inPath);
-  const head = split ? readHeader(run) : null;
-  if (!head) {
-    await sequential(run, counts, null);
+  const split = run.workers > 1 && !run.probabilities;
+  if (split && isPlainFile(run.inPath)) {
+    const head = run.size >= PARALLEL_MIN_BYTES ? readHeader(filePieces(run.inPath), run.inPath) : null;
+    if (head) {
+      await parallel(run, counts, head, new FileBlocks(run.inPath, head.body.offset), new Uint8Array(0));
+      return { counts, threads: run.workers };
+    }
+  } else if (split) {
+    // A stream (gzip data, standard input): its first PARALLEL_MIN_BYTES decide, and start the one-thread path where
+    // it ends within them (a small input is not worth the threads).
+    let raw = 0;
+    const chunks = csvInputChunks(run.inPath, { chunkBytes: READ_BYTES, onRead: (n) => void (raw += n) })[Symbol.asyncIterator]();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let ended = false;
+    while (size < PARALLEL_MIN_BYTES && !ended) {
+      const next = await chunks.next();
+      if (!next.done) parts.push(next.value), (size += next.value.length);
+      ended = !!next.done;
+    }
+    const prefix = joinAll(parts, size);
+    parts.length = 0; // (the pieces are in prefix now: not kept through the run)
+    const head = ended ? null : readHeader(inPieces(prefix), inputName(run.inPath));
+    if (head) {
+      const input = new StreamBlocks(chunks, prefix.subarray(head.body.offset), () => raw);
+      await parallel(run, counts, head, input, new Uint8Array(0));
+      return { counts, threads: run.workers };
+    }
+    async function* replayed(): AsyncGenerator<Uint8Array> {
+      yield prefix;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    }
+    await sequential(run, counts, null, { chunks: replayed(), taken: () => raw });
     return { counts, threads: 1 };
   }
-  const sink = new ByteSink();
-  const layout = csvLayout(head.fields, head.line, run.inPath, run, head.delimiter, sink);
-  await run.write(sink.handOver());
-  const rows = new RecordScorer(run.scorer, layout);
-  await parallel(run, counts, head.body, layout, rows);
-  return { counts, threads: run.workers };
+  let raw = 0;
+  await sequential(run, counts, null, { chunks: csvInputChunks(run.inPath, { chunkBytes: READ_BYTES, onRead: (n) => void (raw += n) }), taken: () => raw });
+  return { counts, threads: 1 };
 }
 
-/** A place in the file where a record starts: byte offset, CSV line, and line-feed count (what UTF-8 errors name). */
-interface Place {
-  offset: number;
-  line: number;
-  lfLine: number;
+/** Bytes to read and how many were taken from the file or pipe (compressed, for gzip data), for progress. */
+interface Chunks {
+  chunks: AsyncIterable<Uint8Array>;
+  taken: () => number;
 }
 
-/** One thread, from the file's start (header included) or from `from` with the header already read. */
-async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null): Promise<void> {
+/** One thread, from the input's start (header included) or from `from` with the header already read. */
+async function sequential(
+  run: ScoreRun,
+  counts: ScoreCounts,
+  from: { place: Place; layout: ScoreLayout; rows: RecordScorer } | null,
+  input: Chunks,
+): Promise<void> {
   const { inPath } = run;
   const name = inputName(inPath);
   const where = from ? { delimiter: from.layout.delimiter, line: from.place.line } : {};
@@ -116,46 +150,72 @@ async function sequential(run: ScoreRun, counts: ScoreCounts, from: { place: Pla
     const out = sink.handOver();
     await run.write(out, () => sink.reuse(out.buffer as ArrayBuffer));
   };
-  let read = from?.place.offset ?? 0;
-  const reading = { chunkBytes: READ_BYTES, start: read, onRead: (n: number) => void (read += n) };
-  for await (const chunk of csvInputChunks(inPath, reading)) {
+  for await (const chunk of input.chunks) {
     await take(scanner.push(utf8.check(chunk)));
-    if (counts.rows) run.progress(read, counts.rows); // (nothing to say while a first record is still being read)
+    if (counts.rows) run.progress(input.taken(), counts.rows); // (nothing to say while a first record is still being read)
   }
-  utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
+  utf8.check(new Uint8Array(0), true); // throws on a character the input ends inside (it holds back nothing else)
   await take(scanner.end());
   if (!rows) throw new UsageError(`${name}: ${inPath === DASH ? 'nothing to read (no header row)' : 'the file is empty'}`);
 }
 
-/** The header record, the delimiter, and where the body starts; null when the file is better read in one thread. */
-function readHeader(run: ScoreRun): { fields: string[]; line: number; delimiter: Delimiter; body: Place } | null {
-  const fd = openSync(run.inPath, 'r');
+/** The header and where the body starts. */
+interface Head {
+  fields: string[];
+  line: number;
+  delimiter: Delimiter;
+  body: Place;
+}
+
+/**
+ * The header record, the delimiter, and where the body starts, from the input's first pieces; null when the input is
+ * better read in one thread (no whole header line in view, or not valid UTF-8: the one-thread path says where).
+ */
+function readHeader(pieces: Iterable<Uint8Array>, source: string): Head | null {
+  // Small pieces: the scanner reads every record of what it is given, and only the header is wanted here.
+  const scanner = new CsvByteScanner({ source });
+  for (const piece of pieces) {
+    const batch = scanner.push(piece);
+    if (!batch.count) continue;
+    // No record has been taken before the header, so batch.bytes starts at the input's first byte.
+    const b = batch.bytes;
+    const end = batch.end[0];
+    if (end + 1 >= b.length) return null; // the header's line ending is not all in view
+    const start = end + (b[end] === 0x0d && b[end + 1] === 0x0a ? 2 : 1);
+    if (!isUtf8(b.subarray(0, start))) return null;
+    const lines = lineBreaks(b, start);
+    return {
+      fields: recordFields(batch, 0),
+      line: batch.line[0],
+      delimiter: scanner.detectedDelimiter!,
+      body: { offset: start, line: 1 + lines.csv, lfLine: 1 + lines.lf },
+    };
+  }
+  return null;
+}
+
+/** A file's first bytes, HEADER_PIECE_BYTES at a time. */
+function* filePieces(path: string): Generator<Uint8Array> {
+  const fd = openSync(path, 'r');
   try {
-    const scanner = new CsvByteScanner({ source: run.inPath });
-    // Small pieces: the scanner reads every record of what it is given, and only the header is wanted here.
     const buffer = new Uint8Array(HEADER_PIECE_BYTES);
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) return null;
-      const batch = scanner.push(buffer.subarray(0, n));
-      if (!batch.count) continue;
-      // No record has been taken before the header, so batch.bytes starts at the file's first byte.
-      const b = batch.bytes;
-      const end = batch.end[0];
-      if (end + 1 >= b.length) return null; // the header's line ending is not all in view
-      const start = end + (b[end] === 0x0d && b[end + 1] === 0x0a ? 2 : 1);
-      if (!isUtf8(b.subarray(0, start))) return null; // the one-thread path says where
-      const lines = lineBreaks(b, start);
-      return {
-        fields: recordFields(batch, 0),
-        line: batch.line[0],
-        delimiter: scanner.detectedDelimiter!,
-        body: { offset: start, line: 1 + lines.csv, lfLine: 1 + lines.lf },
-      };
-    }
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) yield buffer.subarray(0, n);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Bytes in memory, HEADER_PIECE_BYTES at a time. */
+function* inPieces(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += HEADER_PIECE_BYTES) yield bytes.subarray(at, at + HEADER_PIECE_BYTES);
+}
+
+function joinAll(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) all.set(p, at), (at += p.length);
+  return all;
 }
 
 /** A block's result from a worker. */
@@ -173,24 +233,18 @@ interface BlockResult {
   error?: string;
 }
 
-/** A block handed to a worker: where it lies in the file, whether it was valid UTF-8, and the worker's answer. */
-interface Block {
-  offset: number;
-  length: number;
-  /** The file's last block (its last record may have no line ending). */
-  final: boolean;
-  /** Scored knowing its first line (else its lines were counted from 1). */
-  numbered: boolean;
-  valid: boolean;
-  result: Promise<BlockResult>;
-}
-
-async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout: ScoreLayout, rows: RecordScorer): Promise<void> {
+/** Writes the header, then scores the body from `input` in worker threads (the one-thread path takes over where it must). */
+async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: BlockInput, carried: Uint8Array): Promise<void> {
+  const sink = new ByteSink();
+  const layout = csvLayout(head.fields, head.line, inputName(run.inPath), run, head.delimiter, sink);
+  await run.write(sink.handOver());
+  const rows = new RecordScorer(run.scorer, layout);
+  const body = head.body;
   const pool = Array.from(
     { length: run.workers },
     () =>
       new Worker(new URL('./score-worker.js', import.meta.url), {
-        workerData: { modelBytes: run.modelBytes, threshold: run.threshold, layout, source: run.inPath },
+        workerData: { modelBytes: run.modelBytes, threshold: run.threshold, layout, source: inputName(run.inPath) },
       }),
   );
   const waiting = new Map<number, (r: BlockResult) => void>();
@@ -223,22 +277,34 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     pool[id % pool.length].postMessage({ id, bytes, line, final }, [bytes.buffer as ArrayBuffer]);
     return result;
   };
-  const inFlight: Block[] = [];
-  const fd = openSync(run.inPath, 'r');
-  /** Where the next block to settle starts (blocks settle in file order). */
+  const inFlight: Block<BlockResult>[] = [];
+  /** Buffers of settled blocks' copies (a stream's), to copy the next blocks into. */
+  const copies: ArrayBuffer[] = [];
+  const copyOf = (block: Uint8Array): Uint8Array => {
+    const reused = copies.pop();
+    const copy = reused && reused.byteLength >= block.length ? new Uint8Array(reused, 0, block.length) : new Uint8Array(block.length + BLOCK_SLACK_BYTES);
+    copy.set(block);
+    return copy.subarray(0, block.length);
+  };
+  /** Where the next block to settle starts (blocks settle in input order). */
   const place = { ...body };
   let fallback: Place | null = null;
   /**
    * Uses the oldest block's result, or returns false where the one-thread path must take over from its start.
    * Workers number a block's lines from 1 — the lines before it are known only once the blocks before it have
    * settled — which matters only where a row failed (its message names its line): such a block is scored again,
-   * now told its first line.
+   * now told its first line. A block that fails stays in flight: the one-thread path starts with it.
    */
   const settle = async (): Promise<boolean> => {
-    const block = inFlight.shift()!;
+    const block = inFlight[0];
     let r = block.valid ? await block.result : {};
-    if (!block.numbered && r.counts?.failed && r.clean && r.error === undefined) r = await score(readBlock(fd, block, run.inPath), place.line, block.final);
+    if (!block.numbered && r.counts?.failed && r.clean && r.error === undefined) {
+      block.result = score(input.again(block), place.line, block.final);
+      r = await block.result;
+    }
     if (r.error !== undefined || !r.clean || !r.out || !r.counts || r.lines === undefined || r.lineFeeds === undefined) return false;
+    inFlight.shift();
+    if (block.copy) copies.push(block.copy.buffer as ArrayBuffer);
     const { out, worker } = r;
     await run.write(out, () => giveBack(worker!, out.buffer as ArrayBuffer));
     counts.rows += r.counts.rows;
@@ -248,20 +314,21 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
     place.offset += block.length;
     place.line += r.lines;
     place.lfLine += r.lineFeeds;
-    run.progress(place.offset, counts.rows);
+    run.progress(input.taken(place.offset), counts.rows);
     return true;
   };
+  let carry = carried;
+  let done = false; // (else an error is on its way out, and the input is closed with the workers)
   try {
-    let carry = new Uint8Array(0);
     let eof = false;
-    let position = body.offset;
+    let position = body.offset + carried.length;
     while (!eof && !fallback) {
       // Read after the bytes carried over, in a buffer that then moves to a worker whole: no copy of the block.
       const size = carry.length + CHUNK_BYTES;
       const reused = spare.pop();
       const buffer = reused && reused.byteLength >= size ? new Uint8Array(reused, 0, size) : new Uint8Array(size + BLOCK_SLACK_BYTES);
       buffer.set(carry);
-      const n = readSync(fd, buffer, carry.length, CHUNK_BYTES, position);
+      const n = await input.read(buffer, carry.length, CHUNK_BYTES);
       position += n;
       eof = n === 0;
       const data = buffer.subarray(0, carry.length + n);
@@ -271,39 +338,37 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, body: Place, layout:
         if (carry.length > LONG_LINE_BYTES) fallback = { ...place };
         continue;
       }
-      const offset = position - data.length; // data holds the file's bytes [offset, position)
+      const offset = position - data.length; // data holds the input's bytes [offset, position)
       carry = data.slice(cut);
       const block = data.subarray(0, cut);
       if (block.length) {
         const valid = isUtf8(block); // (before the bytes move: then data and block are empty)
+        const copy = input.keepsCopies ? copyOf(block) : undefined;
         // With no block in flight, `place` is this block's start and its first line is known.
         const line = inFlight.length === 0 ? place.line : null;
         const result = valid ? score(block, line, eof) : Promise.resolve({});
-        inFlight.push({ offset, length: cut, final: eof, numbered: line !== null, valid, result });
+        inFlight.push({ offset, length: cut, final: eof, numbered: line !== null, valid, result, copy });
       }
       while (!fallback && (inFlight.length >= 2 * pool.length || (eof && inFlight.length))) if (!(await settle())) fallback = { ...place };
     }
     while (!fallback && inFlight.length) if (!(await settle())) fallback = { ...place };
+    if (!fallback) input.rethrow();
+    done = true;
   } finally {
-    closeSync(fd);
     closed = true;
     // Workers end only once the blocks they hold are done: Node 20 could abort the whole process (a V8 assertion,
     // NodePlatform::ForIsolate) when a worker was terminated while it still compiled the code it ran.
     await Promise.all(inFlight.map((b) => b.result));
     for (const w of pool) void w.terminate();
+    if (!done || !fallback) input.close();
   }
-  if (fallback) await sequential(run, counts, { place: fallback, layout, rows });
-}
-
-/** A block's bytes read again from the file (to score it again with its line numbers). */
-function readBlock(fd: number, block: Block, path: string): Uint8Array {
-  const bytes = new Uint8Array(block.length);
-  let at = 0;
-  readSpan(fd, new Uint8Array(Math.min(block.length, READ_BYTES)), block.offset, block.offset + block.length, path, (chunk) => {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  });
-  return bytes;
+  if (!fallback) return;
+  // The one-thread path from the first block not settled: its bytes, the ones after it, then the rest of the input.
+  try {
+    await sequential(run, counts, { place: fallback, layout, rows }, input.from(fallback, inFlight, carry));
+  } finally {
+    input.close();
+  }
 }
 
 /** Line breaks in b[0…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */

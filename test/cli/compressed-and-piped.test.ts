@@ -27,6 +27,12 @@ const gz = (path: string): string => {
   writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
   return `${path}.gz`;
 };
+/** The credit file copied into this test's directory (beside it, its .gz). */
+const CREDIT_COPY = (): string => {
+  const path = join(dir, 'credit-copy.csv');
+  writeFileSync(path, readFileSync(CREDIT));
+  return path;
+};
 /** A safetensors file's tensor bytes (after the header, which names the data file). */
 const tensors = (path: string): Buffer => {
   const b = readFileSync(path);
@@ -62,7 +68,7 @@ describe('gzip data and standard input, as a plain file', () => {
     expect(gunzipSync(written).toString()).toBe(plain.stdout);
   });
 
-  it('score: a large .gz is read in one thread (--json workers 1) and gives the split plain file’s bytes', () => {
+  it('score: a large .gz is split across the workers, a small one is not; both give the plain file’s bytes', () => {
     const big = largeCreditFile(dir, 'big.csv', (l) => l);
     const run = (data: string, out: string) => {
       const r = cli(['score', '--model', model, '--data', data, '--out', out, '--json', '--quiet']);
@@ -71,8 +77,12 @@ describe('gzip data and standard input, as a plain file', () => {
     };
     const plain = run(big, join(dir, 'big.out.csv'));
     const packed = run(gz(big), join(dir, 'big-gz.out.csv'));
-    expect(packed.workers).toBe(1);
+    expect(packed.workers).toBe(TWO);
     expect(packed.bytes.equals(plain.bytes)).toBe(true);
+    // Under 8 MB once decompressed: read in this thread, no workers started.
+    const small = run(gz(CREDIT_COPY()), join(dir, 'small-gz.out.csv'));
+    expect(small.workers).toBe(1);
+    expect(small.bytes.equals(run(CREDIT, join(dir, 'small.out.csv')).bytes)).toBe(true);
     // Split across threads into gzip: the workers' output buffers go back to them only once compressed.
     const split = run(big, join(dir, 'big.out.csv.gz'));
     expect(split.workers).toBe(TWO);

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { usableCores } from '../../src/cores.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CREDIT, CREDIT_HEADER, cli, largeCreditFile, tempDir } from './helpers.js';
+import { gzipSync } from 'node:zlib';
+import { BIN, CREDIT, CREDIT_HEADER, ROOT, cli, largeCreditFile, tempDir } from './helpers.js';
 
 /**
  * `score --workers 2` against `--workers 1` on files large enough to be split (over 8 MB): the output must be the
@@ -100,5 +102,67 @@ describe('score --workers: the one-thread output, from worker threads', () => {
       );
       expect(two.out).toBeNull();
     }
+  });
+});
+
+describe('score --workers from gzip data and standard input: the plain file’s bytes and errors, from worker threads', () => {
+  /** `score --workers 2` reading `path` gzip-compressed (`gz`) or on standard input (`pipe`). */
+  function streamed(path: string, how: 'gz' | 'pipe') {
+    const out = join(dir, `${path.split('/').pop()}-${how}.out.csv`);
+    const data = how === 'gz' ? `${path}.gz` : '-';
+    if (how === 'gz') writeFileSync(data, gzipSync(readFileSync(path), { level: 1 }));
+    const r = spawnSync(process.execPath, [BIN, 'score', '--model', model, '--data', data, '--out', out, '--workers', '2', '--json', '--quiet'], {
+      cwd: ROOT,
+      input: how === 'pipe' ? readFileSync(path) : undefined,
+      timeout: 120_000,
+    });
+    const stderr = r.stderr.toString();
+    const summary = stderr.split('\n').find((l) => l.startsWith('{'));
+    return {
+      code: r.status,
+      stderr: stderr.replaceAll(`${path}.gz`, path).replaceAll('standard input', path),
+      out: existsSync(out) ? readFileSync(out) : null,
+      summary: summary ? JSON.parse(summary) : null,
+    };
+  }
+  const one = (path: string) => both(path).one;
+
+  it('rows that fail deep in the input (scored again told their lines), and cells with line feeds (the one-thread path takes over)', () => {
+    const failing = join(dir, 'failing.csv'); // (made by the file-splitting tests above)
+    const quoted = join(dir, 'quoted.csv');
+    for (const path of [failing, quoted]) {
+      const plain = one(path);
+      expect(plain.code).toBe(0);
+      for (const how of ['gz', 'pipe'] as const) {
+        const s = streamed(path, how);
+        expect(s.code, s.stderr).toBe(0);
+        expect(s.out!.equals(plain.out!), `${path} ${how}`).toBe(true);
+        expect(s.summary).toMatchObject({ workers: TWO, rows: plain.summary.rows, failed: plain.summary.failed, failures: plain.summary.failures });
+      }
+    }
+  });
+
+  it('a byte that is not UTF-8 or a quote never closed in a later block, and damaged gzip after good blocks: the one-thread error', () => {
+    for (const name of ['latin1.csv', 'unclosed.csv', 'latin1-cr.csv']) {
+      const path = join(dir, name);
+      const plain = one(path);
+      expect(plain.code).toBe(2);
+      for (const how of ['gz', 'pipe'] as const) {
+        const s = streamed(path, how);
+        expect(s.code).toBe(2);
+        expect(s.stderr).toBe(plain.stderr);
+        expect(s.out).toBeNull();
+      }
+    }
+    // Truncated gzip data: blocks before the damage are scored by the workers; the error is the one-thread path's.
+    const gz = readFileSync(`${join(dir, 'failing.csv')}.gz`);
+    const cut = join(dir, 'cut.csv.gz');
+    writeFileSync(cut, gz.subarray(0, gz.length - 1000));
+    const r = cli(['score', '--model', model, '--data', cut, '--out', join(dir, 'cut.out.csv'), '--workers', '2', '--quiet']);
+    const single = cli(['score', '--model', model, '--data', cut, '--out', join(dir, 'cut.out.csv'), '--workers', '1', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`hamiltonian-ai score: ${cut}: the gzip data ends early (unexpected end of file): is the file complete?\n`);
+    expect(r.stderr).toBe(single.stderr);
+    expect(existsSync(join(dir, 'cut.out.csv'))).toBe(false);
   });
 });

@@ -60,7 +60,7 @@ export const scoreSpec: CommandSpec = {
     },
     workers: {
       type: 'int',
-      help: 'threads scoring blocks of the file in parallel, output in input order (default and most: the number of cores; one thread for a file under 8 MB, gzip data, standard input or --backend gpu; --json reports the number used)',
+      help: 'threads scoring blocks of the file in parallel, output in input order (default and most: the number of cores; gzip data and standard input too; one thread for an input under 8 MB or --backend gpu; --json reports the number used)',
       check: checks.atLeastOne,
     },
     json: { type: 'boolean', help: 'print a JSON summary on stderr at the end' },
