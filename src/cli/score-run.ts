@@ -31,7 +31,7 @@ import { DASH, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
-  /** A file, or `-` for standard input; gzip data is decompressed as it is read (in one thread). */
+  /** A file, or `-` for standard input; gzip data is decompressed as it is read. */
   inPath: string;
   /** The input's size in bytes as read (compressed, for gzip); 0 for standard input. */
   size: number;
@@ -88,7 +88,7 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
   if (split && isPlainFile(run.inPath)) {
     const head = run.size >= PARALLEL_MIN_BYTES ? readHeader(filePieces(run.inPath), run.inPath) : null;
     if (head) {
-      await parallel(run, counts, head, new FileBlocks(run.inPath, head.body.offset), new Uint8Array(0));
+      await parallel(run, counts, head, new FileBlocks(run.inPath, head.body.offset));
       return { counts, threads: run.workers };
     }
   } else if (split) {
@@ -99,21 +99,28 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
     const parts: Uint8Array[] = [];
     let size = 0;
     let ended = false;
+    let failure: unknown = null; // (thrown after the bytes before it, as the one-thread path meets it)
     while (size < PARALLEL_MIN_BYTES && !ended) {
-      const next = await chunks.next();
-      if (!next.done) parts.push(next.value), (size += next.value.length);
-      ended = !!next.done;
+      try {
+        const next = await chunks.next();
+        if (!next.done) parts.push(next.value), (size += next.value.length);
+        ended = !!next.done;
+      } catch (e) {
+        failure = e;
+        ended = true;
+      }
     }
     const prefix = joinAll(parts, size);
     parts.length = 0; // (the pieces are in prefix now: not kept through the run)
     const head = ended ? null : readHeader(inPieces(prefix), inputName(run.inPath));
     if (head) {
       const input = new StreamBlocks(chunks, prefix.subarray(head.body.offset), () => raw);
-      await parallel(run, counts, head, input, new Uint8Array(0));
+      await parallel(run, counts, head, input);
       return { counts, threads: run.workers };
     }
     async function* replayed(): AsyncGenerator<Uint8Array> {
       yield prefix;
+      if (failure !== null) throw failure;
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     }
     await sequential(run, counts, null, { chunks: replayed(), taken: () => raw });
@@ -234,7 +241,7 @@ interface BlockResult {
 }
 
 /** Writes the header, then scores the body from `input` in worker threads (the one-thread path takes over where it must). */
-async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: BlockInput, carried: Uint8Array): Promise<void> {
+async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: BlockInput): Promise<void> {
   const sink = new ByteSink();
   const layout = csvLayout(head.fields, head.line, inputName(run.inPath), run, head.delimiter, sink);
   await run.write(sink.handOver());
@@ -317,11 +324,11 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: B
     run.progress(input.taken(place.offset), counts.rows);
     return true;
   };
-  let carry = carried;
+  let carry = new Uint8Array(0);
   let done = false; // (else an error is on its way out, and the input is closed with the workers)
   try {
     let eof = false;
-    let position = body.offset + carried.length;
+    let position = body.offset;
     while (!eof && !fallback) {
       // Read after the bytes carried over, in a buffer that then moves to a worker whole: no copy of the block.
       const size = carry.length + CHUNK_BYTES;

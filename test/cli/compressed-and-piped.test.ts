@@ -140,6 +140,17 @@ describe('gzip data and standard input, as a plain file', () => {
     }
   });
 
+  it('a small .gz both missing a column and truncated: the header’s error first, on one worker or two', () => {
+    const text = readFileSync(CREDIT, 'utf8').replace('"Income"', '"Earnings"');
+    const packed = gzipSync(Buffer.from(text));
+    const path = join(dir, 'renamed-cut.csv.gz');
+    writeFileSync(path, packed.subarray(0, packed.length - 50));
+    const runs = [1, 2].map((w) => cli(['score', '--model', model, '--data', path, '--workers', String(w), '--quiet']));
+    expect(runs[0].code).toBe(2);
+    expect(runs[0].stderr).toMatch(/missing column 'Income' that the model needs/);
+    expect(runs[1].stderr).toBe(runs[0].stderr);
+  });
+
   it('train and evaluate: a .gz and standard input give the plain file’s weights and SHA-256 (the CSV’s); cv refuses -', () => {
     const args = ['train', '--target', 'Status', '--positive', 'bad', '--epochs', '2', '--quiet'];
     const outs = ['plain', 'gz', 'pipe'].map((n) => join(dir, `t-${n}.safetensors`));
