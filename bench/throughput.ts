@@ -1,7 +1,8 @@
 /**
  * `npm run bench:throughput`: a credit team's nightly job — CSV in, scored CSV out — on 1,000,000 rows, beside the
  * Python pipeline that does the same (pandas read_csv → encode → PyTorch forward, one thread → to_csv;
- * bench/torch_pipeline.py), in one run. Also `score --reasons 3`, `--workers N`, and `train` on the same file.
+ * bench/torch_pipeline.py), in one run. Also `score --reasons 3`, `--workers N`, the file gzip-compressed in and out,
+ * and `train` on the same file.
  *
  *   npm run build && npx tsx bench/throughput.ts [--rows 1000000] [--reps 3]
  *   node bench/nodes.mjs bench/throughput.ts        # the same under Node 20 and Node 24
@@ -14,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { usableCores } from '../src/cores.js';
 
@@ -48,6 +50,7 @@ if (!existsSync(data)) {
   spawnSync('mv', [`${data}.tmp`, data]);
 }
 const megabytes = statSync(data).size / 2 ** 20;
+const fmtMB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 // The model: the demo's (trained on the shipped lending_club.csv).
 const model = join(dir, 'demo-model.safetensors');
@@ -103,18 +106,28 @@ function measure(command: string, args: string[], reps = REPS): Run {
 
 const nodeArgs = (args: string[]) => ['--import', join(root, 'bench', 'peak-rss.mjs'), BIN, ...args];
 const node = (args: string[], reps?: number) => measure(process.execPath, nodeArgs(args), reps);
-const scoreArgs = (out: string, extra: string[]) => nodeArgs(['score', '--model', model, '--data', data, '--out', join(dir, out), '--quiet', ...extra]);
+const scoreArgs = (out: string, extra: string[], input = data) =>
+  nodeArgs(['score', '--model', model, '--data', input, '--out', join(dir, out), '--quiet', ...extra]);
+
+// The same file gzip-compressed (level 6, gzip's default), as a nightly job often receives it.
+const packed = `${data}.gz`;
+if (!existsSync(packed)) {
+  writeFileSync(`${packed}.tmp`, gzipSync(readFileSync(data), { level: 6 }));
+  spawnSync('mv', [`${packed}.tmp`, packed]);
+}
 
 // The four score runs in rounds — plain and --reasons 3, on 1 and N workers, in turn — so that a slow spell of this box
 // (whole runs 30 % slower for minutes) falls on all of them alike; the reasons/plain ratio is taken round by round.
-const configs: Array<[string, string, string[]]> = [
+const configs: Array<[string, string, string[], string?]> = [
   ['hamiltonian-ai score, 1 worker', 'scored-1.csv', ['--workers', '1']],
   [`hamiltonian-ai score, ${cores} workers`, `scored-${cores}.csv`, ['--workers', String(cores)]],
   ['hamiltonian-ai score --reasons 3, 1 worker', 'reasons-1.csv', ['--workers', '1', '--reasons', '3']],
   [`hamiltonian-ai score --reasons 3, ${cores} workers`, `reasons-${cores}.csv`, ['--workers', String(cores), '--reasons', '3']],
+  [`hamiltonian-ai score, .csv.gz in (${fmtMB(statSync(packed).size)}), ${cores} workers`, 'scored-from-gz.csv', ['--workers', String(cores)], packed],
+  [`hamiltonian-ai score, .csv.gz out, ${cores} workers`, 'scored.csv.gz', ['--workers', String(cores)]],
 ];
 const rounds: Once[][] = configs.map(() => []);
-for (let r = 0; r < REPS; r++) configs.forEach(([, out, extra], i) => rounds[i].push(runOnce(process.execPath, scoreArgs(out, extra))));
+for (let r = 0; r < REPS; r++) configs.forEach(([, out, extra, input], i) => rounds[i].push(runOnce(process.execPath, scoreArgs(out, extra, input))));
 const results: Array<[string, Run]> = configs.map(([name], i) => [name, summarize(rounds[i])]);
 const [ours1, oursN] = results.map(([, r]) => r);
 /** Per round, the reasons run's time over the plain run's: median and range. */
@@ -127,6 +140,8 @@ const ratio1 = paired(rounds[2], rounds[0]),
 
 const same = (a: string, b: string) => readFileSync(join(dir, a)).equals(readFileSync(join(dir, b)));
 const identical = same('scored-1.csv', `scored-${cores}.csv`) && same('reasons-1.csv', `reasons-${cores}.csv`);
+const gzipSame =
+  same('scored-1.csv', 'scored-from-gz.csv') && gunzipSync(readFileSync(join(dir, 'scored.csv.gz'))).equals(readFileSync(join(dir, 'scored-1.csv')));
 
 /** The probability column of a scored CSV (no quoted commas in lending_club's cells). */
 function probabilities(path: string): Float64Array {
@@ -193,7 +208,9 @@ if (python) {
     `probabilities, hamiltonian-ai vs Python, largest difference over ${ROWS} rows: ${maxDiff.toExponential(2)} (${maxDiff <= 1e-6 + 1e-12 ? 'agree to 1e-6' : 'DISAGREE'})`,
   );
 } else console.log(`\n${pythonNote}`);
-console.log(`--workers ${cores} outputs identical to 1 worker: ${identical ? 'yes' : 'NO'}`);
+console.log(
+  `--workers ${cores} outputs identical to 1 worker: ${identical ? 'yes' : 'NO'}; from .csv.gz and into .csv.gz (decompressed): ${gzipSame ? 'yes' : 'NO'}`,
+);
 const range = (r: { lo: number; hi: number }) => `${fmt(r.lo)}–${fmt(r.hi)}`;
 console.log(
   `--reasons 3 costs ${fmt(ratio1.median)}× plain score on 1 worker (rounds: ${range(ratio1)}), ${fmt(ratioN.median)}× on ${cores} (the default here; ${range(ratioN)}), median of the ${REPS} rounds' ratios`,
