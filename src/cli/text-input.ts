@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { WasmRecordScanner } from '../backend/wasm/byte-scan.js';
 import { ColumnTableReader } from '../data/column-reader.js';
 import type { ColumnTable } from '../data/column-table.js';
-import { CsvByteScanner, type ByteRecords } from '../data/csv-bytes.js';
+import { CsvByteScanner } from '../data/csv-bytes.js';
 import { UsageError } from './errors.js';
 import { StrictUtf8 as Utf8Reader } from '../data/utf8.js';
 import { csvInputChunks, inputName } from './csv-input.js';
@@ -89,17 +89,13 @@ class CsvTableBuilder {
 
   push(chunk: Uint8Array): void {
     this.hash.update(chunk);
-    this.take(this.scanner.push(this.utf8.check(chunk)));
+    this.reader.add(this.scanner.push(this.utf8.check(chunk)));
   }
 
   finish(): { table: ColumnTable; sha256: string } {
     this.utf8.check(new Uint8Array(0), true); // throws on a character the file ends inside (it holds back nothing else)
-    this.take(this.scanner.end());
+    this.reader.add(this.scanner.end());
     return { table: this.reader.finish(this.scanner.detectedDelimiter ?? ','), sha256: this.hash.digest('hex') };
-  }
-
-  private take(batch: ByteRecords): void {
-    this.reader.add(batch);
   }
 }
 

@@ -116,9 +116,11 @@ export async function score(o: Parsed): Promise<void> {
   // A symlink is written through (its target replaced), a FIFO or device directly (never replaced by a file).
   const target = outPath ? writeTarget(outPath) : null;
   const tmp = target && !target.direct ? tempPathFor(outPath!) : null;
-  // A name ending in .gz gets gzip data, compressed and written by a worker thread while the next rows are scored.
-  const gzip = target && /\.gz$/i.test(outPath!) ? new GzipFileWriter(tmp ?? target.path, GZIP_LEVEL) : null;
-  const file = gzip ? null : tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
+  // A name ending in .gz gets gzip data, compressed and written by a worker thread while the next rows are scored
+  // (started in the try below, which ends it whatever happens: a thread left running would keep the process alive).
+  const gzipped = !!target && /\.gz$/i.test(outPath!);
+  let gzip: GzipFileWriter | null = null;
+  const file = gzipped ? null : tmp ? createWriteStream(tmp) : target ? createWriteStream(target.path) : null;
   const sink = file ?? process.stdout;
   // Progress is a share of the input read; standard input's size is not known.
   const progress = new Progress('scoring', 100, !!o.quiet || !outPath || inPath === DASH, '%');
@@ -140,6 +142,7 @@ export async function score(o: Parsed): Promise<void> {
   let counts: ScoreCounts;
   let threads = 1;
   try {
+    if (gzipped) gzip = new GzipFileWriter(tmp ?? target!.path, GZIP_LEVEL);
     ({ counts, threads } = await scoreFile({
       inPath,
       size,
