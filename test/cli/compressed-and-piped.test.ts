@@ -133,6 +133,11 @@ describe('gzip data and standard input, as a plain file', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(readdirSync(sub)).toEqual(['cut.csv.gz']);
+      // Into gzip: the compressing thread is stopped and its temporary removed (a thread left running would hang the process).
+      const packed = cli(['score', '--model', model, '--data', join(sub, 'cut.csv.gz'), '--out', join(sub, 'out.csv.gz'), '--quiet']);
+      expect(packed.code).toBe(2);
+      expect(packed.stderr).toMatch(message);
+      expect(readdirSync(sub)).toEqual(['cut.csv.gz']);
       const t = cli(['train', '--data', join(sub, 'cut.csv.gz'), '--target', 'Status', '--positive', 'bad', '--out', join(sub, 'm.safetensors'), '--quiet']);
       expect(t.code).toBe(2);
       expect(t.stderr).toMatch(new RegExp(message.source.replace('score', 'train')));
