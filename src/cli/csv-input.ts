@@ -13,8 +13,24 @@ import { UsageError } from './errors.js';
 /** `-`: standard input as `--data`, standard output as `score --out`. */
 export const DASH = '-';
 
-const GZIP_ID1 = 0x1f;
-const GZIP_ID2 = 0x8b;
+/** Compressed or archived data by its first bytes: gzip is read; the others are refused, saying how to pipe them in. */
+const FORMATS: Array<{ name: string; magic: Array<number | [number, number]>; pipe?: string }> = [
+  { name: 'gzip', magic: [0x1f, 0x8b] },
+  { name: 'a zip archive', magic: [0x50, 0x4b, 0x03, 0x04], pipe: 'unzip -p' },
+  { name: 'xz data', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], pipe: 'xz -dc' },
+  // "BZh", the block size ('1'–'9'), then the first block's magic (0x314159…): text starting "BZh" stays text.
+  { name: 'bzip2 data', magic: [0x42, 0x5a, 0x68, [0x31, 0x39], 0x31, 0x41], pipe: 'bzip2 -dc' },
+  { name: 'zstd data', magic: [0x28, 0xb5, 0x2f, 0xfd], pipe: 'zstd -dc' },
+];
+/** The most bytes a format's magic takes. */
+const MAGIC_BYTES = 6;
+
+/** The format `head` (the input's first bytes) starts with, if any. */
+function formatOf(head: Uint8Array): (typeof FORMATS)[number] | undefined {
+  return FORMATS.find(
+    (f) => head.length >= f.magic.length && f.magic.every((b, i) => (typeof b === 'number' ? head[i] === b : head[i] >= b[0] && head[i] <= b[1])),
+  );
+}
 
 /**
  * What errors call an input: its path, or "standard input".
@@ -26,8 +42,8 @@ export function inputName(path: string): string {
 }
 
 /**
- * Whether `path` is a file that can be read at any offset as CSV bytes: not standard input, not gzip data (what the
- * threads that split a file at byte offsets need).
+ * Whether `path` is a file that can be read at any offset as CSV bytes: not standard input, not gzip (or other
+ * compressed) data — what the threads that split a file at byte offsets need.
  * @example
  * if (isPlainFile(path)) await readInParallel(path); else await readInOneThread(path);
  */
@@ -35,8 +51,8 @@ export function isPlainFile(path: string): boolean {
   if (path === DASH) return false;
   const fd = openSync(path, 'r');
   try {
-    const head = new Uint8Array(2);
-    return !(readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_ID1 && head[1] === GZIP_ID2);
+    const head = new Uint8Array(MAGIC_BYTES);
+    return formatOf(head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0))) === undefined;
   } finally {
     closeSync(fd);
   }
@@ -54,7 +70,9 @@ export interface InputReading {
 
 /**
  * The CSV bytes of `path` (a file, or `-` for standard input) as they are read — decompressed where the input
- * starts with gzip's magic bytes (one or more members, as `gzip -d` reads them).
+ * starts with gzip's magic bytes (one or more members, as `gzip -d` reads them). A zip archive, xz, bzip2 or zstd
+ * data is refused with a UsageError naming the format and the command that pipes it in (it read as "not valid
+ * UTF-8").
  * @example
  * for await (const chunk of csvInputChunks('applicants.csv.gz', { chunkBytes: 1 << 20 })) scanner.push(chunk);
  */
@@ -62,10 +80,10 @@ export async function* csvInputChunks(path: string, reading: InputReading): Asyn
   const { chunkBytes, start = 0, onRead } = reading;
   const raw: Readable = path === DASH ? process.stdin : createReadStream(path, { start, highWaterMark: chunkBytes });
   const chunks = counted(raw, onRead);
-  // Two bytes decide; a pipe may give them one at a time.
+  // The first bytes decide; a pipe may give them one at a time.
   let head: Uint8Array = new Uint8Array(0);
   let next = await chunks.next();
-  while (!next.done && head.length < 2) {
+  while (!next.done && head.length < MAGIC_BYTES) {
     head = joined(head, next.value);
     next = await chunks.next();
   }
@@ -73,7 +91,14 @@ export async function* csvInputChunks(path: string, reading: InputReading): Asyn
     if (head.length) yield head;
     for (; !next.done; next = await chunks.next()) yield next.value;
   };
-  if (start !== 0 || head[0] !== GZIP_ID1 || head[1] !== GZIP_ID2) {
+  const format = start === 0 ? formatOf(head) : undefined;
+  if (format?.pipe) {
+    const name = inputName(path);
+    const how = path === DASH ? `${format.pipe} FILE | hamiltonian-ai … --data -` : `${format.pipe} ${path} | hamiltonian-ai … --data -`;
+    await chunks.return(undefined); // (the file or pipe is not read further)
+    throw new UsageError(`${name}: this is ${format.name}, not CSV; decompress it on the way in: ${how}`);
+  }
+  if (!format) {
     yield* rest();
     return;
   }

@@ -73,6 +73,24 @@ describe('csvInputChunks', () => {
     expect((e as Error).message.startsWith(`${bad}: `)).toBe(true);
   });
 
+  it('a zip archive, xz, bzip2 or zstd data: one UsageError naming the format and how to pipe it in, even read a byte at a time', async () => {
+    const cases: Array<[number[], string]> = [
+      [[0x50, 0x4b, 0x03, 0x04, 0x14, 0x00], 'a zip archive, not CSV; decompress it on the way in: unzip -p'],
+      [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], 'xz data, not CSV; decompress it on the way in: xz -dc'],
+      [[0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59], 'bzip2 data, not CSV; decompress it on the way in: bzip2 -dc'],
+      [[0x28, 0xb5, 0x2f, 0xfd, 0x04], 'zstd data, not CSV; decompress it on the way in: zstd -dc'],
+    ];
+    for (const [magic, message] of cases) {
+      const path = file(new Uint8Array([...magic, 1, 2, 3]));
+      expect(isPlainFile(path)).toBe(false);
+      for (const chunk of [1, 64]) await expect(readAll(path, chunk)).rejects.toThrow(`${path}: this is ${message} ${path} | hamiltonian-ai … --data -`);
+    }
+    // Text that merely starts with bzip2's letters is CSV.
+    const text = file(new TextEncoder().encode('BZh9,x\n1,2\n'));
+    expect(isPlainFile(text)).toBe(true);
+    expect((await readAll(text, 1)).bytes.toString()).toBe('BZh9,x\n1,2\n');
+  });
+
   it('isPlainFile: gzip data is not, other bytes are; inputName says "standard input" for -', () => {
     expect(isPlainFile(file(gzipSync(text)))).toBe(false);
     expect(isPlainFile(file(text))).toBe(true);
