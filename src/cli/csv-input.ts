@@ -2,7 +2,8 @@
  * Where a command's CSV comes from: a file, or standard input (`--data -`), either of them possibly gzip-compressed —
  * found by gzip's two magic bytes at the start, whatever the name — and then decompressed as it streams, so a
  * `.csv.gz` never needs unpacking to disk first. Damaged gzip data stops the run with one line naming the input
- * (a truncated download, bytes after the last member), never a table of what came before.
+ * (a truncated download, bytes after the last member), never a table of what came before. Other compressed or
+ * archived data (zip, xz, bzip2, zstd) is refused by its magic bytes, with the pipe that would read it.
  */
 
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
