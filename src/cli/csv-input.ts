@@ -9,6 +9,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { concat } from '../core/arrays.js';
 import { UsageError } from './errors.js';
 
 /** `-`: standard input as `--data`, standard output as `score --out`. */
@@ -85,7 +86,7 @@ export async function* csvInputChunks(path: string, reading: InputReading): Asyn
   let head: Uint8Array = new Uint8Array(0);
   let next = await chunks.next();
   while (!next.done && head.length < MAGIC_BYTES) {
-    head = joined(head, next.value);
+    head = head.length ? concat(head, next.value) : next.value;
     next = await chunks.next();
   }
   const rest = async function* () {
@@ -122,14 +123,6 @@ async function* counted(raw: Readable, onRead?: (bytes: number) => void): AsyncG
     onRead?.((chunk as Buffer).length);
     yield chunk as Buffer;
   }
-}
-
-function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (!a.length) return b;
-  const both = new Uint8Array(a.length + b.length);
-  both.set(a);
-  both.set(b, a.length);
-  return both;
 }
 
 /** One line for damaged gzip data; a read error (EIO, …) or a UsageError is passed on as it is. */

@@ -44,6 +44,18 @@ export function ensure<T extends Int32Array | Uint8Array>(a: T, size: number): T
 }
 
 /**
+ * a then b, in a new array.
+ * @example
+ * concat(new Uint8Array([1]), new Uint8Array([2, 3])); // Uint8Array [1, 2, 3]
+ */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
  * 0 … n − 1: every row of a table, every column of a row.
  * @example
  * indices(3); // Int32Array [0, 1, 2]

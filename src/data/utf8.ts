@@ -4,6 +4,7 @@
  * hands it Node's native check).
  */
 
+import { concat } from '../core/arrays.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -130,12 +131,4 @@ export function loneCarriageReturns(b: Uint8Array, end: number): number {
   let count = 0;
   for (let at = b.indexOf(0x0d); at >= 0 && at < end; at = b.indexOf(0x0d, at + 1)) if (b[at + 1] !== 0x0a) count++;
   return count;
-}
-
-/** a then b, in a new array. */
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
