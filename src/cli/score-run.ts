@@ -24,10 +24,10 @@ import type { Scorer } from '../score/index.js';
 import { UsageError } from './errors.js';
 import { ByteSink } from '../score/byte-sink.js';
 import { RecordScorer, csvLayout, scoreCsvBatch, type ScoreCounts, type ScoreLayout } from '../score/csv-stream.js';
-import { FileBlocks, StreamBlocks, type Block, type BlockInput, type Place } from './block-input.js';
+import { FileBlocks, StreamBlocks, inputChunks, type Block, type BlockInput, type Chunks, type Place } from './block-input.js';
 import { countNewlines, loneCarriageReturns } from '../data/utf8.js';
 import { StrictUtf8 } from './text-input.js';
-import { DASH, csvInputChunks, inputName, isPlainFile } from './csv-input.js';
+import { DASH, inputName, isPlainFile } from './csv-input.js';
 
 /** What a run of `score` needs to read, score and write. */
 export interface ScoreRun {
@@ -62,11 +62,6 @@ export interface ScoreRun {
  * 512 KB, page faults 45k → 23k and peak RSS 189 → 115 MB.
  */
 const CHUNK_BYTES = 1 << 19;
-/**
- * Bytes read at a time in one thread (every buffer that scales with a chunk — the stream's, the scanner's records and
- * carry-over — with it): measured on 1M rows (Node 24), 4 MB → 1 MB took peak RSS 196–204 MB → 116–120 MB, no slower.
- */
-const READ_BYTES = 1 << 20;
 /** Room beyond a block's bytes in a new block buffer, so that one carrying a line over from the last is reused too. */
 const BLOCK_SLACK_BYTES = 1 << 16;
 /** Bytes read at a time while looking for the header. */
@@ -88,53 +83,32 @@ export async function scoreFile(run: ScoreRun): Promise<{ counts: ScoreCounts; t
   if (split && isPlainFile(run.inPath)) {
     const head = run.size >= PARALLEL_MIN_BYTES ? readHeader(filePieces(run.inPath), run.inPath) : null;
     if (head) {
-      await parallel(run, counts, head, new FileBlocks(run.inPath, head.body.offset));
+      const input = new FileBlocks(run.inPath, head.body.offset);
+      try {
+        await parallel(run, counts, head, input);
+      } finally {
+        input.close();
+      }
       return { counts, threads: run.workers };
     }
   } else if (split) {
-    // A stream (gzip data, standard input): its first PARALLEL_MIN_BYTES decide, and start the one-thread path where
-    // it ends within them (a small input is not worth the threads).
-    let raw = 0;
-    const chunks = csvInputChunks(run.inPath, { chunkBytes: READ_BYTES, onRead: (n) => void (raw += n) })[Symbol.asyncIterator]();
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    let ended = false;
-    let failure: unknown = null; // (thrown after the bytes before it, as the one-thread path meets it)
-    while (size < PARALLEL_MIN_BYTES && !ended) {
-      try {
-        const next = await chunks.next();
-        if (!next.done) parts.push(next.value), (size += next.value.length);
-        ended = !!next.done;
-      } catch (e) {
-        failure = e;
-        ended = true;
-      }
+    // A stream (gzip data, standard input): its first PARALLEL_MIN_BYTES decide, read back from the start in this
+    // thread where it ends within them (a small input is not worth the threads).
+    const input = new StreamBlocks(inputChunks(run.inPath));
+    try {
+      const prefix = new Uint8Array(PARALLEL_MIN_BYTES);
+      const n = await input.read(prefix, 0, PARALLEL_MIN_BYTES);
+      const head = n === PARALLEL_MIN_BYTES ? readHeader(inPieces(prefix), inputName(run.inPath)) : null;
+      input.unread(prefix.subarray(head?.body.offset ?? 0, n));
+      if (head) await parallel(run, counts, head, input);
+      else await sequential(run, counts, null, { chunks: input.rest(), taken: input.taken });
+      return { counts, threads: head ? run.workers : 1 };
+    } finally {
+      input.close();
     }
-    const prefix = joinAll(parts, size);
-    parts.length = 0; // (the pieces are in prefix now: not kept through the run)
-    const head = ended ? null : readHeader(inPieces(prefix), inputName(run.inPath));
-    if (head) {
-      const input = new StreamBlocks(chunks, prefix.subarray(head.body.offset), () => raw);
-      await parallel(run, counts, head, input);
-      return { counts, threads: run.workers };
-    }
-    async function* replayed(): AsyncGenerator<Uint8Array> {
-      yield prefix;
-      if (failure !== null) throw failure;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-    }
-    await sequential(run, counts, null, { chunks: replayed(), taken: () => raw });
-    return { counts, threads: 1 };
   }
-  let raw = 0;
-  await sequential(run, counts, null, { chunks: csvInputChunks(run.inPath, { chunkBytes: READ_BYTES, onRead: (n) => void (raw += n) }), taken: () => raw });
+  await sequential(run, counts, null, inputChunks(run.inPath));
   return { counts, threads: 1 };
-}
-
-/** Bytes to read and how many were taken from the file or pipe (compressed, for gzip data), for progress. */
-interface Chunks {
-  chunks: AsyncIterable<Uint8Array>;
-  taken: () => number;
 }
 
 /** One thread, from the input's start (header included) or from `from` with the header already read. */
@@ -217,14 +191,6 @@ function* inPieces(bytes: Uint8Array): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += HEADER_PIECE_BYTES) yield bytes.subarray(at, at + HEADER_PIECE_BYTES);
 }
 
-function joinAll(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) all.set(p, at), (at += p.length);
-  return all;
-}
-
 /** A block's result from a worker. */
 interface BlockResult {
   /** The output lines, in a buffer of the worker's that goes back to it once written. */
@@ -288,10 +254,9 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: B
   /** Buffers of settled blocks' copies (a stream's), to copy the next blocks into. */
   const copies: ArrayBuffer[] = [];
   const copyOf = (block: Uint8Array): Uint8Array => {
-    const reused = copies.pop();
-    const copy = reused && reused.byteLength >= block.length ? new Uint8Array(reused, 0, block.length) : new Uint8Array(block.length + BLOCK_SLACK_BYTES);
+    const copy = pooled(copies, block.length);
     copy.set(block);
-    return copy.subarray(0, block.length);
+    return copy;
   };
   /** Where the next block to settle starts (blocks settle in input order). */
   const place = { ...body };
@@ -325,15 +290,13 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: B
     return true;
   };
   let carry = new Uint8Array(0);
-  let done = false; // (else an error is on its way out, and the input is closed with the workers)
   try {
     let eof = false;
     let position = body.offset;
     while (!eof && !fallback) {
       // Read after the bytes carried over, in a buffer that then moves to a worker whole: no copy of the block.
       const size = carry.length + CHUNK_BYTES;
-      const reused = spare.pop();
-      const buffer = reused && reused.byteLength >= size ? new Uint8Array(reused, 0, size) : new Uint8Array(size + BLOCK_SLACK_BYTES);
+      const buffer = pooled(spare, size);
       buffer.set(carry);
       const n = await input.read(buffer, carry.length, CHUNK_BYTES);
       position += n;
@@ -360,22 +323,21 @@ async function parallel(run: ScoreRun, counts: ScoreCounts, head: Head, input: B
     }
     while (!fallback && inFlight.length) if (!(await settle())) fallback = { ...place };
     if (!fallback) input.rethrow();
-    done = true;
   } finally {
     closed = true;
     // Workers end only once the blocks they hold are done: Node 20 could abort the whole process (a V8 assertion,
     // NodePlatform::ForIsolate) when a worker was terminated while it still compiled the code it ran.
     await Promise.all(inFlight.map((b) => b.result));
     for (const w of pool) void w.terminate();
-    if (!done || !fallback) input.close();
   }
-  if (!fallback) return;
   // The one-thread path from the first block not settled: its bytes, the ones after it, then the rest of the input.
-  try {
-    await sequential(run, counts, { place: fallback, layout, rows }, input.from(fallback, inFlight, carry));
-  } finally {
-    input.close();
-  }
+  if (fallback) await sequential(run, counts, { place: fallback, layout, rows }, input.from(fallback, inFlight, carry));
+}
+
+/** A buffer of `size` bytes: one from `pool` where it is large enough (fresh memory costs a page fault per page), else new. */
+function pooled(pool: ArrayBuffer[], size: number): Uint8Array<ArrayBuffer> {
+  const reused = pool.pop();
+  return reused && reused.byteLength >= size ? new Uint8Array(reused, 0, size) : new Uint8Array(size + BLOCK_SLACK_BYTES).subarray(0, size);
 }
 
 /** Line breaks in b[0…e) as the CSV reader counts lines (LF, CR LF or a lone CR) and as UTF-8 errors do (LF). */
